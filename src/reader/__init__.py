@@ -1,0 +1,3 @@
+"""reader: a keyboard-first terminal reader for learners of Chinese."""
+
+__version__ = "0.1.0"

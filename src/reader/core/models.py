@@ -1,0 +1,137 @@
+"""Frozen data passed between the core modules and the UI.
+
+Tokens are spans over the ORIGINAL paragraph text: joining the `text` of a paragraph's
+tokens gives the paragraph back exactly. Simplified/Traditional forms and pinyin are
+attributes of a token, never a rewritten text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Script(str, Enum):
+    TRADITIONAL = "traditional"
+    SIMPLIFIED = "simplified"
+    UNKNOWN = "unknown"  # no Han text, or nothing that tells the two apart
+
+
+class ParagraphKind(str, Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    CAPTION = "caption"
+
+
+class TokenKind(str, Enum):
+    HAN = "han"  # one word of Han characters
+    NUMBER = "number"  # digits, with their , . separators
+    LATIN = "latin"  # a run of letters (and the marks inside words)
+    PUNCT = "punct"  # punctuation and symbols
+    SPACE = "space"  # whitespace, including line breaks inside a paragraph
+    OTHER = "other"  # anything else (emoji, other scripts)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One block of the document after loading (headings and captions are blocks too)."""
+
+    index: int
+    kind: ParagraphKind
+    text: str
+    heading_level: int = 0  # 1 for '#', 2 for '##' ...; 0 when not a heading
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded text: its paragraphs, which script it is written in, and where it came from."""
+
+    paragraphs: tuple[Paragraph, ...]
+    script: Script
+    doc_id: str  # stable id from the normalised content (same text -> same id)
+    source: str  # the path given, or "-" for stdin
+    title: str  # first heading, else the start of the first paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One CC-CEDICT entry."""
+
+    traditional: str
+    simplified: str
+    pinyin: str  # as in CC-CEDICT: numbered syllables separated by spaces, 'u:' for ü
+    definitions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """Everything the dictionary knows about a word.
+
+    `entries` are direct entries (found by the Traditional or Simplified key, or through a
+    variant form noted in `via`). `references` are the entries that "see X" / "variant of X"
+    definitions point to. `breakdown` splits a word with no entry into its longest dictionary
+    sub-words (each a Lookup of its own).
+    """
+
+    query: str
+    entries: tuple[Entry, ...] = ()
+    via: str | None = None  # the variant key used when the query itself has no entry
+    references: tuple[Entry, ...] = ()
+    breakdown: tuple[Lookup, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.entries)
+
+    @property
+    def gloss(self) -> str | None:
+        """A short first definition, or the breakdown's glosses joined; None if nothing at all."""
+        for entry in (*self.entries, *self.references):
+            for definition in entry.definitions:
+                if not _is_pointer_definition(definition):
+                    return definition
+        if self.entries:
+            return self.entries[0].definitions[0] if self.entries[0].definitions else None
+        parts = [f"{part.query}: {part.gloss}" for part in self.breakdown if part.gloss]
+        return " + ".join(parts) if parts else None
+
+
+def _is_pointer_definition(definition: str) -> bool:
+    lowered = definition.lower()
+    return lowered.startswith(("see ", "variant of ", "old variant of ", "see also "))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A span [start, end) of its paragraph's original text, with everything known about it."""
+
+    text: str
+    start: int
+    end: int
+    kind: TokenKind
+    simplified: str  # the Simplified form (same length as text); == text for non-Han tokens
+    traditional: str  # the Traditional form (same length as text); == text for non-Han tokens
+    pinyin_numbered: tuple[str, ...] = ()  # one syllable per Han character: "zhong1", "lv4"
+    gloss: str | None = None  # short definition; None only for non-Han tokens
+
+    @property
+    def is_han(self) -> bool:
+        return self.kind is TokenKind.HAN
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedParagraph:
+    paragraph: Paragraph
+    tokens: tuple[Token, ...] = field(default_factory=tuple)
+
+    @property
+    def index(self) -> int:
+        return self.paragraph.index
+
+    @property
+    def kind(self) -> ParagraphKind:
+        return self.paragraph.kind
+
+    @property
+    def text(self) -> str:
+        return self.paragraph.text
