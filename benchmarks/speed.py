@@ -1,0 +1,99 @@
+"""Speed of the core engine on this machine. Run: .venv/bin/python benchmarks/speed.py
+
+Prints medians for:
+- cold `reader annotate SEED --format jsonl` wall time (a new process each run, the dictionary
+  index already built) and its peak RSS;
+- annotating the whole seed after start-up (models loaded, fresh paragraph cache each run);
+- dictionary build time and lookup p50/p99 (benchmarks/bench_dictionary.py).
+Targets (issue 2): cold ≤ 1.0 s, seed after start-up ≤ 150 ms, lookup p99 ≤ 1 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "000_f2ec13676ab21b41.txt"
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def reader_executable() -> list[str]:
+    candidate = Path(sys.executable).parent / "reader"
+    return [str(candidate)] if candidate.exists() else [sys.executable, "-m", "reader"]
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def bench_cold_annotate(runs: int, home: Path) -> dict[str, float]:
+    env = dict(os.environ, READER_HOME=str(home))
+    command = [*reader_executable(), "annotate", str(SEED), "--format", "jsonl"]
+    run_measured(command, env)  # builds the dictionary index once; not measured
+    samples = [run_measured(command, env) for _ in range(runs)]
+    return {
+        "cold_annotate_s": statistics.median(s[0] for s in samples),
+        "cold_annotate_max_s": max(s[0] for s in samples),
+        "peak_rss_mib": max(s[1] for s in samples),
+    }
+
+
+def bench_annotate_after_startup(runs: int) -> dict[str, float]:
+    from reader.core.loader import load_path
+    from reader.core.pipeline import annotate, default_annotator
+
+    document = load_path(SEED)
+    annotator = default_annotator()
+    list(annotate(document, annotator))  # loads dictionary, segmenter and pinyin model
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        list(annotate(document, annotator))
+        samples.append(time.perf_counter() - start)
+    return {
+        "seed_annotate_ms": statistics.median(samples) * 1000,
+        "paragraphs": len(document.paragraphs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="reader-bench-") as home_dir:
+        home = Path(home_dir)
+        os.environ["READER_HOME"] = str(home)
+        import bench_dictionary
+
+        results: dict[str, float] = {}
+        results["dict_build_s"] = bench_dictionary.bench_build()
+        p50, p99 = bench_dictionary.bench_lookup(20000)
+        results["lookup_p50_us"], results["lookup_p99_us"] = p50, p99
+        results.update(bench_cold_annotate(args.runs, home))
+        results.update(bench_annotate_after_startup(args.runs))
+    print(
+        f"date: {time.strftime('%Y-%m-%d')}  python {sys.version.split()[0]}  cores {os.cpu_count()}"
+    )
+    for key, value in results.items():
+        print(f"{key:24} {value:10.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""The `reader` command: the reading app by default, headless commands for scripts and tests.
+
+    reader [PATH|-]                      open the reading screen (default: the bundled article)
+    reader annotate PATH|- [--format text|jsonl|json|tsv] [--split blocks|lines]
+    reader convert PATH|- [--config hk2s|t2s|s2t|s2hk|...]
+    reader lookup WORD [--format text|json]
+    reader dict info | reader dict build
+
+Bad input is reported on one line with exit code 2; `--debug` shows the traceback instead.
+Heavy modules are imported inside the handlers so `reader --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from reader import __version__
+from reader.core.errors import ReaderError
+
+if TYPE_CHECKING:
+    from reader.core.models import AnnotatedParagraph, Document, Token
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback when something goes wrong"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A keyboard-first terminal reader for learners of Chinese.",
+        epilog="Run without a command to open the reading screen on PATH (or the bundled article).",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    _add_common_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    annotate = commands.add_parser(
+        "annotate", help="print segmentation, pinyin, Simplified and glosses for a text"
+    )
+    annotate.add_argument("path", metavar="PATH", help="a text file, or - for standard input")
+    annotate.add_argument("--format", choices=("text", "jsonl", "json", "tsv"), default="text")
+    annotate.add_argument(
+        "--split",
+        choices=("blocks", "lines"),
+        default="blocks",
+        help="blocks: paragraphs separated by blank lines, broken sentences rejoined (default); "
+        "lines: every input line is one paragraph, verbatim",
+    )
+    annotate.set_defaults(handler=_cmd_annotate)
+
+    convert = commands.add_parser(
+        "convert", help="convert between scripts with OpenCC, line for line"
+    )
+    convert.add_argument("path", metavar="PATH", help="a text file, or - for standard input")
+    convert.add_argument("--config", default="hk2s", help="OpenCC configuration (default hk2s)")
+    convert.set_defaults(handler=_cmd_convert)
+
+    lookup = commands.add_parser("lookup", help="look a word up in CC-CEDICT")
+    lookup.add_argument("word", metavar="WORD")
+    lookup.add_argument("--format", choices=("text", "json"), default="text")
+    lookup.set_defaults(handler=_cmd_lookup)
+
+    dictionary = commands.add_parser("dict", help="the compiled dictionary index")
+    dict_commands = dictionary.add_subparsers(dest="dict_command", metavar="ACTION", required=True)
+    dict_commands.add_parser("info", help="source date, entry count, index path").set_defaults(
+        handler=_cmd_dict_info
+    )
+    dict_commands.add_parser(
+        "build", help="rebuild the index from the bundled source"
+    ).set_defaults(handler=_cmd_dict_build)
+
+    _add_optional_commands(commands)
+    for subparser in commands.choices.values():
+        _add_common_options(subparser)
+    return parser
+
+
+def _add_optional_commands(commands: Any) -> None:
+    """Commands that live in their own modules (vocabulary, export, study...)."""
+    try:
+        from reader.vocab_cli import add_vocab_parsers
+    except ImportError:
+        return
+    add_vocab_parsers(commands)
+
+
+def _build_app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reader", add_help=False)
+    parser.add_argument("path", nargs="?", default=None)
+    _add_common_options(parser)
+    return parser
+
+
+# ---- annotate
+
+
+def _pinyin_marks(token: Token) -> str | None:
+    from reader.core.pinyin import PinyinStyle, format_syllable
+
+    if not token.is_han:
+        return None
+    return " ".join(format_syllable(s, PinyinStyle.MARKS) for s in token.pinyin_numbered)
+
+
+def token_to_json(token: Token) -> dict[str, Any]:
+    return {
+        "text": token.text,
+        "start": token.start,
+        "end": token.end,
+        "simplified": token.simplified,
+        "traditional": token.traditional,
+        "pinyin": _pinyin_marks(token),
+        "pinyin_numbered": " ".join(token.pinyin_numbered) if token.is_han else None,
+        "is_han": token.is_han,
+        "gloss": token.gloss if token.is_han else None,
+    }
+
+
+def paragraph_to_json(paragraph: AnnotatedParagraph) -> dict[str, Any]:
+    return {
+        "index": paragraph.index,
+        "kind": paragraph.kind.value,
+        "text": paragraph.text,
+        "tokens": [token_to_json(token) for token in paragraph.tokens],
+    }
+
+
+def _document_header_json(document: Document) -> dict[str, Any]:
+    return {
+        "source": document.source,
+        "doc_id": document.doc_id,
+        "title": document.title,
+        "script": document.script.value,
+    }
+
+
+def _write_line(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _cmd_annotate(args: argparse.Namespace) -> int:
+    from reader.core.loader import load_path
+    from reader.core.pipeline import annotate
+
+    document = load_path(args.path, split=args.split)
+    annotated = annotate(document)
+    if args.format == "json":
+        body = _document_header_json(document)
+        body["paragraphs"] = [paragraph_to_json(p) for p in annotated]
+        _write_line(json.dumps(body, ensure_ascii=False, indent=1))
+    elif args.format == "jsonl":
+        for paragraph in annotated:
+            _write_line(json.dumps(paragraph_to_json(paragraph), ensure_ascii=False))
+    elif args.format == "tsv":
+        _write_line(
+            "paragraph\tstart\tend\ttext\tsimplified\ttraditional\tpinyin\tpinyin_numbered\tgloss"
+        )
+        for paragraph in annotated:
+            for token in paragraph.tokens:
+                row = token_to_json(token)
+                cells = [str(paragraph.index), str(token.start), str(token.end)] + [
+                    _tsv_cell(row[key])
+                    for key in (
+                        "text",
+                        "simplified",
+                        "traditional",
+                        "pinyin",
+                        "pinyin_numbered",
+                        "gloss",
+                    )
+                ]
+                _write_line("\t".join(cells))
+    else:
+        from reader.core.textformat import interlinear_lines
+
+        for number, paragraph in enumerate(annotated):
+            if number:
+                _write_line()
+            for line in interlinear_lines(paragraph, width=_terminal_width()):
+                _write_line(line)
+    return EXIT_OK
+
+
+def _tsv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\t", " ").replace("\n", " ")
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return max(20, shutil.get_terminal_size((100, 24)).columns)
+
+
+# ---- convert / lookup / dict
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from reader.core.convert import convert_text
+    from reader.core.loader import read_text
+
+    text = read_text(args.path)
+    sys.stdout.write(convert_text(text, args.config))
+    return EXIT_OK
+
+
+def _cmd_lookup(args: argparse.Namespace) -> int:
+    from reader.core.dictionary import format_lookup_text, lookup, lookup_to_json
+
+    result = lookup(args.word.strip())
+    if args.format == "json":
+        _write_line(json.dumps(lookup_to_json(result), ensure_ascii=False, indent=1))
+    else:
+        _write_line(format_lookup_text(result))
+    return EXIT_OK
+
+
+def _print_dict_info(info: Any) -> None:
+    _write_line(f"source:  {info.source}")
+    _write_line(f"date:    {info.date}")
+    _write_line(f"entries: {info.entries}")
+    _write_line(f"index:   {info.index_path}")
+
+
+def _cmd_dict_info(args: argparse.Namespace) -> int:
+    from reader.core.dictionary import info
+
+    _print_dict_info(info())
+    return EXIT_OK
+
+
+def _cmd_dict_build(args: argparse.Namespace) -> int:
+    from reader.core.dictionary import build
+
+    _print_dict_info(build(force=True))
+    return EXIT_OK
+
+
+# ---- the app
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from reader.ui.app import run_app
+
+    return run_app(args.path)
+
+
+# ---- entry point
+
+
+def _use_utf8_streams() -> None:
+    """Chinese output must not depend on the locale (CI runs with LANG unset)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    commands = _command_names(parser)
+    first_positional = next((a for a in arguments if not a.startswith("-") or a == "-"), None)
+    wants_help_or_version = any(a in ("-h", "--help", "--version") for a in arguments)
+    if first_positional in commands or (wants_help_or_version and first_positional is None):
+        args = parser.parse_args(arguments)
+        handler: Handler = args.handler
+    else:
+        args = _build_app_parser().parse_args(arguments)
+        handler = _run_app
+    _use_utf8_streams()
+    try:
+        return handler(args)
+    except ReaderError as error:
+        if args.debug:
+            raise
+        print(f"reader: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); that is not an error.
+        _silence_broken_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _silence_broken_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""annotate(document): the one call the UI and the CLI make.
+
+A paragraph is converted to its other script (character-aligned), segmented into token spans
+over the ORIGINAL text, given pinyin in context and a gloss per Han word. Work is lazy per
+paragraph: opening a book annotates only the paragraphs somebody asks for.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from reader.core.models import (
+    AnnotatedParagraph,
+    Document,
+    Paragraph,
+    Script,
+    Token,
+    TokenKind,
+)
+
+if TYPE_CHECKING:
+    from reader.core.dictionary import Dictionary
+    from reader.core.pinyin import PinyinReader
+    from reader.core.segment import Segmenter
+
+NO_ENTRY_GLOSS = "(no dictionary entry)"
+
+
+class Annotator:
+    """Turns paragraphs into tokens. Thread-safe; heavy parts load on first use.
+
+    Pass your own dictionary, segmenter or pinyin reader to swap one (tests do); by default
+    the process-wide instances are used.
+    """
+
+    def __init__(
+        self,
+        *,
+        dictionary: Dictionary | None = None,
+        segmenter: Segmenter | None = None,
+        pinyin_reader: PinyinReader | None = None,
+    ) -> None:
+        self._dictionary = dictionary
+        self._segmenter = segmenter
+        self._pinyin_reader = pinyin_reader
+        self._lock = threading.RLock()
+
+    @property
+    def dictionary(self) -> Dictionary:
+        with self._lock:
+            if self._dictionary is None:
+                from reader.core.dictionary import default_dictionary
+
+                self._dictionary = default_dictionary()
+            return self._dictionary
+
+    @property
+    def segmenter(self) -> Segmenter:
+        with self._lock:
+            if self._segmenter is None:
+                from reader.core.segment import default_segmenter
+
+                self._segmenter = default_segmenter()
+            return self._segmenter
+
+    @property
+    def pinyin_reader(self) -> PinyinReader:
+        with self._lock:
+            if self._pinyin_reader is None:
+                from reader.core.pinyin import default_reader
+
+                self._pinyin_reader = default_reader()
+            return self._pinyin_reader
+
+    def reload_user_dictionary(self) -> None:
+        """Re-read the learner's split/join rules (the reading screen calls this after a fix)."""
+        with self._lock:
+            self.segmenter.reload_user_dictionary()
+
+    def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
+        from reader.core.convert import to_simplified, to_traditional
+
+        text = paragraph.text
+        with self._lock:
+            if script is Script.SIMPLIFIED:
+                simplified, traditional = text, to_traditional(text)
+            else:
+                simplified, traditional = to_simplified(text), text
+            spans = self.segmenter.segment(text, simplified)
+            syllables = self.pinyin_reader.readings(
+                text, simplified, [(start, end) for start, end, _ in spans]
+            )
+            tokens = tuple(
+                self._token(text, simplified, traditional, syllables, start, end, kind)
+                for start, end, kind in spans
+            )
+        return AnnotatedParagraph(paragraph=paragraph, tokens=tokens)
+
+    def _token(
+        self,
+        text: str,
+        simplified: str,
+        traditional: str,
+        syllables: list[str | None],
+        start: int,
+        end: int,
+        kind: TokenKind,
+    ) -> Token:
+        word = text[start:end]
+        if kind is not TokenKind.HAN:
+            return Token(word, start, end, kind, simplified=word, traditional=word)
+        pinyin = tuple(syllable or "" for syllable in syllables[start:end])
+        return Token(
+            word,
+            start,
+            end,
+            kind,
+            simplified=simplified[start:end],
+            traditional=traditional[start:end],
+            pinyin_numbered=pinyin,
+            gloss=self.gloss(word),
+        )
+
+    def gloss(self, word: str) -> str:
+        """A short definition for a Han word; never None, so every Han token has one."""
+        return self.dictionary.lookup(word).gloss or NO_ENTRY_GLOSS
+
+
+_default_annotator: Annotator | None = None
+_default_lock = threading.Lock()
+
+
+def default_annotator() -> Annotator:
+    global _default_annotator
+    with _default_lock:
+        if _default_annotator is None:
+            _default_annotator = Annotator()
+        return _default_annotator
+
+
+class AnnotatedDocument:
+    """A document whose paragraphs are annotated on first access, then cached."""
+
+    def __init__(self, document: Document, annotator: Annotator | None = None) -> None:
+        self.document = document
+        self.annotator = annotator or default_annotator()
+        self._cache: dict[int, AnnotatedParagraph] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.document.paragraphs)
+
+    def __getitem__(self, index: int) -> AnnotatedParagraph:
+        cached = self._cache.get(index)
+        if cached is not None:
+            return cached
+        paragraph = self.document.paragraphs[index]
+        annotated = self.annotator.annotate_paragraph(paragraph, self.document.script)
+        with self._lock:
+            return self._cache.setdefault(index, annotated)
+
+    def __iter__(self) -> Iterator[AnnotatedParagraph]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def is_annotated(self, index: int) -> bool:
+        return index in self._cache
+
+    def invalidate(self) -> None:
+        """Forget every annotation (after the learner changed the segmentation rules)."""
+        with self._lock:
+            self._cache.clear()
+
+
+def annotate(document: Document, annotator: Annotator | None = None) -> AnnotatedDocument:
+    return AnnotatedDocument(document, annotator)

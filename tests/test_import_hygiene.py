@@ -1,0 +1,41 @@
+"""reader.core is usable without a terminal: none of its modules may pull in textual or rich."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import reader.core
+
+CORE_MODULES = sorted(
+    f"reader.core.{info.name}" for info in pkgutil.iter_modules(reader.core.__path__)
+)
+
+
+def test_core_has_modules() -> None:
+    assert "reader.core.pipeline" in CORE_MODULES
+    assert "reader.core.models" in CORE_MODULES
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_imports_no_ui(module: str) -> None:
+    probe = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        "bad = sorted(m for m in ('textual', 'rich') if m in sys.modules); "
+        "print(','.join(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"{module} imports {result.stdout.strip()}"
+
+
+def test_importing_reader_does_not_import_textual() -> None:
+    probe = "import sys, reader, reader.cli; print('textual' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
