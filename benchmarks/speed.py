@@ -55,6 +55,7 @@ def bench_cold_annotate(runs: int, home: Path) -> dict[str, float]:
 
 def bench_annotate_after_startup(runs: int) -> dict[str, float]:
     from reader.core.loader import load_path
+
     from reader.core.pipeline import annotate, default_annotator
 
     document = load_path(SEED)
@@ -89,7 +90,8 @@ def main() -> None:
         results.update(bench_cold_annotate(args.runs, home))
         results.update(bench_annotate_after_startup(args.runs))
     print(
-        f"date: {time.strftime('%Y-%m-%d')}  python {sys.version.split()[0]}  cores {os.cpu_count()}"
+        f"date: {time.strftime('%Y-%m-%d')}  python {sys.version.split()[0]}"
+        f"  cores {os.cpu_count()}"
     )
     for key, value in results.items():
         print(f"{key:24} {value:10.3f}")
