@@ -1,0 +1,550 @@
+"""Read any Chinese text into a Document: encoding detection, normalisation, paragraphs.
+
+Decoding: a BOM decides (UTF-8, UTF-16, UTF-32); then strict UTF-8; then GB18030 and
+Big5-HKSCS are both tried and the more plausible result wins (the share of its non-ASCII
+characters that are common Chinese characters or punctuation). Data with NUL bytes or many
+control characters is refused as binary.
+
+Normalisation: CRLF and lone CR become LF and a leading BOM is dropped; `doc_id` hashes
+this normalised text, so the same content opened from another path (or in another
+encoding) gets the same id whichever `split` mode is used.
+
+Paragraphs (`split="blocks"`, the default) follow the Markdown-like layout of newspaper text:
+
+- `#`..`######` lines are headings (the `#`s removed), always paragraphs of their own.
+- `**bold**` markers are removed, the text kept. Leading indentation and trailing spaces
+  (a Markdown hard break) are layout, not text.
+- A line starting with a photo mark (●, ▲, ■, ◆) starts a caption; the lines after it in
+  the same block belong to it, joined by "\\n". The mark itself is kept: it is part of the
+  text and tells a reader the line is a caption. A short credit line ending in 圖片/相片/攝…
+  (網上圖片, 新華社圖片) is a caption too, joined to the caption just before it.
+- Every other line is a text line. A text line that ends mid-sentence (no sentence-final
+  punctuation, see `_ENDS_SENTENCE`) is joined with the next text line, even across blank
+  lines and captions: print layout often breaks a sentence (創 / 造有利外部環境). Captions
+  met in between come right AFTER the rejoined paragraph, so the sentence reads on
+  unbroken. Headings are never joined and stop a join. Short lines (at most
+  `_LABEL_MAX_CHARS`) that do not end in a comma-like mark are labels (專家解讀, bylines)
+  and stay on their own.
+
+Nothing is dropped: apart from the markup (`#`, `**`, whitespace) every character of the
+input is in exactly one paragraph.
+
+`split="lines"` makes every input line one paragraph, verbatim, empty lines included.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import opencc
+
+from reader.core.errors import InputError
+from reader.core.models import Document, Paragraph, ParagraphKind, Script
+
+SplitMode = Literal["blocks", "lines"]
+SPLIT_MODES: tuple[SplitMode, ...] = ("blocks", "lines")
+
+STDIN_SOURCE = "-"
+
+# ---- decoding
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LEGACY_ENCODINGS = ("gb18030", "big5hkscs")
+_TRIED_ENCODINGS = "UTF-8, UTF-16/32 (with BOM), GB18030, Big5-HKSCS"
+
+# Control characters other than tab, LF, VT, FF, CR and ESC: plain text has almost none.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)) + b"\x7f"
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_BINARY_SAMPLE_BYTES = 65536
+_MAX_CONTROL_SHARE = 0.05
+
+# A legacy decoding with a few bad bytes is still accepted (real Big5 files often carry a
+# handful of vendor-specific codes), but only this rarely: more means a wrong guess.
+_MAX_REPLACED_SHARE = 0.001
+# Below this share of common characters among the non-ASCII ones, a legacy decoding is
+# garbage rather than Chinese (checked only when there is enough non-ASCII text to judge).
+_MIN_PLAUSIBLE_SHARE = 0.3
+_MIN_CHARS_TO_JUDGE = 20
+_PLAUSIBILITY_SAMPLE_CHARS = 200_000
+
+# Punctuation and Cantonese characters that the codec-derived common sets below lack.
+_COMMON_EXTRA = (
+    "，。、；：？！「」『』（）《》〈〉【】〔〕…—─·‧“”‘’　～﹏"
+    "嘅咗喺啲冇嘢佢哋唔係睇咁乜嗰嚟噉畀攞諗"
+)
+
+
+@cache
+def _common_characters() -> frozenset[str]:
+    """Frequent Han characters and punctuation in both scripts.
+
+    Taken from the codecs themselves: GB2312 level 1 (rows 0xB0-0xD7, the 3,755 most
+    frequent Simplified characters) and Big5's frequent block (0xA440-0xC67E, 5,401
+    Traditional characters). A wrong legacy decoding lands mostly outside these sets
+    (kana, private use, rare characters), the right one mostly inside.
+    """
+    chars: set[str] = set(_COMMON_EXTRA)
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            chars.update(_decode_pair(lead, trail, "gb2312"))
+    big5_trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    for lead in range(0xA4, 0xC7):
+        for trail in big5_trails:
+            if lead == 0xC6 and trail > 0x7E:  # the frequent block ends at 0xC67E
+                break
+            chars.update(_decode_pair(lead, trail, "big5"))
+    chars.update(chr(code) for code in range(0xFF01, 0xFF5F))  # full-width ASCII forms
+    return frozenset(chars)
+
+
+def _decode_pair(lead: int, trail: int, encoding: str) -> str:
+    try:
+        return bytes((lead, trail)).decode(encoding)
+    except UnicodeDecodeError:
+        return ""
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:_BINARY_SAMPLE_BYTES]
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > _MAX_CONTROL_SHARE * len(sample)
+
+
+def _decoded_looks_binary(text: str) -> bool:
+    sample = text[:_BINARY_SAMPLE_BYTES]
+    if "\x00" in sample:
+        return True
+    return len(_CONTROL_CHARS.findall(sample)) > _MAX_CONTROL_SHARE * len(sample)
+
+
+def _plausibility(text: str) -> float:
+    """Share of the non-ASCII characters that are common Chinese characters or punctuation."""
+    common = _common_characters()
+    counts = Counter(text[:_PLAUSIBILITY_SAMPLE_CHARS])
+    total = common_total = 0
+    for char, count in counts.items():
+        if char >= "\x80":
+            total += count
+            if char in common:
+                common_total += count
+    return common_total / total if total else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    encoding: str
+    text: str
+    replaced: int  # characters that could not be decoded (0 for a strict decoding)
+
+    @property
+    def score(self) -> float:
+        return _plausibility(self.text) - self.replaced / max(1, len(self.text))
+
+
+def _legacy_candidates(data: bytes) -> list[_Candidate]:
+    strict: list[_Candidate] = []
+    for encoding in _LEGACY_ENCODINGS:
+        try:
+            strict.append(_Candidate(encoding, data.decode(encoding), 0))
+        except UnicodeDecodeError:
+            continue
+    if strict:
+        return strict
+    tolerant: list[_Candidate] = []
+    for encoding in _LEGACY_ENCODINGS:
+        text = data.decode(encoding, errors="replace")
+        replaced = text.count("\ufffd")
+        if replaced <= _MAX_REPLACED_SHARE * len(text):
+            tolerant.append(_Candidate(encoding, text, replaced))
+    return tolerant
+
+
+def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
+    """Decode text in UTF-8/16/32 (BOM), UTF-8, GB18030 or Big5-HKSCS, detected.
+
+    A BOM is removed; line endings are left as they are (see `normalise_text`).
+    Raises InputError for binary data and for bytes no tried encoding can read.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    f"{source}: starts with a {encoding.upper()} byte-order mark but is not "
+                    f"valid {encoding.upper()} (byte {error.start + len(bom)})"
+                ) from None
+            if _decoded_looks_binary(text):
+                raise InputError(f"{source}: looks like a binary file, not text")
+            return text
+    if _looks_binary(data):
+        raise InputError(f"{source}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates = _legacy_candidates(data)
+    if candidates:
+        best = max(candidates, key=lambda candidate: candidate.score)
+        sample = best.text[:_PLAUSIBILITY_SAMPLE_CHARS]
+        non_ascii = len(sample) - len(sample.encode("ascii", errors="ignore"))
+        if non_ascii < _MIN_CHARS_TO_JUDGE or best.score >= _MIN_PLAUSIBLE_SHARE:
+            return best.text
+    raise InputError(
+        f"{source}: cannot decode the text (tried {_TRIED_ENCODINGS}); "
+        "save it as UTF-8 and try again"
+    )
+
+
+def normalise_text(text: str) -> str:
+    """CRLF and lone CR to LF, without a leading BOM."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+# ---- reading
+
+
+def _display_name(path: str | Path) -> str:
+    return "stdin" if str(path) == STDIN_SOURCE else str(path)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The raw bytes of a file, or of stdin for "-"; InputError saying why when impossible."""
+    if str(path) == STDIN_SOURCE:
+        stream = sys.stdin
+        if stream is None:
+            raise InputError("stdin: no standard input to read")
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            data: bytes = buffer.read()
+            return data
+        return stream.read().encode("utf-8")  # a text-only stream (already decoded)
+    file = Path(path)
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{file}: is a directory, not a text file") from None
+    except PermissionError:
+        raise InputError(f"{file}: permission denied, cannot read it") from None
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        raise InputError(f"{file}: cannot read it ({reason})") from None
+
+
+def read_text(path: str | Path) -> str:
+    """The decoded, normalised text of a file, or of stdin for "-"."""
+    return normalise_text(decode_bytes(read_bytes(path), source=_display_name(path)))
+
+
+def load_path(path: str | Path, split: SplitMode = "blocks") -> Document:
+    """Load a file ("-" reads stdin as bytes) into a Document."""
+    source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
+    data = read_bytes(path)
+    return _document(decode_bytes(data, source=_display_name(path)), source, split)
+
+
+def load_bytes(data: bytes, source: str = "<bytes>", split: SplitMode = "blocks") -> Document:
+    """Load encoded text (encoding detected) into a Document."""
+    return _document(decode_bytes(data, source=source), source, split)
+
+
+def load_text(text: str, source: str = "<text>", split: SplitMode = "blocks") -> Document:
+    """Load already decoded text into a Document."""
+    return _document(text, source, split)
+
+
+def _document(text: str, source: str, split: SplitMode) -> Document:
+    if split not in SPLIT_MODES:
+        raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
+    text = normalise_text(text)
+    paragraphs = _paragraphs_by_line(text) if split == "lines" else _paragraphs_by_block(text)
+    return Document(
+        paragraphs=paragraphs,
+        script=detect_script(text),
+        doc_id=document_id(text),
+        source=source,
+        title=_title(paragraphs, source),
+    )
+
+
+def document_id(text: str) -> str:
+    """Stable id of a text's content: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
+
+
+_TITLE_CHARS = 20
+
+
+def _title(paragraphs: tuple[Paragraph, ...], source: str) -> str:
+    for paragraph in paragraphs:
+        if paragraph.kind is ParagraphKind.HEADING:
+            return paragraph.text
+    for paragraph in paragraphs:
+        text = " ".join(paragraph.text.split())
+        if text:
+            return text if len(text) <= _TITLE_CHARS else text[:_TITLE_CHARS] + "…"
+    if source == STDIN_SOURCE:
+        return "stdin"
+    return Path(source).name or source
+
+
+# ---- paragraphs
+
+
+def _paragraphs_by_line(text: str) -> tuple[Paragraph, ...]:
+    if not text:
+        return ()
+    lines = text.split("\n")
+    if lines[-1] == "":  # the newline ending the last line does not start another one
+        lines.pop()
+    return tuple(
+        Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=line)
+        for index, line in enumerate(lines)
+    )
+
+
+class _UnitKind(Enum):
+    TEXT = "text"
+    CAPTION = "caption"
+    HEADING = "heading"
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    kind: _UnitKind
+    text: str
+    heading_level: int = 0
+
+
+_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_CAPTION_MARKS = "●▲■◆▼"
+# A photo credit: a short line ending in 圖片/相片/照片/攝/供圖 (網上圖片, 記者某某攝).
+_CREDIT = re.compile(r".{0,14}(?:圖片|图片|相片|照片|供圖|供图|圖|图|攝|摄)[)）]?")
+_CREDIT_MAX_CHARS = 16
+# Marks after which a sentence (or a clause standing for one) is complete; a line ending in
+# anything else continues on the next text line. Closing quotes and brackets count too.
+_ENDS_SENTENCE = frozenset("。！？!?；;：:…⋯.」』）)】〕》〉”’\"'～~")
+# A line ending in one of these continues, however short it is.
+_CONTINUES = frozenset("，,、—–-「『（(《〈【〔“‘")
+_LABEL_MAX_CHARS = 20
+# Line starts that are whitespace to a reader, including the ideographic indent space.
+_INDENT = " \t\u3000\u00a0"
+
+
+def _paragraphs_by_block(text: str) -> tuple[Paragraph, ...]:
+    paragraphs = []
+    for index, unit in enumerate(_joined(_units(text.split("\n")))):
+        kind = {
+            _UnitKind.TEXT: ParagraphKind.PARAGRAPH,
+            _UnitKind.CAPTION: ParagraphKind.CAPTION,
+            _UnitKind.HEADING: ParagraphKind.HEADING,
+        }[unit.kind]
+        paragraphs.append(Paragraph(index, kind, unit.text, unit.heading_level))
+    return tuple(paragraphs)
+
+
+def _units(lines: Iterable[str]) -> Iterator[_Unit]:
+    """Headings, captions and text lines, in order, markup removed."""
+    caption: list[str] = []  # lines of the caption being collected, within one block
+    for raw_line in lines:
+        line = raw_line.strip(_INDENT + "\v\f")
+        if not line:
+            if caption:
+                yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
+                caption = []
+            continue
+        heading = _HEADING.fullmatch(line)
+        if heading:
+            if caption:
+                yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
+                caption = []
+            title = _BOLD.sub(r"\1", heading.group(2)).strip()
+            if title:
+                yield _Unit(_UnitKind.HEADING, title, len(heading.group(1)))
+            continue
+        line = _BOLD.sub(r"\1", line)
+        if line[0] in _CAPTION_MARKS:
+            if caption:
+                yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
+            caption = [line]
+        elif caption or _is_credit(line):
+            caption.append(line)
+            if caption[0][0] not in _CAPTION_MARKS:  # a credit line on its own
+                yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
+                caption = []
+        else:
+            yield _Unit(_UnitKind.TEXT, line)
+    if caption:
+        yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
+
+
+def _is_credit(line: str) -> bool:
+    return len(line) <= _CREDIT_MAX_CHARS and _CREDIT.fullmatch(line) is not None
+
+
+def _continues(text: str) -> bool:
+    """Does this text line end mid-sentence, so that the next text line carries it on?"""
+    last = text[-1]
+    if last in _CONTINUES:
+        return True
+    if last in _ENDS_SENTENCE:
+        return False
+    return len(text) > _LABEL_MAX_CHARS
+
+
+def _joined(units: Iterable[_Unit]) -> Iterator[_Unit]:
+    """Rejoin text lines broken mid-sentence; captions in between follow the joined text."""
+    pending: str | None = None  # text waiting for its continuation
+    held: list[_Unit] = []  # captions met while waiting
+    for unit in units:
+        if unit.kind is _UnitKind.CAPTION:
+            if pending is None:
+                yield unit
+            else:
+                held.append(unit)
+            continue
+        if unit.kind is _UnitKind.TEXT:
+            pending = unit.text if pending is None else _concatenate(pending, unit.text)
+            if _continues(pending):
+                continue
+        if pending is not None:  # complete, or cut short by a heading
+            yield _Unit(_UnitKind.TEXT, pending)
+            pending = None
+        yield from held
+        held = []
+        if unit.kind is _UnitKind.HEADING:
+            yield unit
+    if pending is not None:
+        yield _Unit(_UnitKind.TEXT, pending)
+    yield from held
+
+
+def _concatenate(before: str, after: str) -> str:
+    """Join two pieces of one sentence: nothing between Chinese, a space between words."""
+    if before[-1] < "\u2e80" and after[0] < "\u2e80":
+        return f"{before} {after}"
+    return before + after
+
+
+# ---- script
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_SCRIPT_SAMPLE_HAN = 20_000
+
+
+@cache
+def _opencc(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(f"{config}.json")
+
+
+def detect_script(text: str) -> Script:
+    """Traditional, Simplified, or UNKNOWN when nothing tells them apart.
+
+    Counts characters that only one script uses, over the first 20,000 Han characters:
+    those OpenCC's t2s changes are Traditional; those t2s keeps but s2hk changes are
+    Simplified. s2hk rather than s2t, because s2t also "converts" forms Hong Kong writes
+    itself (台, 温, 户); 着 and 裏 are kept by both.
+    """
+    counts: Counter[str] = Counter()
+    for number, match in enumerate(_HAN.finditer(text)):
+        if number >= _SCRIPT_SAMPLE_HAN:
+            break
+        counts[match.group()] += 1
+    if not counts:
+        return Script.UNKNOWN
+    chars = list(counts)
+    joined = "\n".join(chars)
+    # One character per line: OpenCC's phrase tables cannot rewrite across lines.
+    simplified = _opencc("t2s").convert(joined).split("\n")
+    hong_kong = _opencc("s2hk").convert(joined).split("\n")
+    if not len(simplified) == len(hong_kong) == len(chars):
+        return Script.UNKNOWN  # cannot happen with OpenCC's shipped configs
+    traditional_votes = simplified_votes = 0
+    for char, to_simplified, to_hong_kong in zip(chars, simplified, hong_kong, strict=True):
+        if to_simplified != char:
+            traditional_votes += counts[char]
+        elif to_hong_kong != char:
+            simplified_votes += counts[char]
+    if traditional_votes > simplified_votes:
+        return Script.TRADITIONAL
+    if simplified_votes > traditional_votes:
+        return Script.SIMPLIFIED
+    return Script.UNKNOWN
+
+
+# ---- sentences
+
+
+_SENTENCE_END = frozenset("。！？!?；;…⋯")
+_CLOSERS = frozenset("」』）)】〕》〉”’\"'")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans [start, end) of the sentences of `text`, by its own punctuation.
+
+    A sentence ends after a run of 。！？；… (and "." before a space or the end, so 22.5
+    stays whole), taking any closing quotes or brackets that follow with it; a line break
+    ends one too. Spans exclude surrounding whitespace, are in order and do not overlap.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    length = len(text)
+    position = 0
+    while position < length:
+        char = text[position]
+        end: int | None = None
+        if char == "\n":
+            end = position
+            position += 1
+        elif char in _SENTENCE_END or (
+            char == "." and (position + 1 == length or text[position + 1].isspace())
+        ):
+            position += 1
+            while position < length and (
+                text[position] in _SENTENCE_END or text[position] in _CLOSERS
+            ):
+                position += 1
+            end = position
+        else:
+            position += 1
+        if end is not None:
+            _add_span(text, start, end, spans)
+            start = position
+    _add_span(text, start, length, spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))
