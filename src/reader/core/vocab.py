@@ -1,0 +1,665 @@
+"""The learner's vocabulary: saved words, their status and the sentences they came from.
+
+Stored in SQLite (`paths.data_dir()/vocab.sqlite3`):
+
+- the schema is versioned with `PRAGMA user_version` and migrated forward in a transaction;
+  `PRAGMA application_id` marks the file as ours, so a foreign or damaged file is reported
+  and left untouched, never overwritten or deleted;
+- WAL journal, every change in one `BEGIN IMMEDIATE` transaction, and a busy timeout, so a
+  killed process loses at most the save in flight and two `reader` processes writing at the
+  same time both get their changes in.
+
+A word is keyed by its Traditional form; `get`/`set_status`/`remove` accept either script.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader import paths
+from reader.core.errors import ReaderError
+
+if TYPE_CHECKING:
+    from reader.core.models import Entry, Token
+
+# "RdVc": marks a SQLite file as a reader vocabulary database.
+APPLICATION_ID = 0x52645663
+SCHEMA_VERSION = 1
+# Long enough to wait out another process's transaction (they take milliseconds).
+BUSY_TIMEOUT_MS = 15_000
+DEFAULT_DEFINITION_COUNT = 3
+VOCAB_FILE_NAME = "vocab.sqlite3"
+
+
+class Status(str, Enum):
+    NEW = "new"
+    LEARNING = "learning"
+    KNOWN = "known"
+    IGNORED = "ignored"
+
+    @classmethod
+    def parse(cls, value: str) -> Status:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            choices = ", ".join(status.value for status in cls)
+            raise ReaderError(f"unknown status {value!r}: use one of {choices}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where a word was met: the sentence and the document it came from."""
+
+    sentence: str
+    doc_title: str = ""
+    doc_id: str = ""
+    paragraph_index: int | None = None
+    added_at: datetime | None = None  # set by the store
+
+
+@dataclass(frozen=True, slots=True)
+class WordForms:
+    """What the store needs to save a word: both scripts, the reading and a definition."""
+
+    traditional: str
+    simplified: str
+    pinyin_numbered: tuple[str, ...] = ()  # one syllable per character: "guan1", "lv4"
+    definition: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VocabItem:
+    """A saved word, as stored."""
+
+    id: int
+    traditional: str
+    simplified: str
+    pinyin_numbered: tuple[str, ...]
+    definition: str  # the definition the learner keeps (editable)
+    status: Status
+    contexts: tuple[Context, ...]  # oldest first
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def headword(self) -> str:
+        return self.traditional
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The word as it can appear in a text: Traditional, and Simplified when different."""
+        if self.simplified == self.traditional:
+            return (self.traditional,)
+        return (self.traditional, self.simplified)
+
+    @property
+    def first_sentence_context(self) -> Context | None:
+        return next((context for context in self.contexts if context.sentence), None)
+
+
+# ---- word description (dictionary + conversion)
+
+
+def describe_word(
+    word: str,
+    *,
+    pinyin_numbered: Sequence[str] = (),
+    traditional: str | None = None,
+    simplified: str | None = None,
+) -> WordForms:
+    """Both scripts, pinyin and a default definition for `word`.
+
+    `pinyin_numbered`, `traditional` and `simplified` come from the reading screen's token
+    when the word is saved there (the reading in context wins over the dictionary's);
+    missing parts come from CC-CEDICT, then from OpenCC conversion.
+    """
+    from reader.core.dictionary import lookup
+
+    word = word.strip()
+    if not word:
+        raise ReaderError("an empty word cannot be saved")
+    result = lookup(word)
+    entry = _best_entry(result.entries, word, pinyin_numbered)
+    if traditional is None or simplified is None:
+        traditional, simplified = _script_forms(word, entry, traditional, simplified)
+    if pinyin_numbered:
+        reading = tuple(pinyin_numbered)
+    elif entry is not None:
+        reading = entry_syllables(entry)
+    else:
+        reading = tuple(
+            syllable
+            for part in result.breakdown
+            if part.entries
+            for syllable in entry_syllables(part.entries[0])
+        )
+    if entry is not None:
+        definition = "; ".join(entry.definitions[:DEFAULT_DEFINITION_COUNT])
+    else:
+        definition = result.gloss or ""
+    return WordForms(traditional, simplified, reading, definition)
+
+
+def describe_token(token: Token) -> WordForms:
+    """The forms of a word the learner saves from the reading screen."""
+    return describe_word(
+        token.text,
+        pinyin_numbered=token.pinyin_numbered,
+        traditional=token.traditional,
+        simplified=token.simplified,
+    )
+
+
+def entry_syllables(entry: Entry) -> tuple[str, ...]:
+    """CC-CEDICT's pinyin as syllables in the app's spelling ('u:' is written 'v')."""
+    return tuple(
+        syllable.replace("u:", "v").replace("U:", "V") for syllable in entry.pinyin.split()
+    )
+
+
+def _normalised_reading(syllables: Iterable[str]) -> str:
+    return " ".join(syllables).lower().replace("u:", "v")
+
+
+def _best_entry(entries: Sequence[Entry], word: str, reading: Sequence[str]) -> Entry | None:
+    if not entries:
+        return None
+    exact = [e for e in entries if word in (e.traditional, e.simplified)] or list(entries)
+    if reading:
+        wanted = _normalised_reading(reading)
+        same_reading = [e for e in exact if _normalised_reading(entry_syllables(e)) == wanted]
+        if same_reading:
+            exact = same_reading
+    # Capitalised pinyin marks a proper noun (surname, place); the common word comes first.
+    common = [e for e in exact if not e.pinyin[:1].isupper()]
+    return (common or exact)[0]
+
+
+def _script_forms(
+    word: str, entry: Entry | None, traditional: str | None, simplified: str | None
+) -> tuple[str, str]:
+    from reader.core.convert import to_simplified, to_traditional
+
+    if entry is not None and word == entry.traditional:
+        return traditional or word, simplified or entry.simplified
+    if entry is not None and word == entry.simplified:
+        return traditional or entry.traditional, simplified or word
+    return traditional or to_traditional(word), simplified or to_simplified(word)
+
+
+# ---- time
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _stamp(moment: datetime) -> str:
+    # One fixed-width format, so stored times also sort and compare as text.
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def parse_since(text: str) -> datetime:
+    """A `--since` value: an ISO date (local midnight) or date-time; naive means local time."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime(day.year, day.month, day.day).astimezone(timezone.utc)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ReaderError(
+            f"cannot read the date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # naive: the learner's local time
+    return moment.astimezone(timezone.utc)
+
+
+# ---- the store
+
+_MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1
+    """
+    CREATE TABLE words (
+        id INTEGER PRIMARY KEY,
+        traditional TEXT NOT NULL UNIQUE,
+        simplified TEXT NOT NULL,
+        pinyin TEXT NOT NULL DEFAULT '',
+        definition TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'new'
+            CHECK (status IN ('new', 'learning', 'known', 'ignored')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX words_by_simplified ON words (simplified);
+    CREATE INDEX words_by_updated ON words (updated_at);
+    CREATE TABLE contexts (
+        id INTEGER PRIMARY KEY,
+        word_id INTEGER NOT NULL REFERENCES words (id) ON DELETE CASCADE,
+        sentence TEXT NOT NULL,
+        doc_title TEXT NOT NULL DEFAULT '',
+        doc_id TEXT NOT NULL DEFAULT '',
+        paragraph_index INTEGER,
+        created_at TEXT NOT NULL,
+        UNIQUE (word_id, sentence, doc_id)
+    );
+    CREATE INDEX contexts_by_word ON contexts (word_id);
+    CREATE INDEX contexts_by_document ON contexts (doc_id);
+    """,
+)
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+
+def default_vocab_path() -> Path:
+    return paths.data_dir() / VOCAB_FILE_NAME
+
+
+def _not_ours(path: Path, detail: str = "") -> ReaderError:
+    suffix = f" ({detail})" if detail else ""
+    return ReaderError(f"{path} is not a reader vocabulary database{suffix}; left untouched")
+
+
+class VocabStore:
+    """The vocabulary database. Thread-safe; open one per process and close it when done.
+
+    Every public method is one transaction; on a damaged file it raises ReaderError.
+    """
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_vocab_path()
+        self._lock = threading.RLock()
+        self._connection = self._open()
+
+    # -- opening
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path.exists() and not self.path.is_file():
+            raise _not_ours(self.path, "not a file")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+            check_same_thread=False,  # guarded by self._lock
+        )
+        try:
+            self._prepare(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            application_id, version, table_count = self._identify(connection)
+        except sqlite3.DatabaseError as error:
+            raise _not_ours(self.path, str(error)) from None
+        fresh = application_id == 0 and version == 0 and table_count == 0
+        if not fresh and application_id != APPLICATION_ID:
+            raise _not_ours(self.path)
+        if version > SCHEMA_VERSION:
+            raise ReaderError(
+                f"{self.path} was written by a newer version of reader (schema {version}); "
+                "left untouched — upgrade reader to use it"
+            )
+        try:
+            if not fresh:
+                problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+                if problems != ["ok"]:
+                    raise _not_ours(self.path, f"damaged: {problems[0]}")
+            # WAL: readers never block the writer and a killed writer leaves the file intact.
+            connection.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable against a killed process in WAL mode (only power loss could
+            # roll back the last commits), and much faster than FULL for bursts of saves.
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                self._migrate(connection)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                raise ReaderError(f"{self.path} is locked by another program; try again") from None
+            raise _not_ours(self.path, str(error)) from None
+
+    @staticmethod
+    def _identify(connection: sqlite3.Connection) -> tuple[int, int, int]:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        table_count = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        return int(application_id), int(version), int(table_count)
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the write lock.
+            application_id, version, table_count = self._identify(connection)
+            if version == 0 and (application_id != 0 or table_count != 0):
+                raise _not_ours(self.path)
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _split_sql(_MIGRATIONS[step]):
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> VocabStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._database_errors():
+            connection = self._connection
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._database_errors():
+            yield self._connection
+
+    @contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise ReaderError(
+                    f"the vocabulary database {self.path} stayed busy for "
+                    f"{BUSY_TIMEOUT_MS // 1000} s; try again"
+                ) from None
+            raise ReaderError(f"cannot use the vocabulary database {self.path}: {error}") from None
+        except sqlite3.DatabaseError as error:
+            raise ReaderError(
+                f"the vocabulary database {self.path} is damaged ({error}); left untouched"
+            ) from None
+
+    # -- reading
+
+    def get(self, word: str) -> VocabItem | None:
+        """The saved word whose Traditional or Simplified form is `word`."""
+        with self._reading() as connection:
+            row_id = self._find_id(connection, word.strip())
+            return self._load(connection, row_id) if row_id is not None else None
+
+    def require(self, word: str) -> VocabItem:
+        item = self.get(word)
+        if item is None:
+            raise ReaderError(f"{word.strip()} is not in your vocabulary")
+        return item
+
+    def items(
+        self,
+        *,
+        statuses: Iterable[Status] | None = None,
+        since: datetime | None = None,
+        doc_id: str | None = None,
+    ) -> list[VocabItem]:
+        """Saved words, oldest first; `since` compares with the last change (updated_at)."""
+        clauses: list[str] = []
+        arguments: list[object] = []
+        if statuses is not None:
+            wanted = sorted({status.value for status in statuses})
+            clauses.append(f"status IN ({', '.join('?' * len(wanted))})")
+            arguments.extend(wanted)
+        if since is not None:
+            clauses.append("updated_at >= ?")
+            arguments.append(_stamp(since))
+        if doc_id is not None:
+            clauses.append("id IN (SELECT word_id FROM contexts WHERE doc_id = ?)")
+            arguments.append(doc_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._reading() as connection:
+            rows = connection.execute(
+                f"SELECT * FROM words {where} ORDER BY created_at, id", arguments
+            ).fetchall()
+            contexts = self._contexts_by_word(connection, [row[0] for row in rows])
+            return [_item_from_row(row, contexts.get(row[0], ())) for row in rows]
+
+    def statuses(self) -> dict[str, Status]:
+        """Status by word form (Traditional and Simplified): what the reading screen colours."""
+        with self._reading() as connection:
+            result: dict[str, Status] = {}
+            for traditional, simplified, status in connection.execute(
+                "SELECT traditional, simplified, status FROM words"
+            ):
+                result[simplified] = Status(status)
+                result[traditional] = Status(status)
+            return result
+
+    def __len__(self) -> int:
+        with self._reading() as connection:
+            return int(connection.execute("SELECT count(*) FROM words").fetchone()[0])
+
+    # -- writing
+
+    def add(
+        self,
+        forms: WordForms,
+        *,
+        status: Status | None = None,
+        context: Context | None = None,
+        now: datetime | None = None,
+    ) -> VocabItem:
+        """Save a word, or add the context (and status) to the word already saved.
+
+        A word saved again keeps its definition and status unless a status is given.
+        """
+        moment = _stamp(now or utc_now())
+        with self._transaction() as connection:
+            row_id = self._find_id(connection, forms.traditional, exact=True)
+            if row_id is None:
+                row_id = self._insert(connection, forms, status or Status.NEW, moment)
+            elif status is not None:
+                connection.execute(
+                    "UPDATE words SET status = ?, updated_at = ? WHERE id = ?",
+                    (status.value, moment, row_id),
+                )
+            if context is not None and self._add_context(connection, row_id, context, moment):
+                connection.execute("UPDATE words SET updated_at = ? WHERE id = ?", (moment, row_id))
+            return self._load(connection, row_id)
+
+    def set_many(self, words: Iterable[WordForms], status: Status) -> int:
+        """Give every word `status` in one transaction, saving those not yet saved.
+
+        For "mark the rest of this paragraph known". Returns how many rows changed.
+        """
+        moment = _stamp(utc_now())
+        changed = 0
+        with self._transaction() as connection:
+            for forms in words:
+                row_id = self._find_id(connection, forms.traditional, exact=True)
+                if row_id is None:
+                    self._insert(connection, forms, status, moment)
+                    changed += 1
+                else:
+                    cursor = connection.execute(
+                        "UPDATE words SET status = ?, updated_at = ? WHERE id = ? AND status != ?",
+                        (status.value, moment, row_id, status.value),
+                    )
+                    changed += cursor.rowcount
+        return changed
+
+    def set_status(self, word: str, status: Status) -> VocabItem:
+        return self._update(word, "status", status.value)
+
+    def set_definition(self, word: str, definition: str) -> VocabItem:
+        return self._update(word, "definition", definition.strip())
+
+    def remove(self, word: str) -> VocabItem:
+        """Delete a word with its contexts; returns it, so the caller can `restore` it (undo)."""
+        with self._transaction() as connection:
+            row_id = self._find_id(connection, word.strip())
+            if row_id is None:
+                raise ReaderError(f"{word.strip()} is not in your vocabulary")
+            item = self._load(connection, row_id)
+            connection.execute("DELETE FROM words WHERE id = ?", (row_id,))
+            return item
+
+    def restore(self, item: VocabItem) -> VocabItem:
+        """Put back a removed word exactly as it was (times and contexts included)."""
+        with self._transaction() as connection:
+            if self._find_id(connection, item.traditional, exact=True) is not None:
+                raise ReaderError(f"{item.traditional} is already in your vocabulary")
+            cursor = connection.execute(
+                "INSERT INTO words (traditional, simplified, pinyin, definition, status,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item.traditional,
+                    item.simplified,
+                    " ".join(item.pinyin_numbered),
+                    item.definition,
+                    item.status.value,
+                    _stamp(item.created_at),
+                    _stamp(item.updated_at),
+                ),
+            )
+            row_id = int(cursor.lastrowid or 0)
+            for context in item.contexts:
+                self._add_context(
+                    connection, row_id, context, _stamp(context.added_at or item.created_at)
+                )
+            return self._load(connection, row_id)
+
+    # -- helpers
+
+    def _update(self, word: str, column: str, value: str) -> VocabItem:
+        with self._transaction() as connection:
+            row_id = self._find_id(connection, word.strip())
+            if row_id is None:
+                raise ReaderError(f"{word.strip()} is not in your vocabulary")
+            connection.execute(
+                f"UPDATE words SET {column} = ?, updated_at = ? WHERE id = ?",
+                (value, _stamp(utc_now()), row_id),
+            )
+            return self._load(connection, row_id)
+
+    @staticmethod
+    def _find_id(connection: sqlite3.Connection, word: str, *, exact: bool = False) -> int | None:
+        row = connection.execute("SELECT id FROM words WHERE traditional = ?", (word,)).fetchone()
+        if row is not None or exact:
+            return int(row[0]) if row is not None else None
+        rows = connection.execute(
+            "SELECT id, traditional FROM words WHERE simplified = ? ORDER BY id", (word,)
+        ).fetchall()
+        if len(rows) > 1:
+            forms = ", ".join(traditional for _, traditional in rows)
+            raise ReaderError(f"{word} is ambiguous ({forms}): give the Traditional form")
+        return int(rows[0][0]) if rows else None
+
+    @staticmethod
+    def _insert(
+        connection: sqlite3.Connection, forms: WordForms, status: Status, moment: str
+    ) -> int:
+        cursor = connection.execute(
+            "INSERT INTO words (traditional, simplified, pinyin, definition, status,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                forms.traditional,
+                forms.simplified,
+                " ".join(forms.pinyin_numbered),
+                forms.definition,
+                status.value,
+                moment,
+                moment,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    def _add_context(
+        connection: sqlite3.Connection, row_id: int, context: Context, moment: str
+    ) -> bool:
+        cursor = connection.execute(
+            "INSERT OR IGNORE INTO contexts (word_id, sentence, doc_title, doc_id,"
+            " paragraph_index, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                row_id,
+                context.sentence.strip(),
+                context.doc_title,
+                context.doc_id,
+                context.paragraph_index,
+                moment,
+            ),
+        )
+        return cursor.rowcount > 0
+
+    def _load(self, connection: sqlite3.Connection, row_id: int) -> VocabItem:
+        row = connection.execute("SELECT * FROM words WHERE id = ?", (row_id,)).fetchone()
+        contexts = self._contexts_by_word(connection, [row_id])
+        return _item_from_row(row, contexts.get(row_id, ()))
+
+    @staticmethod
+    def _contexts_by_word(
+        connection: sqlite3.Connection, word_ids: Sequence[int]
+    ) -> dict[int, tuple[Context, ...]]:
+        if not word_ids:
+            return {}
+        found: dict[int, list[Context]] = {}
+        # One query for all words; chunks stay under SQLite's bound-parameter limit.
+        for start in range(0, len(word_ids), 900):
+            chunk = word_ids[start : start + 900]
+            rows = connection.execute(
+                "SELECT word_id, sentence, doc_title, doc_id, paragraph_index, created_at"
+                f" FROM contexts WHERE word_id IN ({', '.join('?' * len(chunk))})"
+                " ORDER BY created_at, id",
+                chunk,
+            )
+            for word_id, sentence, title, doc_id, paragraph_index, created_at in rows:
+                found.setdefault(word_id, []).append(
+                    Context(sentence, title, doc_id, paragraph_index, _parse_stamp(created_at))
+                )
+        return {word_id: tuple(contexts) for word_id, contexts in found.items()}
+
+
+def _item_from_row(row: Sequence[object], contexts: tuple[Context, ...]) -> VocabItem:
+    row_id, traditional, simplified, pinyin, definition, status, created, updated = row
+    return VocabItem(
+        id=int(str(row_id)),
+        traditional=str(traditional),
+        simplified=str(simplified),
+        pinyin_numbered=tuple(str(pinyin).split()),
+        definition=str(definition),
+        status=Status(str(status)),
+        contexts=contexts,
+        created_at=_parse_stamp(str(created)),
+        updated_at=_parse_stamp(str(updated)),
+    )
+
+
+def _split_sql(script: str) -> list[str]:
+    # executescript() would COMMIT our transaction first; run statement by statement instead.
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
+def open_store(path: Path | str | None = None) -> VocabStore:
+    return VocabStore(path)
