@@ -7,6 +7,7 @@ attributes of a token, never a rewritten text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -96,9 +97,17 @@ class Lookup:
         return " + ".join(parts) if parts else None
 
 
+# A definition that only points at another headword: "see X", "see also X", "variant of X",
+# "old variant of X", "erhua variant of X", "(dialect) see X", "also written X", "same as X".
+_POINTER_DEFINITION = re.compile(
+    r"^(?:\([^)]*\)\s*)?(?:see also|see|(?:[\w()-]+ )*variant of|also written|same as"
+    r"|erhua form of)\s",
+    re.IGNORECASE,
+)
+
+
 def _is_pointer_definition(definition: str) -> bool:
-    lowered = definition.lower()
-    return lowered.startswith(("see ", "variant of ", "old variant of ", "see also "))
+    return _POINTER_DEFINITION.match(definition) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,810 @@
+"""CC-CEDICT lookup layer.
+
+The bundled dictionary (MDBG text format, gzip) is compiled once into an indexed SQLite file
+in the cache directory, named after the source's SHA-256 so a new dictionary gets a new index.
+Lookups then go through one read-only connection: opening costs milliseconds and nothing is
+parsed into Python dicts at start-up.
+
+    >>> from reader.core import dictionary
+    >>> dictionary.lookup("中美關係").breakdown  # no entry: split into 中美 + 關係
+
+Module functions use a lazily opened default `Dictionary`; tests build their own with
+`Dictionary.from_lines([...])`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations, product
+from pathlib import Path
+from typing import Any, TextIO
+
+from reader import paths
+from reader.core.errors import ReaderError
+from reader.core.models import Entry, Lookup, _is_pointer_definition
+
+# Bump when the index layout or the way it is derived changes: old index files are then ignored.
+SCHEMA_VERSION = 1
+
+_BUILD_NOTICE_AFTER_S = 0.5
+_LOOKUP_CACHE_SIZE = 50_000
+# Variant spellings tried for one word, fewest substitutions first.
+_MAX_VARIANT_CANDIDATES = 32
+# The longest dictionary sub-word a breakdown looks for (CC-CEDICT has keys of 57 characters,
+# but a breakdown of running text never needs pieces that long).
+_MAX_BREAKDOWN_PIECE = 12
+_MAX_VARIANTS_PER_CHARACTER = 8
+_SQL_CHUNK = 400  # stays well below SQLite's bound-parameter limit
+
+# OpenCC configurations that only swap variant forms (never Simplified <-> Traditional): they
+# link Hong Kong, Taiwan and OpenCC-standard spellings of one character (着/著, 綫/線, 爲/為).
+_VARIANT_CONFIGS = ("hk2t", "t2hk", "t2tw", "tw2t")
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_HEADER = re.compile(r"^#!\s*(\w+)=(.*?)\s*$")
+# Code point ranges of Han characters (CJK radicals, 々 〇 〡-〩, Unified Ideographs with every
+# extension, compatibility ideographs). Checked by range: a regex class this wide costs
+# milliseconds to compile at import.
+_HAN_RANGES = (
+    (0x2E80, 0x2FDF),
+    (0x3005, 0x3005),
+    (0x3007, 0x3007),
+    (0x3021, 0x3029),
+    (0x3038, 0x303B),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+)
+# A pointer target as CC-CEDICT writes it: 沒有|没有[mei2 you3], 人才[ren2 cai2], 峰[feng1], 著|着
+# (a run of non-ASCII, non-punctuation characters, an optional |Simplified, optional [pinyin]).
+_WORD = r"[^\x00-\x7f\s，、。；：（）“”]+"
+_TARGET = re.compile(rf"({_WORD})(?:\|({_WORD}))?(?:\[([A-Za-z0-9:, ]+)\])?")
+# A single-character "variant of X" pointer, used to derive the character variant table.
+_VARIANT_OF = re.compile(r"variant of ([^\x00-\x7f\s])(?:\|[^\x00-\x7f\s])?(?:\[|$)")
+
+
+def _is_han(character: str) -> bool:
+    code = ord(character)
+    return any(first <= code <= last for first, last in _HAN_RANGES)
+
+
+@dataclass(frozen=True, slots=True)
+class DictionaryInfo:
+    """Where a dictionary came from and where its index lives."""
+
+    source: Path | None  # the CC-CEDICT file; None for an in-memory dictionary
+    date: str | None  # the `#! date=` header of the source, if any
+    entries: int  # entries in the index (CC-CEDICT lines that parsed)
+    index_path: Path | None  # the compiled SQLite file; None for an in-memory dictionary
+    sha256: str | None  # of the source file
+
+
+class Dictionary:
+    """CC-CEDICT over one SQLite connection; safe to share between threads."""
+
+    def __init__(self, connection: sqlite3.Connection, info: DictionaryInfo) -> None:
+        self._connection = connection
+        self._info = info
+        # One connection for every thread (the UI looks words up from workers): the lock
+        # serialises its use, which costs nothing at ~20 µs a query.
+        self._lock = threading.RLock()
+        self._lookups: dict[str, Lookup] = {}
+        self._variants: dict[str, tuple[str, ...]] = {}
+
+    # ---- construction
+
+    @classmethod
+    def open(
+        cls,
+        source: Path | None = None,
+        *,
+        cache_dir: Path | None = None,
+        force_rebuild: bool = False,
+    ) -> Dictionary:
+        """Open the index for `source` (default: the bundled CC-CEDICT), building it if needed."""
+        source = Path(source) if source is not None else paths.bundled_cedict()
+        if not source.is_file():
+            raise ReaderError(
+                f"dictionary source not found: {source} (reinstall reader or pass a CC-CEDICT file)"
+            )
+        directory = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        sha256 = _source_sha256(source, directory)
+        index = directory / _index_name(source, sha256)
+        connection = None if force_rebuild else _open_index(index, sha256)
+        if connection is None:
+            _build_index(source, sha256, index)
+            connection = _open_index(index, sha256)
+            if connection is None:
+                raise ReaderError(
+                    f"could not build the dictionary index at {index} (is the cache dir writable?)"
+                )
+        meta = _read_meta(connection)
+        info = DictionaryInfo(
+            source=source,
+            date=meta.get("date") or None,
+            entries=int(meta["entries"]),
+            index_path=index,
+            sha256=sha256,
+        )
+        return cls(connection, info)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> Dictionary:
+        """An in-memory dictionary from CC-CEDICT lines (for tests and small word lists)."""
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        _populate(connection, lines, sha256="")
+        meta = _read_meta(connection)
+        info = DictionaryInfo(
+            source=None,
+            date=meta.get("date") or None,
+            entries=int(meta["entries"]),
+            index_path=None,
+            sha256=None,
+        )
+        return cls(connection, info)
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    # ---- queries
+
+    def info(self) -> DictionaryInfo:
+        return self._info
+
+    def entries(self, word: str) -> tuple[Entry, ...]:
+        """Direct entries whose Traditional or Simplified key is `word` (no variant fallback)."""
+        if not _is_queryable(word):
+            return ()
+        return self._direct_entries(word)
+
+    def has_word(self, word: str) -> bool:
+        """Whether `word` has an entry by either key, or through a variant spelling."""
+        if not _is_queryable(word):
+            return False
+        with self._lock:
+            cached = self._lookups.get(word)
+        if cached is not None:
+            return cached.found
+        if self._existing_keys([word]):
+            return True
+        return bool(self._existing_keys(self._variant_candidates(word)))
+
+    def readings(self, word: str) -> tuple[str, ...]:
+        """Distinct CC-CEDICT pinyin strings of the word's entries (variant fallback included),
+        in lookup order: e.g. 重 -> ("chong2", "zhong4"). Proper-noun readings keep their
+        capital (\"Zhong1 guo2\")."""
+        seen: dict[str, None] = {}
+        for entry in self.lookup(word).entries:
+            seen.setdefault(entry.pinyin, None)
+        return tuple(seen)
+
+    def words(self) -> Iterator[tuple[str, str]]:
+        """(traditional, simplified) of every entry, in dictionary order."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT traditional, simplified FROM entries ORDER BY id"
+            ).fetchall()
+        yield from rows
+
+    def lookup(self, word: str) -> Lookup:
+        """Everything known about `word`; never raises, whatever the string."""
+        with self._lock:
+            cached = self._lookups.get(word)
+        if cached is not None:
+            return cached
+        result = self._lookup(word, allow_breakdown=True)
+        with self._lock:
+            if len(self._lookups) >= _LOOKUP_CACHE_SIZE:
+                self._lookups.clear()
+            self._lookups[word] = result
+        return result
+
+    # ---- lookup internals
+
+    def _lookup(self, word: str, *, allow_breakdown: bool) -> Lookup:
+        if not _is_queryable(word):
+            return Lookup(query=word)
+        entries = self._direct_entries(word)
+        via: str | None = None
+        if not entries:
+            via, entries = self._variant_entries(word)
+        if entries:
+            return Lookup(
+                query=word, entries=entries, via=via, references=self._references(entries)
+            )
+        if allow_breakdown and len(word) > 1 and any(map(_is_han, word)):
+            return Lookup(query=word, breakdown=self._breakdown(word))
+        return Lookup(query=word)
+
+    def _direct_entries(self, word: str) -> tuple[Entry, ...]:
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT id, traditional, simplified, pinyin, definitions FROM entries"
+                " WHERE traditional = ? OR simplified = ?",
+                (word, word),
+            ).fetchall()
+        return _ordered_entries(word, rows)
+
+    def _variant_entries(self, word: str) -> tuple[str | None, tuple[Entry, ...]]:
+        """Entries of the first variant spelling of `word` that has any (fewest swaps first)."""
+        candidates = self._variant_candidates(word)
+        if not candidates:
+            return None, ()
+        found = self._existing_keys(candidates)
+        for candidate in candidates:
+            if candidate in found:
+                return candidate, self._direct_entries(candidate)
+        return None, ()
+
+    def _variant_candidates(self, word: str) -> list[str]:
+        options = [self._character_variants(character) for character in word]
+        positions = [index for index, choices in enumerate(options) if choices]
+        candidates: list[str] = []
+        for count in range(1, len(positions) + 1):
+            for chosen in combinations(positions, count):
+                for picks in product(*(options[index] for index in chosen)):
+                    characters = list(word)
+                    for index, pick in zip(chosen, picks, strict=True):
+                        characters[index] = pick
+                    candidates.append("".join(characters))
+                    if len(candidates) >= _MAX_VARIANT_CANDIDATES:
+                        return candidates
+        return candidates
+
+    def _character_variants(self, character: str) -> tuple[str, ...]:
+        with self._lock:
+            known = self._variants.get(character)
+            if known is None:
+                rows = self._connection.execute(
+                    "SELECT variant FROM variants WHERE character = ? ORDER BY rank",
+                    (character,),
+                ).fetchall()
+                known = tuple(row[0] for row in rows)
+                self._variants[character] = known
+        return known
+
+    def _existing_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` are a Traditional or Simplified key of some entry."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), _SQL_CHUNK):
+            chunk = unique[start : start + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            with self._lock:
+                rows = self._connection.execute(
+                    f"SELECT traditional, simplified FROM entries"
+                    f" WHERE traditional IN ({marks}) OR simplified IN ({marks})",
+                    (*chunk, *chunk),
+                ).fetchall()
+            wanted = set(chunk)
+            for traditional, simplified in rows:
+                found.update({traditional, simplified} & wanted)
+        return found
+
+    def _references(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        """Entries that the pointer definitions ("see X", "variant of X") of `entries` name,
+        one level deep, without repeating an entry already shown."""
+        shown = set(entries)
+        references: list[Entry] = []
+        for entry in entries:
+            for definition in entry.definitions:
+                if not _is_pointer_definition(definition):
+                    continue
+                for traditional, simplified, pinyin in _TARGET.findall(definition):
+                    for target in self._target_entries(traditional, simplified, pinyin):
+                        if target not in shown:
+                            shown.add(target)
+                            references.append(target)
+        return tuple(references)
+
+    def _target_entries(self, traditional: str, simplified: str, pinyin: str) -> list[Entry]:
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT id, traditional, simplified, pinyin, definitions FROM entries"
+                " WHERE traditional = ? ORDER BY id",
+                (traditional,),
+            ).fetchall()
+        if not rows:  # CC-CEDICT sometimes names the Simplified form alone
+            return list(self._direct_entries(traditional))
+        if simplified:
+            rows = [row for row in rows if row[2] == simplified] or rows
+        if pinyin:
+            wanted = _normalise_pinyin(pinyin)
+            rows = [row for row in rows if _normalise_pinyin(row[3]) == wanted] or rows
+        return [_entry(row) for row in rows]
+
+    def _breakdown(self, word: str) -> tuple[Lookup, ...]:
+        """Split `word` into the fewest pieces that are dictionary words, single characters
+        or runs of non-Han characters; among equally few, prefer longer pieces first."""
+        length = len(word)
+        spans: list[tuple[int, int]] = [
+            (start, end)
+            for start in range(length)
+            for end in range(start + 2, min(length, start + _MAX_BREAKDOWN_PIECE) + 1)
+            if (start, end) != (0, length)
+        ]
+        substrings = [word[start:end] for start, end in spans]
+        variants = {text: self._variant_candidates(text)[:8] for text in substrings}
+        found = self._existing_keys(
+            [*substrings, *(candidate for group in variants.values() for candidate in group)]
+        )
+        valid = {
+            span
+            for span, text in zip(spans, substrings, strict=True)
+            if text in found or any(candidate in found for candidate in variants[text])
+        }
+        # A run of non-Han characters (digits, Latin) is one piece, not one per character.
+        end_of_run = length
+        for index in range(length - 1, -1, -1):
+            if _is_han(word[index]):
+                end_of_run = index
+            elif end_of_run > index + 1 and (index, end_of_run) != (0, length):
+                valid.add((index, end_of_run))
+        ends_from: dict[int, list[int]] = {}
+        for start, end in valid:
+            ends_from.setdefault(start, []).append(end)
+        # best[start] = (pieces needed for word[start:], end of the first of them)
+        best: list[tuple[int, int]] = [(0, length)] * (length + 1)
+        for start in range(length - 1, -1, -1):
+            choices = sorted({start + 1, *ends_from.get(start, ())}, reverse=True)
+            # Longest first, so among equally few pieces the longer first piece wins.
+            best[start] = min(((1 + best[end][0], end) for end in choices), key=lambda c: c[0])
+        pieces: list[Lookup] = []
+        position = 0
+        while position < length:
+            end = best[position][1]
+            pieces.append(self._lookup(word[position:end], allow_breakdown=False))
+            position = end
+        return tuple(pieces)
+
+
+# ---- the default dictionary
+
+_default: Dictionary | None = None
+_default_lock = threading.Lock()
+
+
+def default_dictionary() -> Dictionary:
+    """The bundled CC-CEDICT, opened (and compiled if needed) on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Dictionary.open()
+        return _default
+
+
+def lookup(word: str) -> Lookup:
+    return default_dictionary().lookup(word)
+
+
+def info() -> DictionaryInfo:
+    return default_dictionary().info()
+
+
+def build(force: bool = False) -> DictionaryInfo:
+    """Compile the bundled dictionary's index (again, with `force`) and make it the default."""
+    global _default
+    with _default_lock:
+        if _default is not None and not force:
+            return _default.info()
+        _default = Dictionary.open(force_rebuild=force)
+        return _default.info()
+
+
+# ---- formatting for the CLI
+
+
+def gloss_for_reading(result: Lookup, pinyin_numbered: str) -> str | None:
+    """The first real definition of an entry read `pinyin_numbered` ("zhong4", "yan2 zhe5";
+    'v' or 'u:' for ü), so 重 in 重開 is glossed "to repeat", not "heavy".
+    Falls back to `result.gloss` when no entry has that reading."""
+    wanted = _normalise_pinyin(pinyin_numbered)
+    matching = [
+        entry
+        for entry in (*result.entries, *result.references)
+        if _normalise_pinyin(entry.pinyin) == wanted
+    ]
+    # Lowercase (common-word) readings before capitalised proper nouns.
+    matching.sort(key=lambda entry: entry.pinyin[:1].isupper())
+    for entry in matching:
+        for definition in entry.definitions:
+            if not _is_pointer_definition(definition):
+                return definition
+    return result.gloss
+
+
+def format_lookup_text(result: Lookup, indent: str = "") -> str:
+    """A readable rendering: every entry with all its definitions, then references or the
+    breakdown."""
+    lines: list[str] = []
+    if not result.found and not result.breakdown:
+        return f"{indent}{result.query}: no entry"
+    if result.via:
+        lines.append(f"{indent}{result.query} (found as {result.via})")
+    for entry in result.entries:
+        lines.extend(_format_entry(entry, indent))
+    if result.references:
+        lines.append(f"{indent}  see:")
+        for entry in result.references:
+            lines.extend(_format_entry(entry, indent + "    "))
+    if result.breakdown:
+        lines.append(f"{indent}{result.query}: no entry; made of")
+        for part in result.breakdown:
+            lines.append(format_lookup_text(part, indent + "  "))
+    return "\n".join(lines)
+
+
+def _format_entry(entry: Entry, indent: str) -> list[str]:
+    headword = (
+        entry.traditional
+        if entry.traditional == entry.simplified
+        else f"{entry.traditional} ({entry.simplified})"
+    )
+    lines = [f"{indent}{headword} [{entry.pinyin}]"]
+    lines.extend(
+        f"{indent}  {number}. {definition}"
+        for number, definition in enumerate(entry.definitions, start=1)
+    )
+    return lines
+
+
+def lookup_to_json(result: Lookup) -> dict[str, Any]:
+    """A JSON-ready dict of a lookup (the CLI's `--format json`)."""
+    return {
+        "query": result.query,
+        "found": result.found,
+        "via": result.via,
+        "gloss": result.gloss,
+        "entries": [_entry_to_json(entry) for entry in result.entries],
+        "references": [_entry_to_json(entry) for entry in result.references],
+        "breakdown": [lookup_to_json(part) for part in result.breakdown],
+    }
+
+
+def _entry_to_json(entry: Entry) -> dict[str, Any]:
+    return {
+        "traditional": entry.traditional,
+        "simplified": entry.simplified,
+        "pinyin": entry.pinyin,
+        "definitions": list(entry.definitions),
+    }
+
+
+# ---- rows and ordering
+
+
+def _entry(row: Sequence[Any]) -> Entry:
+    _id, traditional, simplified, pinyin, definitions = row
+    return Entry(traditional, simplified, pinyin, tuple(definitions.split("/")))
+
+
+def _ordered_entries(word: str, rows: list[Any]) -> tuple[Entry, ...]:
+    """Entries headed by `word` itself first (a Traditional query finds its own headwords
+    before Simplified homographs: 后 'empress' before 後 'after'), common lowercase readings
+    before capitalised proper nouns, then CC-CEDICT order."""
+    rows.sort(key=lambda row: (row[1] != word, row[3][:1].isupper(), row[0]))
+    return tuple(_entry(row) for row in rows)
+
+
+def _normalise_pinyin(pinyin: str) -> str:
+    return pinyin.lower().replace("u:", "v").replace("ü", "v").strip()
+
+
+def _is_queryable(word: str) -> bool:
+    """SQLite can only bind valid UTF-8: a lone surrogate has no entry and is not an error."""
+    if not word:
+        return False
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# ---- the index file
+
+
+def _index_name(source: Path, sha256: str) -> str:
+    return f"{_index_prefix(source)}-{sha256[:16]}-v{SCHEMA_VERSION}.sqlite3"
+
+
+def _index_prefix(source: Path) -> str:
+    return re.sub(r"[^\w-]", "_", source.name.split(".")[0]) or "dictionary"
+
+
+def _source_sha256(source: Path, directory: Path) -> str:
+    """The source's SHA-256, remembered next to the index by (path, size, mtime, inode) so a
+    normal start does not re-read 4 MB."""
+    status = source.stat()
+    stamp = f"{source.resolve()}\t{status.st_size}\t{status.st_mtime_ns}\t{status.st_ino}"
+    stamp_file = directory / f"{_index_prefix(source)}.sha256"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        remembered_stamp, _, remembered_sha = stamp_file.read_text("utf-8").rpartition("\t")
+        if remembered_stamp == stamp and len(remembered_sha) == 64:
+            return remembered_sha
+    digest = hashlib.sha256()
+    with source.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    sha256 = digest.hexdigest()
+    with contextlib.suppress(OSError):
+        _write_atomically(stamp_file, f"{stamp}\t{sha256}")
+    return sha256
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _open_index(index: Path, sha256: str) -> sqlite3.Connection | None:
+    """A read-only connection to a complete index built from `sha256`; None when the file is
+    missing, from another source or schema, truncated or not a database."""
+    if not index.is_file():
+        return None
+    connection: sqlite3.Connection | None = None
+    try:
+        connection = sqlite3.connect(
+            f"{index.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+        meta = _read_meta(connection)
+        (page_count,) = connection.execute("PRAGMA page_count").fetchone()
+        (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+        if (
+            meta.get("complete") != "1"
+            or meta.get("schema") != str(SCHEMA_VERSION)
+            or meta.get("sha256") != sha256
+            or page_count * page_size != index.stat().st_size
+        ):
+            connection.close()
+            return None
+        connection.execute("SELECT id FROM entries ORDER BY id DESC LIMIT 1").fetchone()
+        return connection
+    except (sqlite3.Error, OSError, KeyError, ValueError):
+        if connection is not None:
+            connection.close()
+        return None
+
+
+def _read_meta(connection: sqlite3.Connection) -> dict[str, str]:
+    return dict(connection.execute("SELECT key, value FROM meta").fetchall())
+
+
+def _build_index(source: Path, sha256: str, index: Path, progress: TextIO | None = None) -> None:
+    """Compile `source` into `index` atomically: a temp file in the same directory, then
+    os.replace, so a kill or a concurrent build never leaves a half-built index behind."""
+    stream = progress if progress is not None else sys.stderr
+    started = time.perf_counter()
+    notice = _SlowBuildNotice(stream, started)
+    _remove_stale_temporaries(index.parent)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=index.parent, prefix=f"{index.stem}-", suffix=".building"
+    )
+    os.close(descriptor)
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            with gzip.open(source, "rt", encoding="utf-8", errors="replace") as lines:
+                _populate(
+                    connection, lines, sha256=sha256, source=str(source), on_progress=notice.check
+                )
+        finally:
+            connection.close()
+        with open(temporary, "rb") as built:
+            os.fsync(built.fileno())
+        os.replace(temporary, index)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _remove_other_versions(index)
+    notice.finish()
+
+
+class _SlowBuildNotice:
+    """Says on stderr that the index is being built, but only once the build has taken
+    longer than half a second: a fast build stays silent."""
+
+    def __init__(self, stream: TextIO, started: float) -> None:
+        self._stream = stream
+        self._started = started
+        self._shown = False
+
+    def check(self) -> None:
+        if not self._shown and time.perf_counter() - self._started > _BUILD_NOTICE_AFTER_S:
+            self._shown = True
+            self._stream.write("Building dictionary index (first run)…\n")
+            self._stream.flush()
+
+    def finish(self) -> None:
+        if self._shown:
+            elapsed = time.perf_counter() - self._started
+            self._stream.write(f"Dictionary index ready ({elapsed:.1f} s).\n")
+            self._stream.flush()
+
+
+def _remove_stale_temporaries(directory: Path) -> None:
+    """Builds killed half-way leave a .building file; remove those older than an hour (a
+    younger one may belong to a build running in another process)."""
+    horizon = time.time() - 3600
+    for leftover in directory.glob("*.building"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < horizon:
+                leftover.unlink()
+
+
+def _remove_other_versions(index: Path) -> None:
+    """An index of an older dictionary or schema is never opened again (14 MB each)."""
+    prefix = index.name.split("-")[0]
+    for other in index.parent.glob(f"{prefix}-*.sqlite3"):
+        if other != index:
+            with contextlib.suppress(OSError):
+                other.unlink()
+
+
+def _populate(
+    connection: sqlite3.Connection,
+    lines: Iterable[str],
+    *,
+    sha256: str,
+    source: str = "",
+    on_progress: Any = None,
+) -> None:
+    """Create the schema and fill it from CC-CEDICT lines (one transaction, indexes last)."""
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            traditional TEXT NOT NULL,
+            simplified TEXT NOT NULL,
+            pinyin TEXT NOT NULL,
+            definitions TEXT NOT NULL  -- '/'-separated, as in the source
+        );
+        CREATE TABLE variants (
+            character TEXT NOT NULL,
+            variant TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            PRIMARY KEY (character, variant)
+        ) WITHOUT ROWID;
+        """
+    )
+    header: dict[str, str] = {}
+    rows: list[tuple[str, str, str, str]] = []
+    for number, raw in enumerate(lines):
+        line = raw.strip()
+        if on_progress is not None and number % 8192 == 0:
+            on_progress()
+        if not line:
+            continue
+        if line.startswith("#"):
+            found_header = _HEADER.match(line)
+            if found_header:
+                header[found_header.group(1)] = found_header.group(2)
+            continue
+        parsed = _LINE.match(line)
+        if parsed is None:
+            continue
+        traditional, simplified, pinyin, definitions = parsed.groups()
+        # Empty definitions (a doubled '/') carry nothing.
+        kept = "/".join(part.strip() for part in definitions.split("/") if part.strip())
+        if kept:
+            rows.append((traditional, simplified, pinyin.strip(), kept))
+    connection.executemany(
+        "INSERT INTO entries (traditional, simplified, pinyin, definitions) VALUES (?, ?, ?, ?)",
+        rows,
+    )
+    if on_progress is not None:
+        on_progress()
+    connection.execute("CREATE INDEX entries_by_traditional ON entries (traditional)")
+    connection.execute("CREATE INDEX entries_by_simplified ON entries (simplified)")
+    if on_progress is not None:
+        on_progress()
+    connection.executemany(
+        "INSERT OR IGNORE INTO variants (character, variant, rank) VALUES (?, ?, ?)",
+        _variant_rows(rows),
+    )
+    meta = {
+        "schema": str(SCHEMA_VERSION),
+        "sha256": sha256,
+        "source": source,
+        "date": header.get("date", ""),
+        "header_entries": header.get("entries", ""),
+        "entries": str(len(rows)),
+        "complete": "1",
+    }
+    connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+    connection.commit()
+
+
+def _variant_rows(rows: Sequence[tuple[str, str, str, str]]) -> Iterator[tuple[str, str, int]]:
+    """(character, variant spelling with an entry, rank) for every Han character with one.
+
+    Variant families come from two general sources: OpenCC's HK/TW/standard variant tables
+    and CC-CEDICT's own single-character "variant of X" entries. A family is the connected
+    group of characters they link; each member maps to the others that are dictionary keys,
+    nearest (fewest links) first, then the most used.
+    """
+    # How many keys use a character: the common spelling of a family is tried first.
+    usage: dict[str, int] = {}
+    for traditional, simplified, _pinyin, _definitions in rows:
+        for character in {*traditional, *simplified}:
+            usage[character] = usage.get(character, 0) + 1
+    links: dict[str, list[str]] = {}
+
+    def link(first: str, second: str) -> None:
+        if first != second:
+            links.setdefault(first, []).append(second)
+            links.setdefault(second, []).append(first)
+
+    for traditional, _simplified, _pinyin, definitions in rows:
+        if len(traditional) == 1:
+            for definition in definitions.split("/"):
+                target = _VARIANT_OF.search(definition)
+                if target:
+                    link(traditional, target.group(1))
+    candidates = sorted(usage.keys() | set(_han_block_characters()))
+    for character, variant in _opencc_variant_pairs(candidates):
+        link(character, variant)
+    for character in sorted(links):
+        rank = 0
+        seen = {character}
+        frontier = [character]
+        while frontier and rank < _MAX_VARIANTS_PER_CHARACTER:
+            following = sorted(
+                {neighbour for current in frontier for neighbour in links[current]} - seen,
+                key=lambda neighbour: (-usage.get(neighbour, 0), neighbour),
+            )
+            seen.update(following)
+            for neighbour in following:
+                if neighbour in usage:
+                    yield character, neighbour, rank
+                    rank += 1
+            frontier = following
+
+
+def _han_block_characters() -> Iterator[str]:
+    """The BMP's CJK Unified Ideographs (with Extension A and compatibility forms): Hong Kong
+    variants outside CC-CEDICT's keys still map onto a key."""
+    for first, last in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        for code in range(first, last + 1):
+            yield chr(code)
+
+
+def _opencc_variant_pairs(characters: Sequence[str]) -> Iterator[tuple[str, str]]:
+    try:
+        import opencc
+    except ImportError:  # the variant table is a fallback; the dictionary works without it
+        return
+    # One character per line, so OpenCC's phrase tables never see two characters together.
+    joined = "\n".join(characters)
+    for config in _VARIANT_CONFIGS:
+        converted = opencc.OpenCC(f"{config}.json").convert(joined).split("\n")
+        if len(converted) != len(characters):
+            continue
+        for character, variant in zip(characters, converted, strict=True):
+            if len(variant) == 1 and variant != character:
+                yield character, variant
