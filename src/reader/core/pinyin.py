@@ -1,0 +1,516 @@
+"""Readings in context: one numbered pinyin syllable per Han character, and its display forms.
+
+How a character gets its reading (`PinyinReader.readings`):
+
+1. Its candidates: the readings the character can have when written in Simplified
+   (`data/pinyin_chars.tsv.gz`), narrowed by the original Traditional character where that
+   one says more (髮 fà / 發 fā are both 发; 乾 gān / 幹 gàn are both 干).
+2. A word of the segmentation that the word table (`data/pinyin_words.tsv.gz`: the standard
+   readings of pypinyin's phrase table, then CC-CEDICT) knows with exactly one reading gives
+   every character of the word its reading.
+3. Any character still open (polyphonic, and not settled by its word) is read by g2pM's BiLSTM
+   polyphone model (trained on the CPP corpus), run here batched in NumPy from the weights
+   shipped in the installed g2pM wheel, choosing only among the character's candidates.
+
+Readings are numbered syllables: letters, 'v' for ü, tone 1-5 (5 = neutral): "zhong1", "lv4",
+"le5". Words keep the standard (Putonghua) reading of the phrase table rather than CC-CEDICT's
+neutral tones where both exist: 關係 is guān xì, as the CPP corpus and most learner
+dictionaries give it. 一 and 不 show their citation tones (yī, bù); tone sandhi is not applied.
+
+Nothing is read or imported until the first call that needs it: the tables load on first use,
+NumPy and the model on the first polyphonic character.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import pickle
+import re
+import sys
+import threading
+import unicodedata
+from collections.abc import Sequence
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader.core.segment import is_han_char
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+_DATA_DIR = Path(__file__).resolve().parent / "data"
+CHARS_FILE = _DATA_DIR / "pinyin_chars.tsv.gz"
+WORDS_FILE = _DATA_DIR / "pinyin_words.tsv.gz"
+
+
+# --- syllable formats ------------------------------------------------------------------------
+
+
+class PinyinStyle(str, Enum):
+    MARKS = "marks"  # zhōng
+    NUMBERS = "numbers"  # zhong1
+    ZHUYIN = "zhuyin"  # ㄓㄨㄥ
+
+
+_NUMBERED = re.compile(r"^([a-zü]+)([1-5])$")
+_UNKNOWN_READING = "xx"  # CC-CEDICT's placeholder for a character with no known reading
+_COMBINING_TONE = {1: "\u0304", 2: "\u0301", 3: "\u030c", 4: "\u0300"}
+_VOWELS = "aeiouü"
+
+
+def _split_numbered(numbered: str) -> tuple[str, int] | None:
+    """'lv4' / 'lü4' / 'lu:4' / 'Zhong1' -> ('lü', 4); None if it is not a syllable."""
+    text = numbered.strip().lower().replace("u:", "ü").replace("v", "ü")
+    match = _NUMBERED.match(text)
+    if match is None or match.group(1) == _UNKNOWN_READING:
+        return None
+    return match.group(1), int(match.group(2))
+
+
+def is_numbered_syllable(text: str) -> bool:
+    """True for a numbered syllable such as 'zhong1', 'lv4', 'lu:4', 'le5' (not 'xx5')."""
+    return _split_numbered(text) is not None
+
+
+def tone_of(numbered: str) -> int:
+    """The tone 1-5 of a numbered syllable ('le5' -> 5); 5 for anything without a tone number."""
+    parts = _split_numbered(numbered)
+    return parts[1] if parts else 5
+
+
+def strip_tones(numbered: str) -> str:
+    """'lv4' -> 'lv', 'zhong1' -> 'zhong' (for toneless search); other text is only lowercased."""
+    parts = _split_numbered(numbered)
+    if parts is None:
+        return numbered.lower()
+    return parts[0].replace("ü", "v")
+
+
+def _with_tone_mark(letters: str, tone: int) -> str:
+    if tone == 5:
+        return letters
+    # The standard rule: a or e takes the mark; in ou the o does; otherwise the last vowel
+    # (so iu -> iú, ui -> uí). Syllabic m / n / ng carry it on the m or n.
+    if "a" in letters:
+        position = letters.index("a")
+    elif "e" in letters:
+        position = letters.index("e")
+    elif "ou" in letters:
+        position = letters.index("o")
+    else:
+        vowel_positions = [index for index, char in enumerate(letters) if char in _VOWELS]
+        if vowel_positions:
+            position = vowel_positions[-1]
+        else:
+            nasal = [index for index, char in enumerate(letters) if char in "mn"]
+            if not nasal:
+                return letters
+            position = nasal[0]
+    marked = letters[: position + 1] + _COMBINING_TONE[tone] + letters[position + 1 :]
+    return unicodedata.normalize("NFC", marked)
+
+
+_ZHUYIN_INITIALS = {
+    "zh": "ㄓ", "ch": "ㄔ", "sh": "ㄕ", "b": "ㄅ", "p": "ㄆ", "m": "ㄇ", "f": "ㄈ", "d": "ㄉ",
+    "t": "ㄊ", "n": "ㄋ", "l": "ㄌ", "g": "ㄍ", "k": "ㄎ", "h": "ㄏ", "j": "ㄐ", "q": "ㄑ",
+    "x": "ㄒ", "r": "ㄖ", "z": "ㄗ", "c": "ㄘ", "s": "ㄙ",
+}  # fmt: skip
+_ZHUYIN_FINALS = {
+    "a": "ㄚ", "o": "ㄛ", "e": "ㄜ", "ê": "ㄝ", "ai": "ㄞ", "ei": "ㄟ", "ao": "ㄠ", "ou": "ㄡ",
+    "an": "ㄢ", "en": "ㄣ", "ang": "ㄤ", "eng": "ㄥ", "ong": "ㄨㄥ", "er": "ㄦ",
+    "i": "ㄧ", "ia": "ㄧㄚ", "io": "ㄧㄛ", "ie": "ㄧㄝ", "iai": "ㄧㄞ", "iao": "ㄧㄠ",
+    "iou": "ㄧㄡ", "ian": "ㄧㄢ", "in": "ㄧㄣ", "iang": "ㄧㄤ", "ing": "ㄧㄥ", "iong": "ㄩㄥ",
+    "u": "ㄨ", "ua": "ㄨㄚ", "uo": "ㄨㄛ", "uai": "ㄨㄞ", "uei": "ㄨㄟ", "uan": "ㄨㄢ",
+    "uen": "ㄨㄣ", "uang": "ㄨㄤ", "ueng": "ㄨㄥ",
+    "ü": "ㄩ", "üe": "ㄩㄝ", "üan": "ㄩㄢ", "ün": "ㄩㄣ",
+}  # fmt: skip
+_ZHUYIN_WHOLE = {"r": "ㄦ", "m": "ㄇ", "hm": "ㄏㄇ", "n": "ㄋ", "ng": "ㄫ", "hng": "ㄏㄫ"}
+_ZHUYIN_TONE = {1: "", 2: "ˊ", 3: "ˇ", 4: "ˋ"}
+_BARE_INITIALS = {"zh", "ch", "sh", "r", "z", "c", "s"}  # zhi chi shi ri zi ci si: no final
+
+
+def _to_zhuyin(letters: str, tone: int) -> str | None:
+    if letters in _ZHUYIN_WHOLE:
+        body = _ZHUYIN_WHOLE[letters]
+    else:
+        rest = letters
+        if rest.startswith("y"):  # y/w are spelling devices: yu -> ü, yi -> i, ya -> ia ...
+            if rest.startswith("yu"):
+                rest = "ü" + rest[2:]
+            else:
+                rest = rest[1:] if rest.startswith("yi") else "i" + rest[1:]
+        elif rest.startswith("w"):
+            rest = rest[1:] if rest.startswith("wu") else "u" + rest[1:]
+        initial = next((i for i in ("zh", "ch", "sh") if rest.startswith(i)), None)
+        if initial is None and rest[:1] in _ZHUYIN_INITIALS:
+            initial = rest[:1]
+        final = rest[len(initial or "") :]
+        if initial in ("j", "q", "x") and final.startswith("u"):
+            final = "ü" + final[1:]
+        final = {"iu": "iou", "ui": "uei", "un": "uen"}.get(final, final)
+        if initial in _BARE_INITIALS and final == "i":
+            final = ""
+        if final and final not in _ZHUYIN_FINALS:
+            return None
+        body = (_ZHUYIN_INITIALS[initial] if initial else "") + _ZHUYIN_FINALS.get(final, "")
+        if not body:
+            return None
+    return "˙" + body if tone == 5 else body + _ZHUYIN_TONE[tone]
+
+
+def format_syllable(numbered: str, style: PinyinStyle) -> str:
+    """'zhong1' -> 'zhōng' (MARKS) / 'zhong1' (NUMBERS) / 'ㄓㄨㄥ' (ZHUYIN); 'lv4' -> 'lǜ';
+    'le5' -> 'le' / 'le5' / '˙ㄌㄜ'. Text that is not a numbered syllable comes back unchanged."""
+    parts = _split_numbered(numbered)
+    if parts is None:
+        return numbered
+    letters, tone = parts
+    if style is PinyinStyle.NUMBERS:
+        return letters.replace("ü", "v") + str(tone)
+    if style is PinyinStyle.ZHUYIN:
+        zhuyin = _to_zhuyin(letters, tone)
+        return zhuyin if zhuyin is not None else letters.replace("ü", "v") + str(tone)
+    return _with_tone_mark(letters, tone)
+
+
+def normalise_cedict_pinyin(cedict: str) -> tuple[str, ...]:
+    """CC-CEDICT's pinyin field as numbered syllables: 'zhong1 guo2' -> ('zhong1', 'guo2'),
+    'Lu:4' -> ('lv4',). Syllables are lowercased with 'v' for ü; the placeholder 'xx5' (no known
+    reading) is dropped; other items (letters in 'A A zhi4', '·', ',') are kept as written."""
+    normalised = []
+    for item in cedict.split():
+        parts = _split_numbered(item)
+        if parts is not None:
+            normalised.append(parts[0].replace("ü", "v") + str(parts[1]))
+        elif item.lower() != _UNKNOWN_READING + "5":
+            normalised.append(item)
+    return tuple(normalised)
+
+
+# --- reading tables --------------------------------------------------------------------------
+
+
+class ReadingTables:
+    """The character and word reading tables (built by `tools/build_pinyin_data.py`).
+
+    Kept as the raw strings of the files and split on use: loading stays a few dict inserts.
+    """
+
+    def __init__(self, chars: dict[str, str], words: dict[str, str]) -> None:
+        self._chars = chars  # char -> "candidates;other readings", syllables space-separated
+        self._words = words  # word -> "reading|reading", syllables space-separated
+
+    @classmethod
+    def load(cls, chars_file: Path = CHARS_FILE, words_file: Path = WORDS_FILE) -> ReadingTables:
+        return cls(_read_table(chars_file), _read_table(words_file))
+
+    @classmethod
+    def from_entries(
+        cls,
+        chars: dict[str, tuple[Sequence[str], Sequence[str]]],
+        words: dict[str, Sequence[str]],
+    ) -> ReadingTables:
+        """Small tables for tests: {char: (candidates, other readings)}, {word: readings}."""
+        return cls(
+            {char: f"{' '.join(c)};{' '.join(o)}" for char, (c, o) in chars.items()},
+            {word: "|".join(readings) for word, readings in words.items()},
+        )
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one long-lived instance per process
+    def _char(self, char: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        candidates, _, others = self._chars.get(char, ";").partition(";")
+        first = tuple(candidates.split())
+        return first, frozenset((*first, *others.split()))
+
+    def candidates(self, original: str, simplified: str) -> tuple[str, ...]:
+        """The readings of a character, narrowed by its original form where that tells more."""
+        known = self._char(simplified)[0] or self._char(original)[0]
+        if original != simplified:
+            every_original = self._char(original)[1]
+            narrowed = tuple(reading for reading in known if reading in every_original)
+            if narrowed:
+                return narrowed
+        return known
+
+    def word_readings(self, original: str, simplified: str) -> tuple[str, ...]:
+        """The readings of a word of two or more characters (by either form); () if unknown."""
+        found = self._words.get(original) or self._words.get(simplified)
+        return tuple(found.split("|")) if found else ()
+
+
+def _read_table(path: Path) -> dict[str, str]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    return dict(line.split("\t", 1) for line in lines)
+
+
+# --- the polyphone model ---------------------------------------------------------------------
+
+_G2PM_BOS = "시"  # g2pM's sentence markers (its training used these characters)
+_G2PM_EOS = "끝"
+_G2PM_UNK = "<UNK>"
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
+_BATCH = 64
+
+
+class PolyphoneModel:
+    """g2pM's one-layer BiLSTM (64-d embeddings, 2 x 32 hidden, two dense layers), batched.
+
+    The forward and backward LSTMs run as one 64-unit recurrence over a block-diagonal matrix,
+    and the embedding x input weights are folded into one table per direction at load time.
+    """
+
+    def __init__(self) -> None:
+        if "numpy" not in sys.modules:
+            # The matrices are tiny (64 x 256): BLAS worker threads only add hand-over cost,
+            # and on a busy two-core machine they made the model three times slower.
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+            os.environ.setdefault("OMP_NUM_THREADS", "1")
+        import g2pM
+        import numpy as np
+
+        folder = Path(g2pM.__file__).resolve().parent
+
+        def load(name: str) -> Any:
+            # Trusted package data inside the installed g2pM wheel; never user-supplied files.
+            with open(folder / name, "rb") as handle:
+                return pickle.load(handle)
+
+        self._np = np
+        self.char_ids: dict[str, int] = load("char2idx.pkl")
+        self.class_ids: dict[str, int] = {
+            label.replace("u:", "v"): index for label, index in load("class2idx.pkl").items()
+        }
+        weights = load("np_ckpt.pkl")
+        hidden = weights["lstm.weight_hh_l0"].shape[1]
+        embeddings = weights["embedding.weight"].astype(np.float32)
+        vocabulary = embeddings.shape[0]
+        # Gate columns interleaved per direction: [i_f i_b | f_f f_b | g_f g_b | o_f o_b].
+        self._inputs_forward = np.zeros((vocabulary, 8 * hidden), dtype=np.float32)
+        self._inputs_backward = np.zeros((vocabulary, 8 * hidden), dtype=np.float32)
+        self._recurrent = np.zeros((2 * hidden, 8 * hidden), dtype=np.float32)
+        for direction, suffix, table in (
+            (0, "", self._inputs_forward),
+            (1, "_reverse", self._inputs_backward),
+        ):
+            projected = embeddings @ weights[f"lstm.weight_ih_l0{suffix}"].T
+            projected += weights[f"lstm.bias_ih_l0{suffix}"] + weights[f"lstm.bias_hh_l0{suffix}"]
+            recurrent = weights[f"lstm.weight_hh_l0{suffix}"]
+            for gate in range(4):
+                source = slice(gate * hidden, (gate + 1) * hidden)
+                target = slice((2 * gate + direction) * hidden, (2 * gate + direction + 1) * hidden)
+                table[:, target] = projected[:, source]
+                rows = slice(direction * hidden, (direction + 1) * hidden)
+                self._recurrent[rows, target] = recurrent[source].T
+        self._hidden = hidden
+        self._dense_weight = weights["logit_layer.0.weight"].T.astype(np.float32)
+        self._dense_bias = weights["logit_layer.0.bias"].astype(np.float32)
+        self._out_weight = weights["logit_layer.2.weight"].T.astype(np.float32)
+        self._out_bias = weights["logit_layer.2.bias"].astype(np.float32)
+
+    def _encode(self, text: str) -> list[int]:
+        unknown = self.char_ids[_G2PM_UNK]
+        ids = [self.char_ids.get(char, unknown) for char in text]
+        return [self.char_ids[_G2PM_BOS], *ids, self.char_ids[_G2PM_EOS]]
+
+    def _hidden_states(self, sequences: list[list[int]]) -> npt.NDArray[np.float32]:
+        """[batch, time, 2*hidden]: forward state at t and backward state at t, per sequence."""
+        np = self._np
+        lengths = [len(sequence) for sequence in sequences]
+        steps = max(lengths)
+        forward_ids = np.zeros((len(sequences), steps), dtype=np.int64)
+        backward_ids = np.zeros((len(sequences), steps), dtype=np.int64)
+        for row, sequence in enumerate(sequences):
+            forward_ids[row, : len(sequence)] = sequence
+            backward_ids[row, : len(sequence)] = sequence[::-1]
+        inputs = self._inputs_forward[forward_ids] + self._inputs_backward[backward_ids]
+        size = 2 * self._hidden
+        state = np.zeros((len(sequences), size), dtype=np.float32)
+        cell = np.zeros_like(state)
+        outputs = np.empty((len(sequences), steps, size), dtype=np.float32)
+        for step in range(steps):
+            gates = inputs[:, step] + state @ self._recurrent
+            input_forget = 1.0 / (1.0 + np.exp(-gates[:, : 2 * size]))
+            candidate = np.tanh(gates[:, 2 * size : 3 * size])
+            output = 1.0 / (1.0 + np.exp(-gates[:, 3 * size :]))
+            cell = input_forget[:, size:] * cell + input_forget[:, :size] * candidate
+            state = output * np.tanh(cell)
+            outputs[:, step] = state
+        # Put each backward state back at the position it describes.
+        hidden = self._hidden
+        aligned = outputs.copy()
+        for row, length in enumerate(lengths):
+            aligned[row, :length, hidden:] = outputs[row, length - 1 :: -1, hidden:][:length]
+        return aligned  # type: ignore[no-any-return]
+
+    def choose(
+        self, texts: Sequence[str], targets: Sequence[Sequence[tuple[int, tuple[str, ...]]]]
+    ) -> list[list[str]]:
+        """For each text, the best candidate reading at each (index, candidates) target."""
+        np = self._np
+        order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+        chosen: list[list[str]] = [[] for _ in texts]
+        for start in range(0, len(order), _BATCH):
+            batch = [index for index in order[start : start + _BATCH] if targets[index]]
+            if not batch:
+                continue
+            hidden = self._hidden_states([self._encode(texts[index]) for index in batch])
+            rows, positions = [], []
+            for row, index in enumerate(batch):
+                for position, _ in targets[index]:
+                    rows.append(row)
+                    positions.append(position + 1)  # +1 for the BOS marker
+            states = hidden[rows, positions]
+            dense = np.maximum(states @ self._dense_weight + self._dense_bias, 0.0)
+            logits = dense @ self._out_weight + self._out_bias
+            flat = 0
+            for index in batch:
+                for _, candidates in targets[index]:
+                    chosen[index].append(self._best(logits[flat], candidates))
+                    flat += 1
+        return chosen
+
+    def _best(self, logits: npt.NDArray[np.float32], candidates: tuple[str, ...]) -> str:
+        scored = [(float(logits[self.class_ids[c]]), c) for c in candidates if c in self.class_ids]
+        if not scored:
+            return candidates[0]
+        return max(scored)[1]
+
+
+# --- the reader ------------------------------------------------------------------------------
+
+Item = tuple[str, str, Sequence[tuple[int, int]]]
+
+
+class PinyinReader:
+    """Pinyin in context for whole paragraphs. Thread-safe; tables and model load lazily."""
+
+    def __init__(self, tables: ReadingTables | None = None) -> None:
+        self._tables = tables
+        self._model: PolyphoneModel | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def tables(self) -> ReadingTables:
+        with self._lock:
+            if self._tables is None:
+                self._tables = ReadingTables.load()
+            return self._tables
+
+    @property
+    def model(self) -> PolyphoneModel:
+        with self._lock:
+            if self._model is None:
+                self._model = PolyphoneModel()
+            return self._model
+
+    def readings(
+        self, original: str, simplified: str, words: Sequence[tuple[int, int]]
+    ) -> list[str | None]:
+        """One numbered syllable per Han character of `original`, None for everything else.
+
+        `simplified` is `original` in Simplified, character-aligned (same length); `words` are
+        the segmenter's word spans [start, end). Pass whole paragraphs: the model reads context.
+        """
+        return self.readings_many([(original, simplified, words)])[0]
+
+    def readings_many(self, items: Sequence[Item]) -> list[list[str | None]]:
+        """`readings` for many paragraphs, with one batched model run for all of them."""
+        results: list[list[str | None]] = []
+        texts: list[str] = []
+        targets: list[list[tuple[int, tuple[str, ...]]]] = []
+        owners: list[tuple[int, int]] = []  # (item, offset of the text in the item)
+        for item_index, (original, simplified, words) in enumerate(items):
+            if len(simplified) != len(original):
+                raise ValueError("`simplified` must be character-aligned with `original`")
+            result, open_positions = self._settle(original, simplified, words)
+            results.append(result)
+            for offset, text, local in _sentences_with_targets(simplified, open_positions):
+                texts.append(text)
+                targets.append(local)
+                owners.append((item_index, offset))
+        if texts:
+            for (item_index, offset), local, chosen in zip(
+                owners, targets, self.model.choose(texts, targets), strict=True
+            ):
+                for (position, _), reading in zip(local, chosen, strict=True):
+                    results[item_index][offset + position] = reading
+        return results
+
+    def _settle(
+        self, original: str, simplified: str, words: Sequence[tuple[int, int]]
+    ) -> tuple[list[str | None], dict[int, tuple[str, ...]]]:
+        """Readings the tables decide, and the candidates of each position left to the model."""
+        tables = self.tables
+        result: list[str | None] = [None] * len(original)
+        open_positions: dict[int, tuple[str, ...]] = {}
+        covered = [False] * len(original)
+        spans = [*words]
+        for start, end in words:
+            covered[start:end] = [True] * (end - start)
+        spans.extend((index, index + 1) for index, done in enumerate(covered) if not done)
+        for start, end in spans:
+            word_readings: tuple[str, ...] = ()
+            if end - start > 1:
+                word_readings = tables.word_readings(original[start:end], simplified[start:end])
+            fixed = word_readings[0].split() if len(word_readings) == 1 else None
+            for index in range(start, end):
+                char = original[index]
+                if not is_han_char(char):
+                    continue
+                candidates = tables.candidates(char, simplified[index])
+                if fixed is not None and len(fixed) == end - start:
+                    result[index] = fixed[index - start]
+                elif len(candidates) == 1:
+                    result[index] = candidates[0]
+                elif candidates:
+                    allowed = _allowed_by_words(word_readings, index - start, end - start)
+                    narrowed = tuple(c for c in candidates if c in allowed) or candidates
+                    if len(narrowed) == 1:
+                        result[index] = narrowed[0]
+                    else:
+                        result[index] = narrowed[0]  # until the model has spoken
+                        open_positions[index] = narrowed
+        return result, open_positions
+
+
+def _allowed_by_words(word_readings: tuple[str, ...], offset: int, length: int) -> set[str]:
+    allowed = set()
+    for reading in word_readings:
+        syllables = reading.split()
+        if len(syllables) == length:
+            allowed.add(syllables[offset])
+    return allowed
+
+
+def _sentences_with_targets(
+    text: str, open_positions: dict[int, tuple[str, ...]]
+) -> list[tuple[int, str, list[tuple[int, tuple[str, ...]]]]]:
+    """Split a paragraph into sentences (the model was trained on sentences); keep those with
+    open positions, as (offset, sentence, [(index in sentence, candidates)])."""
+    if not open_positions:
+        return []
+    pieces = []
+    offset = 0
+    for sentence in _SENTENCE_END.split(text):
+        if not sentence:
+            continue
+        local = [
+            (position - offset, open_positions[position])
+            for position in range(offset, offset + len(sentence))
+            if position in open_positions
+        ]
+        if local:
+            pieces.append((offset, sentence, local))
+        offset += len(sentence)
+    return pieces
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> PinyinReader:
+    """The process-wide reader (its tables and model load on first use)."""
+    return PinyinReader()

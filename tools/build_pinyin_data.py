@@ -1,0 +1,186 @@
+"""Build the compact reading tables that `reader.core.pinyin` loads at run time.
+
+Run from the repository root after changing a source:
+
+    .venv/bin/python tools/build_pinyin_data.py
+
+Sources (all installed or bundled; nothing is downloaded):
+- pypinyin's character and phrase tables (MIT, mozillazg/python-pinyin): the readings of every
+  character, and the phrases whose reading the character defaults would get wrong;
+- g2pM's character table `digest_cedict.pkl` (Apache-2.0): the readings its polyphone model can
+  choose between, for a character written in Simplified;
+- CC-CEDICT (`dictionaries/cedict_ts.u8.gz`, CC BY-SA 4.0, MDBG): word readings by Traditional
+  and Simplified headword.
+
+Writes `src/reader/core/data/pinyin_chars.tsv.gz` (`char<TAB>candidates;other readings`) and
+`src/reader/core/data/pinyin_words.tsv.gz` (`word<TAB>reading|reading...`, syllables separated by
+spaces). A word is kept only when it tells more than its characters: it has a polyphonic
+character, more than one reading, or a reading other than its characters' defaults.
+"""
+
+from __future__ import annotations
+
+import gzip
+import pickle
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "src"))
+
+from reader.core.pinyin import is_numbered_syllable, normalise_cedict_pinyin  # noqa: E402
+
+OUT_DIR = REPO_ROOT / "src" / "reader" / "core" / "data"
+CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"
+
+_TONE_OF_MARK = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
+
+# 一 and 不 change tone before another syllable (tone sandhi). pypinyin's phrase table writes
+# that surface tone; the reader shows the dictionary (citation) tone, as CC-CEDICT does.
+_CITATION_ONLY = {"一": "yi1", "不": "bu4"}
+
+
+def marks_to_numbered(marked: str) -> str:
+    """'zhōng' -> 'zhong1', 'lǜ' -> 'lv4', 'de' -> 'de5'."""
+    tone = 5
+    letters = []
+    for char in unicodedata.normalize("NFD", marked):
+        if char in _TONE_OF_MARK:
+            tone = _TONE_OF_MARK[char]
+        elif char == "\u0308":  # the diaeresis of ü
+            letters[-1] = "v"
+        else:
+            letters.append(char)
+    return "".join(letters).lower() + str(tone)
+
+
+def load_g2pm_candidates() -> dict[str, list[str]]:
+    import g2pM
+
+    # Trusted package data shipped inside the installed g2pM wheel (never user data).
+    with open(Path(g2pM.__file__).parent / "digest_cedict.pkl", "rb") as handle:
+        digest: dict[str, list[str]] = pickle.load(handle)
+    return {
+        char: [syllable.replace("u:", "v") for syllable in readings]
+        for char, readings in digest.items()
+        if len(char) == 1 and all(is_numbered_syllable(r.replace("u:", "v")) for r in readings)
+    }
+
+
+def build_chars() -> dict[str, tuple[list[str], list[str]]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    g2pm = load_g2pm_candidates()
+    table: dict[str, tuple[list[str], list[str]]] = {}
+    for codepoint, readings in pinyin_dict.items():
+        char = chr(codepoint)
+        every = []
+        for marked in readings.split(","):
+            numbered = marks_to_numbered(marked)
+            if is_numbered_syllable(numbered) and numbered not in every:
+                every.append(numbered)
+        if not every:
+            continue
+        candidates = g2pm.get(char) or every
+        for reading in candidates:
+            if reading not in every:
+                every.append(reading)
+        table[char] = (list(candidates), every)
+    for char, candidates in g2pm.items():
+        if char not in table and unicodedata.category(char) == "Lo":
+            table[char] = (list(candidates), list(candidates))
+    return table
+
+
+def _worth_keeping(
+    simplified: str, reading: str, chars: dict[str, tuple[list[str], list[str]]]
+) -> bool:
+    """A word tells the reader something when one of its characters is polyphonic (in its
+    Simplified form), or when its reading differs from the characters' default readings."""
+    defaults = [chars[char][0][0] if char in chars else "" for char in simplified]
+    if any(char in chars and len(chars[char][0]) > 1 for char in simplified):
+        return True
+    return reading.split() != defaults
+
+
+def _undo_sandhi(word: str, syllables: list[str]) -> list[str]:
+    undone = []
+    for char, syllable in zip(word, syllables, strict=True):
+        citation = _CITATION_ONLY.get(char)
+        same_syllable = citation is not None and syllable[:-1] == citation[:-1]
+        undone.append(citation if citation and same_syllable else syllable)
+    return undone
+
+
+def build_words(chars: dict[str, tuple[list[str], list[str]]]) -> dict[str, list[str]]:
+    from pypinyin.phrases_dict import phrases_dict
+
+    words: dict[str, list[str]] = defaultdict(list)
+    standard: dict[str, str] = {}
+    for phrase, readings in phrases_dict.items():
+        if len(phrase) < 2 or any(len(options) != 1 for options in readings):
+            continue
+        syllables = [marks_to_numbered(options[0]) for options in readings]
+        if len(syllables) != len(phrase) or not all(map(is_numbered_syllable, syllables)):
+            continue
+        standard[phrase] = " ".join(_undo_sandhi(phrase, syllables))
+
+    cedict: dict[str, list[str]] = defaultdict(list)
+    simplified_of: dict[str, str] = {word: word for word in standard}
+    with gzip.open(CEDICT, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or "[" not in line:
+                continue
+            heads, _, rest = line.partition(" [")
+            traditional, _, simplified = heads.partition(" ")
+            syllables = normalise_cedict_pinyin(rest.partition("]")[0])
+            if len(traditional) < 2 or len(syllables) != len(traditional):
+                continue
+            if not all(map(is_numbered_syllable, syllables)):
+                continue
+            reading = " ".join(_undo_sandhi(simplified, list(syllables)))
+            for key in {traditional, simplified}:
+                if reading not in cedict[key]:
+                    cedict[key].append(reading)
+            simplified_of[traditional] = simplified
+            simplified_of.setdefault(simplified, simplified)
+
+    for key, reading in standard.items():
+        words[key] = [reading]
+    for key, readings in cedict.items():
+        if key in words:
+            continue
+        via_standard = standard.get(simplified_of.get(key, ""))
+        words[key] = [via_standard] if via_standard else readings
+    return {
+        key: readings
+        for key, readings in words.items()
+        if len(readings) > 1 or _worth_keeping(simplified_of.get(key, key), readings[0], chars)
+    }
+
+
+def write_gzip(path: Path, lines: list[str]) -> None:
+    """Reproducible gzip (no timestamp), so an unchanged build gives an unchanged file."""
+    with gzip.GzipFile(path, "wb", mtime=0) as out:
+        out.write("".join(lines).encode("utf-8"))
+
+
+def main() -> None:
+    chars = build_chars()
+    words = build_words(chars)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    char_lines = []
+    for char in sorted(chars):
+        candidates, every = chars[char]
+        others = [reading for reading in every if reading not in candidates]
+        char_lines.append(f"{char}\t{' '.join(candidates)};{' '.join(others)}\n")
+    write_gzip(OUT_DIR / "pinyin_chars.tsv.gz", char_lines)
+    word_lines = [f"{word}\t{'|'.join(words[word])}\n" for word in sorted(words)]
+    write_gzip(OUT_DIR / "pinyin_words.tsv.gz", word_lines)
+    print(f"{len(chars)} characters, {len(words)} words -> {OUT_DIR}")
+
+
+if __name__ == "__main__":
+    main()
