@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
     from reader.core.models import Entry, Token
+    from reader.core.pipeline import Annotator
 
 # "RdVc": marks a SQLite file as a reader vocabulary database.
 APPLICATION_ID = 0x52645663
@@ -159,14 +161,14 @@ def describe_token(token: Token) -> WordForms:
 
 
 def entry_syllables(entry: Entry) -> tuple[str, ...]:
-    """CC-CEDICT's pinyin as syllables in the app's spelling ('u:' is written 'v')."""
-    return tuple(
-        syllable.replace("u:", "v").replace("U:", "V") for syllable in entry.pinyin.split()
-    )
+    """CC-CEDICT's pinyin as the app's numbered syllables ('Lu:4' -> 'lv4')."""
+    from reader.core.pinyin import normalise_cedict_pinyin
+
+    return normalise_cedict_pinyin(entry.pinyin)
 
 
 def _normalised_reading(syllables: Iterable[str]) -> str:
-    return " ".join(syllables).lower().replace("u:", "v")
+    return " ".join(syllables).lower().replace("u:", "v").replace("ü", "v")
 
 
 def _best_entry(entries: Sequence[Entry], word: str, reading: Sequence[str]) -> Entry | None:
@@ -193,6 +195,76 @@ def _script_forms(
     if entry is not None and word == entry.simplified:
         return traditional or entry.traditional, simplified or word
     return traditional or to_traditional(word), simplified or to_simplified(word)
+
+
+def annotate_sentences(
+    sentences: Iterable[str], annotator: Annotator | None = None
+) -> dict[str, tuple[Token, ...]]:
+    """Tokens (with pinyin in context) for each distinct sentence."""
+    from reader.core.loader import detect_script
+    from reader.core.models import Paragraph, ParagraphKind
+    from reader.core.pipeline import default_annotator
+
+    wanted = sorted({sentence for sentence in sentences if sentence})
+    if not wanted:
+        return {}
+    active = annotator or default_annotator()
+    result: dict[str, tuple[Token, ...]] = {}
+    for sentence in wanted:
+        paragraph = Paragraph(0, ParagraphKind.PARAGRAPH, sentence)
+        result[sentence] = active.annotate_paragraph(paragraph, detect_script(sentence)).tokens
+    return result
+
+
+def reading_in_sentence(
+    word: str, sentence: str, annotator: Annotator | None = None
+) -> tuple[str, ...]:
+    """The word's pinyin as read in `sentence` (polyphones resolved in context), or ()."""
+    tokens = annotate_sentences([sentence], annotator).get(sentence, ())
+    text = "".join(token.text for token in tokens)
+    for form in (word, *_other_forms(word)):
+        start = text.find(form)
+        if start < 0:
+            continue
+        syllables: list[str] = []
+        for token in tokens:
+            for offset, syllable in enumerate(token.pinyin_numbered):
+                if start <= token.start + offset < start + len(form):
+                    syllables.append(syllable)
+        if len(syllables) == len(form) and all(syllables):
+            return tuple(syllables)
+    return ()
+
+
+def _other_forms(word: str) -> tuple[str, ...]:
+    from reader.core.convert import to_simplified, to_traditional
+
+    return tuple({to_traditional(word), to_simplified(word)} - {word})
+
+
+# ---- HSK levels
+
+_HSK_FILE = Path(__file__).resolve().parent / "data" / "hsk" / "hsk30.tsv"
+
+
+@lru_cache(maxsize=1)
+def _hsk_levels() -> dict[str, str]:
+    levels: dict[str, str] = {}
+    with _HSK_FILE.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            simplified, traditional, level = line.rstrip("\n").split("\t")
+            # The file lists the lowest level first, so setdefault keeps it.
+            levels.setdefault(simplified, level)
+            levels.setdefault(traditional, level)
+    return levels
+
+
+def hsk_level(*forms: str) -> str | None:
+    """The HSK 3.0 level ("1".."6", "7-9") of the first listed form, or None."""
+    levels = _hsk_levels()
+    return next((levels[form] for form in forms if form in levels), None)
 
 
 # ---- time

@@ -1,0 +1,377 @@
+"""Exports of the vocabulary: Anki package, Anki text import (TSV), Pleco, AnkiConnect.
+
+Files are written atomically (a temporary file beside the target, then a rename), and an
+existing file is only replaced when it is one of our own exports of the same kind, unless
+the caller forces it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import sqlite3
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader.core.anki import (
+    CSS,
+    DEFAULT_DECK_NAME,
+    FIELD_NAMES,
+    MODEL_ID,
+    MODEL_NAME,
+    READ_TEMPLATE,
+    RECALL_TEMPLATE,
+    NoteData,
+    build_notes,
+    build_package,
+)
+from reader.core.errors import ReaderError
+from reader.core.vocab import VocabItem
+
+if TYPE_CHECKING:
+    from reader.core.pipeline import Annotator
+
+PLECO_CATEGORY_ROOT = "Reader"
+
+# ---- safe file writing
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`; renamed onto it only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with temporary.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, target)
+    finally:
+        with suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    with atomic_path(target) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+
+
+def check_overwrite(target: Path, is_ours: Callable[[Path], bool], force: bool) -> None:
+    """Refuse to replace a file that is not an export of ours (unless forced)."""
+    if not target.exists() and not target.is_symlink():
+        return
+    if target.is_dir():
+        raise ReaderError(f"{target} is a directory; give a file name with --out")
+    if force or target.stat().st_size == 0:
+        return
+    try:
+        ours = is_ours(target)
+    except OSError:
+        ours = False
+    if not ours:
+        raise ReaderError(
+            f"{target} exists and is not a reader export; left untouched "
+            "(use --force to overwrite it, or choose another --out)"
+        )
+
+
+def _first_lines(path: Path, count: int) -> list[str]:
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        return [line.rstrip("\r\n") for _, line in zip(range(count), lines, strict=False)]
+
+
+def is_our_apkg(path: Path) -> bool:
+    """An .apkg whose collection holds our note type."""
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        if "collection.anki2" not in archive.namelist():
+            return False
+        with tempfile.TemporaryDirectory() as folder:
+            collection = Path(archive.extract("collection.anki2", folder))
+            connection = sqlite3.connect(collection)
+            try:
+                row = connection.execute("SELECT models FROM col").fetchone()
+            except sqlite3.DatabaseError:
+                return False
+            finally:
+                connection.close()
+    return row is not None and str(MODEL_ID) in json.loads(row[0])
+
+
+def is_our_tsv(path: Path) -> bool:
+    return f"#notetype:{MODEL_NAME}" in _first_lines(path, 12)
+
+
+def is_our_pleco(path: Path) -> bool:
+    lines = _first_lines(path, 1)
+    return bool(lines) and lines[0].startswith(f"//{PLECO_CATEGORY_ROOT}")
+
+
+# ---- Anki package
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path | None  # None when written to standard output or pushed to Anki
+    notes: int
+
+
+def export_apkg(
+    items: Sequence[VocabItem],
+    target: Path,
+    *,
+    deck_name: str = DEFAULT_DECK_NAME,
+    force: bool = False,
+    annotator: Annotator | None = None,
+    timestamp: float | None = None,
+) -> ExportResult:
+    """Write an Anki package. `timestamp` is the notes' modification time (default: now);
+    Anki's import updates an existing note when the package's copy is newer."""
+    check_overwrite(target, is_our_apkg, force)
+    package = build_package(build_notes(items, annotator), deck_name)
+    with atomic_path(target) as temporary:
+        package.write_to_file(str(temporary), timestamp=timestamp)
+    return ExportResult(target, len(items))
+
+
+# ---- Anki text import
+
+
+def _tsv_cell(value: str) -> str:
+    # Fields are HTML (#html:true): line breaks become <br>, tabs a space.
+    return value.replace("\r\n", "<br>").replace("\n", "<br>").replace("\t", " ")
+
+
+def tsv_text(notes: Sequence[NoteData], deck_name: str = DEFAULT_DECK_NAME) -> str:
+    """Anki's plain-text import format: header lines, then GUID, the fields and the tags."""
+    columns = ["GUID", *FIELD_NAMES, "Tags"]
+    lines = [
+        "#separator:tab",
+        "#html:true",
+        f"#notetype:{MODEL_NAME}",
+        f"#deck:{deck_name}",
+        "#guid column:1",
+        f"#tags column:{len(columns)}",
+        "#columns:" + "\t".join(columns),
+    ]
+    for note in notes:
+        cells = [note.guid, *note.fields.values(), " ".join(note.tags)]
+        lines.append("\t".join(_tsv_cell(cell) for cell in cells))
+    return "\n".join(lines) + "\n"
+
+
+def export_tsv(
+    items: Sequence[VocabItem],
+    target: Path | None,
+    *,
+    deck_name: str = DEFAULT_DECK_NAME,
+    force: bool = False,
+    annotator: Annotator | None = None,
+) -> tuple[ExportResult, str]:
+    """Write the TSV to `target` (None: only return it, for standard output)."""
+    if target is not None:
+        check_overwrite(target, is_our_tsv, force)
+    text = tsv_text(build_notes(items, annotator), deck_name)
+    if target is not None:
+        write_text_atomically(target, text)
+    return ExportResult(target, len(items)), text
+
+
+# ---- Pleco
+
+
+def pleco_text(items: Sequence[VocabItem], deck_name: str = DEFAULT_DECK_NAME) -> str:
+    """Pleco's flashcard import format: `//Category` then `Simplified[Traditional]<TAB>pinyin
+    <TAB>definition` per card (Pleco reads numbered pinyin)."""
+    lines = [f"//{PLECO_CATEGORY_ROOT}/{deck_name}"]
+    for item in items:
+        headword = (
+            item.simplified
+            if item.simplified == item.traditional
+            else f"{item.simplified}[{item.traditional}]"
+        )
+        definition = " ".join(item.definition.split())
+        lines.append(f"{headword}\t{''.join(item.pinyin_numbered)}\t{definition}")
+    return "\n".join(lines) + "\n"
+
+
+def export_pleco(
+    items: Sequence[VocabItem],
+    target: Path | None,
+    *,
+    deck_name: str = DEFAULT_DECK_NAME,
+    force: bool = False,
+) -> tuple[ExportResult, str]:
+    if target is not None:
+        check_overwrite(target, is_our_pleco, force)
+    text = pleco_text(items, deck_name)
+    if target is not None:
+        write_text_atomically(target, text)
+    return ExportResult(target, len(items)), text
+
+
+# ---- AnkiConnect
+
+DEFAULT_ANKICONNECT_URL = "http://127.0.0.1:8765"
+ANKICONNECT_VERSION = 6
+
+
+class AnkiConnectError(ReaderError):
+    """AnkiConnect answered with an error, or could not be reached."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class AnkiConnect:
+    """A minimal AnkiConnect (API version 6) client over HTTP, standard library only.
+
+    Only loopback addresses are accepted unless `allow_remote` is set: the API can delete
+    a whole collection, so talking to another machine must be an explicit choice.
+    """
+
+    def __init__(
+        self, url: str = DEFAULT_ANKICONNECT_URL, *, allow_remote: bool = False, timeout: float = 15
+    ) -> None:
+        parsed = urllib.parse.urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ReaderError(
+                f"not an AnkiConnect address: {url!r} (like {DEFAULT_ANKICONNECT_URL})"
+            )
+        if not allow_remote and not _is_loopback(parsed.hostname):
+            raise ReaderError(
+                f"{parsed.hostname} is not this machine; AnkiConnect is only used on loopback "
+                "unless you pass --allow-remote"
+            )
+        self.url = url
+        self.timeout = timeout
+
+    def invoke(self, action: str, **params: Any) -> Any:
+        body = json.dumps({"action": action, "version": ANKICONNECT_VERSION, "params": params})
+        request = urllib.request.Request(
+            self.url,
+            data=body.encode("utf-8"),
+            # AnkiConnect (and anki-connect-server) ignore requests without this header.
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            raise AnkiConnectError(
+                f"AnkiConnect at {self.url} answered HTTP {error.code} to {action}"
+            ) from None
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
+            reason = getattr(error, "reason", error)
+            raise AnkiConnectError(
+                f"Anki is not running, or AnkiConnect is not installed: nothing answers at "
+                f"{self.url} ({reason}). Start Anki with the AnkiConnect add-on and try again"
+            ) from None
+        except json.JSONDecodeError:
+            raise AnkiConnectError(f"{self.url} does not answer like AnkiConnect") from None
+        if not isinstance(answer, dict) or "error" not in answer or "result" not in answer:
+            raise AnkiConnectError(f"{self.url} does not answer like AnkiConnect (API 6)")
+        if answer["error"] is not None:
+            raise AnkiConnectError(f"AnkiConnect refused {action}: {answer['error']}")
+        return answer["result"]
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    added: int
+    updated: int
+    model_created: bool
+    deck_created: bool
+
+
+def _quote_search(text: str) -> str:
+    # Anki search syntax: inside double quotes, escape \ and " ; * and _ are wildcards.
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return escaped.replace("*", "\\*").replace("_", "\\_")
+
+
+def headword_query(note: NoteData) -> str:
+    return (
+        f'"note:{_quote_search(MODEL_NAME)}" '
+        f'"{FIELD_NAMES[0]}:{_quote_search(note.fields.traditional)}"'
+    )
+
+
+def ensure_model(client: AnkiConnect) -> bool:
+    """Create our note type in Anki if it is missing; True if it was created."""
+    if MODEL_NAME in client.invoke("modelNames"):
+        return False
+    client.invoke(
+        "createModel",
+        modelName=MODEL_NAME,
+        inOrderFields=list(FIELD_NAMES),
+        css=CSS,
+        isCloze=False,
+        cardTemplates=[
+            {"Name": template["name"], "Front": template["qfmt"], "Back": template["afmt"]}
+            for template in (READ_TEMPLATE, RECALL_TEMPLATE)
+        ],
+    )
+    return True
+
+
+def push_to_anki(
+    items: Sequence[VocabItem],
+    client: AnkiConnect,
+    *,
+    deck_name: str = DEFAULT_DECK_NAME,
+    annotator: Annotator | None = None,
+) -> PushResult:
+    """Add new notes and update existing ones (found by headword) in a running Anki."""
+    version = client.invoke("version")
+    if not isinstance(version, int) or version < ANKICONNECT_VERSION:
+        raise AnkiConnectError(
+            f"AnkiConnect at {client.url} speaks API {version}; version "
+            f"{ANKICONNECT_VERSION} or newer is needed (update the add-on)"
+        )
+    model_created = ensure_model(client)
+    deck_created = False
+    if deck_name not in client.invoke("deckNames"):
+        client.invoke("createDeck", deck=deck_name)
+        deck_created = True
+    added = updated = 0
+    for note in build_notes(items, annotator):
+        fields = note.fields.as_dict()
+        found = client.invoke("findNotes", query=headword_query(note))
+        if found:
+            for note_id in found:
+                client.invoke("updateNoteFields", note={"id": note_id, "fields": fields})
+                client.invoke("updateNoteTags", note=note_id, tags=list(note.tags))
+            updated += 1
+        else:
+            client.invoke(
+                "addNote",
+                note={
+                    "deckName": deck_name,
+                    "modelName": MODEL_NAME,
+                    "fields": fields,
+                    "tags": list(note.tags),
+                    "options": {"allowDuplicate": False, "duplicateScope": "collection"},
+                },
+            )
+            added += 1
+    return PushResult(added, updated, model_created, deck_created)
