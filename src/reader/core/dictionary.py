@@ -494,10 +494,19 @@ def _entry(row: Sequence[Any]) -> Entry:
 
 def _ordered_entries(word: str, rows: list[Any]) -> tuple[Entry, ...]:
     """Entries headed by `word` itself first (a Traditional query finds its own headwords
-    before Simplified homographs: 后 'empress' before 後 'after'), common lowercase readings
-    before capitalised proper nouns, then CC-CEDICT order."""
-    rows.sort(key=lambda row: (row[1] != word, row[3][:1].isupper(), row[0]))
-    return tuple(_entry(row) for row in rows)
+    before Simplified homographs: 后 'empress' before 後 'after'), then entries with a real
+    definition before mere "variant of" pointers, common lowercase readings before
+    capitalised proper nouns, then CC-CEDICT order."""
+    entries = [(row, _entry(row)) for row in rows]
+    entries.sort(
+        key=lambda pair: (
+            pair[1].traditional != word,
+            all(map(_is_pointer_definition, pair[1].definitions)),
+            pair[1].pinyin[:1].isupper(),
+            pair[0][0],
+        )
+    )
+    return tuple(entry for _row, entry in entries)
 
 
 def _normalise_pinyin(pinyin: str) -> str:
