@@ -58,13 +58,13 @@ STDIN_SOURCE = "-"
 
 # ---- decoding
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 (little-endian)"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 (big-endian)"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 (little-endian)"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 (big-endian)"),
 )
 _LEGACY_ENCODINGS = ("gb18030", "big5hkscs")
 _TRIED_ENCODINGS = "UTF-8, UTF-16/32 (with BOM), GB18030, Big5-HKSCS"
@@ -79,39 +79,42 @@ _MAX_CONTROL_SHARE = 0.05
 # handful of vendor-specific codes), but only this rarely: more means a wrong guess.
 _MAX_REPLACED_SHARE = 0.001
 # Below this share of common characters among the non-ASCII ones, a legacy decoding is
-# garbage rather than Chinese (checked only when there is enough non-ASCII text to judge).
-_MIN_PLAUSIBLE_SHARE = 0.3
-_MIN_CHARS_TO_JUDGE = 20
+# garbage rather than Chinese: real text scores above 0.99, Big5 read as GB18030 about 0.5,
+# Shift-JIS read as GB18030 about 0.35. A few characters are too few to judge (掰掰！).
+_MIN_PLAUSIBLE_SHARE = 0.5
+_MIN_CHARS_TO_JUDGE = 8
 _PLAUSIBILITY_SAMPLE_CHARS = 200_000
 
 # Punctuation and Cantonese characters that the codec-derived common sets below lack.
 _COMMON_EXTRA = (
-    "，。、；：？！「」『』（）《》〈〉【】〔〕…—─·‧“”‘’　～﹏"
+    "，。、；：？！「」『』（）《》〈〉【】〔〕…—─·‧“”‘’　～﹏●▲■◆▼"
     "嘅咗喺啲冇嘢佢哋唔係睇咁乜嗰嚟噉畀攞諗"
 )
 
 
 @cache
-def _common_characters() -> frozenset[str]:
-    """Frequent Han characters and punctuation in both scripts.
+def _common_characters() -> tuple[frozenset[str], frozenset[str]]:
+    """Frequent Simplified and frequent Traditional characters, each with punctuation.
 
     Taken from the codecs themselves: GB2312 level 1 (rows 0xB0-0xD7, the 3,755 most
     frequent Simplified characters) and Big5's frequent block (0xA440-0xC67E, 5,401
     Traditional characters). A wrong legacy decoding lands mostly outside these sets
-    (kana, private use, rare characters), the right one mostly inside.
+    (kana, private use, rare characters) or mixes the two scripts; the right one is
+    mostly inside one of them.
     """
-    chars: set[str] = set(_COMMON_EXTRA)
+    shared = {*_COMMON_EXTRA, *(chr(code) for code in range(0xFF01, 0xFF5F))}
+    simplified: set[str] = set(shared)
     for lead in range(0xB0, 0xD8):
         for trail in range(0xA1, 0xFF):
-            chars.update(_decode_pair(lead, trail, "gb2312"))
+            simplified.update(_decode_pair(lead, trail, "gb2312"))
+    traditional: set[str] = set(shared)
     big5_trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
     for lead in range(0xA4, 0xC7):
         for trail in big5_trails:
             if lead == 0xC6 and trail > 0x7E:  # the frequent block ends at 0xC67E
                 break
-            chars.update(_decode_pair(lead, trail, "big5"))
-    chars.update(chr(code) for code in range(0xFF01, 0xFF5F))  # full-width ASCII forms
-    return frozenset(chars)
+            traditional.update(_decode_pair(lead, trail, "big5"))
+    return frozenset(simplified), frozenset(traditional)
 
 
 def _decode_pair(lead: int, trail: int, encoding: str) -> str:
@@ -137,16 +140,23 @@ def _decoded_looks_binary(text: str) -> bool:
 
 
 def _plausibility(text: str) -> float:
-    """Share of the non-ASCII characters that are common Chinese characters or punctuation."""
-    common = _common_characters()
+    """Share of the non-ASCII characters that are frequent in one script (the better one),
+    less a penalty for private-use characters and kana."""
+    simplified, traditional = _common_characters()
     counts = Counter(text[:_PLAUSIBILITY_SAMPLE_CHARS])
-    total = common_total = 0
+    total = in_simplified = in_traditional = private_use = kana = 0
     for char, count in counts.items():
         if char >= "\x80":
             total += count
-            if char in common:
-                common_total += count
-    return common_total / total if total else 1.0
+            in_simplified += count if char in simplified else 0
+            in_traditional += count if char in traditional else 0
+            private_use += count if "\ue000" <= char <= "\uf8ff" else 0
+            kana += count if "\u3040" <= char <= "\u30ff" else 0
+    if not total:
+        return 1.0
+    # Private-use characters and kana are what one legacy encoding's symbols and
+    # punctuation become in the other.
+    return (max(in_simplified, in_traditional) - 2 * private_use - kana) / total
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,14 +194,14 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
     A BOM is removed; line endings are left as they are (see `normalise_text`).
     Raises InputError for binary data and for bytes no tried encoding can read.
     """
-    for bom, encoding in _BOMS:
+    for bom, encoding, name in _BOMS:
         if data.startswith(bom):
             try:
                 text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as error:
                 raise InputError(
-                    f"{source}: starts with a {encoding.upper()} byte-order mark but is not "
-                    f"valid {encoding.upper()} (byte {error.start + len(bom)})"
+                    f"{source}: starts with a {name} byte-order mark but is not valid "
+                    f"{name} (bad bytes at offset {error.start + len(bom)})"
                 ) from None
             if _decoded_looks_binary(text):
                 raise InputError(f"{source}: looks like a binary file, not text")
@@ -344,8 +354,12 @@ class _Unit:
 _HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _CAPTION_MARKS = "●▲■◆▼"
-# A photo credit: a short line ending in 圖片/相片/照片/攝/供圖 (網上圖片, 記者某某攝).
-_CREDIT = re.compile(r".{0,14}(?:圖片|图片|相片|照片|供圖|供图|圖|图|攝|摄)[)）]?")
+# A photo credit: a short line ending in 圖片/相片/照片/攝/供圖 (網上圖片, 記者某某攝),
+# or starting with 圖片來源： (图片来源：网络).
+_CREDIT = re.compile(
+    r".{0,14}(?:圖片|图片|相片|照片|供圖|供图|圖|图|攝|摄)[)）]?"
+    r"|(?:圖片|图片|相片|照片)(?:來源|来源)?[:：].{1,12}"
+)
 _CREDIT_MAX_CHARS = 16
 # Marks after which a sentence (or a clause standing for one) is complete; a line ending in
 # anything else continues on the next text line. Closing quotes and brackets count too.
