@@ -226,17 +226,42 @@ def _sentence_html(sentence: str, forms: Sequence[str], wrap: str) -> str:
 
 
 def sentence_pinyin_html(tokens: Sequence[Token], forms: Sequence[str]) -> str:
-    """Pinyin of a sentence, word by word (punctuation kept), the saved word in bold."""
+    """Pinyin of a sentence, word by word (punctuation kept), the saved word's syllables in
+    bold even when the segmenter made it part of a longer token."""
+    text = "".join(token.text for token in tokens)
+    marked = _occurrences(text, forms)
     pieces: list[str] = []
     for token in tokens:
         if token.is_han:
-            reading = html.escape(pinyin_marks(token.pinyin_numbered) or token.text)
-            if token.text in forms:
-                reading = f'<b class="word">{reading}</b>'
-            pieces.append(reading)
+            pieces.append(_token_reading(token, marked))
         elif not token.text.isspace():
             pieces.append(html.escape(token.text))
     return _join_pinyin_pieces(pieces)
+
+
+def _occurrences(text: str, forms: Sequence[str]) -> set[int]:
+    """Character positions of `text` covered by any of the word's forms."""
+    covered: set[int] = set()
+    for form in forms:
+        start = text.find(form) if form else -1
+        while start >= 0:
+            covered.update(range(start, start + len(form)))
+            start = text.find(form, start + len(form))
+    return covered
+
+
+def _token_reading(token: Token, marked: set[int]) -> str:
+    if len(token.pinyin_numbered) != len(token.text):
+        return html.escape(pinyin_marks(token.pinyin_numbered) or token.text)
+    reading = ""
+    open_mark = False
+    for offset, syllable in enumerate(token.pinyin_numbered):
+        inside = token.start + offset in marked
+        if inside != open_mark:
+            reading += '<b class="word">' if inside else "</b>"
+            open_mark = inside
+        reading += html.escape(pinyin_marks((syllable,)) or token.text[offset])
+    return reading + ("</b>" if open_mark else "")
 
 
 _CLOSING = set("，。、；：？！」』）》〉,.;:?!)]")
