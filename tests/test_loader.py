@@ -572,3 +572,18 @@ def test_permission_error_message_even_as_root(
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(InputError, match=r"locked\.txt: permission denied"):
         load_path(path)
+
+
+def test_a_huge_paragraph_is_cut_at_sentence_ends() -> None:
+    sentence = "這是一個用來測試的句子，長度大約二十個字。"
+    text = sentence * 500  # one line of 10,500 characters
+    document = load_text(text)
+    assert len(document.paragraphs) > 1
+    assert all(len(p.text) <= 2000 for p in document.paragraphs)
+    assert all(p.text.endswith("。") for p in document.paragraphs)
+    assert "".join(texts(document)) == text
+
+
+def test_a_huge_paragraph_without_punctuation_is_cut_anyway() -> None:
+    text = "字" * 4500
+    assert [len(p.text) for p in load_text(text).paragraphs] == [2000, 2000, 500]

@@ -24,7 +24,7 @@ Paragraphs (`split="blocks"`, the default) follow the Markdown-like layout of ne
   met in between come right AFTER the rejoined paragraph, so the sentence reads on
   unbroken. Headings are never joined and stop a join. Short lines (at most
   `_LABEL_MAX_CHARS`) that do not end in a comma-like mark are labels (專家解讀, bylines)
-  and stay on their own.
+  and stay on their own. A paragraph over 2,000 characters is cut at sentence ends.
 
 Nothing is dropped: apart from the markup (`#`, `**`, whitespace) every character of the
 input is in exactly one paragraph.
@@ -83,7 +83,7 @@ _MAX_REPLACED_SHARE = 0.001
 # Shift-JIS read as GB18030 about 0.35. A few characters are too few to judge (掰掰！).
 _MIN_PLAUSIBLE_SHARE = 0.5
 _MIN_CHARS_TO_JUDGE = 8
-_PLAUSIBILITY_SAMPLE_CHARS = 200_000
+_PLAUSIBILITY_SAMPLE_CHARS = 50_000
 
 # Punctuation and Cantonese characters that the codec-derived common sets below lack.
 _COMMON_EXTRA = (
@@ -163,18 +163,18 @@ def _plausibility(text: str) -> float:
 class _Candidate:
     encoding: str
     text: str
-    replaced: int  # characters that could not be decoded (0 for a strict decoding)
+    score: float  # plausibility, less the share of characters that could not be decoded
 
-    @property
-    def score(self) -> float:
-        return _plausibility(self.text) - self.replaced / max(1, len(self.text))
+
+def _candidate(encoding: str, text: str, replaced: int = 0) -> _Candidate:
+    return _Candidate(encoding, text, _plausibility(text) - replaced / max(1, len(text)))
 
 
 def _legacy_candidates(data: bytes) -> list[_Candidate]:
     strict: list[_Candidate] = []
     for encoding in _LEGACY_ENCODINGS:
         try:
-            strict.append(_Candidate(encoding, data.decode(encoding), 0))
+            strict.append(_candidate(encoding, data.decode(encoding)))
         except UnicodeDecodeError:
             continue
     if strict:
@@ -184,7 +184,7 @@ def _legacy_candidates(data: bytes) -> list[_Candidate]:
         text = data.decode(encoding, errors="replace")
         replaced = text.count("\ufffd")
         if replaced <= _MAX_REPLACED_SHARE * len(text):
-            tolerant.append(_Candidate(encoding, text, replaced))
+            tolerant.append(_candidate(encoding, text, replaced))
     return tolerant
 
 
@@ -368,41 +368,77 @@ _ENDS_SENTENCE = frozenset("。！？!?；;：:…⋯.」』）)】〕》〉”�
 _CONTINUES = frozenset("，,、—–-「『（(《〈【〔“‘")
 _LABEL_MAX_CHARS = 20
 # Line starts that are whitespace to a reader, including the ideographic indent space.
-_INDENT = " \t\u3000\u00a0"
+_INDENT = " \t\v\f\u3000\u00a0"
+
+
+_KINDS = {
+    _UnitKind.TEXT: ParagraphKind.PARAGRAPH,
+    _UnitKind.CAPTION: ParagraphKind.CAPTION,
+    _UnitKind.HEADING: ParagraphKind.HEADING,
+}
 
 
 def _paragraphs_by_block(text: str) -> tuple[Paragraph, ...]:
-    paragraphs = []
-    for index, unit in enumerate(_joined(_units(text.split("\n")))):
-        kind = {
-            _UnitKind.TEXT: ParagraphKind.PARAGRAPH,
-            _UnitKind.CAPTION: ParagraphKind.CAPTION,
-            _UnitKind.HEADING: ParagraphKind.HEADING,
-        }[unit.kind]
-        paragraphs.append(Paragraph(index, kind, unit.text, unit.heading_level))
+    paragraphs: list[Paragraph] = []
+    for unit in _joined(_units(text.split("\n"))):
+        pieces = _split_long(unit.text) if unit.kind is _UnitKind.TEXT else [unit.text]
+        for piece in pieces:
+            paragraphs.append(
+                Paragraph(len(paragraphs), _KINDS[unit.kind], piece, unit.heading_level)
+            )
     return tuple(paragraphs)
+
+
+# A text with no line breaks (or none at sentence ends) would otherwise be one huge
+# paragraph, and the pipeline annotates paragraph by paragraph.
+_MAX_PARAGRAPH_CHARS = 2000
+
+
+def _split_long(text: str) -> list[str]:
+    """Cut a very long paragraph at sentence ends into pieces of at most 2,000 characters."""
+    if len(text) <= _MAX_PARAGRAPH_CHARS:
+        return [text]
+    pieces: list[str] = []
+    piece_start: int | None = None
+    piece_end = 0
+    for start, end in split_sentences(text):
+        while end - start > _MAX_PARAGRAPH_CHARS:  # a sentence too long on its own
+            if piece_start is not None:
+                pieces.append(text[piece_start:piece_end])
+                piece_start = None
+            pieces.append(text[start : start + _MAX_PARAGRAPH_CHARS])
+            start += _MAX_PARAGRAPH_CHARS
+        if piece_start is not None and end - piece_start > _MAX_PARAGRAPH_CHARS:
+            pieces.append(text[piece_start:piece_end])
+            piece_start = None
+        if piece_start is None:
+            piece_start = start
+        piece_end = end
+    if piece_start is not None:
+        pieces.append(text[piece_start:piece_end])
+    return [stripped for piece in pieces if (stripped := piece.strip())]
 
 
 def _units(lines: Iterable[str]) -> Iterator[_Unit]:
     """Headings, captions and text lines, in order, markup removed."""
     caption: list[str] = []  # lines of the caption being collected, within one block
     for raw_line in lines:
-        line = raw_line.strip(_INDENT + "\v\f")
+        line = raw_line.strip(_INDENT)
         if not line:
             if caption:
                 yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
                 caption = []
             continue
-        heading = _HEADING.fullmatch(line)
+        heading = _HEADING.fullmatch(line) if line[0] == "#" else None
         if heading:
             if caption:
                 yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
                 caption = []
-            title = _BOLD.sub(r"\1", heading.group(2)).strip()
+            title = _unbold(heading.group(2)).strip()
             if title:
                 yield _Unit(_UnitKind.HEADING, title, len(heading.group(1)))
             continue
-        line = _BOLD.sub(r"\1", line)
+        line = _unbold(line)
         if line[0] in _CAPTION_MARKS:
             if caption:
                 yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
@@ -416,6 +452,10 @@ def _units(lines: Iterable[str]) -> Iterator[_Unit]:
             yield _Unit(_UnitKind.TEXT, line)
     if caption:
         yield _Unit(_UnitKind.CAPTION, "\n".join(caption))
+
+
+def _unbold(line: str) -> str:
+    return _BOLD.sub(r"\1", line) if "**" in line else line
 
 
 def _is_credit(line: str) -> bool:
