@@ -1,9 +1,12 @@
 """Read any Chinese text into a Document: encoding detection, normalisation, paragraphs.
 
 Decoding: a BOM decides (UTF-8, UTF-16, UTF-32); then strict UTF-8; then GB18030 and
-Big5-HKSCS are both tried and the more plausible result wins (the share of its non-ASCII
-characters that are common Chinese characters or punctuation). Data with NUL bytes or many
-control characters is refused as binary.
+Big5-HKSCS are both tried and the more plausible result wins: the share of its non-ASCII
+characters that are frequent characters of one script (or punctuation), less a penalty for
+private-use characters and kana, which is what the other encoding's punctuation turns into.
+If neither decodes strictly, one with at most 0.1% bad bytes is accepted. Data with NUL
+bytes or many control characters is refused as binary; so is a decoding that still looks
+like garbage (e.g. Shift-JIS).
 
 Normalisation: CRLF and lone CR become LF and a leading BOM is dropped; `doc_id` hashes
 this normalised text, so the same content opened from another path (or in another
@@ -14,10 +17,11 @@ Paragraphs (`split="blocks"`, the default) follow the Markdown-like layout of ne
 - `#`..`######` lines are headings (the `#`s removed), always paragraphs of their own.
 - `**bold**` markers are removed, the text kept. Leading indentation and trailing spaces
   (a Markdown hard break) are layout, not text.
-- A line starting with a photo mark (●, ▲, ■, ◆) starts a caption; the lines after it in
+- A line starting with a photo mark (●, ▲, ■, ◆, ▼) starts a caption; the lines after it in
   the same block belong to it, joined by "\\n". The mark itself is kept: it is part of the
   text and tells a reader the line is a caption. A short credit line ending in 圖片/相片/攝…
-  (網上圖片, 新華社圖片) is a caption too, joined to the caption just before it.
+  (網上圖片, 新華社圖片, 圖片來源：…) is a caption too, joined to the caption just
+  before it in the same block.
 - Every other line is a text line. A text line that ends mid-sentence (no sentence-final
   punctuation, see `_ENDS_SENTENCE`) is joined with the next text line, even across blank
   lines and captions: print layout often breaks a sentence (創 / 造有利外部環境). Captions
