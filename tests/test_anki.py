@@ -1,0 +1,189 @@
+"""Anki export judged by Anki itself: the .apkg (and the TSV) imported into a real collection."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+anki_collection = pytest.importorskip("anki.collection")
+from anki.import_export_pb2 import (  # noqa: E402
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+    ImportCsvRequest,
+)
+
+from reader.core.anki import (  # noqa: E402
+    DEFAULT_DECK_NAME,
+    FIELD_NAMES,
+    MODEL_ID,
+    MODEL_NAME,
+    build_note,
+    deck_id,
+    hanzi_html,
+    note_guid,
+    note_model,
+)
+from reader.core.export import export_apkg, export_tsv  # noqa: E402
+from reader.core.vocab import Context, Status, VocabItem, VocabStore, WordForms  # noqa: E402
+
+Collection = anki_collection.Collection
+
+# Sentences written for these tests.
+RELATION_SENTENCE = "我們兩家公司的關係一直很好。"
+BANK_SENTENCE = "她每天早上先去銀行，然後才上班。"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[VocabStore]:
+    with VocabStore(tmp_path / "vocab.sqlite3") as opened:
+        opened.add(
+            WordForms("關係", "关系", ("guan1", "xi5"), "relation; relationship"),
+            context=Context(RELATION_SENTENCE, "Company news", "doc-1", 4),
+        )
+        opened.add(
+            WordForms("銀行", "银行", ("yin2", "hang2"), "bank"),
+            status=Status.LEARNING,
+            context=Context(BANK_SENTENCE, "A diary", "doc-2", 0),
+        )
+        opened.add(WordForms("水", "水", ("shui3",), "water"))
+        yield opened
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Iterator[anki_collection.Collection]:
+    (tmp_path / "anki").mkdir()
+    opened = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    yield opened
+    opened.close()
+
+
+def _import_apkg(collection: anki_collection.Collection, package: Path) -> None:
+    collection.import_anki_package(
+        ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions())
+    )
+
+
+def _notes_by_headword(collection: anki_collection.Collection) -> dict[str, Any]:
+    notes = [collection.get_note(note_id) for note_id in collection.find_notes("")]
+    return {note["Traditional"]: note for note in notes}
+
+
+def test_apkg_imports_into_anki_with_fields_cards_and_css(
+    store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
+) -> None:
+    package = tmp_path / "out" / "vocab.apkg"
+    result = export_apkg(store.items(), package)
+    assert result.notes == 3 and package.is_file()
+    assert not [p for p in package.parent.iterdir() if p.name != "vocab.apkg"]  # no temp left
+
+    _import_apkg(collection, package)
+    assert collection.note_count() == 3
+    assert collection.card_count() == 6  # read + recall per word
+
+    model = collection.models.by_name(MODEL_NAME)
+    assert model is not None and model["id"] == MODEL_ID
+    assert [field["name"] for field in model["flds"]] == list(FIELD_NAMES)
+    assert len(model["tmpls"]) == 2
+    for tone in range(1, 6):
+        assert f".tone{tone}" in model["css"]
+    assert DEFAULT_DECK_NAME in [deck.name for deck in collection.decks.all_names_and_ids()]
+
+    notes = _notes_by_headword(collection)
+    relation = notes["關係"]
+    assert relation["Simplified"] == "关系"
+    assert relation["Pinyin"] == "guānxi"
+    assert relation["PinyinNumbered"] == "guan1 xi5"
+    assert relation["Hanzi"].startswith(
+        '<span class="tone1">關</span><span class="tone5">係</span>'
+    )
+    assert relation["Definition"] == "relation; relationship"
+    assert '<b class="word">關係</b>' in relation["Sentence"]
+    assert relation["SentenceCloze"] == RELATION_SENTENCE.replace("關係", "{{c1::關係}}")
+    # the sentence reads in context (the pipeline's reading), the word in bold
+    assert '<b class="word">guānx' in relation["SentencePinyin"]
+    assert relation["SentencePinyin"].startswith("wǒmen ")
+    assert relation["Source"] == "Company news"
+    assert "reader::status::new" in relation.tags
+    assert any(tag.startswith("HSK::") for tag in relation.tags)
+    assert "reader::source::Company_news" in relation.tags
+
+    bank = notes["銀行"]
+    assert bank["Pinyin"] == "yínháng"
+    assert "reader::status::learning" in bank.tags
+    assert "{{c1::銀行}}" in bank["SentenceCloze"]
+
+    water = notes["水"]  # saved without a sentence
+    assert water["Sentence"] == water["SentenceCloze"] == water["SentencePinyin"] == ""
+
+    card = collection.get_card(collection.find_cards("Traditional:水 card:1")[0])
+    question = card.question()
+    assert 'class="tone3"' in question and "水" in question
+    recall = collection.get_card(collection.find_cards("Traditional:關係 card:2")[0])
+    assert "relation; relationship" in recall.question()
+    assert "recall-front" in recall.question()  # the word is blanked in the front's sentence
+
+
+def test_export_after_edit_updates_notes_instead_of_duplicating(
+    store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.apkg"
+    export_apkg(store.items(), first, timestamp=time.time() - 3600)
+    _import_apkg(collection, first)
+    assert collection.note_count() == 3
+
+    store.set_definition("關係", "connection (my words)")
+    store.set_status("關係", Status.KNOWN)
+    store.add(WordForms("學習", "学习", ("xue2", "xi2"), "to study"))
+    second = tmp_path / "first.apkg"  # the same file: it is ours, so it may be replaced
+    export_apkg(store.items(), second)
+    _import_apkg(collection, second)
+
+    assert collection.note_count() == 4  # three updated + one new, no duplicates
+    assert collection.card_count() == 8
+    notes = _notes_by_headword(collection)
+    assert notes["關係"]["Definition"] == "connection (my words)"
+    assert "reader::status::known" in notes["關係"].tags
+    assert notes["學習"]["Simplified"] == "学习"
+
+
+def test_tsv_import_updates_notes_by_guid(
+    store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
+) -> None:
+    _import_apkg(collection, export_apkg(store.items(), tmp_path / "v.apkg").path or Path())
+    store.set_definition("銀行", "bank (edited for the TSV)")
+    tsv = tmp_path / "v.tsv"
+    export_tsv(store.items(), tsv)
+
+    metadata = collection.get_csv_metadata(str(tsv), None)
+    assert metadata.global_notetype.id == MODEL_ID
+    collection.import_csv(ImportCsvRequest(path=str(tsv), metadata=metadata))
+
+    assert collection.note_count() == 3
+    assert _notes_by_headword(collection)["銀行"]["Definition"] == "bank (edited for the TSV)"
+
+
+def _item(definition: str, status: Status = Status.NEW) -> VocabItem:
+    moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    return VocabItem(1, "關係", "关系", ("guan1", "xi5"), definition, status, (), moment, moment)
+
+
+def test_ids_are_fixed_and_guid_depends_on_the_headword_only() -> None:
+    assert note_model().model_id == MODEL_ID
+    assert deck_id("My deck") == deck_id("My deck") != deck_id("Other deck")
+    assert 0 < deck_id("My deck") < 2**31
+    assert note_guid(_item("one")) == note_guid(_item("two", Status.KNOWN))
+    edited = build_note(_item("two"))
+    assert edited.guid == build_note(_item("one")).guid
+    assert edited.fields.definition == "two"
+
+
+def test_hanzi_html_colours_by_tone_and_escapes() -> None:
+    assert hanzi_html("你好", ("ni3", "hao3")) == (
+        '<span class="tone3">你</span><span class="tone3">好</span>'
+    )
+    assert hanzi_html("<b>", ("a1",)) == "&lt;b&gt;"  # no alignment: escaped, uncoloured
