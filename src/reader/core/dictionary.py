@@ -45,7 +45,8 @@ _MAX_VARIANT_CANDIDATES = 32
 # but a breakdown of running text never needs pieces that long).
 _MAX_BREAKDOWN_PIECE = 12
 _MAX_VARIANTS_PER_CHARACTER = 8
-_SQL_CHUNK = 400  # stays well below SQLite's bound-parameter limit
+_SQL_CHUNK = 400
+_MMAP_BYTES = 64 << 20  # the index is ~15 MB  # stays well below SQLite's bound-parameter limit
 
 # OpenCC configurations that only swap variant forms (never Simplified <-> Traditional): they
 # link Hong Kong, Taiwan and OpenCC-standard spellings of one character (着/著, 綫/線, 爲/為).
@@ -206,7 +207,7 @@ class Dictionary:
             cached = self._lookups.get(word)
         if cached is not None:
             return cached
-        result = self._lookup(word, allow_breakdown=True)
+        result = self._lookup(word)
         with self._lock:
             if len(self._lookups) >= _LOOKUP_CACHE_SIZE:
                 self._lookups.clear()
@@ -215,20 +216,31 @@ class Dictionary:
 
     # ---- lookup internals
 
-    def _lookup(self, word: str, *, allow_breakdown: bool) -> Lookup:
+    def _lookup(self, word: str) -> Lookup:
         if not _is_queryable(word):
             return Lookup(query=word)
         entries = self._direct_entries(word)
-        via: str | None = None
-        if not entries:
-            via, entries = self._variant_entries(word)
         if entries:
-            return Lookup(
-                query=word, entries=entries, via=via, references=self._references(entries)
-            )
-        if allow_breakdown and len(word) > 1 and any(map(_is_han, word)):
-            return Lookup(query=word, breakdown=self._breakdown(word))
+            return self._found(word, entries)
+        # No direct entry: one query checks both the variant spellings of the whole word and
+        # every sub-word a breakdown could use.
+        candidates = self._variant_candidates(word)
+        spans: list[tuple[int, int]] = []
+        keys = list(candidates)
+        breaks_down = len(word) > 1 and any(map(_is_han, word))
+        if breaks_down:
+            spans, sub_words = self._breakdown_keys(word)
+            keys.extend(sub_words)
+        found = self._existing_keys(keys) if keys else set()
+        for candidate in candidates:
+            if candidate in found:
+                return self._found(word, self._direct_entries(candidate), via=candidate)
+        if breaks_down:
+            return Lookup(query=word, breakdown=self._breakdown(word, spans, found))
         return Lookup(query=word)
+
+    def _found(self, word: str, entries: tuple[Entry, ...], via: str | None = None) -> Lookup:
+        return Lookup(query=word, entries=entries, via=via, references=self._references(entries))
 
     def _direct_entries(self, word: str) -> tuple[Entry, ...]:
         with self._lock:
@@ -238,17 +250,6 @@ class Dictionary:
                 (word, word),
             ).fetchall()
         return _ordered_entries(word, rows)
-
-    def _variant_entries(self, word: str) -> tuple[str | None, tuple[Entry, ...]]:
-        """Entries of the first variant spelling of `word` that has any (fewest swaps first)."""
-        candidates = self._variant_candidates(word)
-        if not candidates:
-            return None, ()
-        found = self._existing_keys(candidates)
-        for candidate in candidates:
-            if candidate in found:
-                return candidate, self._direct_entries(candidate)
-        return None, ()
 
     def _variant_candidates(self, word: str) -> list[str]:
         options = [self._character_variants(character) for character in word]
@@ -273,8 +274,7 @@ class Dictionary:
                     "SELECT variant FROM variants WHERE character = ? ORDER BY rank",
                     (character,),
                 ).fetchall()
-                known = tuple(row[0] for row in rows)
-                self._variants[character] = known
+                known = self._variants[character] = tuple(row[0] for row in rows)
         return known
 
     def _existing_keys(self, keys: Sequence[str]) -> set[str]:
@@ -286,13 +286,11 @@ class Dictionary:
             marks = ",".join("?" * len(chunk))
             with self._lock:
                 rows = self._connection.execute(
-                    f"SELECT traditional, simplified FROM entries"
-                    f" WHERE traditional IN ({marks}) OR simplified IN ({marks})",
+                    f"SELECT traditional FROM entries WHERE traditional IN ({marks})"
+                    f" UNION SELECT simplified FROM entries WHERE simplified IN ({marks})",
                     (*chunk, *chunk),
                 ).fetchall()
-            wanted = set(chunk)
-            for traditional, simplified in rows:
-                found.update({traditional, simplified} & wanted)
+            found.update(row[0] for row in rows)
         return found
 
     def _references(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
@@ -327,25 +325,38 @@ class Dictionary:
             rows = [row for row in rows if _normalise_pinyin(row[3]) == wanted] or rows
         return [_entry(row) for row in rows]
 
-    def _breakdown(self, word: str) -> tuple[Lookup, ...]:
-        """Split `word` into the fewest pieces that are dictionary words, single characters
-        or runs of non-Han characters; among equally few, prefer longer pieces first."""
+    def _breakdown_keys(self, word: str) -> tuple[list[tuple[int, int]], list[str]]:
+        """The spans a breakdown may use as one piece, and the keys that decide it: each
+        substring, and the same substring with every character swapped for its first variant
+        (so 衞生 inside 中美衞生合作 counts as the word 衛生)."""
         length = len(word)
-        spans: list[tuple[int, int]] = [
+        spans = [
             (start, end)
             for start in range(length)
             for end in range(start + 2, min(length, start + _MAX_BREAKDOWN_PIECE) + 1)
             if (start, end) != (0, length)
         ]
-        substrings = [word[start:end] for start, end in spans]
-        variants = {text: self._variant_candidates(text)[:8] for text in substrings}
-        found = self._existing_keys(
-            [*substrings, *(candidate for group in variants.values() for candidate in group)]
+        swapped = "".join(
+            (self._character_variants(character) or (character,))[0] for character in word
+        )
+        keys = [word[start:end] for start, end in spans]
+        if swapped != word:
+            keys.extend(swapped[start:end] for start, end in spans)
+        return spans, keys
+
+    def _breakdown(
+        self, word: str, spans: list[tuple[int, int]], found: set[str]
+    ) -> tuple[Lookup, ...]:
+        """Split `word` into the fewest pieces that are dictionary words (`found`), single
+        characters or runs of non-Han characters; among equally few, longer pieces first."""
+        length = len(word)
+        swapped = "".join(
+            (self._character_variants(character) or (character,))[0] for character in word
         )
         valid = {
-            span
-            for span, text in zip(spans, substrings, strict=True)
-            if text in found or any(candidate in found for candidate in variants[text])
+            (start, end)
+            for start, end in spans
+            if word[start:end] in found or swapped[start:end] in found
         }
         # A run of non-Han characters (digits, Latin) is one piece, not one per character.
         end_of_run = length
@@ -363,13 +374,40 @@ class Dictionary:
             choices = sorted({start + 1, *ends_from.get(start, ())}, reverse=True)
             # Longest first, so among equally few pieces the longer first piece wins.
             best[start] = min(((1 + best[end][0], end) for end in choices), key=lambda c: c[0])
-        pieces: list[Lookup] = []
+        pieces: list[str] = []
         position = 0
         while position < length:
-            end = best[position][1]
-            pieces.append(self._lookup(word[position:end], allow_breakdown=False))
-            position = end
-        return tuple(pieces)
+            pieces.append(word[position : best[position][1]])
+            position = best[position][1]
+        return self._lookup_many(pieces)
+
+    def _lookup_many(self, words: list[str]) -> tuple[Lookup, ...]:
+        """`lookup` of each word, with one query for all the uncached ones. (A piece of a
+        breakdown never needs a breakdown of its own: it is a dictionary word, one character
+        or a run without Han characters, so its lookup is the same as a top-level one.)"""
+        with self._lock:
+            results = {word: self._lookups.get(word) for word in words}
+        missing = [word for word, result in results.items() if result is None]
+        if missing:
+            rows_by_key: dict[str, list[Any]] = {}
+            for row in self._rows_for_keys(missing):
+                for key in {row[1], row[2]}:
+                    rows_by_key.setdefault(key, []).append(row)
+            for word in missing:
+                rows = rows_by_key.get(word)
+                results[word] = (
+                    self._found(word, _ordered_entries(word, rows)) if rows else self.lookup(word)
+                )
+        return tuple(results[word] or self.lookup(word) for word in words)
+
+    def _rows_for_keys(self, keys: list[str]) -> list[Any]:
+        marks = ",".join("?" * len(keys))
+        with self._lock:
+            return self._connection.execute(
+                "SELECT id, traditional, simplified, pinyin, definitions FROM entries"
+                f" WHERE traditional IN ({marks}) OR simplified IN ({marks})",
+                (*keys, *keys),
+            ).fetchall()
 
 
 # ---- the default dictionary
@@ -589,6 +627,9 @@ def _open_index(index: Path, sha256: str) -> sqlite3.Connection | None:
             connection.close()
             return None
         connection.execute("SELECT id FROM entries ORDER BY id DESC LIMIT 1").fetchone()
+        # Read pages straight from the OS page cache instead of copying them into SQLite's
+        # own 2 MB cache: a fresh connection is as fast as a warm one.
+        connection.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
         return connection
     except (sqlite3.Error, OSError, KeyError, ValueError):
         if connection is not None:
