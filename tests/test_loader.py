@@ -521,6 +521,10 @@ def test_hong_kong_forms_count_as_traditional() -> None:
     assert detect_script("他沿着河邊走，這裏很安靜。") is Script.TRADITIONAL
 
 
+def test_a_traditional_name_in_simplified_text_does_not_flip_the_script() -> None:
+    assert detect_script("乾隆皇帝是清朝的皇帝，他们说这里的风景很美丽。") is Script.SIMPLIFIED
+
+
 def test_script_of_a_large_text_comes_from_a_sample() -> None:
     text = SIMPLIFIED * 3000 + TRADITIONAL * 3000
     assert detect_script(text) is Script.SIMPLIFIED

@@ -515,6 +515,9 @@ def _concatenate(before: str, after: str) -> str:
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _SCRIPT_SAMPLE_HAN = 20_000
+# Traditional text has 20-35% Traditional-only characters (measured on news, subtitles,
+# LegCo and Wikipedia); Simplified text has about none. Above this share, it is settled.
+_CLEARLY_TRADITIONAL_SHARE = 0.1
 
 
 @cache
@@ -538,18 +541,24 @@ def detect_script(text: str) -> Script:
     if not counts:
         return Script.UNKNOWN
     chars = list(counts)
-    joined = "\n".join(chars)
     # One character per line: OpenCC's phrase tables cannot rewrite across lines.
+    joined = "\n".join(chars)
     simplified = _opencc("t2s").convert(joined).split("\n")
-    hong_kong = _opencc("s2hk").convert(joined).split("\n")
-    if not len(simplified) == len(hong_kong) == len(chars):
+    if len(simplified) != len(chars):
         return Script.UNKNOWN  # cannot happen with OpenCC's shipped configs
-    traditional_votes = simplified_votes = 0
-    for char, to_simplified, to_hong_kong in zip(chars, simplified, hong_kong, strict=True):
-        if to_simplified != char:
-            traditional_votes += counts[char]
-        elif to_hong_kong != char:
-            simplified_votes += counts[char]
+    traditional_votes = sum(
+        counts[char] for char, converted in zip(chars, simplified, strict=True) if converted != char
+    )
+    if traditional_votes >= _CLEARLY_TRADITIONAL_SHARE * counts.total():
+        return Script.TRADITIONAL  # no need to load s2hk (its phrase table costs ~0.1 s)
+    hong_kong = _opencc("s2hk").convert(joined).split("\n")
+    if len(hong_kong) != len(chars):
+        return Script.UNKNOWN
+    simplified_votes = sum(
+        counts[char]
+        for char, to_simplified, to_hong_kong in zip(chars, simplified, hong_kong, strict=True)
+        if to_simplified == char and to_hong_kong != char
+    )
     if traditional_votes > simplified_votes:
         return Script.TRADITIONAL
     if simplified_votes > traditional_votes:
