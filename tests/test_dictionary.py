@@ -142,6 +142,18 @@ def test_see_brings_the_target_entry(cedict: Dictionary) -> None:
     assert result.gloss == result.references[0].definitions[0]
 
 
+def test_used_in_is_a_pointer_only_when_nothing_else_defines_the_word(cedict: Dictionary) -> None:
+    # 個 ge3 is only "used in 自個兒"; the gloss comes from 個 ge4 and 自個兒 is not dragged in.
+    ge = cedict.lookup("個")
+    assert ge.gloss is not None and not ge.gloss.startswith("used in")
+    assert ge.entries[0].pinyin == "ge4"
+    assert ge.references == ()
+    # 蝴 has no meaning of its own: the word it is used in is brought in.
+    hu = cedict.lookup("蝴")
+    assert [entry.traditional for entry in hu.references] == ["蝴蝶"]
+    assert hu.gloss == "butterfly"
+
+
 def test_compound_without_entry_breaks_down_into_longest_words(cedict: Dictionary) -> None:
     result = cedict.lookup("中美關係")
     assert not result.found

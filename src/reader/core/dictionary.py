@@ -252,6 +252,8 @@ class Dictionary:
         return _ordered_entries(word, rows)
 
     def _variant_candidates(self, word: str) -> list[str]:
+        """Spellings of `word` with some characters swapped for variants: fewest swaps
+        first, and always the one with every character swapped."""
         options = [self._character_variants(character) for character in word]
         positions = [index for index, choices in enumerate(options) if choices]
         candidates: list[str] = []
@@ -263,7 +265,7 @@ class Dictionary:
                         characters[index] = pick
                     candidates.append("".join(characters))
                     if len(candidates) >= _MAX_VARIANT_CANDIDATES:
-                        return candidates
+                        return _with_all_swapped(candidates, word, options)
         return candidates
 
     def _character_variants(self, character: str) -> tuple[str, ...]:
@@ -295,12 +297,20 @@ class Dictionary:
 
     def _references(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         """Entries that the pointer definitions ("see X", "variant of X") of `entries` name,
-        one level deep, without repeating an entry already shown."""
+        one level deep, without repeating an entry already shown. "used in X" counts only
+        when nothing else defines the word (蝴 -> 蝴蝶, but not 上 -> 上聲)."""
+        has_meaning = any(
+            not _is_pointer_definition(definition)
+            for entry in entries
+            for definition in entry.definitions
+        )
         shown = set(entries)
         references: list[Entry] = []
         for entry in entries:
             for definition in entry.definitions:
-                if not _is_pointer_definition(definition):
+                if not _is_pointer_definition(definition) or (
+                    has_meaning and definition.startswith("used in")
+                ):
                     continue
                 for traditional, simplified, pinyin in _TARGET.findall(definition):
                     for target in self._target_entries(traditional, simplified, pinyin):
@@ -545,6 +555,16 @@ def _ordered_entries(word: str, rows: list[Any]) -> tuple[Entry, ...]:
         )
     )
     return tuple(entry for _row, entry in entries)
+
+
+def _with_all_swapped(
+    candidates: list[str], word: str, options: list[tuple[str, ...]]
+) -> list[str]:
+    every = "".join(
+        choices[0] if choices else character
+        for character, choices in zip(word, options, strict=True)
+    )
+    return candidates if every in candidates else [*candidates, every]
 
 
 def _normalise_pinyin(pinyin: str) -> str:

@@ -98,10 +98,11 @@ class Lookup:
 
 
 # A definition that only points at another headword: "see X", "see also X", "variant of X",
-# "old variant of X", "erhua variant of X", "(dialect) see X", "also written X", "same as X".
+# "old variant of X", "erhua variant of X", "(dialect) see X", "also written X", "same as X",
+# "used in X" (個 ge3 is only "used in 自個兒": its gloss is 個 ge4's "individual").
 _POINTER_DEFINITION = re.compile(
     r"^(?:\([^)]*\)\s*)?(?:see also|see|(?:[\w()-]+ )*variant of|also written|same as"
-    r"|erhua form of)\s",
+    r"|erhua form of|used in)\s",
     re.IGNORECASE,
 )
 
