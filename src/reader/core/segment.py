@@ -195,7 +195,7 @@ class UserDictionary:
 # --- Han segmentation engines --------------------------------------------------------------
 
 
-def _rjieba_cutter() -> Callable[[str], list[str]]:
+def _rjieba_engine() -> tuple[Callable[[str], list[str]], Callable[[str], bool]]:
     import rjieba
 
     jieba = rjieba.Jieba()
@@ -204,7 +204,7 @@ def _rjieba_cutter() -> Callable[[str], list[str]]:
         words: list[str] = jieba.cut(text, hmm=True)
         return words
 
-    return cut
+    return cut, jieba.has_word
 
 
 # --- the segmenter ------------------------------------------------------------------------
@@ -223,7 +223,7 @@ class Segmenter:
     """Splits text into word spans: `segment(original, simplified)` → [(start, end, kind)]."""
 
     def __init__(self, user_dictionary: UserDictionary | None = None) -> None:
-        self._cut = _rjieba_cutter()
+        self._cut, self._has_word = _rjieba_engine()
         self._user_dictionary = user_dictionary
         self._rules = self._compile_rules(user_dictionary)
 
@@ -246,6 +246,10 @@ class Segmenter:
         path = self._user_dictionary.path if self._user_dictionary is not None else None
         self._user_dictionary = UserDictionary.load(path)
         self._rules = self._compile_rules(self._user_dictionary)
+
+    def knows_word(self, word: str) -> bool:
+        """True when `word` (either script) is in the segmenter's word list."""
+        return bool(self._has_word(to_simplified(word)))
 
     @property
     def user_dictionary(self) -> UserDictionary | None:
