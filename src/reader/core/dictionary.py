@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
@@ -780,7 +781,9 @@ def _populate(
             continue
         traditional, simplified, pinyin, definitions = parsed.groups()
         # Empty definitions (a doubled '/') carry nothing.
-        kept = "/".join(part.strip() for part in definitions.split("/") if part.strip())
+        kept = definitions
+        if "//" in kept or " /" in kept or "/ " in kept or kept != kept.strip():
+            kept = "/".join(part.strip() for part in kept.split("/") if part.strip())
         if kept:
             rows.append((traditional, simplified, pinyin.strip(), kept))
     connection.executemany(
@@ -818,11 +821,8 @@ def _variant_rows(rows: Sequence[tuple[str, str, str, str]]) -> Iterator[tuple[s
     group of characters they link; each member maps to the others that are dictionary keys,
     nearest (fewest links) first, then the most used.
     """
-    # How many keys use a character: the common spelling of a family is tried first.
-    usage: dict[str, int] = {}
-    for traditional, simplified, _pinyin, _definitions in rows:
-        for character in {*traditional, *simplified}:
-            usage[character] = usage.get(character, 0) + 1
+    # How often keys use a character: the common spelling of a family is tried first.
+    usage = Counter("".join(row[0] + row[1] for row in rows))
     links: dict[str, list[str]] = {}
 
     def link(first: str, second: str) -> None:
