@@ -10,7 +10,9 @@ Sources (all installed or bundled; nothing is downloaded):
 - g2pM's character table `digest_cedict.pkl` (Apache-2.0): the readings its polyphone model can
   choose between, for a character written in Simplified;
 - CC-CEDICT (`dictionaries/cedict_ts.u8.gz`, CC BY-SA 4.0, MDBG): word readings by Traditional
-  and Simplified headword.
+  and Simplified headword;
+- wordfreq 3.1.1's Chinese list (`../shared/data/freq/large_zh.tsv`, data CC BY-SA 4.0): which
+  words are common (marked `*` before their readings).
 
 Writes `src/reader/core/data/pinyin_chars.tsv.gz` (`char<TAB>candidates;other readings`) and
 `src/reader/core/data/pinyin_words.tsv.gz` (`word<TAB>reading|reading...`, syllables separated by
@@ -34,6 +36,12 @@ from reader.core.pinyin import is_numbered_syllable, normalise_cedict_pinyin  # 
 
 OUT_DIR = REPO_ROOT / "src" / "reader" / "core" / "data"
 CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"
+WORDFREQ = REPO_ROOT.parent / "shared" / "data" / "freq" / "large_zh.tsv"
+# Words at least this frequent (Zipf scale: 3 = once per million words) are marked common: the
+# reader then trusts their dictionary reading over the polyphone model, which is often sure and
+# wrong outside its training corpus (头发 fā, 着手 zhe). See `reader.core.pinyin`.
+COMMON_ZIPF = 3.0
+COMMON_MARK = "*"
 
 _TONE_OF_MARK = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 
@@ -114,7 +122,25 @@ def _undo_sandhi(word: str, syllables: list[str]) -> list[str]:
     return undone
 
 
-def build_words(chars: dict[str, tuple[list[str], list[str]]]) -> dict[str, list[str]]:
+def load_common_words() -> set[str]:
+    """Simplified words at or above COMMON_ZIPF in the wordfreq list (absent list: none)."""
+    common: set[str] = set()
+    if not WORDFREQ.exists():
+        print(f"warning: {WORDFREQ} not found; no word is marked common", file=sys.stderr)
+        return common
+    with open(WORDFREQ, encoding="utf-8") as handle:
+        next(handle)  # header: word, zipf, freq
+        for line in handle:
+            word, zipf, _ = line.rstrip("\n").split("\t")
+            if float(zipf) >= COMMON_ZIPF:
+                common.add(word)
+    return common
+
+
+def build_words(
+    chars: dict[str, tuple[list[str], list[str]]],
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Word -> readings, and word -> its Simplified form."""
     from pypinyin.phrases_dict import phrases_dict
 
     words: dict[str, list[str]] = defaultdict(list)
@@ -154,11 +180,12 @@ def build_words(chars: dict[str, tuple[list[str], list[str]]]) -> dict[str, list
             continue
         via_standard = standard.get(simplified_of.get(key, ""))
         words[key] = [via_standard] if via_standard else readings
-    return {
+    kept = {
         key: readings
         for key, readings in words.items()
         if len(readings) > 1 or _worth_keeping(simplified_of.get(key, key), readings[0], chars)
     }
+    return kept, simplified_of
 
 
 def write_gzip(path: Path, lines: list[str]) -> None:
@@ -169,7 +196,8 @@ def write_gzip(path: Path, lines: list[str]) -> None:
 
 def main() -> None:
     chars = build_chars()
-    words = build_words(chars)
+    words, simplified_of = build_words(chars)
+    common = load_common_words()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     char_lines = []
     for char in sorted(chars):
@@ -177,7 +205,11 @@ def main() -> None:
         others = [reading for reading in every if reading not in candidates]
         char_lines.append(f"{char}\t{' '.join(candidates)};{' '.join(others)}\n")
     write_gzip(OUT_DIR / "pinyin_chars.tsv.gz", char_lines)
-    word_lines = [f"{word}\t{'|'.join(words[word])}\n" for word in sorted(words)]
+    word_lines = [
+        f"{word}\t{COMMON_MARK if simplified_of.get(word, word) in common else ''}"
+        f"{'|'.join(words[word])}\n"
+        for word in sorted(words)
+    ]
     write_gzip(OUT_DIR / "pinyin_words.tsv.gz", word_lines)
     print(f"{len(chars)} characters, {len(words)} words -> {OUT_DIR}")
 
