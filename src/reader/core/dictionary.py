@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
 from pathlib import Path
@@ -54,6 +54,8 @@ _MMAP_BYTES = 64 << 20  # the index is ~15 MB  # stays well below SQLite's bound
 _VARIANT_CONFIGS = ("hk2t", "t2hk", "t2tw", "tw2t")
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+# Empty definitions or spaces around a '/': rare, so only those lines are cleaned up.
+_UNTIDY_DEFINITIONS = re.compile(r"^[/\s]|[/\s]$|//|\s/|/\s")
 _HEADER = re.compile(r"^#!\s*(\w+)=(.*?)\s*$")
 # Code point ranges of Han characters (CJK radicals, 々 〇 〡-〩, Unified Ideographs with every
 # extension, compatibility ideographs). Checked by range: a regex class this wide costs
@@ -740,7 +742,7 @@ def _populate(
     *,
     sha256: str,
     source: str = "",
-    on_progress: Any = None,
+    on_progress: Callable[[], None] = lambda: None,
 ) -> None:
     """Create the schema and fill it from CC-CEDICT lines (one transaction, indexes last)."""
     connection.execute("PRAGMA journal_mode = OFF")
@@ -767,7 +769,7 @@ def _populate(
     rows: list[tuple[str, str, str, str]] = []
     for number, raw in enumerate(lines):
         line = raw.strip()
-        if on_progress is not None and number % 8192 == 0:
+        if number % 8192 == 0:
             on_progress()
         if not line:
             continue
@@ -782,7 +784,7 @@ def _populate(
         traditional, simplified, pinyin, definitions = parsed.groups()
         # Empty definitions (a doubled '/') carry nothing.
         kept = definitions
-        if "//" in kept or " /" in kept or "/ " in kept or kept != kept.strip():
+        if _UNTIDY_DEFINITIONS.search(kept):
             kept = "/".join(part.strip() for part in kept.split("/") if part.strip())
         if kept:
             rows.append((traditional, simplified, pinyin.strip(), kept))
@@ -790,16 +792,15 @@ def _populate(
         "INSERT INTO entries (traditional, simplified, pinyin, definitions) VALUES (?, ?, ?, ?)",
         rows,
     )
-    if on_progress is not None:
-        on_progress()
+    on_progress()
     connection.execute("CREATE INDEX entries_by_traditional ON entries (traditional)")
     connection.execute("CREATE INDEX entries_by_simplified ON entries (simplified)")
-    if on_progress is not None:
-        on_progress()
+    on_progress()
     connection.executemany(
         "INSERT OR IGNORE INTO variants (character, variant, rank) VALUES (?, ?, ?)",
         _variant_rows(rows),
     )
+    on_progress()
     meta = {
         "schema": str(SCHEMA_VERSION),
         "sha256": sha256,
