@@ -30,9 +30,13 @@ EXIT_BAD_INPUT = 2
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _add_common_options(parser: argparse.ArgumentParser) -> None:
+def _add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = True) -> None:
+    # A subcommand's own --debug must not reset one given before the subcommand.
     parser.add_argument(
-        "--debug", action="store_true", help="show the full traceback when something goes wrong"
+        "--debug",
+        action="store_true",
+        default=False if top_level else argparse.SUPPRESS,
+        help="show the full traceback when something goes wrong",
     )
 
 
@@ -83,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_optional_commands(commands)
     for subparser in commands.choices.values():
-        _add_common_options(subparser)
+        _add_common_options(subparser, top_level=False)
     return parser
 
 
