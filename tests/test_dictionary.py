@@ -6,6 +6,8 @@ import gzip
 import hashlib
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -371,6 +373,30 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path: Path, damage: str) -> None:
     reopened = Dictionary.open(source, cache_dir=tmp_path / "cache")
     assert reopened.lookup("中國").gloss == "China"
     assert reopened.info().entries == 16
+
+
+def test_two_processes_building_at_once_both_succeed(tmp_path: Path) -> None:
+    source = write_cedict(tmp_path / "src" / "mini.u8.gz", SMALL_CEDICT)
+    cache = tmp_path / "cache"
+    script = (
+        "import sys; from pathlib import Path; from reader.core.dictionary import Dictionary;"
+        "d = Dictionary.open(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]));"
+        "print(d.lookup('中國').gloss)"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(source), str(cache)],
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=60)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert outputs == ["China\n", "China\n"]
+    assert len(list(cache.glob("*.sqlite3"))) == 1
+    assert not list(cache.glob("*.building"))
 
 
 def test_a_failed_build_leaves_nothing_behind(
