@@ -1,0 +1,102 @@
+"""Every accuracy figure in one run. Run: .venv/bin/python benchmarks/accuracy.py [--quick]
+
+- polyphone accuracy on CPP dev (../shared/data/eval/pinyin), through PinyinReader;
+- word segmentation P/R/F1/OOV recall on UD_Chinese-HK, UD_Chinese-GSD and GSDSimp test,
+  our segmenter beside plain rjieba on hk2s text (the baseline);
+- OpenCC conformance on OpenCC's own test cases (all configs; hk2s and t2s must be 100%);
+- the seed article through the real pipeline: share of Han tokens with a direct dictionary
+  entry, and that every Han token has a gloss.
+The most frequent remaining errors are printed per dataset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import accuracy_opencc  # noqa: E402
+import accuracy_pinyin  # noqa: E402
+import accuracy_segmentation  # noqa: E402
+
+SEED = HERE.parent / "seeds" / "000_f2ec13676ab21b41.txt"
+
+
+def seed_dictionary_coverage() -> dict[str, float]:
+    from reader.core.dictionary import default_dictionary
+    from reader.core.loader import load_path
+    from reader.core.pipeline import annotate
+
+    dictionary = default_dictionary()
+    han_tokens = [
+        token
+        for paragraph in annotate(load_path(SEED))
+        for token in paragraph.tokens
+        if token.is_han
+    ]
+    direct = sum(dictionary.has_word(token.text) for token in han_tokens)
+    glossed = sum(bool(token.gloss) for token in han_tokens)
+    missing = Counter(token.text for token in han_tokens if not dictionary.has_word(token.text))
+    print(f"  without a direct entry: {', '.join(w for w, _ in missing.most_common(25))}")
+    return {
+        "han_tokens": len(han_tokens),
+        "direct_entry_share": direct / len(han_tokens),
+        "gloss_share": glossed / len(han_tokens),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="first 2,000 CPP sentences only")
+    args = parser.parse_args()
+    print(f"date: {time.strftime('%Y-%m-%d')}")
+
+    print("\n## Pinyin: CPP dev polyphones")
+    limit = 2000 if args.quick else None
+    pinyin = accuracy_pinyin.evaluate(limit)
+    accuracy_pinyin._report("reader", pinyin, show_errors=True)
+
+    print("\n## Segmentation (UD test sets)")
+    print("| dataset / segmenter          | P      | R      | F1     | OOV recall (OOV words) |")
+    print("|------------------------------|--------|--------|--------|------------------------|")
+    segmenter = accuracy_segmentation.Segmenter()
+    ours = accuracy_segmentation.segmenter_cutter(segmenter)
+    baseline, baseline_knows = accuracy_segmentation.rjieba_baseline_cutter()
+    results = {}
+    for name, path in accuracy_segmentation.DATASETS.items():
+        results[name] = accuracy_segmentation.evaluate(name, path, ours, segmenter.knows_word)
+        base = accuracy_segmentation.evaluate(name, path, baseline, baseline_knows)
+        print(accuracy_segmentation._row(f"{name}: reader", results[name]))
+        print(accuracy_segmentation._row(f"{name}: rjieba on hk2s", base))
+    for name, result in results.items():
+        errors = result["errors"]
+        assert isinstance(errors, Counter)
+        print(
+            f"  most frequent missed gold words, {name}: "
+            + ", ".join(f"{gold}→{got} ×{count}" for (gold, got), count in errors.most_common(10))
+        )
+
+    print("\n## OpenCC conformance")
+    opencc = accuracy_opencc.evaluate()
+    print(f"  all configs: {opencc['passed']}/{opencc['total']}")
+    by_config = opencc["by_config"]
+    assert isinstance(by_config, dict)
+    for config in ("hk2s", "t2s"):
+        ok, total = by_config[config]
+        print(f"  {config}: {ok}/{total}")
+
+    print("\n## Seed article through the pipeline")
+    coverage = seed_dictionary_coverage()
+    print(f"  Han tokens: {coverage['han_tokens']}")
+    print(f"  with a direct dictionary entry: {coverage['direct_entry_share']:.2%}")
+    print(f"  with a gloss: {coverage['gloss_share']:.2%}")
+
+
+if __name__ == "__main__":
+    main()
