@@ -6,21 +6,26 @@ from pathlib import Path
 
 import pytest
 
-@pytest.fixture(autouse=True)
-def reader_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private READER_HOME per test. The compiled dictionary cache is shared across the
-    session (building it once is enough) by pointing each home's cache at one directory."""
-    home = tmp_path_factory.mktemp("reader-home")
-    shared_cache = _session_cache_dir(tmp_path_factory)
+
+@pytest.fixture(scope="session")
+def shared_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache directory for the whole run, so the compiled dictionary is built once."""
+    return tmp_path_factory.mktemp("shared-cache")
+
+
+def make_home(factory: pytest.TempPathFactory, shared_cache: Path) -> Path:
+    home = factory.mktemp("reader-home")
     (home / "cache").symlink_to(shared_cache, target_is_directory=True)
-    monkeypatch.setenv("READER_HOME", str(home))
     return home
 
 
-_SESSION_CACHE: list[Path] = []
-
-
-def _session_cache_dir(factory: pytest.TempPathFactory) -> Path:
-    if not _SESSION_CACHE:
-        _SESSION_CACHE.append(factory.mktemp("shared-cache"))
-    return _SESSION_CACHE[0]
+@pytest.fixture(autouse=True)
+def reader_home(
+    tmp_path_factory: pytest.TempPathFactory,
+    shared_cache_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """A private READER_HOME per test (config and data fresh, dictionary cache shared)."""
+    home = make_home(tmp_path_factory, shared_cache_dir)
+    monkeypatch.setenv("READER_HOME", str(home))
+    return home
