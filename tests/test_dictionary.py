@@ -214,6 +214,14 @@ def test_gloss_for_reading_picks_the_entry_with_that_reading(cedict: Dictionary)
     assert gloss_for_reading(result, "xyz9") == result.gloss
 
 
+def test_lookup_many_equals_one_by_one(cedict: Dictionary) -> None:
+    index = cedict.info().index_path
+    assert index is not None
+    fresh = Dictionary.open(cache_dir=index.parent)
+    words = ["中國", "沿着", "中美關係", "爲了", "", "hello", "中國", "一命歸天", "\ud800"]
+    assert fresh.lookup_many(words) == tuple(cedict.lookup(word) for word in words)
+
+
 def test_words_lists_every_entry(cedict: Dictionary) -> None:
     words = list(cedict.words())
     assert len(words) == cedict.info().entries

@@ -217,12 +217,40 @@ class Dictionary:
             self._lookups[word] = result
         return result
 
+    def lookup_many(self, words: Iterable[str]) -> tuple[Lookup, ...]:
+        """`lookup` of each word (same results, same order), with one query for all the
+        words not looked up before: a paragraph's glosses cost one round trip, not one each."""
+        wanted = list(words)
+        with self._lock:
+            cached = {word: self._lookups[word] for word in wanted if word in self._lookups}
+        missing = [word for word in dict.fromkeys(wanted) if word not in cached]
+        queryable = [word for word in missing if _is_queryable(word)]
+        rows_by_key: dict[str, list[Any]] = {}
+        for start in range(0, len(queryable), _SQL_CHUNK):
+            for row in self._rows_for_keys(queryable[start : start + _SQL_CHUNK]):
+                for key in {row[1], row[2]}:
+                    rows_by_key.setdefault(key, []).append(row)
+        fresh: dict[str, Lookup] = {}
+        for word in missing:
+            rows = rows_by_key.get(word)
+            # A word without a direct entry goes the long way (variants, breakdown).
+            fresh[word] = (
+                self._found(word, _ordered_entries(word, rows))
+                if rows
+                else self._lookup(word, known_missing=True)
+            )
+        with self._lock:
+            if len(self._lookups) + len(fresh) >= _LOOKUP_CACHE_SIZE:
+                self._lookups.clear()
+            self._lookups.update(fresh)
+        return tuple(cached.get(word) or fresh[word] for word in wanted)
+
     # ---- lookup internals
 
-    def _lookup(self, word: str) -> Lookup:
+    def _lookup(self, word: str, *, known_missing: bool = False) -> Lookup:
         if not _is_queryable(word):
             return Lookup(query=word)
-        entries = self._direct_entries(word)
+        entries = () if known_missing else self._direct_entries(word)
         if entries:
             return self._found(word, entries)
         # No direct entry: one query checks both the variant spellings of the whole word and
@@ -392,26 +420,7 @@ class Dictionary:
         while position < length:
             pieces.append(word[position : best[position][1]])
             position = best[position][1]
-        return self._lookup_many(pieces)
-
-    def _lookup_many(self, words: list[str]) -> tuple[Lookup, ...]:
-        """`lookup` of each word, with one query for all the uncached ones. (A piece of a
-        breakdown never needs a breakdown of its own: it is a dictionary word, one character
-        or a run without Han characters, so its lookup is the same as a top-level one.)"""
-        with self._lock:
-            results = {word: self._lookups.get(word) for word in words}
-        missing = [word for word, result in results.items() if result is None]
-        if missing:
-            rows_by_key: dict[str, list[Any]] = {}
-            for row in self._rows_for_keys(missing):
-                for key in {row[1], row[2]}:
-                    rows_by_key.setdefault(key, []).append(row)
-            for word in missing:
-                rows = rows_by_key.get(word)
-                results[word] = (
-                    self._found(word, _ordered_entries(word, rows)) if rows else self.lookup(word)
-                )
-        return tuple(results[word] or self.lookup(word) for word in words)
+        return self.lookup_many(pieces)
 
     def _rows_for_keys(self, keys: list[str]) -> list[Any]:
         marks = ",".join("?" * len(keys))
