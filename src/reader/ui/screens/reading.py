@@ -1,0 +1,410 @@
+"""The reading screen: the interlinear text, the gloss panel, search and every reading key.
+
+All reading bindings live in `ReadingScreen.BINDINGS` (one place, each with an id that the
+config file's [keys] table can remap); the command palette lists them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import Enum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from reader.config import (
+    PinyinDisplay,
+    PinyinNotation,
+    ScriptDisplay,
+    Settings,
+    ToneColours,
+    ViewMode,
+    next_value,
+    save_settings,
+)
+from reader.core.models import Token
+from reader.core.pipeline import AnnotatedDocument
+from reader.core.reading_state import ReadingPosition, ReadingStateStore
+from reader.ui.search import SearchHit, find_hits, next_hit
+from reader.ui.widgets.gloss_panel import GlossPanel
+from reader.ui.widgets.reading_view import DisplayOptions, ReadingView, is_word
+
+if TYPE_CHECKING:
+    from reader.core.dictionary import Dictionary
+
+MIN_WIDTH = 40
+MIN_HEIGHT = 10
+SAVE_POSITION_DELAY = 1.0  # seconds of stillness before the position is written
+
+_LABELS: dict[Enum, str] = {
+    PinyinDisplay.ALL: "pinyin",
+    PinyinDisplay.OFF: "no pinyin",
+    ScriptDisplay.ORIGINAL: "original",
+    ScriptDisplay.SIMPLIFIED: "simplified",
+    ScriptDisplay.BOTH: "both scripts",
+    ToneColours.STANDARD: "tones: standard",
+    ToneColours.PLECO: "tones: Pleco",
+    ToneColours.OFF: "tones: off",
+    PinyinNotation.MARKS: "marks",
+    PinyinNotation.NUMBERS: "numbers",
+    PinyinNotation.ZHUYIN: "zhuyin",
+    ViewMode.CONTINUOUS: "continuous",
+    ViewMode.FOCUS: "focus",
+}
+
+
+def _binding(keys: str, action: str, description: str, show: bool = False, **extra: Any) -> Binding:
+    return Binding(keys, action, description, show=show, id=f"reading.{action}", **extra)
+
+
+def reading_bindings() -> list[Binding]:
+    """Every key of the reading screen (the help screen and the command palette list these).
+
+    Binding ids are "reading.<action>"; the config file's [keys] table remaps them.
+    """
+    return [
+        _binding("j,down", "next_paragraph", "Next paragraph"),
+        _binding("k,up", "previous_paragraph", "Previous paragraph"),
+        _binding("g,home", "first_paragraph", "First paragraph"),
+        _binding("G,end", "last_paragraph", "Last paragraph"),
+        _binding("pagedown", "page_down", "Page down"),
+        _binding("pageup", "page_up", "Page up"),
+        _binding("l,right", "next_word", "Next word"),
+        _binding("h,left", "previous_word", "Previous word"),
+        _binding("enter,space", "gloss", "Gloss", show=True, key_display="⏎"),
+        _binding("escape", "close", "Close panel"),
+        _binding("p", "cycle_pinyin", "Pinyin", show=True),
+        _binding("s", "cycle_script", "Script", show=True),
+        _binding("c", "cycle_tone_colours", "Tone colours"),
+        _binding("t", "cycle_pinyin_style", "Marks/numbers/zhuyin"),
+        _binding("f", "toggle_view", "Focus", show=True),
+        _binding("x", "split_word", "Split word"),
+        _binding("m", "join_word", "Join with next word"),
+        _binding("slash", "search", "Search", show=True, key_display="/"),
+        _binding("n", "search_next", "Next match"),
+        _binding("N", "search_previous", "Previous match"),
+        _binding("question_mark,f1", "help", "Help", show=True, key_display="?"),
+        _binding("q", "quit", "Quit", show=True),
+    ]
+
+
+def best_split(word: str, is_word: Any) -> list[str]:
+    """Where to split a word in two: both halves dictionary words if possible, then the most
+    balanced cut; a two-character word splits into its characters."""
+    if len(word) <= 2:
+        return list(word)
+    cuts = range(1, len(word))
+
+    def score(cut: int) -> tuple[int, int]:
+        known = sum(1 for part in (word[:cut], word[cut:]) if len(part) == 1 or is_word(part))
+        return known, -abs(len(word) - 2 * cut)
+
+    cut = max(cuts, key=score)
+    return [word[:cut], word[cut:]]
+
+
+class ReadingScreen(Screen[None]):
+    """The text, a status line, the gloss panel and the search box."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(reading_bindings())
+
+    def __init__(
+        self,
+        document: AnnotatedDocument,
+        settings: Settings,
+        *,
+        state_store: ReadingStateStore | None = None,
+        save_settings_on_change: bool = True,
+    ) -> None:
+        super().__init__()
+        self.document = document
+        self.settings = settings
+        self.state_store = state_store or ReadingStateStore()
+        self.save_settings_on_change = save_settings_on_change
+        self.search_query = ""
+        self.search_hits: list[SearchHit] = []
+        position = self.state_store.get(document.document.doc_id)
+        self._start = position or ReadingPosition(0, 0)
+        self._last_saved: ReadingPosition | None = position
+
+    # ---- composition -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="main"):
+            yield ReadingView(
+                self.document,
+                DisplayOptions.from_settings(self.settings),
+                paragraph_index=self._start.paragraph,
+                offset=self._start.offset,
+                id="reading-view",
+            )
+            yield GlossPanel(id="gloss")
+            yield Input(placeholder="Search: hanzi or pinyin without tones", id="search")
+            yield Static(id="status")
+        yield Static(
+            "The terminal is too small to read in.\nMake it at least "
+            f"{MIN_WIDTH}×{MIN_HEIGHT}, or press q to quit.",
+            id="too-small",
+        )
+        yield Footer()
+
+    @property
+    def view(self) -> ReadingView:
+        return self.query_one(ReadingView)
+
+    @property
+    def gloss_panel(self) -> GlossPanel:
+        return self.query_one(GlossPanel)
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#search", Input)
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        self._update_status()
+
+    def on_resize(self, event: Resize) -> None:
+        too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+
+    # ---- status ------------------------------------------------------------------------------
+
+    def _update_status(self) -> None:
+        view = self.view
+        count = max(1, view.paragraph_count)
+        percent = round(100 * (view.paragraph_index + 1) / count)
+        options = view.options
+        parts = [
+            f"¶ {view.paragraph_index + 1}/{view.paragraph_count}  {percent}%",
+            _LABELS[options.pinyin]
+            + (f" ({_LABELS[options.pinyin_style]})" if options.shows_pinyin else ""),
+            _LABELS[options.script],
+            _LABELS[options.tone_colours],
+            _LABELS[options.view],
+        ]
+        if self.search_hits:
+            current = SearchHit(view.paragraph_index, view.cursor_offset)
+            number = next(
+                (i + 1 for i, hit in enumerate(self.search_hits) if hit >= current),
+                len(self.search_hits),
+            )
+            parts.append(f"“{self.search_query}” {number}/{len(self.search_hits)}")
+        status = Text(self.document.document.title[:40], style="bold")
+        status.append("  ·  " + "  ·  ".join(parts))
+        self.query_one("#status", Static).update(status)
+
+    @on(ReadingView.CursorMoved)
+    def _cursor_moved(self, message: ReadingView.CursorMoved) -> None:
+        if self.gloss_panel.is_open:
+            self.gloss_panel.show(message.token, self.settings.pinyin_style)
+        self._update_status()
+        self._schedule_position_save()
+
+    def _schedule_position_save(self) -> None:
+        timer = getattr(self, "_save_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._save_timer = self.set_timer(SAVE_POSITION_DELAY, self.save_position)
+
+    def save_position(self) -> None:
+        view = self.view
+        position = ReadingPosition(view.paragraph_index, view.cursor_offset)
+        if position != self._last_saved:
+            self.state_store.save(self.document.document.doc_id, position)
+            self._last_saved = position
+
+    def on_unmount(self) -> None:
+        if self.query(ReadingView):
+            self.save_position()
+
+    # ---- settings ------------------------------------------------------------------------------
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.view.set_options(DisplayOptions.from_settings(settings))
+        if self.gloss_panel.is_open:
+            self.gloss_panel.show(self.view.cursor_token, settings.pinyin_style)
+        if self.save_settings_on_change:
+            save_settings(settings)
+        self._update_status()
+
+    def action_cycle_pinyin(self) -> None:
+        self._apply_settings(replace(self.settings, pinyin=next_value(self.settings.pinyin)))
+
+    def action_cycle_script(self) -> None:
+        self._apply_settings(replace(self.settings, script=next_value(self.settings.script)))
+
+    def action_cycle_tone_colours(self) -> None:
+        self._apply_settings(
+            replace(self.settings, tone_colours=next_value(self.settings.tone_colours))
+        )
+
+    def action_cycle_pinyin_style(self) -> None:
+        self._apply_settings(
+            replace(self.settings, pinyin_style=next_value(self.settings.pinyin_style))
+        )
+
+    def action_toggle_view(self) -> None:
+        self._apply_settings(replace(self.settings, view=next_value(self.settings.view)))
+
+    # ---- navigation ----------------------------------------------------------------------------
+
+    def action_next_paragraph(self) -> None:
+        self.view.move_paragraph(1)
+
+    def action_previous_paragraph(self) -> None:
+        self.view.move_paragraph(-1)
+
+    def action_first_paragraph(self) -> None:
+        self.view.go_first()
+
+    def action_last_paragraph(self) -> None:
+        self.view.go_last()
+
+    def action_page_down(self) -> None:
+        self.view.page(1)
+
+    def action_page_up(self) -> None:
+        self.view.page(-1)
+
+    def action_next_word(self) -> None:
+        self.view.move_word(1)
+
+    def action_previous_word(self) -> None:
+        self.view.move_word(-1)
+
+    # ---- gloss ---------------------------------------------------------------------------------
+
+    def action_gloss(self) -> None:
+        panel = self.gloss_panel
+        if panel.is_open:
+            panel.close()
+        else:
+            panel.open(self.view.cursor_token, self.settings.pinyin_style)
+
+    def action_close(self) -> None:
+        if self.search_input.has_class("-open"):
+            self._close_search()
+        elif self.gloss_panel.is_open:
+            self.gloss_panel.close()
+
+    # ---- segmentation fixes ------------------------------------------------------------------
+
+    def _dictionary(self) -> Dictionary:
+        return self.document.annotator.dictionary
+
+    def _edit_user_dictionary(self, change: Any) -> None:
+        """Apply `change(user_dictionary)`, save it, and re-annotate with the new rules."""
+        from reader.core.segment import UserDictionary
+
+        segmenter = self.document.annotator.segmenter
+        current = segmenter.user_dictionary
+        user_dictionary = UserDictionary.load(current.path if current is not None else None)
+        change(user_dictionary)
+        user_dictionary.save()
+        self.document.annotator.reload_user_dictionary()
+        self.view.reannotate()
+
+    def action_split_word(self) -> None:
+        token = self.view.cursor_token
+        if token is None or not token.is_han or len(token.text) < 2:
+            self.notify("Only a word of two or more characters can be split.", severity="warning")
+            return
+        parts = best_split(token.text, self._dictionary().has_word)
+        self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
+        self.notify(f"Split {token.text} → {' · '.join(parts)} (saved to your dictionary)")
+
+    def _next_word_token(self) -> Token | None:
+        view = self.view
+        annotated = view.annotated(view.paragraph_index)
+        index = view.cursor_token_index
+        if annotated is None or index is None or index + 1 >= len(annotated.tokens):
+            return None
+        following = annotated.tokens[index + 1]
+        return following if is_word(following) else None
+
+    def action_join_word(self) -> None:
+        token = self.view.cursor_token
+        following = self._next_word_token()
+        if token is None or following is None or not (token.is_han and following.is_han):
+            self.notify("Only two adjacent Chinese words can be joined.", severity="warning")
+            return
+        joined = token.text + following.text
+        self._edit_user_dictionary(lambda words: words.add_join(joined))
+        self.notify(f"Joined {token.text} + {following.text} → {joined} (saved to your dictionary)")
+
+    # ---- search ----------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.search_input
+        search.add_class("-open")
+        search.value = self.search_query
+        search.focus()
+
+    def _close_search(self) -> None:
+        self.search_input.remove_class("-open")
+        self.view.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._close_search()
+        self.run_search(event.value)
+
+    def run_search(self, query: str) -> None:
+        from reader.core.convert import to_simplified
+
+        view = self.view
+        self.search_query = query.strip()
+        self.search_hits = find_hits(
+            self.search_query,
+            self.document.document.paragraphs,
+            view.annotated,
+            to_simplified,
+        )
+        if not self.search_hits:
+            self.notify(f"No match for “{self.search_query}”.", severity="warning")
+            self._update_status()
+            return
+        current = SearchHit(view.paragraph_index, view.cursor_offset - 1)
+        self._go_to_hit(next_hit(self.search_hits, current, 1))
+
+    def _go_to_hit(self, hit: SearchHit | None) -> None:
+        if hit is not None:
+            self.view.set_cursor(hit.paragraph, hit.offset)
+        self._update_status()
+
+    def action_search_next(self) -> None:
+        self._step_search(1)
+
+    def action_search_previous(self) -> None:
+        self._step_search(-1)
+
+    def _step_search(self, direction: int) -> None:
+        if not self.search_hits:
+            self.notify("No search yet: press / to search.", severity="information")
+            return
+        view = self.view
+        self._go_to_hit(
+            next_hit(
+                self.search_hits, SearchHit(view.paragraph_index, view.cursor_offset), direction
+            )
+        )
+
+    # ---- help and quit -------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(reading_bindings(), self.settings.keymap))
+
+    async def action_quit(self) -> None:
+        self.save_position()
+        self.app.exit(0)

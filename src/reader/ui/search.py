@@ -1,0 +1,114 @@
+"""Finding text in a document: by Traditional or Simplified characters, or by toneless pinyin.
+
+Pure functions (no Textual), so they are tested without a terminal. Pinyin matches start
+at a syllable boundary ("guanxi" finds 關係, "guan" finds it too, "uanxi" does not).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reader.core.models import AnnotatedParagraph, Paragraph
+
+_PINYIN_QUERY = re.compile(r"^[a-zü:' 0-9\u0300-\u036f]+$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SearchHit:
+    paragraph: int
+    offset: int  # character offset of the match in the paragraph's original text
+
+
+def is_pinyin_query(query: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", query.strip().lower())
+    return bool(decomposed) and _PINYIN_QUERY.match(decomposed) is not None
+
+
+def normalise_pinyin_query(query: str) -> str:
+    """'Guān xì' / 'guan1xi4' / 'lü' -> 'guanxi' / 'guanxi' / 'lv'."""
+    decomposed = unicodedata.normalize("NFD", query.lower().replace("ü", "v").replace("u:", "v"))
+    kept = [ch for ch in decomposed if "a" <= ch <= "z"]
+    return "".join(kept)
+
+
+def _toneless(numbered: str) -> str:
+    return normalise_pinyin_query(re.sub(r"[0-9]", "", numbered))
+
+
+def find_hits(
+    query: str,
+    paragraphs: Sequence[Paragraph],
+    annotated: Callable[[int], AnnotatedParagraph | None],
+    to_simplified: Callable[[str], str] | None = None,
+) -> list[SearchHit]:
+    """Every place the query occurs, in reading order.
+
+    `annotated(i)` gives paragraph i's tokens when known: pinyin and Simplified matching
+    need them; characters in the original text are always searched.
+    """
+    query = query.strip()
+    if not query:
+        return []
+    hits: set[SearchHit] = set()
+    if is_pinyin_query(query):
+        wanted = normalise_pinyin_query(query)
+        if not wanted:
+            return []
+        for paragraph in paragraphs:
+            tokens = annotated(paragraph.index)
+            if tokens is not None:
+                hits.update(_pinyin_hits(wanted, tokens))
+    forms = {query}
+    if to_simplified is not None:
+        forms.add(to_simplified(query))
+    for paragraph in paragraphs:
+        texts = [paragraph.text]
+        tokens = annotated(paragraph.index)
+        if tokens is not None:
+            texts.append("".join(token.simplified for token in tokens.tokens))
+            texts.append("".join(token.traditional for token in tokens.tokens))
+        for text in texts:
+            for form in forms:
+                start = text.find(form)
+                while start != -1:
+                    hits.add(SearchHit(paragraph.index, start))
+                    start = text.find(form, start + 1)
+    return sorted(hits)
+
+
+def _pinyin_hits(wanted: str, paragraph: AnnotatedParagraph) -> list[SearchHit]:
+    syllable_text: list[str] = []
+    boundaries: dict[int, int] = {}  # position in the joined syllables -> character offset
+    position = 0
+    for token in paragraph.tokens:
+        if not token.is_han:
+            syllable_text.append("\x00")  # matches never run across punctuation or Latin
+            position += 1
+            continue
+        for index, numbered in enumerate(token.pinyin_numbered):
+            boundaries[position] = token.start + index
+            syllable = _toneless(numbered)
+            syllable_text.append(syllable)
+            position += len(syllable)
+    joined = "".join(syllable_text)
+    hits = []
+    start = joined.find(wanted)
+    while start != -1:
+        if start in boundaries:
+            hits.append(SearchHit(paragraph.index, boundaries[start]))
+        start = joined.find(wanted, start + 1)
+    return hits
+
+
+def next_hit(hits: Sequence[SearchHit], current: SearchHit, direction: int) -> SearchHit | None:
+    """The first hit after (direction 1) or before (-1) `current`, wrapping round."""
+    if not hits:
+        return None
+    if direction > 0:
+        later = [hit for hit in hits if hit > current]
+        return later[0] if later else hits[0]
+    earlier = [hit for hit in hits if hit < current]
+    return earlier[-1] if earlier else hits[-1]

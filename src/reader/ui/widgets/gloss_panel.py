@@ -1,0 +1,216 @@
+"""The gloss panel: everything CC-CEDICT says about the word under the cursor.
+
+The lookups run in a thread worker (the first one may open or even compile the dictionary);
+the panel shows the word at once and fills in the entries when they arrive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from reader.config import PinyinNotation
+from reader.core.models import Entry, Lookup, Token
+
+MAX_ENTRIES_SHOWN = 12
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterInfo:
+    character: str
+    other_form: str  # the other script's form, "" when the same
+    readings: tuple[str, ...]  # CC-CEDICT pinyin strings
+    meaning: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GlossContent:
+    """What the panel shows for one token; built off the UI thread."""
+
+    token: Token
+    lookup: Lookup
+    parts: tuple[Lookup, ...]  # the compound's words (the breakdown), if any
+    characters: tuple[CharacterInfo, ...]
+
+
+def _compound_parts(word: str) -> tuple[Lookup, ...]:
+    """A word split into its longest dictionary words, left to right (for compounds of 3+)."""
+    from reader.core.dictionary import default_dictionary
+
+    dictionary = default_dictionary()
+    parts: list[Lookup] = []
+    start = 0
+    while start < len(word):
+        for end in range(len(word), start, -1):
+            piece = word[start:end]
+            if (end - start == 1 or dictionary.has_word(piece)) and piece != word:
+                parts.append(dictionary.lookup(piece))
+                start = end
+                break
+        else:  # pragma: no cover - a single character always matches
+            break
+    return tuple(parts) if len(parts) > 1 else ()
+
+
+def build_gloss(token: Token) -> GlossContent:
+    """Look the token up: its entries, its compound parts and each of its characters."""
+    from reader.core.dictionary import default_dictionary
+
+    dictionary = default_dictionary()
+    result = dictionary.lookup(token.text)
+    parts = result.breakdown or (_compound_parts(token.text) if len(token.text) >= 3 else ())
+    characters: list[CharacterInfo] = []
+    if len(token.text) > 1:
+        for index, character in enumerate(token.text):
+            other = token.simplified[index] if token.simplified[index] != character else ""
+            if not other and token.traditional[index] != character:
+                other = token.traditional[index]
+            char_lookup = dictionary.lookup(character)
+            readings = tuple(dict.fromkeys(entry.pinyin for entry in char_lookup.entries))
+            characters.append(CharacterInfo(character, other, readings, char_lookup.gloss))
+    return GlossContent(token, result, parts, tuple(characters))
+
+
+def format_pinyin(cedict_pinyin: str, notation: PinyinNotation) -> str:
+    from reader.core.pinyin import PinyinStyle, format_syllable
+
+    style = PinyinStyle(notation.value)
+    return " ".join(format_syllable(syllable, style) for syllable in cedict_pinyin.split())
+
+
+def _headword(entry: Entry) -> str:
+    if entry.traditional == entry.simplified:
+        return entry.traditional
+    return f"{entry.traditional} 〔{entry.simplified}〕"
+
+
+def render_gloss(content: GlossContent, notation: PinyinNotation) -> Text:
+    """The panel text: heading, entries, see-also, compound parts, characters."""
+    token, result = content.token, content.lookup
+    text = Text()
+    text.append(token.text, style="bold")
+    if token.simplified != token.text:
+        text.append(f"  〔{token.simplified}〕", style="bold")
+    elif token.traditional != token.text:
+        text.append(f"  〔{token.traditional}〕", style="bold")
+    if token.pinyin_numbered:
+        reading = " ".join(token.pinyin_numbered)
+        text.append(f"\n{format_pinyin(reading, notation)}", style="italic")
+        text.append("  (reading here)", style="dim")
+    text.append("\n")
+    if result.via:
+        text.append(f"\nfound as the variant {result.via}\n", style="dim")
+    if not result.entries and not content.parts:
+        text.append("\nNo dictionary entry.\n", style="dim")
+    for entry in result.entries[:MAX_ENTRIES_SHOWN]:
+        _append_entry(text, entry, notation)
+    if len(result.entries) > MAX_ENTRIES_SHOWN:
+        text.append(f"\n… {len(result.entries) - MAX_ENTRIES_SHOWN} more entries\n", style="dim")
+    if result.references:
+        text.append("\nSee also\n", style="bold underline")
+        for entry in result.references:
+            _append_entry(text, entry, notation)
+    if content.parts:
+        text.append("\nMade of\n", style="bold underline")
+        for part in content.parts:
+            reading = format_pinyin(part.entries[0].pinyin, notation) if part.entries else ""
+            text.append(f"  {part.query}", style="bold")
+            text.append(f"  {reading}", style="italic")
+            text.append(f"  {part.gloss or '—'}\n")
+    if content.characters:
+        text.append("\nCharacters\n", style="bold underline")
+        for info in content.characters:
+            text.append(f"  {info.character}", style="bold")
+            if info.other_form:
+                text.append(f"〔{info.other_form}〕", style="bold")
+            shown = (format_pinyin(reading, notation).lower() for reading in info.readings)
+            readings = ", ".join(dict.fromkeys(shown))
+            text.append(f"  {readings or '—'}", style="italic")
+            text.append(f"  {info.meaning or '—'}\n")
+    return text
+
+
+def _append_entry(text: Text, entry: Entry, notation: PinyinNotation) -> None:
+    text.append(f"\n{_headword(entry)}", style="bold")
+    text.append(f"  {format_pinyin(entry.pinyin, notation)}\n", style="italic")
+    for number, definition in enumerate(entry.definitions, start=1):
+        text.append(f"  {number}. {definition}\n")
+
+
+class GlossPanel(VerticalScroll, can_focus=False):
+    """A side panel; `show(token)` fills it, the reading screen hides it with Esc."""
+
+    DEFAULT_CSS = """
+    GlossPanel {
+        width: 44;
+        height: 1fr;
+        dock: right;
+        padding: 0 1;
+        border-left: vkey $panel-lighten-2;
+        background: $panel;
+        display: none;
+    }
+    GlossPanel.-open { display: block; }
+    GlossPanel > #gloss-body { width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.notation = PinyinNotation.MARKS
+        self.token: Token | None = None
+        self.content: GlossContent | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="gloss-body")
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-open")
+
+    @property
+    def body(self) -> Static:
+        return self.query_one("#gloss-body", Static)
+
+    @property
+    def text(self) -> str:
+        """The panel's plain text (tests)."""
+        content = self.body.content
+        return content.plain if isinstance(content, Text) else str(content)
+
+    def open(self, token: Token | None, notation: PinyinNotation) -> None:
+        self.add_class("-open")
+        self.show(token, notation)
+
+    def close(self) -> None:
+        self.remove_class("-open")
+
+    def show(self, token: Token | None, notation: PinyinNotation) -> None:
+        self.notation = notation
+        if token is None:
+            self.token = None
+            self.content = None
+            self.body.update(Text("No word here yet.", style="dim"))
+            return
+        if token == self.token and self.content is not None:
+            self.body.update(render_gloss(self.content, notation))
+            return
+        self.token = token
+        self.content = None
+        self.body.update(Text(f"{token.text}\n\nLooking up…", style="dim"))
+        self._look_up(token)
+
+    @work(thread=True, exclusive=True, group="gloss", name="look up")
+    def _look_up(self, token: Token) -> None:
+        content = build_gloss(token)
+        self.app.call_from_thread(self._show_content, content)
+
+    def _show_content(self, content: GlossContent) -> None:
+        if content.token != self.token:
+            return
+        self.content = content
+        self.body.update(render_gloss(content, self.notation))
+        self.scroll_home(animate=False)

@@ -1,0 +1,993 @@
+"""The interlinear text: a Line-API ScrollView that packs word columns itself.
+
+Each paragraph is laid out once per (width, display options) with `reader.core.layout.pack`:
+a word column is as wide as the wider of its hanzi, its pinyin and its second-script form.
+`render_line` turns one row of one paragraph into a Strip, cached in an LRU keyed by the
+row and by whether the cursor is on it, so a cursor move refreshes only the rows it touches.
+
+Paragraphs are annotated in a thread worker, the ones on screen first; until then a
+paragraph shows its raw characters (no pinyin yet), so the first screen paints before the
+segmenter, the pinyin model and the dictionary have loaded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, work
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from reader.config import (
+    PinyinDisplay,
+    PinyinNotation,
+    ScriptDisplay,
+    Settings,
+    ToneColours,
+    ViewMode,
+)
+from reader.core.layout import PackedLine, item_for_token, pack
+from reader.core.models import (
+    AnnotatedParagraph,
+    Paragraph,
+    ParagraphKind,
+    Script,
+    Token,
+    TokenKind,
+)
+from reader.core.pipeline import AnnotatedDocument
+
+GUTTER_WIDTH = 2  # the current-paragraph bar and a space
+RIGHT_MARGIN = 1
+MAX_TEXT_WIDTH = 104  # long lines tire the eye; wider terminals get margins instead
+FOCUS_TEXT_WIDTH = 76
+CAPTION_INDENT = 2
+WORD_GAP = 1
+EXACT_LAYOUT_CHAR_LIMIT = 60_000  # above this, off-screen paragraph heights are estimated
+ANNOTATION_POST_INTERVAL = 0.15  # seconds between batches of off-screen results
+
+_PROVISIONAL_PATTERN = re.compile(r"\s+|[A-Za-z0-9]+|.", re.DOTALL)
+
+
+class RowKind(Enum):
+    PINYIN = "pinyin"
+    HANZI = "hanzi"
+    SECOND = "second"  # the other script, under the original (script "both")
+    BLANK = "blank"
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayOptions:
+    """The settings that change what the text looks like (key remapping does not)."""
+
+    pinyin: PinyinDisplay = PinyinDisplay.ALL
+    script: ScriptDisplay = ScriptDisplay.ORIGINAL
+    tone_colours: ToneColours = ToneColours.STANDARD
+    pinyin_style: PinyinNotation = PinyinNotation.MARKS
+    view: ViewMode = ViewMode.CONTINUOUS
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DisplayOptions:
+        return cls(
+            settings.pinyin,
+            settings.script,
+            settings.tone_colours,
+            settings.pinyin_style,
+            settings.view,
+        )
+
+    @property
+    def shows_pinyin(self) -> bool:
+        return self.pinyin is not PinyinDisplay.OFF
+
+    @property
+    def shows_second_row(self) -> bool:
+        return self.script is ScriptDisplay.BOTH
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnText:
+    """What one token shows in each row, and the column width that fits all of them."""
+
+    hanzi: str
+    second: str
+    syllables: tuple[tuple[str, int], ...]  # (displayed syllable, tone 1..5)
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphLayout:
+    """One paragraph laid out for one width: its packed lines and the rows they make."""
+
+    paragraph: AnnotatedParagraph
+    provisional: bool  # raw characters shown while the annotation is on its way
+    columns: tuple[ColumnText, ...]
+    lines: tuple[PackedLine, ...]
+    rows: tuple[tuple[int, RowKind], ...]  # (line index, kind); line -1 for spacing rows
+    token_line: dict[int, int]  # token index -> line index
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def rows_of_line(self, line: int) -> list[int]:
+        return [row for row, (row_line, _) in enumerate(self.rows) if row_line == line]
+
+
+# ---- formatting helpers (pure) -------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def display_syllable(numbered: str, notation: PinyinNotation) -> tuple[str, int]:
+    """A numbered syllable ("zhong1") as shown, with its tone (5 = neutral, 0 = unknown)."""
+    if not numbered:
+        return "", 0
+    from reader.core.pinyin import PinyinStyle, format_syllable, tone_of
+
+    return format_syllable(numbered, PinyinStyle(notation.value)), tone_of(numbered)
+
+
+def provisional_paragraph(paragraph: Paragraph) -> AnnotatedParagraph:
+    """Raw characters as tokens (one per Han character), shown until the real annotation lands."""
+    tokens = []
+    for match in _PROVISIONAL_PATTERN.finditer(paragraph.text):
+        text = match.group()
+        if text.isspace():
+            kind = TokenKind.SPACE
+        elif text.isalnum() and text.isascii():
+            kind = TokenKind.LATIN
+        elif text.isalnum():
+            kind = TokenKind.HAN
+        else:
+            kind = TokenKind.PUNCT
+        tokens.append(Token(text, match.start(), match.end(), kind, text, text))
+    return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
+
+
+def is_word(token: Token) -> bool:
+    """Tokens the word cursor stops on (punctuation and spaces are skipped)."""
+    return token.kind not in (TokenKind.PUNCT, TokenKind.SPACE)
+
+
+def column_text(token: Token, options: DisplayOptions, document_script: Script) -> ColumnText:
+    if token.kind is TokenKind.SPACE:
+        return ColumnText(" ", "", (), 0 if "\n" in token.text else 1)
+    hanzi = token.simplified if options.script is ScriptDisplay.SIMPLIFIED else token.text
+    second = ""
+    if options.shows_second_row and token.is_han:
+        other = token.traditional if document_script is Script.SIMPLIFIED else token.simplified
+        second = other
+    syllables: tuple[tuple[str, int], ...] = ()
+    if token.is_han and token.pinyin_numbered:
+        syllables = tuple(
+            display_syllable(numbered, options.pinyin_style) for numbered in token.pinyin_numbered
+        )
+    pinyin_width = sum(cell_len(text) for text, _ in syllables) if options.shows_pinyin else 0
+    width = max(cell_len(hanzi), cell_len(second), pinyin_width)
+    return ColumnText(hanzi, second, syllables, width)
+
+
+def row_kinds(options: DisplayOptions) -> tuple[RowKind, ...]:
+    kinds = []
+    if options.shows_pinyin:
+        kinds.append(RowKind.PINYIN)
+    kinds.append(RowKind.HANZI)
+    if options.shows_second_row:
+        kinds.append(RowKind.SECOND)
+    return tuple(kinds)
+
+
+def layout_paragraph(
+    paragraph: AnnotatedParagraph,
+    width: int,
+    options: DisplayOptions,
+    document_script: Script,
+    *,
+    provisional: bool = False,
+    space_before: int = 0,
+) -> ParagraphLayout:
+    columns = tuple(column_text(token, options, document_script) for token in paragraph.tokens)
+    items = tuple(
+        item_for_token(token, column.width)
+        for token, column in zip(paragraph.tokens, columns, strict=True)
+    )
+    indent = CAPTION_INDENT if paragraph.kind is ParagraphKind.CAPTION else 0
+    lines = pack(items, max(8, width - indent), WORD_GAP)
+    kinds = row_kinds(options)
+    leading = 1 if (len(kinds) > 1 or options.view is ViewMode.FOCUS) else 0
+    rows: list[tuple[int, RowKind]] = [(-1, RowKind.BLANK)] * space_before
+    for line_index in range(len(lines)):
+        if line_index and leading:
+            rows.extend([(-1, RowKind.BLANK)] * leading)
+        rows.extend((line_index, kind) for kind in kinds)
+    token_line = {
+        column.index: line_index for line_index, line in enumerate(lines) for column in line.columns
+    }
+    return ParagraphLayout(paragraph, provisional, columns, lines, tuple(rows), token_line)
+
+
+def estimated_height(paragraph: Paragraph, width: int, options: DisplayOptions) -> int:
+    """A cheap guess for paragraphs not laid out yet (long documents, off screen)."""
+    factor = 1.7 if options.shows_pinyin else 1.2
+    lines = max(1, math.ceil(len(paragraph.text) * 2 * factor / max(8, width)))
+    kinds = len(row_kinds(options))
+    leading = 1 if kinds > 1 else 0
+    return lines * kinds + (lines - 1) * leading
+
+
+# ---- styles --------------------------------------------------------------------------------
+
+TONE_SCHEMES = {ToneColours.STANDARD: "standard", ToneColours.PLECO: "pleco"}
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """Rich styles resolved from the widget's component classes (so the theme applies)."""
+
+    base: Style
+    pinyin: Style
+    second: Style
+    heading: Style
+    caption: Style
+    cursor: Style
+    gutter: Style
+    pending: Style
+    tones: dict[tuple[str, int], Style]
+
+
+def token_style(
+    palette: Palette,
+    token: Token,
+    row: RowKind,
+    paragraph_kind: ParagraphKind,
+    *,
+    is_cursor: bool = False,
+    status: object | None = None,
+) -> Style:
+    """The style of one token's cell in one row (`status`: reserved for vocabulary marking)."""
+    del token, status  # the vocabulary layer will style known/unknown words here
+    if row is RowKind.PINYIN:
+        style = palette.pinyin
+    elif row is RowKind.SECOND:
+        style = palette.second
+    elif paragraph_kind is ParagraphKind.HEADING:
+        style = palette.heading
+    elif paragraph_kind is ParagraphKind.CAPTION:
+        style = palette.caption
+    else:
+        style = palette.base
+    return style + palette.cursor if is_cursor else style
+
+
+def tone_style(palette: Palette, options: DisplayOptions, tone: int) -> Style | None:
+    scheme = TONE_SCHEMES.get(options.tone_colours)
+    if scheme is None or not tone:
+        return None
+    return palette.tones.get((scheme, tone))
+
+
+# ---- the widget ----------------------------------------------------------------------------
+
+
+class ReadingView(ScrollView, can_focus=True):
+    """Paragraphs with pinyin above each word, a current paragraph and a word cursor."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reading-view--text",
+        "reading-view--pinyin",
+        "reading-view--second",
+        "reading-view--heading",
+        "reading-view--caption",
+        "reading-view--cursor",
+        "reading-view--gutter",
+        "reading-view--pending",
+        *(
+            f"reading-view--{scheme}-{tone}"
+            for scheme in ("standard", "pleco")
+            for tone in range(1, 6)
+        ),
+    }
+
+    DEFAULT_CSS = """
+    ReadingView {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    ReadingView > .reading-view--pinyin { color: $text-muted; }
+    ReadingView > .reading-view--second { color: $text-muted; }
+    ReadingView > .reading-view--heading { color: $primary; text-style: bold; }
+    ReadingView > .reading-view--caption { color: $text-muted; text-style: italic; }
+    ReadingView > .reading-view--cursor { background: $accent 35%; text-style: bold; }
+    ReadingView > .reading-view--gutter { color: $accent; }
+    ReadingView > .reading-view--pending { color: $text-disabled; }
+    ReadingView > .reading-view--standard-1 { color: #e5484d; }
+    ReadingView > .reading-view--standard-2 { color: #f0883e; }
+    ReadingView > .reading-view--standard-3 { color: #46a758; }
+    ReadingView > .reading-view--standard-4 { color: #3e8ee8; }
+    ReadingView > .reading-view--standard-5 { color: #8b8d98; }
+    ReadingView > .reading-view--pleco-1 { color: #e5484d; }
+    ReadingView > .reading-view--pleco-2 { color: #46a758; }
+    ReadingView > .reading-view--pleco-3 { color: #3e8ee8; }
+    ReadingView > .reading-view--pleco-4 { color: #a371f7; }
+    ReadingView > .reading-view--pleco-5 { color: #8b8d98; }
+    """
+
+    @dataclass
+    class CursorMoved(Message):
+        """The current paragraph or word changed (also after re-annotation)."""
+
+        view: ReadingView
+        paragraph_index: int
+        token: Token | None
+
+        @property
+        def control(self) -> ReadingView:
+            return self.view
+
+    class Annotated(Message):
+        """Posted by the annotation worker with freshly annotated paragraphs."""
+
+        def __init__(self, paragraphs: list[AnnotatedParagraph], generation: int) -> None:
+            super().__init__()
+            self.paragraphs = paragraphs
+            self.generation = generation
+
+    def __init__(
+        self,
+        document: AnnotatedDocument,
+        options: DisplayOptions | None = None,
+        *,
+        paragraph_index: int = 0,
+        offset: int = 0,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.document = document
+        self.options = options or DisplayOptions()
+        count = len(document)
+        self._paragraphs: list[AnnotatedParagraph | None] = [None] * count
+        self._stale: set[int] = set()
+        self._generation = 0  # bumps when annotations are invalidated
+        self._layouts: dict[int, ParagraphLayout] = {}
+        self._heights: list[int] = []
+        self._starts: list[int] = []
+        self._layout_width = 0
+        self._focus_top = 0
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._palette: Palette | None = None
+        self._priority: tuple[int, ...] = ()
+        self.annotation_error: Exception | None = None
+        self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
+        self.cursor_offset = offset
+
+    # ---- public state --------------------------------------------------------------------
+
+    @property
+    def paragraph_count(self) -> int:
+        return len(self._paragraphs)
+
+    def annotated(self, index: int) -> AnnotatedParagraph | None:
+        """The real annotation of a paragraph, if it has arrived (possibly stale)."""
+        return self._paragraphs[index]
+
+    def is_ready(self, index: int) -> bool:
+        return self._paragraphs[index] is not None and index not in self._stale
+
+    def shown_paragraph(self, index: int) -> AnnotatedParagraph:
+        annotated = self._paragraphs[index]
+        if annotated is not None:
+            return annotated
+        return provisional_paragraph(self.document.document.paragraphs[index])
+
+    @property
+    def cursor_token_index(self) -> int | None:
+        """Index of the word under the cursor in the current paragraph (None: no words yet)."""
+        if not self._paragraphs:
+            return None
+        annotated = self._paragraphs[self.paragraph_index]
+        if annotated is None:
+            return None
+        return _word_at(annotated.tokens, self.cursor_offset)
+
+    @property
+    def cursor_token(self) -> Token | None:
+        index = self.cursor_token_index
+        annotated = self._paragraphs[self.paragraph_index] if self._paragraphs else None
+        if index is None or annotated is None:
+            return None
+        return annotated.tokens[index]
+
+    def word_tokens(self, index: int) -> list[Token]:
+        annotated = self._paragraphs[index]
+        return [token for token in annotated.tokens if is_word(token)] if annotated else []
+
+    # ---- lifecycle -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        super().on_mount()  # type: ignore[no-untyped-call]
+        self._update_priority()
+        self._annotate()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._palette = None
+        self._strips.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    # ---- annotation worker -----------------------------------------------------------------
+
+    def _update_priority(self) -> None:
+        """Paragraphs to annotate first: the current one, then those around the viewport."""
+        if not self._paragraphs:
+            return
+        first, last = self._visible_paragraph_range()
+        current = self.paragraph_index
+        ahead = range(max(0, first - 2), min(self.paragraph_count, last + 6))
+        self._priority = (current, *(index for index in ahead if index != current))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="annotate",
+        name="annotate paragraphs",
+        exit_on_error=False,
+    )
+    def _annotate(self) -> None:
+        worker = get_current_worker()
+        generation = self._generation
+        done: set[int] = set()
+        pending: list[AnnotatedParagraph] = []
+        last_post = time.monotonic()
+        scan_from = 0
+        while not worker.is_cancelled:
+            index = next(
+                (i for i in self._priority if self._needs_annotation(i, done)),
+                None,
+            )
+            urgent = index is not None
+            if index is None:
+                while scan_from < self.paragraph_count and not self._needs_annotation(
+                    scan_from, done
+                ):
+                    scan_from += 1
+                if scan_from >= self.paragraph_count:
+                    break
+                index = scan_from
+            try:
+                pending.append(self.document[index])
+            except Exception as error:  # the raw text stays readable; say why pinyin is missing
+                self.app.call_from_thread(self._annotation_failed, error)
+                return
+            done.add(index)
+            now = time.monotonic()
+            if urgent or now - last_post > ANNOTATION_POST_INTERVAL:
+                self.post_message(self.Annotated(pending, generation))
+                pending = []
+                last_post = now
+        if pending and not worker.is_cancelled:
+            self.post_message(self.Annotated(pending, generation))
+
+    def _annotation_failed(self, error: Exception) -> None:
+        self.annotation_error = error
+        self.notify(
+            f"Could not annotate the text: {error}", title="No pinyin", severity="error", timeout=10
+        )
+
+    def _needs_annotation(self, index: int, done: set[int]) -> bool:
+        if index in done:
+            return False
+        return self._paragraphs[index] is None or index in self._stale
+
+    def on_reading_view_annotated(self, message: ReadingView.Annotated) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        changed = []
+        for annotated in message.paragraphs:
+            index = annotated.index
+            if 0 <= index < self.paragraph_count:
+                self._paragraphs[index] = annotated
+                self._stale.discard(index)
+                changed.append(index)
+        if changed:
+            self._paragraphs_changed(changed)
+
+    def reannotate(self) -> None:
+        """Annotate every paragraph again (after a user-dictionary change); old ones stay
+        on screen until their replacement arrives."""
+        self._generation += 1
+        self.document.invalidate()
+        self._stale = set(range(self.paragraph_count))
+        self._update_priority()
+        self._annotate()
+
+    # ---- layout ----------------------------------------------------------------------------
+
+    @property
+    def _content_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    @property
+    def text_width(self) -> int:
+        """Cells available to the text of a line (margins and gutter excluded)."""
+        available = self._content_width - GUTTER_WIDTH - RIGHT_MARGIN
+        cap = FOCUS_TEXT_WIDTH if self.options.view is ViewMode.FOCUS else MAX_TEXT_WIDTH
+        return max(8, min(cap, available))
+
+    @property
+    def _left_margin(self) -> int:
+        spare = self._content_width - GUTTER_WIDTH - RIGHT_MARGIN - self.text_width
+        return max(0, spare // 2)
+
+    def _space_before(self, index: int) -> int:
+        if self.options.view is ViewMode.FOCUS or index == 0:
+            return 0
+        return 1 if self.document.document.paragraphs[index].kind is ParagraphKind.HEADING else 0
+
+    def layout_of(self, index: int) -> ParagraphLayout:
+        layout = self._layouts.get(index)
+        if layout is None:
+            annotated = self._paragraphs[index]
+            layout = layout_paragraph(
+                annotated or provisional_paragraph(self.document.document.paragraphs[index]),
+                self.text_width,
+                self.options,
+                self.document.document.script,
+                provisional=annotated is None,
+                space_before=self._space_before(index),
+            )
+            self._layouts[index] = layout
+        return layout
+
+    def _paragraph_height(self, index: int, exact: bool) -> int:
+        if exact or index in self._layouts:
+            return self.layout_of(index).height + 1  # + the blank row between paragraphs
+        paragraph = self.document.document.paragraphs[index]
+        return (
+            estimated_height(paragraph, self.text_width, self.options)
+            + 1
+            + self._space_before(index)
+        )
+
+    def _relayout(self) -> None:
+        """Lay out again for a new width or new options, keeping the current paragraph in view."""
+        if not self._paragraphs or self._content_width <= 0:
+            return
+        anchor = self._anchor()
+        self._layouts.clear()
+        self._strips.clear()
+        self._layout_width = self._content_width
+        exact = len(self.document.document.paragraphs) < 4 or (
+            sum(len(p.text) for p in self.document.document.paragraphs) <= EXACT_LAYOUT_CHAR_LIMIT
+        )
+        self._heights = [
+            self._paragraph_height(index, exact) for index in range(self.paragraph_count)
+        ]
+        self._recompute_starts()
+        self._restore_anchor(anchor)
+        self.refresh()
+
+    def _recompute_starts(self) -> None:
+        starts = []
+        total = 0
+        for height in self._heights:
+            starts.append(total)
+            total += height
+        self._starts = starts
+        if self.options.view is ViewMode.FOCUS:
+            layout = self.layout_of(self.paragraph_index)
+            view_height = self.scrollable_content_region.height
+            self._focus_top = max(1, (view_height - layout.height) // 2)
+            total = self._focus_top + layout.height + 1
+        self.virtual_size = Size(self._content_width, total)
+
+    def _paragraphs_changed(self, indices: Iterable[int]) -> None:
+        anchor = self._anchor()
+        for index in indices:
+            self._layouts.pop(index, None)
+            if index < len(self._heights):
+                self._heights[index] = self._paragraph_height(index, exact=True)
+        self._strips.clear()
+        self._recompute_starts()
+        self._restore_anchor(anchor)
+        self.refresh()
+        if self.paragraph_index in indices:
+            self._snap_cursor_to_word()
+            self._post_cursor()
+
+    def _anchor(self) -> tuple[int, int] | None:
+        """The paragraph at the top of the viewport and how far into it we are scrolled."""
+        if self.options.view is ViewMode.FOCUS or not self._starts:
+            return None
+        top = round(self.scroll_y)
+        index = max(0, bisect_right(self._starts, top) - 1)
+        return index, top - self._starts[index]
+
+    def _restore_anchor(self, anchor: tuple[int, int] | None) -> None:
+        if anchor is None:
+            if self.options.view is ViewMode.FOCUS:
+                self.scroll_to(y=0, animate=False)
+            return
+        index, offset = anchor
+        if index < len(self._starts):
+            self.scroll_to(y=self._starts[index] + offset, animate=False)
+        self._ensure_cursor_visible()
+
+    def _visible_paragraph_range(self) -> tuple[int, int]:
+        if self.options.view is ViewMode.FOCUS or not self._starts:
+            return self.paragraph_index, self.paragraph_index
+        top = round(self.scroll_y)
+        bottom = top + max(1, self.scrollable_content_region.height)
+        first = max(0, bisect_right(self._starts, top) - 1)
+        last = max(first, bisect_right(self._starts, bottom) - 1)
+        return first, min(last, self.paragraph_count - 1)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._update_priority()
+            self._settle_visible_heights()
+
+    def _settle_visible_heights(self) -> None:
+        """Replace estimated heights by exact ones for the paragraphs now on screen."""
+        first, last = self._visible_paragraph_range()
+        changed = [
+            index
+            for index in range(first, last + 1)
+            if index not in self._layouts and index < len(self._heights)
+        ]
+        if changed:
+            self.call_later(self._paragraphs_changed, changed)
+
+    # ---- rendering -------------------------------------------------------------------------
+
+    @property
+    def palette(self) -> Palette:
+        if self._palette is None:
+            get = self.get_component_rich_style
+            base = self.rich_style
+            tones = {
+                (scheme, tone): get(f"reading-view--{scheme}-{tone}", partial=True)
+                for scheme in ("standard", "pleco")
+                for tone in range(1, 6)
+            }
+            cursor = get("reading-view--cursor", partial=True)
+            if self.app.no_color:
+                cursor += Style(reverse=True)
+            self._palette = Palette(
+                base=base,
+                pinyin=get("reading-view--pinyin"),
+                second=get("reading-view--second"),
+                heading=get("reading-view--heading"),
+                caption=get("reading-view--caption"),
+                cursor=cursor,
+                gutter=get("reading-view--gutter"),
+                pending=get("reading-view--pending"),
+                tones=tones,
+            )
+        return self._palette
+
+    def _locate_row(self, row: int) -> tuple[int, int] | None:
+        """(paragraph index, row inside its layout) for a virtual row, or None for spacing."""
+        if not self._starts:
+            return None
+        if self.options.view is ViewMode.FOCUS:
+            local = row - self._focus_top
+            layout = self.layout_of(self.paragraph_index)
+            return (self.paragraph_index, local) if 0 <= local < layout.height else None
+        index = bisect_right(self._starts, row) - 1
+        if index < 0:
+            return None
+        local = row - self._starts[index]
+        if local >= self.layout_of(index).height:
+            return None
+        return index, local
+
+    def render_line(self, y: int) -> Strip:
+        width = self._content_width
+        if self._layout_width != width:
+            self._relayout()
+        located = self._locate_row(round(self.scroll_y) + y)
+        if located is None:
+            return Strip.blank(width, self.rich_style)
+        index, local = located
+        layout = self.layout_of(index)
+        line, kind = layout.rows[local]
+        is_current = index == self.paragraph_index
+        cursor = self.cursor_token_index if is_current else None
+        if cursor is not None and layout.token_line.get(cursor) != line:
+            cursor = None
+        key = (self._generation, index, local, is_current, cursor, id(layout))
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(index, layout, line, kind, is_current, cursor, width)
+            self._strips[key] = strip
+        return strip
+
+    def _render_row(
+        self,
+        index: int,
+        layout: ParagraphLayout,
+        line_index: int,
+        kind: RowKind,
+        is_current: bool,
+        cursor: int | None,
+        width: int,
+    ) -> Strip:
+        palette = self.palette
+        base = palette.base
+        focus = self.options.view is ViewMode.FOCUS
+        gutter = "▍ " if is_current and not focus else "  "
+        segments = [Segment(gutter, palette.gutter if is_current else base)]
+        indent = CAPTION_INDENT if layout.paragraph.kind is ParagraphKind.CAPTION else 0
+        segments.append(Segment(" " * (self._left_margin + indent), base))
+        if kind is not RowKind.BLANK:
+            segments.extend(
+                self._line_segments(layout, layout.lines[line_index], kind, cursor, palette)
+            )
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _line_segments(
+        self,
+        layout: ParagraphLayout,
+        line: PackedLine,
+        kind: RowKind,
+        cursor: int | None,
+        palette: Palette,
+    ) -> list[Segment]:
+        segments: list[Segment] = []
+        x = 0
+        tokens = layout.paragraph.tokens
+        paragraph_kind = layout.paragraph.kind
+        for placed in line.columns:
+            if placed.x > x:
+                segments.append(Segment(" " * (placed.x - x), palette.base))
+            token = tokens[placed.index]
+            column = layout.columns[placed.index]
+            is_cursor = placed.index == cursor
+            style = token_style(palette, token, kind, paragraph_kind, is_cursor=is_cursor)
+            if layout.provisional and kind is RowKind.HANZI:
+                style = style + palette.pending if not is_cursor else style
+            segments.extend(self._cell_segments(token, column, kind, placed.width, style, palette))
+            x = placed.x + placed.width
+        return segments
+
+    def _cell_segments(
+        self,
+        token: Token,
+        column: ColumnText,
+        kind: RowKind,
+        width: int,
+        style: Style,
+        palette: Palette,
+    ) -> list[Segment]:
+        """One token's cell in one row, centred in its column, coloured by tone."""
+        pieces: list[tuple[str, Style]] = []
+        if kind is RowKind.PINYIN:
+            for text, tone in column.syllables:
+                colour = tone_style(palette, self.options, tone)
+                pieces.append((text, style + colour if colour else style))
+        elif kind is RowKind.SECOND:
+            pieces.append((column.second, style))
+        else:
+            colour_hanzi = not self.options.shows_pinyin and len(column.syllables) == len(
+                column.hanzi
+            )
+            if colour_hanzi:
+                for character, (_, tone) in zip(column.hanzi, column.syllables, strict=True):
+                    colour = tone_style(palette, self.options, tone)
+                    pieces.append((character, style + colour if colour else style))
+            else:
+                pieces.append((column.hanzi, style))
+        used = sum(cell_len(text) for text, _ in pieces)
+        left = max(0, (width - used) // 2)
+        right = max(0, width - used - left)
+        segments = []
+        if left:
+            segments.append(Segment(" " * left, style))
+        segments.extend(Segment(text, piece_style) for text, piece_style in pieces if text)
+        if right:
+            segments.append(Segment(" " * right, style))
+        return segments
+
+    def visible_text(self) -> str:
+        """The text currently on screen, row by row (tests and debugging)."""
+        height = self.scrollable_content_region.height
+        return "\n".join(self.render_line(y).text.rstrip() for y in range(height))
+
+    # ---- cursor and navigation ---------------------------------------------------------------
+
+    def _post_cursor(self) -> None:
+        self.post_message(self.CursorMoved(self, self.paragraph_index, self.cursor_token))
+
+    def _snap_cursor_to_word(self) -> None:
+        annotated = self._paragraphs[self.paragraph_index]
+        if annotated is None:
+            return
+        index = _word_at(annotated.tokens, self.cursor_offset)
+        if index is not None:
+            self.cursor_offset = annotated.tokens[index].start
+
+    def _row_range_of_cursor(self) -> tuple[int, int]:
+        """Virtual rows [start, end) of the cursor's line (or the paragraph if unknown)."""
+        index = self.paragraph_index
+        layout = self.layout_of(index)
+        start = self._focus_top if self.options.view is ViewMode.FOCUS else self._starts[index]
+        token = self.cursor_token_index
+        line = layout.token_line.get(token) if token is not None else None
+        if line is None:
+            return start, start + layout.height
+        rows = layout.rows_of_line(line)
+        return start + rows[0], start + rows[-1] + 1
+
+    def _refresh_paragraph_rows(self, index: int) -> None:
+        if self.options.view is ViewMode.FOCUS or index >= len(self._starts):
+            self.refresh()
+            return
+        self.refresh_lines(self._starts[index], self._heights[index])
+
+    def _refresh_cursor_line(self) -> None:
+        start, end = self._row_range_of_cursor()
+        self.refresh_lines(start, end - start)
+
+    def _ensure_cursor_visible(self, paragraph_changed: bool = False) -> None:
+        if self.options.view is ViewMode.FOCUS or not self._starts:
+            return
+        view_height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        index = self.paragraph_index
+        para_start = self._starts[index]
+        para_end = para_start + self.layout_of(index).height
+        line_start, line_end = self._row_range_of_cursor()
+        target = top
+        if para_end - para_start <= view_height and paragraph_changed:
+            if para_start < top:
+                target = para_start
+            elif para_end > top + view_height:
+                target = para_end - view_height
+        if line_start < target:
+            target = max(0, line_start - 1)
+        elif line_end > target + view_height:
+            target = line_end - view_height + 1
+        if target != top:
+            self.scroll_to(y=target, animate=False)
+
+    def set_cursor(self, paragraph_index: int, offset: int = 0) -> None:
+        """Put the cursor on a paragraph and a character offset (snapped to a word)."""
+        if not self._paragraphs:
+            return
+        paragraph_index = max(0, min(paragraph_index, self.paragraph_count - 1))
+        old_index = self.paragraph_index
+        old_rows = self._row_range_of_cursor() if self._starts else None
+        self.paragraph_index = paragraph_index
+        self.cursor_offset = offset
+        self._snap_cursor_to_word()
+        if self.options.view is ViewMode.FOCUS:
+            if old_index != paragraph_index:
+                self._recompute_starts()
+                self.scroll_to(y=0, animate=False)
+            self.refresh()
+        elif self._starts:
+            if old_index != paragraph_index:
+                self._refresh_paragraph_rows(old_index)
+                self._refresh_paragraph_rows(paragraph_index)
+            else:
+                if old_rows is not None:
+                    self.refresh_lines(old_rows[0], old_rows[1] - old_rows[0])
+                self._refresh_cursor_line()
+            self._ensure_cursor_visible(paragraph_changed=old_index != paragraph_index)
+        self._update_priority()
+        self._post_cursor()
+
+    def move_paragraph(self, delta: int) -> None:
+        self.set_cursor(self.paragraph_index + delta, 0)
+
+    def go_first(self) -> None:
+        self.set_cursor(0, 0)
+
+    def go_last(self) -> None:
+        self.set_cursor(self.paragraph_count - 1, 0)
+
+    def page(self, direction: int) -> None:
+        """A screenful down/up in continuous mode; a paragraph in focus mode."""
+        if self.options.view is ViewMode.FOCUS or not self._starts:
+            self.move_paragraph(direction)
+            return
+        view_height = self.scrollable_content_region.height
+        target_row = max(0, round(self.scroll_y) + direction * max(1, view_height - 2))
+        target_row = min(target_row, max(0, self.virtual_size.height - view_height))
+        self.scroll_to(y=target_row, animate=False)
+        index = max(0, bisect_right(self._starts, target_row) - 1)
+        if self._starts[index] < target_row and index + 1 < self.paragraph_count:
+            index += 1
+        if index == self.paragraph_index:
+            index = max(0, min(self.paragraph_count - 1, index + direction))
+        self.set_cursor(index, 0)
+
+    def move_word(self, delta: int) -> None:
+        """Next/previous word, across paragraph boundaries; punctuation is skipped."""
+        index = self.paragraph_index
+        annotated = self._paragraphs[index]
+        if annotated is None:
+            self.move_paragraph(delta)
+            return
+        words = [i for i, token in enumerate(annotated.tokens) if is_word(token)]
+        current = self.cursor_token_index
+        if current is not None and current in words:
+            position = words.index(current) + delta
+            if 0 <= position < len(words):
+                self.set_cursor(index, annotated.tokens[words[position]].start)
+                return
+        target = index + delta
+        while 0 <= target < self.paragraph_count:
+            target_paragraph = self._paragraphs[target]
+            if target_paragraph is None:
+                self.set_cursor(target, 0)
+                return
+            target_words = [token for token in target_paragraph.tokens if is_word(token)]
+            if target_words:
+                chosen = target_words[0] if delta > 0 else target_words[-1]
+                self.set_cursor(target, chosen.start)
+                return
+            target += delta
+
+    def set_options(self, options: DisplayOptions) -> None:
+        if options == self.options:
+            return
+        view_changed = options.view != self.options.view
+        self.options = options
+        self._relayout()
+        if view_changed and options.view is ViewMode.CONTINUOUS:
+            self.scroll_to(y=self._starts[self.paragraph_index], animate=False)
+        self._ensure_cursor_visible(paragraph_changed=True)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        located = self._locate_row(round(self.scroll_y) + offset.y)
+        if located is None:
+            return
+        index, local = located
+        layout = self.layout_of(index)
+        line, _ = layout.rows[local]
+        if line < 0 or layout.provisional:
+            return
+        indent = CAPTION_INDENT if layout.paragraph.kind is ParagraphKind.CAPTION else 0
+        x = offset.x - GUTTER_WIDTH - self._left_margin - indent
+        for placed in layout.lines[line].columns:
+            token = layout.paragraph.tokens[placed.index]
+            if placed.x <= x < placed.x + placed.width and is_word(token):
+                self.set_cursor(index, token.start)
+                return
+
+
+def _word_at(tokens: Sequence[Token], offset: int) -> int | None:
+    """The word token at `offset`, else the nearest word after it, else the last word."""
+    last_word = None
+    for index, token in enumerate(tokens):
+        if not is_word(token):
+            continue
+        if token.end > offset:
+            return index
+        last_word = index
+    return last_word
