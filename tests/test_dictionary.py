@@ -437,6 +437,14 @@ def test_a_missing_source_is_a_reader_error(tmp_path: Path) -> None:
         Dictionary.open(tmp_path / "missing.u8.gz", cache_dir=tmp_path / "cache")
 
 
+def test_a_source_that_is_not_gzip_is_a_reader_error(tmp_path: Path) -> None:
+    source = tmp_path / "plain.u8.gz"
+    source.write_text("中 中 [zhong1] /middle/\n", encoding="utf-8")
+    with pytest.raises(ReaderError, match="could not build"):
+        Dictionary.open(source, cache_dir=tmp_path / "cache")
+    assert not list((tmp_path / "cache").glob("*.building"))
+
+
 # ---- module functions over the default dictionary
 
 

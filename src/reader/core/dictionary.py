@@ -46,8 +46,8 @@ _MAX_VARIANT_CANDIDATES = 32
 # but a breakdown of running text never needs pieces that long).
 _MAX_BREAKDOWN_PIECE = 12
 _MAX_VARIANTS_PER_CHARACTER = 8
-_SQL_CHUNK = 400
-_MMAP_BYTES = 64 << 20  # the index is ~15 MB  # stays well below SQLite's bound-parameter limit
+_SQL_CHUNK = 400  # keys per IN (...), well below SQLite's bound-parameter limit
+_MMAP_BYTES = 64 << 20  # the index is ~15 MB
 
 # OpenCC configurations that only swap variant forms (never Simplified <-> Traditional): they
 # link Hong Kong, Taiwan and OpenCC-standard spellings of one character (着/著, 綫/線, 爲/為).
@@ -129,12 +129,16 @@ class Dictionary:
         index = directory / _index_name(source, sha256)
         connection = None if force_rebuild else _open_index(index, sha256)
         if connection is None:
-            _build_index(source, sha256, index)
+            try:
+                _build_index(source, sha256, index)
+            except (OSError, sqlite3.Error, EOFError) as error:
+                raise ReaderError(
+                    f"could not build the dictionary index in {directory}: {error}"
+                    " (is the cache dir writable, and the source a gzip CC-CEDICT file?)"
+                ) from error
             connection = _open_index(index, sha256)
             if connection is None:
-                raise ReaderError(
-                    f"could not build the dictionary index at {index} (is the cache dir writable?)"
-                )
+                raise ReaderError(f"the dictionary index at {index} cannot be read back")
         meta = _read_meta(connection)
         info = DictionaryInfo(
             source=source,
