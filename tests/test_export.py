@@ -1,16 +1,20 @@
 """TSV and Pleco text exports, safe file writing, and AnkiConnect against a local server.
 
 The AnkiConnect peer here is a small HTTP server in this file that implements the documented
-API-6 actions we use. The real `anki-connect-server` package needs Python >= 3.12 and this
-project runs its tests on 3.11, so it is not used in the suite.
+API-6 actions we use. The real `anki-connect-server` package needs Python >= 3.12 while this
+project runs its tests on 3.11, so the test against it is opt-in: install it in a 3.12 venv
+(with httpx) and set READER_TEST_ANKICONNECT_SERVER to its executable.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -326,3 +330,55 @@ def test_only_loopback_unless_allowed() -> None:
     assert AnkiConnect("http://[::1]:8765").url
     with pytest.raises(ReaderError, match="not an AnkiConnect address"):
         AnkiConnect("ftp://127.0.0.1")
+
+
+# ---- the real anki-connect-server (opt-in: it needs Python >= 3.12, the suite runs on 3.11)
+
+
+@pytest.fixture
+def real_ankiconnect(tmp_path: Path) -> Iterator[str]:
+    """Start `anki-connect-server api` when READER_TEST_ANKICONNECT_SERVER names its executable
+    (installed in a Python 3.12 venv with httpx beside it), else skip."""
+    executable = os.environ.get("READER_TEST_ANKICONNECT_SERVER")
+    if not executable:
+        pytest.skip("set READER_TEST_ANKICONNECT_SERVER to run against anki-connect-server")
+    port = _free_port()
+    environment = dict(
+        os.environ,
+        ANKICONNECT_COLLECTION_PATH=str(tmp_path / "collection.anki2"),
+        ANKICONNECT_PORT=str(port),
+    )
+    server = subprocess.Popen(
+        [executable, "api"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):  # it takes ~8 s to start
+            try:
+                if AnkiConnect(url, timeout=2).invoke("version") == 6:
+                    break
+            except ReaderError:
+                time.sleep(0.25)
+        else:
+            pytest.fail("anki-connect-server did not start")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_push_to_real_anki_connect_server(real_ankiconnect: str, tmp_path: Path) -> None:
+    client = AnkiConnect(real_ankiconnect)
+    with VocabStore(tmp_path / "v.sqlite3") as store:
+        store.add(WordForms("銀行", "银行", ("yin2", "hang2"), "bank"), context=Context(SENTENCE))
+        first = push_to_anki(store.items(), client)
+        store.set_definition("銀行", "a bank (edited)")
+        store.add(WordForms("水", "水", ("shui3",), "water"))
+        second = push_to_anki(store.items(), client)
+    assert (first.added, first.model_created, second.added, second.updated) == (1, True, 1, 1)
+    note_ids = client.invoke("findNotes", query=f'"note:{MODEL_NAME}"')
+    infos = client.invoke("notesInfo", notes=note_ids)
+    definitions = {
+        n["fields"]["Traditional"]["value"]: n["fields"]["Definition"]["value"] for n in infos
+    }
+    assert definitions == {"銀行": "a bank (edited)", "水": "water"}

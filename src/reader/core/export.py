@@ -348,13 +348,15 @@ def push_to_anki(
             f"AnkiConnect at {client.url} speaks API {version}; version "
             f"{ANKICONNECT_VERSION} or newer is needed (update the add-on)"
         )
+    # Build every note before changing anything in Anki, so a failure leaves Anki as it was.
+    notes = build_notes(items, annotator)
     model_created = ensure_model(client)
     deck_created = False
     if deck_name not in client.invoke("deckNames"):
         client.invoke("createDeck", deck=deck_name)
         deck_created = True
     added = updated = 0
-    for note in build_notes(items, annotator):
+    for note in notes:
         fields = note.fields.as_dict()
         found = client.invoke("findNotes", query=headword_query(note))
         if found:
