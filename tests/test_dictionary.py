@@ -291,6 +291,22 @@ def test_from_lines_orders_own_headwords_and_common_readings_first(small: Dictio
     assert small.lookup("干").entries[0].traditional == "乾"
 
 
+def test_without_a_reading_the_likely_sense_comes_first() -> None:
+    readings = Dictionary.from_lines(
+        [
+            "說 说 [shui4] /to persuade/\n",
+            "說 说 [shuo1] /to speak/to say/\n",
+            "了 了 [le5] /(completed action marker)/\n",
+            "了 了 [liao3] /to finish/to understand/\n",
+            "瞭 了 [liao3] /(of eyesight) clear/\n",
+        ]
+    )
+    assert readings.lookup("說").gloss == "to speak"  # more senses first
+    assert readings.lookup("了").gloss == "(completed action marker)"  # the particle first
+    assert readings.readings("了") == ("le5", "liao3")
+    assert gloss_for_reading(readings.lookup("說"), "shui4") == "to persuade"
+
+
 def test_breakdown_prefers_fewest_pieces_over_greedy_longest(small: Dictionary) -> None:
     # Greedy longest-first would give 甲乙丙 + 丁 + 戊 (three pieces).
     result = small.lookup("甲乙丙丁戊")
