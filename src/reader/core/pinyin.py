@@ -482,7 +482,9 @@ class PinyinReader:
         for start, end in words:
             covered[start:end] = [True] * (end - start)
         spans.extend((index, index + 1) for index, done in enumerate(covered) if not done)
-        for start, end in spans:
+        spans.sort()
+        context = _Context(simplified, spans)
+        for span_index, (start, end) in enumerate(spans):
             word: WordReadings | None = None  # looked up when first needed
             for index in range(start, end):
                 char = original[index]
@@ -500,6 +502,15 @@ class PinyinReader:
                 common = word.common
                 if not allowed and end - start > 2:
                     allowed, common = self._allowed_by_part(original, simplified, start, end, index)
+                if not allowed:
+                    by_rule = context.reading(span_index, index)
+                    if by_rule is not None and by_rule in candidates:
+                        result[index] = by_rule
+                        continue
+                if not allowed and end - start == 1:
+                    allowed, common = self._allowed_by_neighbour(
+                        original, simplified, index, context.lone_neighbours(span_index)
+                    )
                 narrowed = tuple(c for c in candidates if c in allowed)
                 if len(narrowed) == 1 and common:
                     result[index] = narrowed[0]
@@ -510,6 +521,30 @@ class PinyinReader:
                 result[index] = proposal or candidates[0]  # until the model has spoken
                 open_positions[index] = _Open(candidates, proposal)
         return result, open_positions
+
+    def _allowed_by_neighbour(
+        self, original: str, simplified: str, index: int, lone: tuple[bool, bool]
+    ) -> tuple[set[str], bool]:
+        """For a character the segmenter left on its own next to another lone character
+        (視/為, 為/此), the readings allowed by the common two-character word the two make,
+        when exactly one side makes one. (A neighbour inside a longer word is not borrowed:
+        on CPP dev that joined across real boundaries, 空包/彈, 通關/卡.)"""
+        found: list[set[str]] = []
+        for start, neighbour, alone in (
+            (index - 1, index - 1, lone[0]),
+            (index, index + 1, lone[1]),
+        ):
+            end = start + 2
+            if not alone or not is_han_char(original[neighbour]):
+                continue
+            pair = self.tables.word_readings(original[start:end], simplified[start:end])
+            if pair.common:
+                allowed = _allowed_by_words(pair.readings, index - start, 2)
+                if allowed:
+                    found.append(allowed)
+        if len(found) == 1:
+            return found[0], True
+        return set(), False
 
     def _allowed_by_part(
         self, original: str, simplified: str, start: int, end: int, index: int
@@ -566,6 +601,151 @@ def _sentences_with_targets(
             pieces.append((offset, sentence, local))
         offset += len(sentence)
     return pieces
+
+
+# --- context rules ---------------------------------------------------------------------------
+# For a few function characters the model (trained on encyclopedia sentences) is sure and
+# wrong in everyday syntax: 为 is wéi even in 为人民服务, 地 is dì in 慢慢地走, 得 is dé in
+# 跑得很快. These rules read the neighbouring words (in Simplified) and decide only the clear
+# cases; they run only where no dictionary word settled the character. Everything else is
+# left to the model.
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_CLAUSE_BREAKS = frozenset("，。；：！？,.;:!?\n「『（(“《")
+_PRONOUNS = _word_set("我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 大家 自己 人们 谁 别人")
+# Adverbs and auxiliaries that may stand between a clause start (or its subject) and 为.
+_PRE_VERBAL = _word_set(
+    """也 还 都 又 更 将 要 就 才 已 曾 正 均 亦 并 而 再 只 专 特 先 各 共同 一起 一同 继续 不断
+    愿 愿意 能 能够 可 可以 应 应该 应当 会 专门 积极 努力 主动 率先 始终 一直 仍 仍然 首先
+    同时 此外 而且 并且 特地 特意 一定 必须 需要 想 希望 不仅 不但 只是 正在 已经 曾经 从而
+    以便 先后 纷纷 各自 分别 全力 进一步 更加 真正 切实 长期 坚持 致力 致力于 不惜 甘愿 乐于"""
+)
+_DEGREE_PREFIXES = (
+    "很", "非常", "十分", "特别", "相当", "越来越", "太", "更", "挺", "真", "这么", "那么",
+    "多么", "极", "格外", "比较", "有点", "有些", "不太", "不够",
+)  # fmt: skip
+_DEGREE_BEFORE_ADJECTIVE = ("很", "太", "更", "最", "挺", "较", "真", "好", "多", "这么", "那么")
+_OBTAIN_AFTER = _word_set("了 过 着 到 出 知 分 奖 益 意 失 势 手 罪 病 票")
+_PLACE_AFTER = frozenset("上下里中面区方带图址点位球表处段层盘势形貌理质震铁道主产名域块价租")
+_AFTER_DOU = _word_set(
+    """是 有 在 不 没 没有 很 非常 要 会 能 可以 将 被 把 给 得 应该 需要 必须 一样 知道 认为
+    觉得 喜欢 希望 表示 同意 来 去 说 做 用 没法 无法 不能 不会 不是 已 已经 曾 曾经 还 也 并"""
+)
+_WITH_YI = frozenset(("以", "以此", "以其", "以之"))
+
+
+class _Context:
+    """The words around a position, for the context rules."""
+
+    def __init__(self, simplified: str, spans: list[tuple[int, int]]) -> None:
+        self.text = simplified
+        self.spans = spans
+
+    def word(self, span_index: int) -> str:
+        if 0 <= span_index < len(self.spans):
+            start, end = self.spans[span_index]
+            return self.text[start:end]
+        return ""
+
+    def lone_neighbours(self, span_index: int) -> tuple[bool, bool]:
+        """Whether the words just before and after span `span_index` are one character long."""
+        return len(self.word(span_index - 1)) == 1, len(self.word(span_index + 1)) == 1
+
+    def clause_before(self, span_index: int) -> list[str]:
+        """The words from the clause start up to (not including) span `span_index`."""
+        words: list[str] = []
+        for previous in range(span_index - 1, -1, -1):
+            word = self.word(previous)
+            if any(char in _CLAUSE_BREAKS for char in word):
+                break
+            if word.strip():
+                words.append(word)
+        words.reverse()
+        return words
+
+    def next_word(self, span_index: int) -> str:
+        word = self.word(span_index + 1)
+        return "" if any(char in _CLAUSE_BREAKS for char in word) else word.strip()
+
+    def reading(self, span_index: int, index: int) -> str | None:
+        char = self.text[index]
+        word = self.word(span_index)
+        if char == "长":
+            return self._chang(index)
+        if word == "为":
+            return self._wei(span_index)
+        if word == "得":
+            return self._de_obtain_or_particle(span_index)
+        if word == "地":
+            return self._de_or_di(span_index)
+        if word == "都":
+            return self._dou(span_index)
+        if char == "应":
+            return self._ying(index)
+        return None
+
+    def _wei(self, span_index: int) -> str | None:
+        before = self.clause_before(span_index)
+        after = self.next_word(span_index)
+        if any(word in _WITH_YI for word in before):
+            return "wei2"  # 以 X 为 Y: take X as Y
+        if after[:1].isdigit():
+            return "wei2"  # 面积为 100 平方公里
+        subject_seen = False
+        for word in before:
+            if word in _PRE_VERBAL:
+                continue
+            if word in _PRONOUNS and not subject_seen:
+                subject_seen = True
+                continue
+            return None
+        return "wei4" if after else None  # clause-initial 为 + object: for, in order to
+
+    def _de_obtain_or_particle(self, span_index: int) -> str | None:
+        before = self.clause_before(span_index)
+        after = self.next_word(span_index)
+        if not before or not after or not is_han_char(before[-1][-1]):
+            return None
+        if after.startswith(_DEGREE_PREFIXES) or after == "不":
+            return "de5"  # complement: 跑得很快, 说得不对
+        if before[-1] in _PRONOUNS and is_han_char(after[0]) and after[0] not in _OBTAIN_AFTER:
+            return "dei3"  # must: 我得走了
+        return None
+
+    def _de_or_di(self, span_index: int) -> str | None:
+        before = self.clause_before(span_index)
+        after = self.next_word(span_index)
+        if not before or not after or not is_han_char(after[0]):
+            return None
+        previous = before[-1]
+        doubled = (len(previous) == 2 and previous[0] == previous[1]) or (
+            len(previous) == 4 and previous[0] == previous[1] and previous[2] == previous[3]
+        )
+        if doubled:
+            return "de5"  # 慢慢地走, 高高兴兴地
+        if len(previous) >= 2 and is_han_char(previous[-1]) and after[0] not in _PLACE_AFTER:
+            return "de5"  # adverbial: 积极地参与
+        return None
+
+    def _dou(self, span_index: int) -> str | None:
+        after = self.next_word(span_index)
+        if after in _PRE_VERBAL or after in _AFTER_DOU:
+            return "dou1"  # the adverb: 两国都将, 大家都是
+        return None
+
+    def _chang(self, index: int) -> str | None:
+        before = self.text[max(0, index - 2) : index]
+        if before.endswith(_DEGREE_BEFORE_ADJECTIVE) or before in ("非常", "特别", "比较"):
+            return "chang2"  # an adjective after a degree word: 很长, 最长
+        return None
+
+    def _ying(self, index: int) -> str | None:
+        following = self.text[index + 1 : index + 2]
+        return "ying1" if following and is_han_char(following) else None  # modal: 应是, 而应
 
 
 @lru_cache(maxsize=1)
