@@ -284,8 +284,12 @@ def tone_style(palette: Palette, options: DisplayOptions, tone: int) -> Style | 
 # ---- the widget ----------------------------------------------------------------------------
 
 
-class ReadingView(ScrollView, can_focus=True):
-    """Paragraphs with pinyin above each word, a current paragraph and a word cursor."""
+class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Paragraphs with pinyin above each word, a current paragraph and a word cursor.
+
+    It has no bindings of its own (the scrolling keys of ScrollView are not inherited): the
+    reading screen binds every key, in one place.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reading-view--text",

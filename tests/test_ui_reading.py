@@ -1,0 +1,462 @@
+"""Pilot tests of the reading screen: every binding and toggle, on state AND on what is drawn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from textual.pilot import Pilot
+
+from reader import paths
+from reader.config import (
+    PinyinDisplay,
+    PinyinNotation,
+    ScriptDisplay,
+    Settings,
+    ToneColours,
+    ViewMode,
+    load_settings,
+)
+from reader.core.loader import load_text
+from reader.core.models import Document, Token
+from reader.core.pipeline import Annotator
+from reader.core.reading_state import ReadingStateStore
+from reader.core.segment import Segmenter, UserDictionary
+from reader.ui.app import ReaderApp
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.reading import ReadingScreen, reading_bindings
+from reader.ui.widgets.reading_view import GUTTER_WIDTH, ReadingView
+
+TEXT = """# 我們的城市
+
+今天天氣很好，我們去公園散步。
+
+●公園裏的小朋友
+
+他說：「學習中文不難。」我覺得他說得對，明天我們一起學習。
+
+最後一段話。
+"""
+
+SIZE = (100, 34)
+
+
+def make_document(text: str = TEXT) -> Document:
+    return load_text(text, source="test.txt")
+
+
+def fresh_annotator() -> Annotator:
+    """An annotator whose segmenter reads THIS test's user dictionary (READER_HOME)."""
+    return Annotator(segmenter=Segmenter(UserDictionary.load()))
+
+
+@asynccontextmanager
+async def reading(
+    document: Document | None = None,
+    settings: Settings | None = None,
+    size: tuple[int, int] = SIZE,
+) -> AsyncIterator[tuple[ReaderApp, Pilot[int], ReadingScreen, ReadingView]]:
+    app = ReaderApp(
+        document or make_document(),
+        settings=settings or Settings(),
+        annotator=fresh_annotator(),
+    )
+    app.animation_level = "none"
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReadingScreen)
+        yield app, pilot, screen, screen.view
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait for annotation and lookups to finish and the screen to repaint."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(view: ReadingView) -> str:
+    return view.visible_text()
+
+
+def current_rows(view: ReadingView) -> list[str]:
+    """Rendered rows that carry the current-paragraph bar."""
+    return [line for line in screen_text(view).splitlines() if line.startswith("▍")]
+
+
+def cursor_cells(view: ReadingView) -> str:
+    """The text drawn with the cursor style (what the learner sees highlighted)."""
+    cursor_background = view.palette.cursor.bgcolor
+    found = []
+    for y in range(view.scrollable_content_region.height):
+        row = "".join(
+            segment.text
+            for segment in view.render_line(y)
+            if segment.style is not None and segment.style.bgcolor == cursor_background
+        ).strip()
+        if row:
+            found.append(row)
+    return " ".join(found)
+
+
+def segment_style(view: ReadingView, text: str) -> Style | None:
+    for y in range(view.scrollable_content_region.height):
+        for segment in view.render_line(y):
+            if segment.text == text:
+                return segment.style
+    return None
+
+
+# ---- first paint -----------------------------------------------------------------------------
+
+
+async def test_first_screen_shows_heading_with_pinyin_above_it() -> None:
+    async with reading() as (_app, _pilot, _screen, view):
+        rows = screen_text(view).splitlines()
+        heading_row = next(i for i, row in enumerate(rows) if "城市" in row)
+        assert "chéngshì" in rows[heading_row - 1]
+        # Aligned: the pinyin starts in the column of its word (centred, so within it).
+        pinyin_at = rows[heading_row - 1].index("chéngshì")
+        hanzi_at = rows[heading_row].index("城市")
+        assert abs(pinyin_at - hanzi_at) <= 3
+        assert view.paragraph_index == 0
+        assert cursor_cells(view) == "wǒmen 我們"
+
+
+# ---- paragraphs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("forward", "back"), [("j", "k"), ("down", "up")])
+async def test_paragraph_keys_move_the_current_paragraph(forward: str, back: str) -> None:
+    async with reading() as (_app, pilot, _screen, view):
+        await pilot.press(forward)
+        assert view.paragraph_index == 1
+        assert any("公園" in row for row in current_rows(view))
+        assert not any("城市" in row for row in current_rows(view))
+        await pilot.press(forward, forward, back)
+        assert view.paragraph_index == 2
+        assert any("朋友" in row for row in current_rows(view))
+
+
+@pytest.mark.parametrize(("last", "first"), [("G", "g"), ("end", "home")])
+async def test_first_and_last_paragraph(last: str, first: str) -> None:
+    async with reading() as (_app, pilot, _screen, view):
+        await pilot.press(last)
+        assert view.paragraph_index == view.paragraph_count - 1
+        assert any("最後" in row for row in current_rows(view))
+        await pilot.press(first)
+        assert view.paragraph_index == 0
+
+
+async def test_page_down_and_up_scroll_a_long_text() -> None:
+    long_text = "\n\n".join(f"第{n}段：今天天氣很好，我們去公園散步。" for n in range(40))
+    async with reading(make_document(long_text)) as (_app, pilot, _screen, view):
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert view.scroll_y > 0
+        assert view.paragraph_index > 1
+        assert "第0段" not in "".join(screen_text(view).split())
+        assert f"第{view.paragraph_index}段" in "".join("".join(current_rows(view)).split())
+        await pilot.press("pageup")
+        assert view.scroll_y == 0
+        assert view.paragraph_index == 0
+
+
+# ---- word cursor -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("forward", "back"), [("l", "h"), ("right", "left")])
+async def test_word_cursor_skips_punctuation_and_crosses_paragraphs(
+    forward: str, back: str
+) -> None:
+    async with reading() as (_app, pilot, _screen, view):
+        await pilot.press("j")
+        seen = []
+        for _ in range(6):
+            token = view.cursor_token
+            assert token is not None
+            seen.append(token.text)
+            await pilot.press(forward)
+        assert "，" not in seen and "".join(seen).startswith("今天天氣很好我們")
+        assert view.cursor_token is not None
+        assert view.cursor_token.text in cursor_cells(view)
+        await pilot.press(back)
+        assert view.cursor_token is not None and view.cursor_token.text == seen[-1]
+        # Past the last word of the paragraph: the first word of the next.
+        await pilot.press("j")
+        await pilot.press(back)
+        assert view.paragraph_index == 1
+        assert view.cursor_token is not None and view.cursor_token.text.endswith("步")
+
+
+async def test_a_mouse_click_selects_the_word_under_it() -> None:
+    async with reading() as (_app, pilot, _screen, view):
+        layout = view.layout_of(1)
+        target_index = next(i for i, t in enumerate(layout.paragraph.tokens) if t.text == "公園")
+        line = layout.token_line[target_index]
+        column = next(c for c in layout.lines[line].columns if c.index == target_index)
+        hanzi_row = next(
+            row for row, (row_line, kind) in enumerate(layout.rows)
+            if row_line == line and kind.value == "hanzi"
+        )  # fmt: skip
+        padding_top = view.content_region.y - view.region.y
+        x = GUTTER_WIDTH + view._left_margin + column.x + 1
+        y = view._starts[1] + hanzi_row - round(view.scroll_y) + padding_top
+        await pilot.click(ReadingView, offset=(x, y))
+        await pilot.pause()
+        assert view.paragraph_index == 1
+        assert view.cursor_token is not None and view.cursor_token.text == "公園"
+        assert "公園" in cursor_cells(view)
+
+
+# ---- toggles -------------------------------------------------------------------------------------
+
+
+async def test_p_toggles_pinyin_and_remembers_it() -> None:
+    async with reading() as (_app, pilot, screen, view):
+        assert "jīntiān" in screen_text(view)
+        await pilot.press("p")
+        assert screen.settings.pinyin is PinyinDisplay.OFF
+        assert "jīntiān" not in screen_text(view) and "今天" in screen_text(view)
+        assert load_settings().pinyin is PinyinDisplay.OFF
+        await pilot.press("p")
+        assert "jīntiān" in screen_text(view)
+        assert load_settings().pinyin is PinyinDisplay.ALL
+
+
+async def test_s_cycles_original_simplified_both() -> None:
+    async with reading() as (_app, pilot, screen, view):
+        await pilot.press("j", "j", "j")  # 他說：「學習中文不難。」
+        assert "說" in screen_text(view) and "说" not in screen_text(view)
+        await pilot.press("s")
+        assert screen.settings.script is ScriptDisplay.SIMPLIFIED
+        assert "说" in screen_text(view) and "說" not in screen_text(view)
+        await pilot.press("s")
+        assert screen.settings.script is ScriptDisplay.BOTH
+        rows = screen_text(view).splitlines()
+        original = next(i for i, row in enumerate(rows) if "說" in row)
+        assert "说" in rows[original + 1]  # Simplified on the line under the original
+        await pilot.press("s")
+        assert screen.settings.script is ScriptDisplay.ORIGINAL
+        assert load_settings().script is ScriptDisplay.ORIGINAL
+
+
+async def test_c_cycles_tone_colour_schemes() -> None:
+    async with reading() as (_app, pilot, screen, view):
+        await pilot.press("j")  # 今天 jīn tiān ... 很 hěn (3rd tone), 好 hǎo
+        palette = view.palette
+        standard_three = palette.tones[("standard", 3)].color
+        pleco_three = palette.tones[("pleco", 3)].color
+        assert standard_three != pleco_three
+        style = segment_style(view, "hěn")
+        assert style is not None and style.color == standard_three
+        await pilot.press("c")
+        assert screen.settings.tone_colours is ToneColours.PLECO
+        style = segment_style(view, "hěn")
+        assert style is not None and style.color == pleco_three
+        await pilot.press("c")
+        assert screen.settings.tone_colours is ToneColours.OFF
+        style = segment_style(view, "hěn")
+        assert style is not None and style.color == palette.pinyin.color
+        await pilot.press("c")
+        assert load_settings().tone_colours is ToneColours.STANDARD
+
+
+async def test_t_cycles_marks_numbers_zhuyin() -> None:
+    async with reading() as (_app, pilot, screen, view):
+        assert "jīntiān" in screen_text(view)
+        await pilot.press("t")
+        assert screen.settings.pinyin_style is PinyinNotation.NUMBERS
+        assert "jin1tian1" in screen_text(view)
+        await pilot.press("t")
+        assert screen.settings.pinyin_style is PinyinNotation.ZHUYIN
+        assert "ㄐㄧㄣ" in screen_text(view)
+        await pilot.press("t")
+        assert "jīntiān" in screen_text(view)
+
+
+async def test_f_switches_focus_mode_to_one_paragraph() -> None:
+    async with reading() as (_app, pilot, screen, view):
+        await pilot.press("j")
+        await pilot.press("f")
+        assert screen.settings.view is ViewMode.FOCUS
+        text = screen_text(view)
+        assert "公園" in text and "城市" not in text and "朋友" not in text
+        await pilot.press("j")
+        assert "朋友" in screen_text(view) and "散步" not in screen_text(view)
+        await pilot.press("f")
+        assert screen.settings.view is ViewMode.CONTINUOUS
+        assert "朋友" in screen_text(view) and "散步" in screen_text(view)
+        assert load_settings().view is ViewMode.CONTINUOUS
+
+
+# ---- gloss panel ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["enter", "space"])
+async def test_gloss_opens_follows_the_cursor_and_closes(key: str) -> None:
+    async with reading() as (_app, pilot, screen, view):
+        await pilot.press("j")  # 今天
+        await pilot.press(key)
+        await settle(pilot)
+        panel = screen.gloss_panel
+        assert panel.is_open and panel.display
+        assert "今天" in panel.text and "today" in panel.text
+        assert "Characters" in panel.text and "jīn" in panel.text
+        await pilot.press("l")  # 天氣
+        await settle(pilot)
+        assert "weather" in panel.text
+        await pilot.press("escape")
+        assert not panel.is_open
+
+
+# ---- segmentation fixes -------------------------------------------------------------------------
+
+
+def tokens_of(view: ReadingView, index: int) -> list[str]:
+    annotated = view.annotated(index)
+    assert annotated is not None
+    return [token.text for token in annotated.tokens]
+
+
+async def test_split_and_join_are_saved_and_applied_everywhere() -> None:
+    async with reading() as (_app, pilot, _screen, view):
+        await pilot.press("j", "l")  # 天氣
+        assert view.cursor_token is not None and view.cursor_token.text == "天氣"
+        await pilot.press("x")
+        await settle(pilot)
+        assert "天氣" not in tokens_of(view, 1)
+        assert "天" in tokens_of(view, 1) and "氣" in tokens_of(view, 1)
+        saved = paths.user_dictionary_file().read_text(encoding="utf-8")
+        assert "split 天氣 天 氣" in saved
+        # Join it back: on 天, join with the next word 氣.
+        assert view.cursor_token is not None and view.cursor_token.text == "天"
+        await pilot.press("m")
+        await settle(pilot)
+        assert "天氣" in tokens_of(view, 1)
+        assert "join 天氣" in paths.user_dictionary_file().read_text(encoding="utf-8")
+        # A new segmenter (a later session) reads the same rule.
+        assert "學習中文" not in tokens_of(view, 3)
+        await pilot.press("j", "j", "l")  # 他 說 → 學習
+        while view.cursor_token is not None and view.cursor_token.text != "學習":
+            await pilot.press("l")
+        await pilot.press("m")
+        await settle(pilot)
+        assert "學習中文" in tokens_of(view, 3)
+    later = fresh_annotator().annotate_paragraph(
+        make_document().paragraphs[3], make_document().script
+    )
+    assert "學習中文" in [token.text for token in later.tokens]
+
+
+# ---- search ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["gongyuan", "公園", "公园"])
+async def test_search_by_pinyin_traditional_or_simplified(query: str) -> None:
+    async with reading() as (_app, pilot, screen, view):
+        await pilot.press("slash")
+        assert screen.search_input.has_focus
+        await pilot.press(*query)
+        await pilot.press("enter")
+        assert view.paragraph_index == 1
+        assert view.cursor_token is not None and view.cursor_token.text == "公園"
+        assert len(screen.search_hits) == 2
+        await pilot.press("n")
+        assert view.paragraph_index == 2 and view.cursor_token.text == "公園"
+        assert "公園" in cursor_cells(view)
+        await pilot.press("N")
+        assert view.paragraph_index == 1
+
+
+# ---- help, palette, quit, keys --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+async def test_help_lists_every_key(key: str) -> None:
+    async with reading() as (app, pilot, _screen, _view):
+        await pilot.press(key)
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        for binding in reading_bindings():
+            assert binding.description in help_screen.markdown
+            assert f"`{binding.id}`" in help_screen.markdown
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReadingScreen)
+
+
+async def test_command_palette_offers_every_action() -> None:
+    async with reading() as (app, _pilot, screen, _view):
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert {binding.description for binding in reading_bindings()} <= titles
+
+
+async def test_q_quits_and_saves_the_position() -> None:
+    document = make_document()
+    async with reading(document) as (app, pilot, _screen, view):
+        await pilot.press("j", "j", "j", "l", "l")
+        token = view.cursor_token
+        assert token is not None
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_value == 0
+    saved = ReadingStateStore().get(document.doc_id)
+    assert saved is not None and saved.paragraph == 3 and saved.offset == token.start
+
+
+async def test_reopening_restores_paragraph_and_word() -> None:
+    document = make_document()
+    ReadingStateStore().save(document.doc_id, _position(3, "學習", document))
+    async with reading(document) as (_app, _pilot, _screen, view):
+        assert view.paragraph_index == 3
+        assert view.cursor_token is not None and view.cursor_token.text == "學習"
+        assert "學習" in cursor_cells(view)
+
+
+def _position(paragraph: int, word: str, document: Document):  # type: ignore[no-untyped-def]
+    from reader.core.reading_state import ReadingPosition
+
+    return ReadingPosition(paragraph, document.paragraphs[paragraph].text.index(word))
+
+
+async def test_keys_can_be_remapped_in_the_config(reader_home: Path) -> None:
+    settings = Settings(keys=(("reading.next_paragraph", "ctrl+n"),))
+    async with reading(settings=settings) as (app, pilot, _screen, view):
+        await pilot.press("ctrl+n")
+        assert view.paragraph_index == 1
+        await pilot.press("j")  # replaced, no longer bound
+        assert view.paragraph_index == 1
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "`ctrl+n` | Next paragraph" in app.screen.markdown
+
+
+async def test_a_too_small_terminal_shows_a_message() -> None:
+    async with reading(size=(30, 8)) as (app, pilot, screen, _view):
+        assert screen.has_class("-too-small")
+        assert "too small" in str(screen.query_one("#too-small").render())
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not screen.has_class("-too-small")
+
+
+async def test_no_color_keeps_the_cursor_visible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    async with reading() as (app, _pilot, _screen, view):
+        assert app.no_color
+        assert view.palette.cursor.reverse
+
+
+def test_token_fixture_sanity() -> None:
+    annotated = fresh_annotator().annotate_paragraph(
+        make_document().paragraphs[1], make_document().script
+    )
+    words = [token.text for token in annotated.tokens]
+    assert words[:4] == ["今天", "天氣", "很", "好"], words
+    assert isinstance(annotated.tokens[0], Token)
