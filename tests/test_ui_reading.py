@@ -299,7 +299,7 @@ async def test_f_switches_focus_mode_to_one_paragraph() -> None:
 
 @pytest.mark.parametrize("key", ["enter", "space"])
 async def test_gloss_opens_follows_the_cursor_and_closes(key: str) -> None:
-    async with reading() as (_app, pilot, screen, view):
+    async with reading() as (_app, pilot, screen, _view):
         await pilot.press("j")  # 今天
         await pilot.press(key)
         await settle(pilot)
@@ -373,7 +373,7 @@ async def test_search_by_pinyin_traditional_or_simplified(query: str) -> None:
         assert view.paragraph_index == 1
 
 
-# ---- help, palette, quit, keys --------------------------------------------------------------------
+# ---- help, palette, quit, keys ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("key", ["question_mark", "f1"])
@@ -438,7 +438,7 @@ async def test_keys_can_be_remapped_in_the_config(reader_home: Path) -> None:
 
 
 async def test_a_too_small_terminal_shows_a_message() -> None:
-    async with reading(size=(30, 8)) as (app, pilot, screen, _view):
+    async with reading(size=(30, 8)) as (_app, pilot, screen, _view):
         assert screen.has_class("-too-small")
         assert "too small" in str(screen.query_one("#too-small").render())
         await pilot.resize_terminal(100, 30)
