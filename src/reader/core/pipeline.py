@@ -81,6 +81,7 @@ class Annotator:
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
         from reader.core.convert import to_simplified, to_traditional
+        from reader.core.dictionary import gloss_for_reading
 
         text = paragraph.text
         with self._lock:
@@ -92,40 +93,34 @@ class Annotator:
             syllables = self.pinyin_reader.readings(
                 text, simplified, [(start, end) for start, end, _ in spans]
             )
-            tokens = tuple(
-                self._token(text, simplified, traditional, syllables, start, end, kind)
-                for start, end, kind in spans
+            # Look words up by their Traditional form: Simplified merges characters
+            # (后/後, 发/發) that the dictionary keeps apart.
+            han_words = [
+                traditional[start:end] for start, end, kind in spans if kind is TokenKind.HAN
+            ]
+            lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
+        tokens = []
+        for start, end, kind in spans:
+            word = text[start:end]
+            if kind is not TokenKind.HAN:
+                tokens.append(Token(word, start, end, kind, simplified=word, traditional=word))
+                continue
+            pinyin = tuple(syllable or "" for syllable in syllables[start:end])
+            key = traditional[start:end]
+            gloss = gloss_for_reading(lookups[key], " ".join(pinyin)) or NO_ENTRY_GLOSS
+            tokens.append(
+                Token(
+                    word,
+                    start,
+                    end,
+                    kind,
+                    simplified=simplified[start:end],
+                    traditional=key,
+                    pinyin_numbered=pinyin,
+                    gloss=gloss,
+                )
             )
-        return AnnotatedParagraph(paragraph=paragraph, tokens=tokens)
-
-    def _token(
-        self,
-        text: str,
-        simplified: str,
-        traditional: str,
-        syllables: list[str | None],
-        start: int,
-        end: int,
-        kind: TokenKind,
-    ) -> Token:
-        word = text[start:end]
-        if kind is not TokenKind.HAN:
-            return Token(word, start, end, kind, simplified=word, traditional=word)
-        pinyin = tuple(syllable or "" for syllable in syllables[start:end])
-        return Token(
-            word,
-            start,
-            end,
-            kind,
-            simplified=simplified[start:end],
-            traditional=traditional[start:end],
-            pinyin_numbered=pinyin,
-            gloss=self.gloss(word),
-        )
-
-    def gloss(self, word: str) -> str:
-        """A short definition for a Han word; never None, so every Han token has one."""
-        return self.dictionary.lookup(word).gloss or NO_ENTRY_GLOSS
+        return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
 
 
 _default_annotator: Annotator | None = None

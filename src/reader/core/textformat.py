@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from reader.core.layout import item_for_token, pack
 from reader.core.models import AnnotatedParagraph, ParagraphKind, Token, TokenKind
 from reader.core.pinyin import PinyinStyle, format_syllable
 
@@ -29,30 +30,33 @@ def word_pinyin(token: Token, style: PinyinStyle = PinyinStyle.MARKS) -> str:
 
 
 def interlinear_lines(paragraph: AnnotatedParagraph, width: int = 100) -> list[str]:
-    """Lines of text: for each packed line, the pinyin row then the hanzi row."""
-    columns: list[tuple[str, str]] = []
-    for token in paragraph.tokens:
-        if token.kind is TokenKind.SPACE:
-            continue
-        reading = word_pinyin(token) if token.is_han else ""
-        columns.append((reading, token.text))
+    """Lines of text: for each packed line, the pinyin row then the hanzi row (the pinyin row
+    is left out where a line has no Han word)."""
+    tokens = paragraph.tokens
+    readings = [word_pinyin(token) if token.is_han else "" for token in tokens]
+    column_widths = [
+        max(cell_width(reading), cell_width(token.text))
+        for token, reading in zip(tokens, readings, strict=True)
+    ]
+    items = tuple(
+        item_for_token(token, column) for token, column in zip(tokens, column_widths, strict=True)
+    )
     is_heading = paragraph.kind is ParagraphKind.HEADING
     prefix = "#" * paragraph.paragraph.heading_level + " " if is_heading else ""
     lines: list[str] = []
-    top, bottom, used = [" " * len(prefix)], [prefix], len(prefix)
-
-    def flush() -> None:
+    for number, line in enumerate(pack(items, max(1, width - len(prefix)))):
+        indent = prefix if number == 0 else " " * len(prefix)
+        top, bottom = [" " * len(prefix)], [indent]
+        x = 0
+        for placed in line.columns:
+            token, reading = tokens[placed.index], readings[placed.index]
+            hanzi = token.text if token.kind is not TokenKind.SPACE else " " * placed.width
+            padding = " " * (placed.x - x)
+            top.append(padding + reading + " " * (placed.width - cell_width(reading)))
+            bottom.append(padding + hanzi + " " * (placed.width - cell_width(hanzi)))
+            x = placed.x + placed.width
         pinyin_row = "".join(top).rstrip()
-        lines.extend([pinyin_row, "".join(bottom).rstrip()] if pinyin_row else ["".join(bottom)])
-
-    for reading, hanzi in columns:
-        column = max(cell_width(reading), cell_width(hanzi))
-        if used and used + column + 1 > width:
-            flush()
-            top, bottom, used = [], [], 0
-        top.append(reading + " " * (column - cell_width(reading) + 1))
-        bottom.append(hanzi + " " * (column - cell_width(hanzi) + 1))
-        used += column + 1
-    if columns:
-        flush()
-    return lines or [paragraph.text]
+        if pinyin_row:
+            lines.append(pinyin_row)
+        lines.append("".join(bottom).rstrip())
+    return lines
