@@ -99,7 +99,27 @@ def build_chars() -> dict[str, tuple[list[str], list[str]]]:
     for char, candidates in g2pm.items():
         if char not in table and unicodedata.category(char) == "Lo":
             table[char] = (list(candidates), list(candidates))
+    table.update(build_pairs())
     return table
+
+
+def build_pairs() -> dict[str, tuple[list[str], list[str]]]:
+    """Traditional + Simplified character pairs (key '幹干') with CC-CEDICT's readings for that
+    pair: 幹→干 is only gàn, 乾→干 only gān, 髮→发 only fà, 著→着 not zhù."""
+    pairs: dict[str, list[str]] = defaultdict(list)
+    with gzip.open(CEDICT, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or "[" not in line:
+                continue
+            heads, _, rest = line.partition(" [")
+            traditional, _, simplified = heads.partition(" ")
+            if len(traditional) != 1 or len(simplified) != 1 or traditional == simplified:
+                continue
+            syllables = normalise_cedict_pinyin(rest.partition("]")[0])
+            known = pairs[traditional + simplified]
+            if len(syllables) == 1 and is_numbered_syllable(syllables[0]):
+                known.extend(syllable for syllable in syllables if syllable not in known)
+    return {pair: (readings, []) for pair, readings in pairs.items()}
 
 
 def _worth_keeping(

@@ -232,7 +232,8 @@ class ReadingTables:
         """The readings of a character, narrowed by its original form where that tells more."""
         known = self._char(simplified)[0] or self._char(original)[0]
         if original != simplified:
-            every_original = self._char(original)[1]
+            # The pair's own readings (CC-CEDICT, e.g. 幹→干 gàn), else all of the original's.
+            every_original = self._char(original + simplified)[1] or self._char(original)[1]
             narrowed = tuple(reading for reading in known if reading in every_original)
             if narrowed:
                 return narrowed
