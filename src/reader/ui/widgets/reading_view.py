@@ -142,6 +142,7 @@ def display_syllable(numbered: str, notation: PinyinNotation) -> tuple[str, int]
     return format_syllable(numbered, PinyinStyle(notation.value)), tone_of(numbered)
 
 
+@lru_cache(maxsize=256)
 def provisional_paragraph(paragraph: Paragraph) -> AnnotatedParagraph:
     """Raw characters as tokens (one per Han character), shown until the real annotation lands."""
     tokens = []
@@ -402,21 +403,20 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def cursor_token_index(self) -> int | None:
-        """Index of the word under the cursor in the current paragraph (None: no words yet)."""
+        """Index of the word under the cursor in the current paragraph (None: no words).
+
+        Until the paragraph's annotation arrives the cursor moves over its raw characters.
+        """
         if not self._paragraphs:
             return None
-        annotated = self._paragraphs[self.paragraph_index]
-        if annotated is None:
-            return None
-        return _word_at(annotated.tokens, self.cursor_offset)
+        return _word_at(self.shown_paragraph(self.paragraph_index).tokens, self.cursor_offset)
 
     @property
     def cursor_token(self) -> Token | None:
         index = self.cursor_token_index
-        annotated = self._paragraphs[self.paragraph_index] if self._paragraphs else None
-        if index is None or annotated is None:
+        if index is None:
             return None
-        return annotated.tokens[index]
+        return self.shown_paragraph(self.paragraph_index).tokens[index]
 
     def word_tokens(self, index: int) -> list[Token]:
         annotated = self._paragraphs[index]
@@ -826,7 +826,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     def _snap_cursor_to_word(self) -> None:
         annotated = self._paragraphs[self.paragraph_index]
         if annotated is None:
-            return
+            return  # keep the offset: the real words will arrive
         index = _word_at(annotated.tokens, self.cursor_offset)
         if index is not None:
             self.cursor_offset = annotated.tokens[index].start
@@ -930,10 +930,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     def move_word(self, delta: int) -> None:
         """Next/previous word, across paragraph boundaries; punctuation is skipped."""
         index = self.paragraph_index
-        annotated = self._paragraphs[index]
-        if annotated is None:
-            self.move_paragraph(delta)
-            return
+        annotated = self.shown_paragraph(index)
         words = [i for i, token in enumerate(annotated.tokens) if is_word(token)]
         current = self.cursor_token_index
         if current is not None and current in words:
@@ -943,10 +940,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 return
         target = index + delta
         while 0 <= target < self.paragraph_count:
-            target_paragraph = self._paragraphs[target]
-            if target_paragraph is None:
-                self.set_cursor(target, 0)
-                return
+            target_paragraph = self.shown_paragraph(target)
             target_words = [token for token in target_paragraph.tokens if is_word(token)]
             if target_words:
                 chosen = target_words[0] if delta > 0 else target_words[-1]
@@ -974,7 +968,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         index, local = located
         layout = self.layout_of(index)
         line, _ = layout.rows[local]
-        if line < 0 or layout.provisional:
+        if line < 0:
             return
         indent = CAPTION_INDENT if layout.paragraph.kind is ParagraphKind.CAPTION else 0
         x = offset.x - GUTTER_WIDTH - self._left_margin - indent
