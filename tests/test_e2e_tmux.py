@@ -1,0 +1,91 @@
+"""End to end: the real `reader` command in a real terminal (tmux), driven by keys.
+
+Opens the bundled article, waits for the first heading and its pinyin, opens the gloss
+of a word, checks the panel's text, and quits with q.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import REPO_ROOT, reader_command, subprocess_env
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
+)
+
+WAIT_SECONDS = 30.0
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(
+        ["tmux", *args], check=True, capture_output=True, text=True, timeout=10
+    ).stdout
+
+
+class Terminal:
+    def __init__(self, session: str) -> None:
+        self.session = session
+
+    def screen(self) -> str:
+        return _tmux("capture-pane", "-p", "-t", self.session)
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            _tmux("send-keys", "-t", self.session, key)
+            time.sleep(0.15)  # Esc must not merge with the next key into Alt+key
+
+    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
+        deadline = time.monotonic() + WAIT_SECONDS
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if condition(screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
+
+
+@pytest.fixture
+def terminal(reader_home: Path) -> Iterator[Terminal]:
+    session = f"reader-e2e-{uuid.uuid4().hex[:8]}"
+    env = subprocess_env(reader_home)
+    command = " ".join(reader_command())
+    exports = " ".join(f"{name}={env[name]}" for name in ("READER_HOME",))
+    _tmux(
+        "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+        f"cd {REPO_ROOT} && env {exports} TERM=xterm-256color {command}; sleep 5",
+    )  # fmt: skip
+    try:
+        yield Terminal(session)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+
+
+def test_reader_shows_pinyin_opens_a_gloss_and_quits(terminal: Terminal) -> None:
+    screen = terminal.wait_for(
+        lambda text: "中美" in text and "zhōngměi" in text, "the first heading and its pinyin"
+    )
+    heading = next(line for line in screen.splitlines() if "中美" in line)
+    pinyin = screen.splitlines()[screen.splitlines().index(heading) - 1]
+    assert "guānxì" in pinyin  # the heading's pinyin sits on the line above it
+
+    terminal.press("l", "l", "Enter")  # 王 → 毅 → 中美, then the gloss
+    screen = terminal.wait_for(lambda text: "China-US" in text, "the gloss of 中美")
+    assert "Characters" in screen
+
+    terminal.press("Escape")
+    terminal.wait_for(lambda text: "China-US" not in text, "the gloss panel to close")
+
+    terminal.press("q")
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline and "中美" in terminal.screen():
+        time.sleep(0.1)
+    assert "中美" not in terminal.screen(), "reader did not quit on q"
