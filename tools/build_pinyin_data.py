@@ -14,10 +14,11 @@ Sources (all installed or bundled; nothing is downloaded):
 - wordfreq 3.1.1's Chinese list (`../shared/data/freq/large_zh.tsv`, data CC BY-SA 4.0): which
   words are common (marked `*` before their readings).
 
-Writes `src/reader/core/data/pinyin_chars.tsv.gz` (`char<TAB>candidates;other readings`) and
-`src/reader/core/data/pinyin_words.tsv.gz` (`word<TAB>reading|reading...`, syllables separated by
-spaces). A word is kept only when it tells more than its characters: it has a polyphonic
-character, more than one reading, or a reading other than its characters' defaults.
+Writes `src/reader/core/data/pinyin_chars.table.gz` (char -> `candidates;other readings`) and
+`src/reader/core/data/pinyin_words.table.gz` (word -> `reading|reading...`, syllables separated
+by spaces, `*` first for a common word); each file is the entry count, the sorted keys, then the
+values, one per line. A word is kept only when it has a polyphonic character: for the others
+the character table already gives the answer.
 """
 
 from __future__ import annotations
@@ -122,15 +123,9 @@ def build_pairs() -> dict[str, tuple[list[str], list[str]]]:
     return {pair: (readings, []) for pair, readings in pairs.items()}
 
 
-def _worth_keeping(
-    simplified: str, reading: str, chars: dict[str, tuple[list[str], list[str]]]
-) -> bool:
-    """A word tells the reader something when one of its characters is polyphonic (in its
-    Simplified form), or when its reading differs from the characters' default readings."""
-    defaults = [chars[char][0][0] if char in chars else "" for char in simplified]
-    if any(char in chars and len(chars[char][0]) > 1 for char in simplified):
-        return True
-    return reading.split() != defaults
+def _has_polyphone(simplified: str, chars: dict[str, tuple[list[str], list[str]]]) -> bool:
+    """The reader consults a word only for its polyphonic characters (in Simplified)."""
+    return any(char in chars and len(chars[char][0]) > 1 for char in simplified)
 
 
 def _undo_sandhi(word: str, syllables: list[str]) -> list[str]:
@@ -203,15 +198,18 @@ def build_words(
     kept = {
         key: readings
         for key, readings in words.items()
-        if len(readings) > 1 or _worth_keeping(simplified_of.get(key, key), readings[0], chars)
+        if _has_polyphone(simplified_of.get(key, key), chars)
     }
     return kept, simplified_of
 
 
-def write_gzip(path: Path, lines: list[str]) -> None:
-    """Reproducible gzip (no timestamp), so an unchanged build gives an unchanged file."""
+def write_table(path: Path, table: dict[str, str]) -> None:
+    """The entry count, then the sorted keys, then their values, one per line, gzipped without
+    a timestamp (an unchanged build gives an unchanged file). See `reader.core.pinyin`."""
+    keys = sorted(table)
+    lines = [str(len(keys)), *keys, *(table[key] for key in keys)]
     with gzip.GzipFile(path, "wb", mtime=0) as out:
-        out.write("".join(lines).encode("utf-8"))
+        out.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def main() -> None:
@@ -219,18 +217,16 @@ def main() -> None:
     words, simplified_of = build_words(chars)
     common = load_common_words()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    char_lines = []
-    for char in sorted(chars):
-        candidates, every = chars[char]
+    char_table = {}
+    for char, (candidates, every) in chars.items():
         others = [reading for reading in every if reading not in candidates]
-        char_lines.append(f"{char}\t{' '.join(candidates)};{' '.join(others)}\n")
-    write_gzip(OUT_DIR / "pinyin_chars.tsv.gz", char_lines)
-    word_lines = [
-        f"{word}\t{COMMON_MARK if simplified_of.get(word, word) in common else ''}"
-        f"{'|'.join(words[word])}\n"
-        for word in sorted(words)
-    ]
-    write_gzip(OUT_DIR / "pinyin_words.tsv.gz", word_lines)
+        char_table[char] = f"{' '.join(candidates)};{' '.join(others)}"
+    write_table(OUT_DIR / "pinyin_chars.table.gz", char_table)
+    word_table = {
+        word: (COMMON_MARK if simplified_of.get(word, word) in common else "") + "|".join(readings)
+        for word, readings in words.items()
+    }
+    write_table(OUT_DIR / "pinyin_words.table.gz", word_table)
     print(f"{len(chars)} characters, {len(words)} words -> {OUT_DIR}")
 
 

@@ -3,9 +3,9 @@
 How a character gets its reading (`PinyinReader.readings`):
 
 1. Its candidates: the readings the character can have when written in Simplified
-   (`data/pinyin_chars.tsv.gz`), narrowed by the original Traditional character where that
+   (`data/pinyin_chars.table.gz`), narrowed by the original Traditional character where that
    one says more (髮 fà / 發 fā are both 发; 乾 gān / 幹 gàn are both 干).
-2. A word of the segmentation that the word table (`data/pinyin_words.tsv.gz`: the standard
+2. A word of the segmentation that the word table (`data/pinyin_words.table.gz`: the standard
    readings of pypinyin's phrase table, then CC-CEDICT) knows with exactly one reading gives
    every character of the word its reading.
 3. Any character still open (polyphonic, and not settled by its word) is read by g2pM's BiLSTM
@@ -23,6 +23,7 @@ NumPy and the model on the first polyphonic character.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import math
 import os
@@ -31,7 +32,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
-CHARS_FILE = _DATA_DIR / "pinyin_chars.tsv.gz"
-WORDS_FILE = _DATA_DIR / "pinyin_words.tsv.gz"
+CHARS_FILE = _DATA_DIR / "pinyin_chars.table.gz"
+WORDS_FILE = _DATA_DIR / "pinyin_words.table.gz"
 
 
 # --- syllable formats ------------------------------------------------------------------------
@@ -199,10 +200,10 @@ def normalise_cedict_pinyin(cedict: str) -> tuple[str, ...]:
 class ReadingTables:
     """The character and word reading tables (built by `tools/build_pinyin_data.py`).
 
-    Kept as the raw strings of the files and split on use: loading stays a few dict inserts.
+    Values stay the raw strings of the files and are split on use, so loading is cheap.
     """
 
-    def __init__(self, chars: dict[str, str], words: dict[str, str]) -> None:
+    def __init__(self, chars: Mapping[str, str], words: Mapping[str, str]) -> None:
         self._chars = chars  # char -> "candidates;other readings", syllables space-separated
         self._words = words  # word -> "reading|reading", syllables space-separated
 
@@ -257,10 +258,35 @@ _NO_WORD = WordReadings((), False)
 _COMMON_MARK = "*"
 
 
-def _read_table(path: Path) -> dict[str, str]:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        lines = handle.read().splitlines()
-    return dict(line.split("\t", 1) for line in lines)
+class SortedTable(Mapping[str, str]):
+    """A read-only mapping over two sorted parallel lists, searched by bisection.
+
+    Building a dict of 100,000 entries costs ~50 ms at start-up; slicing the file's lines into
+    two lists costs a few, and a lookup stays a few microseconds.
+    """
+
+    def __init__(self, keys: list[str], values: list[str]) -> None:
+        self._keys = keys
+        self._values = values
+
+    def __getitem__(self, key: str) -> str:
+        index = bisect.bisect_left(self._keys, key)
+        if index < len(self._keys) and self._keys[index] == key:
+            return self._values[index]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def _read_table(path: Path) -> SortedTable:
+    """File format: a first line with the entry count N, then N sorted keys, then N values."""
+    lines = gzip.decompress(path.read_bytes()).decode("utf-8").split("\n")
+    count = int(lines[0])
+    return SortedTable(lines[1 : count + 1], lines[count + 1 : 2 * count + 1])
 
 
 # --- the polyphone model ---------------------------------------------------------------------
@@ -636,6 +662,13 @@ _AFTER_DOU = _word_set(
     """是 有 在 不 没 没有 很 非常 要 会 能 可以 将 被 把 给 得 应该 需要 必须 一样 知道 认为
     觉得 喜欢 希望 表示 同意 来 去 说 做 用 没法 无法 不能 不会 不是 已 已经 曾 曾经 还 也 并"""
 )
+# Function characters whose other readings live only inside words (目的 dì, 了解 liǎo, 附和
+# hè, 参与 yù, 胡同 tòng, 上声 shǎng, 大夫 dài, 更新 gēng, 要求 yāo, 供给 jǐ): standing alone
+# they have one reading, and the model need not run for them.
+_LONE_READINGS = {
+    "的": "de5", "了": "le5", "和": "he2", "与": "yu3", "同": "tong2", "上": "shang4",
+    "大": "da4", "更": "geng4", "把": "ba3", "给": "gei3", "要": "yao4", "呢": "ne5", "吗": "ma5",
+}  # fmt: skip
 _WITH_YI = frozenset(("以", "以此", "以其", "以之"))
 
 
@@ -687,7 +720,9 @@ class _Context:
             return self._dou(span_index)
         if char == "应":
             return self._ying(index)
-        return None
+        if word == "了" and self.text[index - 1 : index] == "不":
+            return "liao3"  # potential complement: 走不了, 忘不了
+        return _LONE_READINGS.get(word)
 
     def _wei(self, span_index: int) -> str | None:
         before = self.clause_before(span_index)
