@@ -188,13 +188,14 @@ def build_words(
             simplified_of[traditional] = simplified
             simplified_of.setdefault(simplified, simplified)
 
+    # Where the two dictionaries disagree (运转 zhuàn / zhuǎn, 塞内加尔 sāi / sài) both readings
+    # are kept and the polyphone model chooses between them in context.
     for key, reading in standard.items():
         words[key] = [reading]
     for key, readings in cedict.items():
-        if key in words:
-            continue
-        via_standard = standard.get(simplified_of.get(key, ""))
-        words[key] = [via_standard] if via_standard else readings
+        via_standard = standard.get(simplified_of.get(key, key))
+        words[key] = [via_standard] if via_standard else []
+        words[key].extend(reading for reading in readings if reading not in words[key])
     kept = {
         key: readings
         for key, readings in words.items()
