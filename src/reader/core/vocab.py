@@ -10,10 +10,15 @@ Stored in SQLite (`paths.data_dir()/vocab.sqlite3`):
   same time both get their changes in.
 
 A word is keyed by its Traditional form; `get`/`set_status`/`remove` accept either script.
+
+Schema 2 adds the study tables: `cards` holds the FSRS memory state of each (word, direction)
+that has been reviewed, `reviews` logs every review (kept when the word is deleted, so the
+history and the heat map stay true). `reader.core.study` decides; this module only stores.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,7 +39,7 @@ if TYPE_CHECKING:
 
 # "RdVc": marks a SQLite file as a reader vocabulary database.
 APPLICATION_ID = 0x52645663
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Long enough to wait out another process's transaction (they take milliseconds).
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_DEFINITION_COUNT = 3
@@ -65,6 +70,43 @@ class Context:
     doc_id: str = ""
     paragraph_index: int | None = None
     added_at: datetime | None = None  # set by the store
+
+
+class Direction(str, Enum):
+    """Which way a word is studied: READ shows the word (recall its meaning), RECALL shows
+    the meaning (recall the word). Each direction has its own schedule, as in Anki."""
+
+    READ = "read"
+    RECALL = "recall"
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """The FSRS memory state of one (word, direction), as `fsrs.Card` keeps it."""
+
+    state: int  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: int | None  # learning/relearning step; None in the review state
+    stability: float | None  # days until recall probability falls to 90%
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """One logged review: the grade, and the card and status before and after it."""
+
+    id: int
+    word_id: int | None  # None once the word has been deleted (the log is kept)
+    word: str  # the Traditional form at review time
+    direction: Direction
+    rating: int  # 1 again, 2 hard, 3 good, 4 easy
+    reviewed_at: datetime
+    duration_ms: int | None
+    status_before: Status
+    status_after: Status
+    card_before: CardState | None  # None: the word's first review in this direction
+    card_after: CardState
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +372,36 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX contexts_by_word ON contexts (word_id);
     CREATE INDEX contexts_by_document ON contexts (doc_id);
+    """,
+    # 1 -> 2: study (FSRS card state per word and direction, and the review log)
+    """
+    CREATE TABLE cards (
+        word_id INTEGER NOT NULL REFERENCES words (id) ON DELETE CASCADE,
+        direction TEXT NOT NULL CHECK (direction IN ('read', 'recall')),
+        state INTEGER NOT NULL CHECK (state IN (1, 2, 3)),
+        step INTEGER,
+        stability REAL,
+        difficulty REAL,
+        due TEXT NOT NULL,
+        last_review TEXT,
+        PRIMARY KEY (word_id, direction)
+    );
+    CREATE INDEX cards_by_due ON cards (due);
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        word_id INTEGER REFERENCES words (id) ON DELETE SET NULL,
+        word TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('read', 'recall')),
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        reviewed_at TEXT NOT NULL,
+        duration_ms INTEGER,
+        status_before TEXT NOT NULL,
+        status_after TEXT NOT NULL,
+        card_before TEXT,
+        card_after TEXT NOT NULL
+    );
+    CREATE INDEX reviews_by_time ON reviews (reviewed_at);
+    CREATE INDEX reviews_by_word ON reviews (word_id, direction);
     """,
 )
 assert len(_MIGRATIONS) == SCHEMA_VERSION
@@ -622,6 +694,140 @@ class VocabStore:
                 )
             return self._load(connection, row_id)
 
+    # -- study (cards and the review log; `reader.core.study` decides what to write)
+
+    def card_states(self) -> dict[tuple[int, Direction], CardState]:
+        """Every reviewed card's FSRS state, by (word id, direction)."""
+        with self._reading() as connection:
+            return {
+                (int(row[0]), Direction(row[1])): _card_from_row(row[2:])
+                for row in connection.execute(
+                    "SELECT word_id, direction, state, step, stability, difficulty, due,"
+                    " last_review FROM cards"
+                )
+            }
+
+    def record_review(
+        self,
+        item: VocabItem,
+        direction: Direction,
+        rating: int,
+        *,
+        reviewed_at: datetime,
+        card_before: CardState | None,
+        card_after: CardState,
+        status_after: Status,
+        duration_ms: int | None = None,
+    ) -> ReviewEntry:
+        """Save a review in one transaction: the new card state, the log row, the status."""
+        with self._transaction() as connection:
+            row = connection.execute("SELECT status FROM words WHERE id = ?", (item.id,)).fetchone()
+            if row is None:
+                raise ReaderError(f"{item.traditional} is no longer in your vocabulary")
+            status_before = Status(row[0])
+            self._write_card(connection, item.id, direction, card_after)
+            if status_after is not status_before:
+                connection.execute(
+                    "UPDATE words SET status = ?, updated_at = ? WHERE id = ?",
+                    (status_after.value, _stamp(reviewed_at), item.id),
+                )
+            cursor = connection.execute(
+                "INSERT INTO reviews (word_id, word, direction, rating, reviewed_at, duration_ms,"
+                " status_before, status_after, card_before, card_after)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item.id,
+                    item.traditional,
+                    direction.value,
+                    rating,
+                    _stamp(reviewed_at),
+                    duration_ms,
+                    status_before.value,
+                    status_after.value,
+                    _card_json(card_before) if card_before is not None else None,
+                    _card_json(card_after),
+                ),
+            )
+            return ReviewEntry(
+                id=int(cursor.lastrowid or 0),
+                word_id=item.id,
+                word=item.traditional,
+                direction=direction,
+                rating=rating,
+                reviewed_at=_parse_stamp(_stamp(reviewed_at)),
+                duration_ms=duration_ms,
+                status_before=status_before,
+                status_after=status_after,
+                card_before=card_before,
+                card_after=card_after,
+            )
+
+    def undo_review(self, entry: ReviewEntry) -> None:
+        """Take a review back: delete its log row, put the card and the status back.
+
+        Only the latest review of that card can be undone (a later one was built on it).
+        """
+        with self._transaction() as connection:
+            latest = connection.execute(
+                "SELECT max(id) FROM reviews WHERE word_id = ? AND direction = ?",
+                (entry.word_id, entry.direction.value),
+            ).fetchone()[0]
+            if entry.word_id is None or latest != entry.id:
+                raise ReaderError(f"the review of {entry.word} can no longer be undone")
+            connection.execute("DELETE FROM reviews WHERE id = ?", (entry.id,))
+            if entry.card_before is None:
+                connection.execute(
+                    "DELETE FROM cards WHERE word_id = ? AND direction = ?",
+                    (entry.word_id, entry.direction.value),
+                )
+            else:
+                self._write_card(connection, entry.word_id, entry.direction, entry.card_before)
+            connection.execute(
+                "UPDATE words SET status = ? WHERE id = ? AND status = ?",
+                (entry.status_before.value, entry.word_id, entry.status_after.value),
+            )
+
+    def reviews(
+        self, *, since: datetime | None = None, word_id: int | None = None
+    ) -> list[ReviewEntry]:
+        """Logged reviews, oldest first."""
+        clauses: list[str] = []
+        arguments: list[object] = []
+        if since is not None:
+            clauses.append("reviewed_at >= ?")
+            arguments.append(_stamp(since))
+        if word_id is not None:
+            clauses.append("word_id = ?")
+            arguments.append(word_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._reading() as connection:
+            rows = connection.execute(
+                "SELECT id, word_id, word, direction, rating, reviewed_at, duration_ms,"
+                f" status_before, status_after, card_before, card_after FROM reviews {where}"
+                " ORDER BY reviewed_at, id",
+                arguments,
+            ).fetchall()
+        return [_review_from_row(row) for row in rows]
+
+    @staticmethod
+    def _write_card(
+        connection: sqlite3.Connection, word_id: int, direction: Direction, card: CardState
+    ) -> None:
+        connection.execute(
+            "INSERT OR REPLACE INTO cards (word_id, direction, state, step, stability,"
+            " difficulty, due, last_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                word_id,
+                direction.value,
+                card.state,
+                card.step,
+                card.stability,
+                card.difficulty,
+                _stamp(card.due),
+                _stamp(card.last_review) if card.last_review is not None else None,
+            ),
+        )
+
     # -- helpers
 
     def _update(self, word: str, column: str, value: str) -> VocabItem:
@@ -725,6 +931,65 @@ def _item_from_row(row: Sequence[object], contexts: tuple[Context, ...]) -> Voca
         contexts=contexts,
         created_at=_parse_stamp(str(created)),
         updated_at=_parse_stamp(str(updated)),
+    )
+
+
+def _card_from_row(row: Sequence[object]) -> CardState:
+    state, step, stability, difficulty, due, last_review = row
+    return CardState(
+        state=int(str(state)),
+        step=int(str(step)) if step is not None else None,
+        stability=float(str(stability)) if stability is not None else None,
+        difficulty=float(str(difficulty)) if difficulty is not None else None,
+        due=_parse_stamp(str(due)),
+        last_review=_parse_stamp(str(last_review)) if last_review is not None else None,
+    )
+
+
+def _card_json(card: CardState) -> str:
+    # The log keeps each card state whole (full float precision), so undo restores it exactly.
+    return json.dumps(
+        [
+            card.state,
+            card.step,
+            card.stability,
+            card.difficulty,
+            _stamp(card.due),
+            _stamp(card.last_review) if card.last_review is not None else None,
+        ]
+    )
+
+
+def _card_from_json(text: str) -> CardState:
+    return _card_from_row(json.loads(text))
+
+
+def _review_from_row(row: Sequence[object]) -> ReviewEntry:
+    (
+        review_id,
+        word_id,
+        word,
+        direction,
+        rating,
+        reviewed_at,
+        duration_ms,
+        status_before,
+        status_after,
+        card_before,
+        card_after,
+    ) = row
+    return ReviewEntry(
+        id=int(str(review_id)),
+        word_id=int(str(word_id)) if word_id is not None else None,
+        word=str(word),
+        direction=Direction(str(direction)),
+        rating=int(str(rating)),
+        reviewed_at=_parse_stamp(str(reviewed_at)),
+        duration_ms=int(str(duration_ms)) if duration_ms is not None else None,
+        status_before=Status(str(status_before)),
+        status_after=Status(str(status_after)),
+        card_before=_card_from_json(str(card_before)) if card_before is not None else None,
+        card_after=_card_from_json(str(card_after)),
     )
 
 
