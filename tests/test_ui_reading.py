@@ -25,7 +25,7 @@ from reader.core.models import Document, Token
 from reader.core.pipeline import Annotator
 from reader.core.reading_state import ReadingStateStore
 from reader.core.segment import Segmenter, UserDictionary
-from reader.ui.app import ReaderApp
+from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
 from reader.ui.widgets.reading_view import GUTTER_WIDTH, ReadingView

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from reader.config import PinyinNotation, ScriptDisplay, Settings, ToneColours, ViewMode
 from reader.core.loader import load_path
-from reader.ui.app import ReaderApp
+from reader.ui.reader_app import ReaderApp
 from tests.support import SEED
 
 SIZE = (110, 34)

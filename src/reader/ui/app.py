@@ -1,72 +1,22 @@
-"""The Textual application and `run_app`, the entry point the CLI calls for `reader [PATH|-]`."""
+"""`run_app`, the entry point the CLI calls for `reader [PATH|-]`.
+
+Textual is imported only after the document has loaded and a thread has started annotating
+the first paragraphs: the segmenter, the pinyin model and the dictionary load while Textual
+imports and starts, so the first screen shows its pinyin sooner.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import partial
-
-from textual.app import App, SystemCommand
-from textual.screen import Screen
+import threading
+from typing import TYPE_CHECKING, Any
 
 from reader import paths
-from reader.config import Settings, load_settings
-from reader.core.models import Document
-from reader.core.pipeline import AnnotatedDocument, Annotator, annotate
-from reader.core.reading_state import ReadingStateStore
-from reader.ui.screens.reading import ReadingScreen, reading_bindings
+from reader.config import load_settings
 
-CALM_THEME = "nord"
+if TYPE_CHECKING:
+    from reader.core.pipeline import AnnotatedDocument
 
-
-class ReaderApp(App[int]):
-    """One document on the reading screen."""
-
-    CSS_PATH = "reader.tcss"
-    TITLE = "reader"
-    ENABLE_COMMAND_PALETTE = True
-
-    def __init__(
-        self,
-        document: Document,
-        *,
-        settings: Settings | None = None,
-        annotator: Annotator | None = None,
-        state_store: ReadingStateStore | None = None,
-        save_settings_on_change: bool = True,
-    ) -> None:
-        super().__init__()
-        self.document = document
-        self.settings = settings if settings is not None else Settings()
-        self.annotated: AnnotatedDocument = annotate(document, annotator)
-        self.state_store = state_store
-        self.save_settings_on_change = save_settings_on_change
-        self.title = document.title
-        self.theme = CALM_THEME
-        if self.settings.keys:
-            self.set_keymap(self.settings.keymap)
-
-    def on_mount(self) -> None:
-        self.push_screen(
-            ReadingScreen(
-                self.annotated,
-                self.settings,
-                state_store=self.state_store,
-                save_settings_on_change=self.save_settings_on_change,
-            )
-        )
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists every reading action, not just the few in the Footer."""
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, ReadingScreen):
-            keymap = self.settings.keymap
-            for binding in reading_bindings():
-                keys = keymap.get(binding.id or "", binding.key)
-                yield SystemCommand(
-                    binding.description,
-                    f"Keys: {keys}",
-                    partial(screen.run_action, binding.action),
-                )
+WARM_UP_PARAGRAPHS = 6
 
 
 def run_app(path: str | None = None) -> int:
@@ -76,14 +26,36 @@ def run_app(path: str | None = None) -> int:
     one line and exits 2) instead of flashing a broken screen.
     """
     from reader.core.loader import load_path
+    from reader.core.pipeline import annotate
+    from reader.core.reading_state import ReadingStateStore
 
     settings = load_settings()
     document = load_path(path if path is not None else paths.seed_document())
+    annotated = annotate(document)
+    state_store = ReadingStateStore()
+    position = state_store.get(document.doc_id)
+    start = position.paragraph if position is not None else 0
+    threading.Thread(
+        target=_warm_up, args=(annotated, start), name="reader-warm-up", daemon=True
+    ).start()
     if path == "-":
         _reattach_terminal_stdin()
-    app = ReaderApp(document, settings=settings)
+
+    from reader.ui.reader_app import ReaderApp
+
+    app = ReaderApp(document, settings=settings, annotated=annotated, state_store=state_store)
     result = app.run()
     return result if isinstance(result, int) else 0
+
+
+def _warm_up(annotated: AnnotatedDocument, start: int) -> None:
+    """Annotate the paragraphs the first screen will show (results are cached)."""
+    end = min(len(annotated), start + WARM_UP_PARAGRAPHS)
+    try:
+        for index in range(start, end):
+            annotated[index]
+    except Exception:
+        return
 
 
 def _reattach_terminal_stdin() -> None:
@@ -97,3 +69,12 @@ def _reattach_terminal_stdin() -> None:
         return
     os.dup2(terminal, sys.stdin.fileno())
     os.close(terminal)
+
+
+def __getattr__(name: str) -> Any:
+    """`from reader.ui.app import ReaderApp` works without importing Textual eagerly."""
+    if name == "ReaderApp":
+        from reader.ui.reader_app import ReaderApp
+
+        return ReaderApp
+    raise AttributeError(name)

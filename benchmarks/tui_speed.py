@@ -1,0 +1,196 @@
+"""How fast the reading screen is, measured in a real terminal (tmux 120×40) and with Pilot.
+
+Run: .venv/bin/python benchmarks/tui_speed.py [--runs N]
+
+1. First paint: start a command in a fresh tmux session and poll `tmux capture-pane` until
+   the expected text is on screen. Three commands, interleaved, N runs each (medians):
+   - a bare Textual "hello" app (the floor: Python + Textual start-up);
+   - `reader` on the seed article, until its first heading AND that heading's pinyin show;
+   - `reader` on a ~1 MB text (the seed repeated), same condition.
+   Targets: seed ≤ 1.0 s and ≤ 2× hello; 1 MB ≤ 1.2× seed.
+2. Cursor move: Pilot presses `l` on the seed (120×40) and waits for the screen to update;
+   target ≤ 30 ms. The time spent in the handler + re-rendering the changed lines is shown too.
+
+The dictionary index is built once before measuring (a first-ever start also compiles it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+SEED = ROOT / "seeds" / "000_f2ec13676ab21b41.txt"
+PYTHON = Path(sys.executable)
+READER = PYTHON.parent / "reader"
+TIMEOUT = 60.0
+
+HELLO_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("hello 你好")
+
+Hello().run()
+"""
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def time_to_screen(command: str, ready: Callable[[str], bool], home: Path) -> float:
+    """Seconds from starting `command` in a new 120×40 tmux session until `ready(screen)`."""
+    session = f"bench-{uuid.uuid4().hex[:8]}"
+    shell = f"cd {ROOT} && env READER_HOME={home} TERM=xterm-256color {command}; sleep 30"
+    started = time.perf_counter()
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell)
+    screen = ""
+    try:
+        while time.perf_counter() - started < TIMEOUT:
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if ready(screen):
+                return time.perf_counter() - started
+            time.sleep(0.005)
+        raise RuntimeError(
+            f"{command!r} did not show the expected screen in {TIMEOUT} s:\n{screen}"
+        )
+    finally:
+        tmux("kill-session", "-t", session)
+
+
+def seed_heading_with_pinyin(screen: str) -> bool:
+    lines = screen.splitlines()
+    for index, line in enumerate(lines):
+        if "中美" in line and "希望" in line and index > 0 and "zhōngměi" in lines[index - 1]:
+            return True
+    return False
+
+
+def measure_first_paint(runs: int, workdir: Path) -> dict[str, list[float]]:
+    home = workdir / "home"
+    hello = workdir / "hello.py"
+    hello.write_text(HELLO_APP, encoding="utf-8")
+    big = workdir / "big.txt"
+    seed_text = SEED.read_text(encoding="utf-8")
+    copies = 1_000_000 // len(seed_text.encode("utf-8")) + 1
+    big.write_text("\n\n".join([seed_text] * copies), encoding="utf-8")
+    print(f"1 MB text: {big.stat().st_size / 1e6:.2f} MB ({copies} copies of the seed)")
+
+    commands = {
+        "hello": (f"{PYTHON} {hello}", lambda screen: "hello 你好" in screen),
+        "seed": (f"{READER}", seed_heading_with_pinyin),
+        "1 MB": (f"{READER} {big}", seed_heading_with_pinyin),
+    }
+    # Warm-up (discarded): compiles the dictionary index and fills the OS file cache.
+    for command, ready in commands.values():
+        time_to_screen(command, ready, home)
+    results: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, ready) in commands.items():
+            results[name].append(time_to_screen(command, ready, home))
+    return results
+
+
+async def measure_cursor_moves(moves: int, workdir: Path) -> tuple[list[float], list[float]]:
+    """(key posted → next screen update, handler + changed rows re-rendered), in seconds.
+
+    The key is posted the way the terminal driver posts it; the screen update is the next
+    compositor update handed to `App._display` (Textual renders there even headless, then
+    skips the write). Pilot's own idle-waiting is not part of the figure.
+    """
+    os.environ["READER_HOME"] = str(workdir / "home")
+    from textual import events
+
+    from reader.core.loader import load_path
+    from reader.ui.reader_app import ReaderApp
+    from reader.ui.screens.reading import ReadingScreen
+
+    app = ReaderApp(load_path(SEED), save_settings_on_change=False)
+    app.animation_level = "none"
+    updates: list[float] = []
+    display = app._display
+
+    def recording_display(screen: Any, renderable: Any) -> None:
+        if renderable is not None:
+            updates.append(time.perf_counter())
+        display(screen, renderable)
+
+    app._display = recording_display  # type: ignore[method-assign]
+    end_to_end: list[float] = []
+    handler: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReadingScreen)
+        view = screen.view
+        for _ in range(moves):
+            await asyncio.sleep(0.05)  # let the previous update and its timers finish
+            before = len(updates)
+            started = time.perf_counter()
+            app.post_message(events.Key("l", "l"))
+            while len(updates) == before and time.perf_counter() - started < 2:
+                await asyncio.sleep(0.0005)
+            end_to_end.append(updates[before] - started)
+        for _ in range(moves):
+            started = time.perf_counter()
+            view.move_word(1)
+            for y in range(view.scrollable_content_region.height):
+                view.render_line(y)  # cached rows are free; the changed ones are rebuilt
+            handler.append(time.perf_counter() - started)
+    return end_to_end, handler
+
+
+def describe(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"median {statistics.median(values) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--moves", type=int, default=60)
+    args = parser.parse_args()
+    keepalive = f"bench-keepalive-{uuid.uuid4().hex[:8]}"
+    # One idle session keeps the tmux server up between runs (a server that exits as the
+    # last session is killed makes the next new-session fail).
+    tmux("new-session", "-d", "-s", keepalive, "sleep 3600")
+    with tempfile.TemporaryDirectory(prefix="tui-speed-") as directory:
+        workdir = Path(directory)
+        try:
+            paint = measure_first_paint(args.runs, workdir)
+        finally:
+            tmux("kill-session", "-t", keepalive)
+        hello, seed, big = (statistics.median(paint[name]) for name in ("hello", "seed", "1 MB"))
+        print(f"first paint, tmux 120x40, median of {args.runs} (all runs in seconds):")
+        for name, values in paint.items():
+            print(f"  {name:6} {statistics.median(values):.3f} s   {[round(v, 3) for v in values]}")
+        print(f"  seed / hello = {seed / hello:.2f}  (target ≤ 2.0; seed target ≤ 1.0 s)")
+        print(f"  1 MB / seed  = {big / seed:.2f}  (target ≤ 1.2)")
+        end_to_end, handler = asyncio.run(measure_cursor_moves(args.moves, workdir))
+        print(f"cursor move (Pilot, 120x40, {args.moves} presses of l):")
+        print(f"  key → screen updated: {describe(end_to_end)}  (target ≤ 30 ms)")
+        print(f"  handler + changed lines re-rendered: {describe(handler)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

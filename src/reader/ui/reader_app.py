@@ -1,0 +1,69 @@
+"""The Textual application: one document on the reading screen (started by `run_app`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from reader.config import Settings
+from reader.core.models import Document
+from reader.core.pipeline import AnnotatedDocument, Annotator, annotate
+from reader.core.reading_state import ReadingStateStore
+from reader.ui.screens.reading import ReadingScreen, reading_bindings
+
+CALM_THEME = "nord"
+
+
+class ReaderApp(App[int]):
+    """One document on the reading screen."""
+
+    CSS_PATH = "reader.tcss"
+    TITLE = "reader"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        document: Document,
+        *,
+        settings: Settings | None = None,
+        annotator: Annotator | None = None,
+        annotated: AnnotatedDocument | None = None,
+        state_store: ReadingStateStore | None = None,
+        save_settings_on_change: bool = True,
+    ) -> None:
+        super().__init__()
+        self.document = document
+        self.settings = settings if settings is not None else Settings()
+        self.annotated: AnnotatedDocument = annotated or annotate(document, annotator)
+        self.state_store = state_store
+        self.save_settings_on_change = save_settings_on_change
+        self.title = document.title
+        self.theme = CALM_THEME
+        if self.settings.keys:
+            self.set_keymap(self.settings.keymap)
+
+    def on_mount(self) -> None:
+        self.push_screen(
+            ReadingScreen(
+                self.annotated,
+                self.settings,
+                state_store=self.state_store,
+                save_settings_on_change=self.save_settings_on_change,
+            )
+        )
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists every reading action, not just the few in the Footer."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ReadingScreen):
+            keymap = self.settings.keymap
+            for binding in reading_bindings():
+                keys = keymap.get(binding.id or "", binding.key)
+                yield SystemCommand(
+                    binding.description,
+                    f"Keys: {keys}",
+                    partial(screen.run_action, binding.action),
+                )
