@@ -17,9 +17,13 @@ from hypothesis import strategies as st
 from reader.core.convert import to_simplified
 from reader.core.loader import load_path
 from reader.core.pinyin import (
+    ModelQuery,
     PinyinReader,
     PinyinStyle,
     ReadingTables,
+    SortedTable,
+    _model_queries,
+    _Open,
     default_reader,
     format_syllable,
     is_numbered_syllable,
@@ -236,6 +240,47 @@ def test_tables_narrow_by_the_original_character() -> None:
     assert tables.candidates("发", "发") == ("fa1", "fa4")
     assert tables.word_readings("頭髮", "头发").readings == ("tou2 fa4",)
     assert tables.word_readings("沒有", "没有").readings == ()
+
+
+def test_sorted_table_is_a_mapping() -> None:
+    table = SortedTable(["中", "中国", "关系"], ["a", "b", "c"])
+    assert table["中国"] == "b"
+    assert table.get("关") is None
+    assert "关系" in table and "系" not in table
+    assert list(table) == ["中", "中国", "关系"] and len(table) == 3
+
+
+def test_model_queries_stay_inside_the_sentence_and_the_window() -> None:
+    text = "甲" * 40 + "。重" + "乙" * 40
+    open_positions = {41: _Open(("zhong4", "chong2"), None)}
+    [(index, query)] = list(_model_queries(text, open_positions))
+    assert index == 41
+    assert query.text.startswith("重")  # cut at the full stop before it
+    assert len(query.text) == 17  # the character and 16 after it
+    assert query.text[query.position] == "重"
+
+
+def test_model_prefers_context(reader: PinyinReader) -> None:
+    music, happy = reader.model.choose(
+        [
+            ModelQuery("他喜欢听音乐", 5, ("le4", "yue4")),
+            ModelQuery("大家都很快乐", 5, ("le4", "yue4")),
+        ]
+    )
+    assert (music[0], happy[0]) == ("yue4", "le4")
+    assert 0.5 < music[1] <= 1.0
+
+
+def test_warm_up_loads_everything() -> None:
+    fresh = PinyinReader()
+    fresh.warm_up()
+    assert fresh._model is not None and fresh._tables is not None
+
+
+def test_model_chooses_where_the_dictionaries_disagree(reader: PinyinReader) -> None:
+    # pypinyin's phrase table has 运转 yùnzhuàn, CC-CEDICT yùnzhuǎn: both are kept.
+    assert reader.tables.word_readings("運轉", "运转").readings == ("yun4 zhuan4", "yun4 zhuan3")
+    assert reading_at(reader, "工廠的機器一直正常運轉。", "轉") == "zhuan3"
 
 
 # --- the seed article ------------------------------------------------------------------------

@@ -474,6 +474,12 @@ class PinyinReader:
                 self._model = PolyphoneModel()
             return self._model
 
+    def warm_up(self) -> None:
+        """Load the tables and the model now (e.g. in a worker while the first screen paints),
+        so the first paragraph is as fast as the rest."""
+        self.readings("重新開始", "重新开始", [(0, 2), (2, 4)])
+        self.model.choose([ModelQuery("重要", 0, ("zhong4", "chong2"))])
+
     def readings(
         self, original: str, simplified: str, words: Sequence[tuple[int, int]]
     ) -> list[str | None]:
