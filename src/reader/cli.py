@@ -98,6 +98,9 @@ def _add_optional_commands(commands: Any) -> None:
     except ImportError:
         return
     add_vocab_parsers(commands)
+    from reader.study_cli import add_study_parsers
+
+    add_study_parsers(commands)
 
 
 def _build_app_parser() -> argparse.ArgumentParser:

