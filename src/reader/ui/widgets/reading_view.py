@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -60,6 +61,7 @@ CAPTION_INDENT = 2
 WORD_GAP = 1
 EXACT_LAYOUT_CHAR_LIMIT = 60_000  # above this, off-screen paragraph heights are estimated
 ANNOTATION_POST_INTERVAL = 0.15  # seconds between batches of off-screen results
+BACKGROUND_PAUSE = 0.004  # seconds the worker sleeps between off-screen paragraphs
 
 _PROVISIONAL_PATTERN = re.compile(r"\s+|[A-Za-z0-9]+|.", re.DOTALL)
 
@@ -379,6 +381,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._palette: Palette | None = None
         self._priority: tuple[int, ...] = ()
         self.annotation_error: Exception | None = None
+        self._screen_ready = threading.Event()  # the paragraphs on screen are annotated
         self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
         self.cursor_offset = offset
 
@@ -469,6 +472,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             )
             urgent = index is not None
             if index is None:
+                # Off-screen work waits for the first screen, then leaves the UI thread
+                # most of the GIL (a long book keeps this worker busy for minutes).
+                self._screen_ready.wait(timeout=3.0)
+                time.sleep(BACKGROUND_PAUSE)
                 while scan_from < self.paragraph_count and not self._needs_annotation(
                     scan_from, done
                 ):
@@ -514,6 +521,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 changed.append(index)
         if changed:
             self._paragraphs_changed(changed)
+        if not self._screen_ready.is_set() and all(self.is_ready(i) for i in self._priority):
+            self.call_after_refresh(self._screen_ready.set)
 
     def reannotate(self) -> None:
         """Annotate every paragraph again (after a user-dictionary change); old ones stay
