@@ -29,7 +29,8 @@ def is_pinyin_query(query: str) -> bool:
 
 def normalise_pinyin_query(query: str) -> str:
     """'Guān xì' / 'guan1xi4' / 'lü' -> 'guanxi' / 'guanxi' / 'lv'."""
-    decomposed = unicodedata.normalize("NFD", query.lower().replace("ü", "v").replace("u:", "v"))
+    decomposed = unicodedata.normalize("NFD", query.lower())
+    decomposed = decomposed.replace("u\u0308", "v").replace("u:", "v")  # ü, ǜ (any tone), u:
     kept = [ch for ch in decomposed if "a" <= ch <= "z"]
     return "".join(kept)
 

@@ -1,0 +1,139 @@
+"""Settings file, reading positions and search: the reading screen's state, without a terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader import paths
+from reader.config import (
+    PinyinDisplay,
+    PinyinNotation,
+    ScriptDisplay,
+    Settings,
+    ToneColours,
+    ViewMode,
+    load_settings,
+    next_value,
+    save_settings,
+)
+from reader.core.errors import ReaderError
+from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
+from reader.core.reading_state import ReadingPosition, ReadingStateStore
+from reader.ui.search import SearchHit, find_hits, is_pinyin_query, next_hit, normalise_pinyin_query
+
+# ---- settings ------------------------------------------------------------------------------
+
+
+def test_missing_config_gives_defaults() -> None:
+    assert load_settings() == Settings()
+
+
+def test_settings_round_trip_through_the_toml_file() -> None:
+    settings = Settings(
+        pinyin=PinyinDisplay.OFF,
+        script=ScriptDisplay.BOTH,
+        tone_colours=ToneColours.PLECO,
+        pinyin_style=PinyinNotation.ZHUYIN,
+        view=ViewMode.FOCUS,
+        keys=(("reading.next_paragraph", "j,ctrl+n"),),
+    )
+    save_settings(settings)
+    assert paths.config_file().exists()
+    assert load_settings() == settings
+    assert load_settings().keymap == {"reading.next_paragraph": "j,ctrl+n"}
+
+
+def test_unknown_values_keep_their_default_and_bad_toml_is_one_clear_error() -> None:
+    paths.config_file().write_text('[display]\npinyin = "sometimes"\nscript = "both"\n')
+    settings = load_settings()
+    assert settings.pinyin is PinyinDisplay.ALL and settings.script is ScriptDisplay.BOTH
+    paths.config_file().write_text("[display\n")
+    with pytest.raises(ReaderError, match="config file"):
+        load_settings()
+
+
+def test_toggles_are_cycles_that_wrap() -> None:
+    assert next_value(ToneColours.STANDARD) is ToneColours.PLECO
+    assert next_value(ToneColours.OFF) is ToneColours.STANDARD
+    assert next_value(PinyinDisplay.OFF) is PinyinDisplay.ALL
+
+
+# ---- reading positions ---------------------------------------------------------------------
+
+
+def test_positions_are_kept_per_document_and_survive_a_new_store(reader_home: Path) -> None:
+    store = ReadingStateStore()
+    assert store.get("doc-a") is None
+    store.save("doc-a", ReadingPosition(4, 12))
+    store.save("doc-b", ReadingPosition(1, 0))
+    again = ReadingStateStore()
+    assert again.get("doc-a") == ReadingPosition(4, 12)
+    assert again.get("doc-b") == ReadingPosition(1, 0)
+    assert str(again.path).startswith(str(reader_home))
+
+
+def test_a_corrupt_position_file_is_ignored() -> None:
+    store = ReadingStateStore()
+    store.path.write_text("{not json")
+    assert store.get("doc-a") is None
+    store.save("doc-a", ReadingPosition(2, 3))
+    assert ReadingStateStore().get("doc-a") == ReadingPosition(2, 3)
+
+
+# ---- search --------------------------------------------------------------------------------
+
+
+def _han(text: str, start: int, simplified: str, *pinyin: str) -> Token:
+    return Token(text, start, start + len(text), TokenKind.HAN, simplified, text, pinyin)
+
+
+def _punct(text: str, start: int) -> Token:
+    return Token(text, start, start + len(text), TokenKind.PUNCT, text, text)
+
+
+PARAGRAPH = Paragraph(0, ParagraphKind.PARAGRAPH, "學習漢語，說話。")
+ANNOTATED = AnnotatedParagraph(
+    PARAGRAPH,
+    (
+        _han("學習", 0, "学习", "xue2", "xi2"),
+        _han("漢語", 2, "汉语", "han4", "yu3"),
+        _punct("，", 4),
+        _han("說話", 5, "说话", "shuo1", "hua4"),
+        _punct("。", 7),
+    ),
+)
+
+
+def _find(query: str) -> list[SearchHit]:
+    return find_hits(query, [PARAGRAPH], lambda index: ANNOTATED)
+
+
+def test_search_by_characters_in_either_script() -> None:
+    assert _find("漢語") == [SearchHit(0, 2)]
+    assert _find("汉语") == [SearchHit(0, 2)]
+    assert _find("說") == [SearchHit(0, 5)]
+
+
+def test_search_by_toneless_pinyin_starts_at_a_syllable_and_crosses_words() -> None:
+    assert _find("hanyu") == [SearchHit(0, 2)]
+    assert _find("xixi") == []  # no match across … xi | han …
+    assert _find("xihanyu") == [SearchHit(0, 1)]  # across two words
+    assert _find("Hàn yǔ") == [SearchHit(0, 2)]
+    assert _find("anyu") == []  # not at a syllable boundary
+    assert _find("yushuo") == []  # punctuation stops a match
+
+
+def test_pinyin_queries_are_recognised_and_normalised() -> None:
+    assert is_pinyin_query("guanxi") and is_pinyin_query("Guān xì") and is_pinyin_query("lü4")
+    assert not is_pinyin_query("關係")
+    assert normalise_pinyin_query("Lǜ shī") == "lvshi"
+
+
+def test_next_hit_wraps_round() -> None:
+    hits = [SearchHit(0, 2), SearchHit(3, 0)]
+    assert next_hit(hits, SearchHit(0, 2), 1) == SearchHit(3, 0)
+    assert next_hit(hits, SearchHit(3, 0), 1) == SearchHit(0, 2)
+    assert next_hit(hits, SearchHit(0, 2), -1) == SearchHit(3, 0)
+    assert next_hit([], SearchHit(0, 0), 1) is None
