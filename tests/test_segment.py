@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from reader.core.convert import to_simplified
 from reader.core.models import TokenKind
-from reader.core.segment import Segmenter, UserDictionary, is_han_char, segment
+from reader.core.segment import (
+    NAME_WORD,
+    HanLattice,
+    Segmenter,
+    UserDictionary,
+    candidate_features,
+    is_han_char,
+    segment,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +60,58 @@ def test_traditional_compounds_stay_whole(segmenter: Segmenter) -> None:
     assert "中美關" not in tokens and "係" not in tokens
     assert "外交部長" in tokens or ("外交部" in tokens and "長" in tokens)
     assert "部長" not in tokens or "外交" in tokens
+
+
+def test_numeral_and_classifier_are_separate_words(segmenter: Segmenter) -> None:
+    # jieba's dictionary keeps 一個/這種 whole; the Universal Dependencies convention splits
+    # a numeral or demonstrative from its classifier.
+    tokens = words(segmenter, "他是一個很好的老師，我有兩個哥哥和三隻貓。")
+    assert tokens[2:4] == ["一", "個"]
+    assert "兩個" not in tokens and "三隻" not in tokens
+    assert "哥哥" in tokens
+
+
+def test_learner_words_stay_whole(segmenter: Segmenter) -> None:
+    tokens = words(segmenter, "我們對未來有信心，明年要去馬來西亞和俄羅斯旅行。")
+    for word in ("未來", "信心", "明年", "馬來西亞", "俄羅斯", "旅行"):
+        assert word in tokens, tokens
+
+
+def test_simplified_input_segments_the_same_way(segmenter: Segmenter) -> None:
+    traditional = words(segmenter, "我們對未來的經濟發展有信心。")
+    simplified = words(segmenter, "我们对未来的经济发展有信心。")
+    assert [len(word) for word in traditional] == [len(word) for word in simplified]
+
+
+def test_lattice_takes_the_best_scoring_path() -> None:
+    lattice = HanLattice(
+        scores={"研究": -3.0, "研究生": -5.0, "生命": -3.5, "命": -6.0, "研": -8.0, "究": -8.0},
+        unknown_char=-12.0,
+        weights={},
+        classes={},
+        surnames=frozenset(),
+        hmm=None,
+        max_word_length=3,
+    )
+    assert lattice.cut("研究生命") == ["研究", "生命"]  # -6.5 beats 研究生/命 at -11
+    assert lattice.cut("研究生") == ["研究生"]
+    assert lattice.cut("研究X") == ["研究", "X"]  # unknown characters stay single
+
+
+def test_lattice_proposes_names_after_a_surname() -> None:
+    classes = {"王": "SURNAME1"}
+    weights = {key: 3.0 for key in candidate_features("王小二", NAME_WORD, classes)}
+    lattice = HanLattice(
+        scores={"说": -4.0},
+        unknown_char=-10.0,
+        weights=weights,
+        classes=classes,
+        surnames=frozenset("王"),
+        hmm=None,
+        max_word_length=2,
+    )
+    assert lattice.cut("王小二说") == ["王小二", "说"]
+    assert lattice.knows("说") and not lattice.knows("王小二")
 
 
 def test_token_kinds(segmenter: Segmenter) -> None:

@@ -11,16 +11,20 @@ The learner's fixes (`UserDictionary`) are applied after the base segmentation.
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import json
+import math
 import os
 import re
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, ClassVar
 
 from reader import paths
 from reader.core.convert import to_simplified
@@ -192,19 +196,254 @@ class UserDictionary:
         return bool(self._joins or self._splits)
 
 
-# --- Han segmentation engines --------------------------------------------------------------
+# --- Han segmentation engine ------------------------------------------------------------
+
+_DATA_DIR = Path(__file__).resolve().parent / "data"
+LEXICON_FILE = _DATA_DIR / "segment_lexicon.tsv.gz"
+MODEL_FILE = _DATA_DIR / "segment_model.json"
+
+# Kinds of out-of-lexicon word candidates the lattice may use.
+HMM_WORD = "hmm"  # proposed by the character HMM over a run of single characters
+NAME_WORD = "name"  # a surname followed by one or two single characters
 
 
-def _rjieba_engine() -> tuple[Callable[[str], list[str]], Callable[[str], bool]]:
-    import rjieba
+def candidate_features(word: str, kind: str, classes: dict[str, str]) -> list[str]:
+    """Feature keys of an out-of-lexicon candidate word (shared with the model builder).
 
-    jieba = rjieba.Jieba()
+    `classes` maps a character to its grammatical class (NEG, NUM, PART…) and a surname to
+    SURNAME1 (the most common) or SURNAME2.
+    """
+    size = min(len(word), 4)
+    first, last = classes.get(word[0], "-"), classes.get(word[-1], "-")
+    if kind == NAME_WORD:
+        middle = classes.get(word[1], "-")
+        return [f"name:{size}:{first}", f"name_last:{last}", f"name_mid:{middle}"]
+    return [f"oov:{size}", f"oov_first:{first}", f"oov_last:{last}"]
 
-    def cut(text: str) -> list[str]:
-        words: list[str] = jieba.cut(text, hmm=True)
+
+def character_classes(classes: dict[str, str], surnames: dict[str, str]) -> dict[str, str]:
+    """char -> class name; a surname that is also a function character keeps its class."""
+    result = {char: name for name, chars in surnames.items() for char in chars}
+    result.update({char: name for name, chars in classes.items() for char in chars})
+    return result
+
+
+class HanLattice:
+    """Max-score word lattice over Simplified Han text.
+
+    Every lexicon word has one score (log probability plus learned adjustments, compiled by
+    tools/build_segmentation_model.py). A first pass picks the best path over lexicon words and
+    single characters; runs of single characters are then offered out-of-lexicon candidates
+    (HMM words, surname + given name), scored by learned feature weights, and a second pass
+    picks the best path again. No context features: a word's score does not depend on its
+    neighbours, which keeps decoding a tight loop.
+    """
+
+    def __init__(
+        self,
+        scores: Mapping[str, float],
+        unknown_char: float,
+        weights: dict[str, float],
+        classes: dict[str, str],
+        surnames: frozenset[str],
+        hmm: _CharHmm | None,
+        max_word_length: int,
+        prefix_lengths: dict[str, int] | None = None,
+    ) -> None:
+        self.scores = scores
+        self.unknown_char = unknown_char
+        self.weights = weights
+        self.classes = classes
+        self.surnames = surnames
+        self.hmm = hmm
+        self.max_word_length = max_word_length
+        # For each two-character start of a 3+ character word, the length of the longest one.
+        self.prefix_lengths = prefix_lengths if prefix_lengths is not None else {}
+        if prefix_lengths is None:
+            for word in scores:
+                if len(word) > 2 and self.prefix_lengths.get(word[:2], 0) < len(word):
+                    self.prefix_lengths[word[:2]] = len(word)
+
+    @classmethod
+    def load(cls, lexicon: Path = LEXICON_FILE, model: Path = MODEL_FILE) -> HanLattice:
+        scores: dict[str, float] = {}
+        prefix_lengths: dict[str, int] = {}
+        # Sections: "@scores" lines `score<TAB>word word…`, "@prefixes" lines
+        # `length<TAB>prefix prefix…`; grouping makes loading a few bulk dict updates.
+        section: dict[str, Any] = scores
+        convert: type[float] | type[int] = float
+        with gzip.open(lexicon, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("@"):
+                    is_prefixes = line.startswith("@prefixes")
+                    section = prefix_lengths if is_prefixes else scores
+                    convert = int if is_prefixes else float
+                    continue
+                if line.startswith("#"):
+                    continue
+                value, _, keys = line.rstrip("\n").partition("\t")
+                section.update(dict.fromkeys(keys.split(" "), convert(value)))
+        data = json.loads(model.read_text(encoding="utf-8"))
+        hmm_data = data.get("hmm")
+        return cls(
+            scores=scores,
+            unknown_char=float(data["unknown_char"]),
+            weights={key: float(value) for key, value in data["weights"].items()},
+            classes=character_classes(data["classes"], data["surnames"]),
+            surnames=frozenset("".join(data["surnames"].values())),
+            hmm=_CharHmm(hmm_data) if hmm_data else None,
+            max_word_length=int(data["max_word_length"]),
+            prefix_lengths=prefix_lengths or None,
+        )
+
+    def knows(self, word: str) -> bool:
+        return word in self.scores
+
+    def cut(self, text: str) -> list[str]:
+        words = self._best_path(text, {})
+        candidates = self._candidates(text, words)
+        if candidates:
+            words = self._best_path(text, candidates)
         return words
 
-    return cut, jieba.has_word
+    def _candidate_score(self, word: str, kind: str) -> float:
+        weights = self.weights
+        return sum(weights.get(key, 0.0) for key in candidate_features(word, kind, self.classes))
+
+    def _best_path(self, text: str, extra: dict[int, list[tuple[int, float, str]]]) -> list[str]:
+        """Forward max-score path; words longer than two characters are tried only as far as
+        some lexicon word shares their first two characters (`prefix_lengths`)."""
+        scores = self.scores
+        unknown = self.unknown_char
+        prefix_lengths = self.prefix_lengths
+        size = len(text)
+        best = [-math.inf] * (size + 1)
+        best[0] = 0.0
+        back = [0] * (size + 1)
+        for start in range(size):
+            here = best[start]
+            for candidate_start, score, _kind in extra.get(start, ()):
+                value = best[candidate_start] + score
+                if value > here:
+                    here = value
+                    back[start] = candidate_start
+            best[start] = here
+            value = here + scores.get(text[start], unknown)
+            if value > best[start + 1]:
+                best[start + 1] = value
+                back[start + 1] = start
+            if start + 2 > size:
+                continue
+            pair_score = scores.get(text[start : start + 2])
+            if pair_score is not None and here + pair_score > best[start + 2]:
+                best[start + 2] = here + pair_score
+                back[start + 2] = start
+            longest = prefix_lengths.get(text[start : start + 2])
+            if longest is None:
+                continue
+            for end in range(start + 3, min(size, start + longest) + 1):
+                word_score = scores.get(text[start:end])
+                if word_score is not None and here + word_score > best[end]:
+                    best[end] = here + word_score
+                    back[end] = start
+        for candidate_start, score, _kind in extra.get(size, ()):
+            value = best[candidate_start] + score
+            if value > best[size]:
+                best[size] = value
+                back[size] = candidate_start
+        words: list[str] = []
+        end = size
+        while end > 0:
+            start = back[end]
+            words.append(text[start:end])
+            end = start
+        words.reverse()
+        return words
+
+    def _candidates(self, text: str, words: list[str]) -> dict[int, list[tuple[int, float, str]]]:
+        """Out-of-lexicon words over each run of 2+ single characters, keyed by end offset."""
+        extra: dict[int, list[tuple[int, float, str]]] = {}
+        position = 0
+        run_start = -1
+        for word in [*words, "  "]:  # the sentinel closes the last run
+            if len(word) == 1:
+                if run_start < 0:
+                    run_start = position
+            else:
+                if run_start >= 0 and position - run_start >= 2:
+                    self._run_candidates(text, run_start, position, extra)
+                run_start = -1
+            position += len(word)
+        return extra
+
+    def _run_candidates(
+        self, text: str, start: int, end: int, extra: dict[int, list[tuple[int, float, str]]]
+    ) -> None:
+        if self.hmm is not None:
+            position = start
+            for word in self.hmm.cut(text[start:end]):
+                word_end = position + len(word)
+                if len(word) > 1 and word not in self.scores:
+                    score = self._candidate_score(word, HMM_WORD)
+                    extra.setdefault(word_end, []).append((position, score, HMM_WORD))
+                position = word_end
+        for position in range(start, end - 1):
+            if text[position] not in self.surnames:
+                continue
+            for length in (2, 3):
+                word_end = position + length
+                if word_end <= end:
+                    score = self._candidate_score(text[position:word_end], NAME_WORD)
+                    extra.setdefault(word_end, []).append((position, score, NAME_WORD))
+
+
+class _CharHmm:
+    """A 4-state (B M E S) character HMM for words outside the lexicon (jieba's finalseg)."""
+
+    _PREVIOUS: ClassVar[dict[str, str]] = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
+    _FLOOR = -3.14e100
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.start: dict[str, float] = data["start"]
+        self.transition: dict[str, dict[str, float]] = data["transition"]
+        self.emission: dict[str, dict[str, float]] = data["emission"]
+
+    def cut(self, text: str) -> list[str]:
+        floor = self._FLOOR
+        emission = self.emission
+        transition = self.transition
+        previous_states = self._PREVIOUS
+        probability = {
+            state: self.start.get(state, floor) + emission[state].get(text[0], floor)
+            for state in "BMES"
+        }
+        paths = {state: state for state in "BMES"}
+        for char in text[1:]:
+            new_probability: dict[str, float] = {}
+            new_paths: dict[str, str] = {}
+            for state in "BMES":
+                emit = emission[state].get(char, floor)
+                best_value, best_previous = max(
+                    (probability[prev] + transition[prev].get(state, floor) + emit, prev)
+                    for prev in previous_states[state]
+                )
+                new_probability[state] = best_value
+                new_paths[state] = paths[best_previous] + state
+            probability, paths = new_probability, new_paths
+        last = max("ES", key=lambda state: probability[state])
+        words: list[str] = []
+        begin = 0
+        for index, state in enumerate(paths[last]):
+            if state == "B":
+                begin = index
+            elif state == "E":
+                words.append(text[begin : index + 1])
+            elif state == "S":
+                words.append(text[index])
+        done = sum(map(len, words))
+        if done < len(text):
+            words.append(text[done:])
+        return words
 
 
 # --- the segmenter ------------------------------------------------------------------------
@@ -223,7 +462,7 @@ class Segmenter:
     """Splits text into word spans: `segment(original, simplified)` → [(start, end, kind)]."""
 
     def __init__(self, user_dictionary: UserDictionary | None = None) -> None:
-        self._cut, self._has_word = _rjieba_engine()
+        self._lattice = _shared_lattice()
         self._user_dictionary = user_dictionary
         self._rules = self._compile_rules(user_dictionary)
 
@@ -249,7 +488,7 @@ class Segmenter:
 
     def knows_word(self, word: str) -> bool:
         """True when `word` (either script) is in the segmenter's word list."""
-        return bool(self._has_word(to_simplified(word)))
+        return self._lattice.knows(to_simplified(word))
 
     @property
     def user_dictionary(self) -> UserDictionary | None:
@@ -270,7 +509,7 @@ class Segmenter:
             start, end = match.span()
             if group == "han":
                 position = start
-                for word in self._cut(simplified[start:end]):
+                for word in self._lattice.cut(simplified[start:end]):
                     spans.append((position, position + len(word), TokenKind.HAN))
                     position += len(word)
             elif group == "number":
@@ -369,6 +608,19 @@ def _apply_joins(original: str, simplified: str, spans: list[Span], rules: _Rule
         last_kind = kinds.get(start, last_kind)
         result.append((start, end, _kind_of(original, start, end, last_kind)))
     return result
+
+
+_lattice: HanLattice | None = None
+_lattice_lock = threading.Lock()
+
+
+def _shared_lattice() -> HanLattice:
+    """The compiled word lattice, loaded once and shared by every Segmenter (it is read-only)."""
+    global _lattice
+    with _lattice_lock:
+        if _lattice is None:
+            _lattice = HanLattice.load()
+        return _lattice
 
 
 _default_segmenter: Segmenter | None = None

@@ -1,0 +1,519 @@
+"""Build the word-segmentation model shipped in src/reader/core/data/.
+
+Writes `segment_lexicon.tsv.gz` (every lexicon word with one compiled score, grouped by score)
+and `segment_model.json` (weights of out-of-lexicon candidates, character classes, surnames
+and the character HMM) for `reader.core.segment.HanLattice`.
+
+Sources (see src/reader/core/data/README.md for licences):
+- jieba 0.42 `dict.txt` (MIT): words, counts and part-of-speech tags (Simplified);
+- jieba `finalseg` HMM tables (MIT): the character HMM that proposes unknown words;
+- CC-CEDICT (dictionaries/cedict_ts.u8.gz, CC BY-SA 4.0): which words a learner can look up,
+  and which characters are surnames;
+- UD_Chinese-GSD dev (../shared/data/eval/segmentation, CC BY-SA 4.0): 500 segmented sentences.
+
+How: a word's score starts as jieba's log probability. A structured averaged perceptron then
+learns adjustments from features of the word (length, frequency band, jieba tag, the grammatical
+class of its first and last characters — negation, pronoun, numeral, particle… —, whether
+CC-CEDICT has it, the word itself) by decoding the GSD dev sentences with the very lattice the
+app uses and moving weights toward the gold segmentation. This is what moves jieba's large
+lexical units (一个, 位于, 总面积) toward the Universal Dependencies word conventions while
+general features carry the lesson to words the training sentences never show.
+
+Run: `.venv/bin/python tools/build_segmentation_model.py` (about 30 s). Output is
+deterministic for the same inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import random
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import jieba
+from jieba.finalseg.prob_emit import P as HMM_EMISSION
+from jieba.finalseg.prob_start import P as HMM_START
+from jieba.finalseg.prob_trans import P as HMM_TRANSITION
+
+from reader.core.convert import to_simplified
+from reader.core.segment import (
+    HMM_WORD,
+    LEXICON_FILE,
+    MODEL_FILE,
+    HanLattice,
+    _CharHmm,
+    candidate_features,
+    character_classes,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"
+GSD_DEV = (
+    REPO_ROOT.parent
+    / "shared"
+    / "data"
+    / "eval"
+    / "segmentation"
+    / "UD_Chinese-GSD"
+    / "zh_gsd-ud-dev.conllu"
+)
+
+# Closed grammatical classes of characters (Simplified). Whether a lexicon word starts or ends
+# with one of these is what tells a lexicalised word (不同, 这样) from a phrase jieba keeps
+# whole (不是, 一个, 坐下); the perceptron learns how much each pattern matters.
+CHARACTER_CLASSES: dict[str, str] = {
+    "NEG": "不没未别非无莫勿",
+    "PRON": "我你您他她它咱",
+    "DEM": "这那哪此该每各某本",
+    "NUM": "一二三四五六七八九十百千万亿两零〇几半第",
+    "AUX": "要会能可应得必须愿敢",
+    "ADV": "就也都还又再才只便却很太最更已曾正将总并亦仍",
+    "PART": "了吧吗呢啊呀啦的地着过么",
+    "DIR": "下上来去到出起回进开走住好完掉见给在",
+    "PREP": "于为与以从向对把被由",
+}
+# Common Chinese surnames (Simplified), by how often they occur: a personal name the lexicon
+# lacks is proposed as surname + one or two characters (王毅, 陈奕迅).
+SURNAMES: dict[str, str] = {
+    "SURNAME1": "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧肖田董袁潘"
+    "蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤",
+    "SURNAME2": "向常温康施牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳甘祝包宁尚"
+    "符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍华喻祁蒲滕屈饶艾尤穆卓缪简"
+    "项麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇栾隋刁巫寇桑郎甄丛仲虞敖"
+    "巩佘池邝",
+}
+MAX_WORD_LENGTH = 10  # longer lexicon entries are rare idioms; capping keeps decoding fast
+UNKNOWN_BASE = -20.0  # base log probability of a character missing from the lexicon
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]+")
+
+
+def load_jieba(keep: set[str], min_count: int) -> tuple[dict[str, float], dict[str, str]]:
+    """jieba's words as log probabilities; rare words (count < min_count) only if in `keep`."""
+    counts: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.split()
+            if len(fields) < 2 or len(fields[0]) > MAX_WORD_LENGTH:
+                continue
+            if int(fields[1]) < min_count and len(fields[0]) > 1 and fields[0] not in keep:
+                continue
+            counts[fields[0]] = int(fields[1])
+            tags[fields[0]] = fields[2] if len(fields) > 2 else "x"
+    total = math.log(sum(counts.values()))
+    base = {word: math.log(count) - total for word, count in counts.items() if count > 0}
+    return base, tags
+
+
+HSK = REPO_ROOT / "src" / "reader" / "core" / "data" / "hsk" / "hsk30.tsv"
+WORDFREQ = REPO_ROOT.parent / "shared" / "data" / "freq" / "large_zh.tsv"
+
+
+def load_zipf() -> dict[str, float]:
+    zipf: dict[str, float] = {}
+    with WORDFREQ.open(encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            word, value, _ = line.rstrip("\n").split("\t")
+            zipf[word] = float(value)
+    return zipf
+
+
+def add_words(base: dict[str, float], tags: dict[str, str], words: set[str], tag: str) -> int:
+    """Add words jieba lacks, with wordfreq's frequency (or jieba's rarest) as probability."""
+    frequencies: dict[str, float] = {}
+    with WORDFREQ.open(encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            word, _, frequency = line.rstrip("\n").split("\t")
+            frequencies[word] = float(frequency)
+    floor = min(base.values())
+    added = 0
+    for word in words:
+        if word in base or not 2 <= len(word) <= MAX_WORD_LENGTH or not HAN_RUN.fullmatch(word):
+            continue
+        frequency = frequencies.get(word)
+        base[word] = max(math.log(frequency), floor) if frequency else floor
+        tags[word] = tag
+        added += 1
+    return added
+
+
+def load_hsk() -> set[str]:
+    words: set[str] = set()
+    with HSK.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                words.add(line.split("\t", 1)[0])
+    return words
+
+
+def load_cedict() -> tuple[set[str], set[str]]:
+    """CC-CEDICT Simplified headwords, and the multi-character proper nouns among them."""
+    words: set[str] = set()
+    proper: set[str] = set()
+    with gzip.open(CEDICT, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            parts = line.split(" ", 2)
+            if len(parts) < 3:
+                continue
+            words.add(parts[1])
+            if len(parts[1]) > 1 and parts[2][:2].isupper() and parts[2][1].isalpha():
+                proper.add(parts[1])  # the reading is capitalised: a name or place
+    return words, proper
+
+
+def read_gold(path: Path) -> Iterator[tuple[str, list[str]]]:
+    """(Simplified Han run, its gold words) for every Han run of every sentence."""
+    words: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for raw in handle:
+            line = raw.rstrip("\n")
+            if line and line[0].isdigit():
+                columns = line.split("\t")
+                if columns[0].isdigit():
+                    words.append("".join(columns[1].split()))
+            elif not line and words:
+                yield from _han_runs(words)
+                words = []
+    if words:
+        yield from _han_runs(words)
+
+
+def _han_runs(words: list[str]) -> Iterator[tuple[str, list[str]]]:
+    text = to_simplified("".join(words))
+    boundaries: set[int] = set()
+    position = 0
+    for word in words:
+        position += len(word)
+        boundaries.add(position)
+    for match in HAN_RUN.finditer(text):
+        start, end = match.span()
+        pieces = []
+        piece_start = start
+        for index in range(start + 1, end + 1):
+            if index in boundaries or index == end:
+                pieces.append(text[piece_start:index])
+                piece_start = index
+        yield text[start:end], pieces
+
+
+class Model:
+    """Averaged structured perceptron over the app's own lattice."""
+
+    def __init__(self, base: dict[str, float], tags: dict[str, str], cedict: set[str]) -> None:
+        self.base = base
+        self.tags = tags
+        self.cedict = cedict
+        self.general_up_to = 4  # longest words that get length/frequency/tag features
+        self.classes = character_classes(CHARACTER_CLASSES, SURNAMES)
+        self.grammar = character_classes(CHARACTER_CLASSES, {})
+        self.all_class_features = True
+        self.weights: defaultdict[str, float] = defaultdict(float)
+        self._sums: defaultdict[str, float] = defaultdict(float)
+        self._step = 1
+        self._features: dict[str, list[str]] = {}
+        hmm = _CharHmm({"start": HMM_START, "transition": HMM_TRANSITION, "emission": HMM_EMISSION})
+        self.lattice = HanLattice(
+            scores=_LiveScores(self),
+            unknown_char=UNKNOWN_BASE,
+            weights=self.weights,
+            classes=self.classes,
+            surnames=frozenset("".join(SURNAMES.values())),
+            hmm=hmm,
+            max_word_length=MAX_WORD_LENGTH,
+        )
+
+    def word_features(self, word: str) -> list[str]:
+        cached = self._features.get(word)
+        if cached is not None:
+            return cached
+        size = min(len(word), 4)
+        if word not in self.base:
+            features = ["unknown_char", f"char:{word}"]
+        else:
+            features = []
+            if size <= self.general_up_to:
+                features += [
+                    f"len:{size}",
+                    f"band:{size}:{int(self.base[word])}",
+                    f"tag:{self.tags.get(word, 'x')}:{size}",
+                    f"cedict:{size}:{word in self.cedict}",
+                ]
+            if len(word) == 1:
+                features.append(f"char:{word}")
+            else:
+                first = self.grammar.get(word[0], "-")
+                last = self.grammar.get(word[-1], "-")
+                features.append(f"word:{word}")
+                if self.all_class_features or first != "-" or last != "-":
+                    features += [
+                        f"first_class:{first}:{size}",
+                        f"last_class:{last}:{size}",
+                        f"classes:{first}:{last}:{size}",
+                    ]
+        self._features[word] = features
+        return features
+
+    def item_features(self, word: str, kind: str) -> list[str]:
+        if kind == "lexicon":
+            return self.word_features(word)
+        return candidate_features(word, kind, self.classes)
+
+    def score(self, word: str) -> float:
+        base = self.base.get(word, UNKNOWN_BASE)
+        weights = self.weights
+        return base + sum(weights.get(key, 0.0) for key in self.word_features(word))
+
+    def _kinds(self, text: str) -> dict[tuple[int, int], str]:
+        """The best-scoring candidate kind of each out-of-lexicon span the lattice offers."""
+        first_pass = self.lattice._best_path(text, {})
+        kinds: dict[tuple[int, int], tuple[float, str]] = {}
+        for end, entries in self.lattice._candidates(text, first_pass).items():
+            for start, score, kind in entries:
+                if (start, end) not in kinds or score > kinds[(start, end)][0]:
+                    kinds[(start, end)] = (score, kind)
+        return {span: kind for span, (_, kind) in kinds.items()}
+
+    def _items(
+        self, words: list[str], kinds: dict[tuple[int, int], str], reachable_only: bool
+    ) -> list[tuple[str, str]]:
+        items: list[tuple[str, str]] = []
+        position = 0
+        for word in words:
+            span = (position, position + len(word))
+            position += len(word)
+            if len(word) == 1 or word in self.base:
+                items.append((word, "lexicon"))
+            elif span in kinds:
+                items.append((word, kinds[span]))
+            elif reachable_only:  # the lattice cannot produce it: aim for its characters
+                items.extend((char, "lexicon") for char in word)
+            else:
+                items.append((word, HMM_WORD))
+        return items
+
+    def _update(self, items: list[tuple[str, str]], sign: float) -> None:
+        for word, kind in items:
+            for key in self.item_features(word, kind):
+                self.weights[key] += sign
+                self._sums[key] += sign * self._step
+
+    def train(self, data: list[tuple[str, list[str]]], epochs: int, seed: int = 0) -> None:
+        shuffler = random.Random(seed)
+        for _ in range(epochs):
+            shuffler.shuffle(data)
+            for text, gold in data:
+                kinds = self._kinds(text)
+                predicted = self.lattice.cut(text)
+                oracle = self._items(gold, kinds, reachable_only=True)
+                if predicted != [word for word, _ in oracle]:
+                    self._update(oracle, 1.0)
+                    self._update(self._items(predicted, kinds, reachable_only=False), -1.0)
+                self._step += 1
+        # Averaged weights generalise better than the last ones.
+        for key in list(self.weights):
+            self.weights[key] -= self._sums[key] / self._step
+
+
+class _LiveScores:
+    """Lexicon scores computed from the current weights, for the lattice during training."""
+
+    def __init__(self, model: Model) -> None:
+        self._model = model
+
+    def get(self, word: str, default: float | None = None) -> float | None:
+        if word in self._model.base or len(word) == 1:
+            return self._model.score(word)
+        return default
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._model.base
+
+    def __getitem__(self, word: str) -> float:
+        return self._model.score(word)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._model.base)
+
+    def __len__(self) -> int:
+        return len(self._model.base)
+
+
+def best_split_score(word: str, scores: dict[str, float], unknown: float) -> float:
+    """The best score of `word`'s span cut into at least two pieces."""
+    size = len(word)
+    best = [0.0] + [-math.inf] * size
+    for end in range(1, size + 1):
+        for start in range(end):
+            if start == 0 and end == size:
+                continue
+            piece = scores.get(word[start:end])
+            if piece is None:
+                if end - start > 1:
+                    continue
+                piece = unknown
+            best[end] = max(best[end], best[start] + piece)
+    return best[size]
+
+
+def protect_learner_words(
+    model: Model, protected: set[str], margin: float, max_raise: float
+) -> int:
+    """Make each protected lexicon word score `margin` above its best split.
+
+    The UD conventions cut some words a learner looks up as one (未来, 马来西亚, 外交部长);
+    a protected word is kept whole unless its neighbours make a better path.
+    """
+    unknown = UNKNOWN_BASE + model.weights.get("unknown_char", 0.0)
+    scores = {word: model.score(word) for word in model.base}
+    raised = 0
+    for word in sorted(protected, key=len):
+        if len(word) < 2 or word not in scores:
+            continue
+        floor = best_split_score(word, scores, unknown) + margin
+        if scores[word] < floor <= scores[word] + max_raise:
+            model.weights[f"word:{word}"] += floor - scores[word]
+            scores[word] = floor
+            raised += 1
+    return raised
+
+
+def dominated_words(model: Model) -> set[str]:
+    """Words the lattice can never choose: their characters have a better path of their own.
+
+    If a word's span scores higher split than whole, any path through the word improves by
+    taking the split instead, so dropping the word changes no first-pass result. About half
+    of jieba's entries go, which halves the start-up cost of loading the lexicon.
+    """
+    unknown = UNKNOWN_BASE + model.weights.get("unknown_char", 0.0)
+    scores = {word: model.score(word) for word in model.base}
+    return {
+        word
+        for word, whole in scores.items()
+        if len(word) > 1 and best_split_score(word, scores, unknown) > whole
+    }
+
+
+def write_model(model: Model, lexicon_path: Path, model_path: Path) -> None:
+    groups: defaultdict[str, list[str]] = defaultdict(list)
+    dominated = dominated_words(model)
+    for word in model.base:
+        if word not in dominated:
+            groups[f"{model.score(word):.2f}"].append(word)
+    # Characters the lexicon lacks but training gave a weight of their own.
+    for key in model.weights:
+        if key.startswith("char:") and key[5:] not in model.base:
+            groups[f"{model.score(key[5:]):.2f}"].append(key[5:])
+    longest: dict[str, int] = {}
+    for words in groups.values():
+        for word in words:
+            if len(word) > 2 and longest.get(word[:2], 0) < len(word):
+                longest[word[:2]] = len(word)
+    by_length: defaultdict[int, list[str]] = defaultdict(list)
+    for prefix, length in longest.items():
+        by_length[length].append(prefix)
+    with gzip.GzipFile(lexicon_path, "wb", mtime=0) as raw:
+        raw.write(b"# reader segmentation lexicon, built by tools/build_segmentation_model.py\n")
+        raw.write(b"@scores\n")
+        for score in sorted(groups, key=float, reverse=True):
+            raw.write(f"{score}\t{' '.join(sorted(groups[score]))}\n".encode())
+        raw.write(b"@prefixes\n")
+        for length in sorted(by_length):
+            raw.write(f"{length}\t{' '.join(sorted(by_length[length]))}\n".encode())
+    candidate_prefixes = ("name", "oov")
+    data = {
+        "about": "compiled by tools/build_segmentation_model.py; see data/README.md",
+        "unknown_char": round(UNKNOWN_BASE + model.weights.get("unknown_char", 0.0), 4),
+        "max_word_length": MAX_WORD_LENGTH,
+        "weights": {
+            key: round(value, 4)
+            for key, value in sorted(model.weights.items())
+            if key.startswith(candidate_prefixes) and value
+        },
+        "classes": CHARACTER_CLASSES,
+        "surnames": SURNAMES,
+        "hmm": {
+            "start": HMM_START,
+            "transition": HMM_TRANSITION,
+            "emission": {
+                state: {char: round(value, 3) for char, value in sorted(table.items())}
+                for state, table in HMM_EMISSION.items()
+            },
+        },
+    }
+    model_path.write_text(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument(
+        "--min-count", type=int, default=0, help="drop rarer jieba words unless CC-CEDICT has them"
+    )
+    parser.add_argument(
+        "--protect",
+        default="hsk:6,names:6,cedict4:12,common4",
+        help="word lists kept whole, each as NAME or NAME:MAX_RAISE (raise no word's score by "
+        "more than that): hsk (HSK 3.0), names (CC-CEDICT proper nouns), cedict3, cedict4",
+    )
+    parser.add_argument("--margin", type=float, default=1.0)
+    parser.add_argument(
+        "--no-cedict-words", action="store_true", help="do not add CC-CEDICT words to jieba's"
+    )
+    parser.add_argument(
+        "--general-up-to",
+        type=int,
+        default=4,
+        help="longest words whose length, frequency band and tag get learned weights",
+    )
+    parser.add_argument("--train", type=Path, default=GSD_DEV, help="CoNLL-U training file")
+    parser.add_argument("--lexicon", type=Path, default=LEXICON_FILE)
+    parser.add_argument("--model", type=Path, default=MODEL_FILE)
+    arguments = parser.parse_args(argv)
+    cedict, proper_nouns = load_cedict()
+    base, tags = load_jieba(cedict, arguments.min_count)
+    if not arguments.no_cedict_words:
+        print(f"added {add_words(base, tags, cedict, 'cedict')} CC-CEDICT words")
+    data = list(read_gold(arguments.train))
+    model = Model(base, tags, cedict)
+    model.general_up_to = arguments.general_up_to
+    model.all_class_features = arguments.general_up_to > 0
+    model.train(data, arguments.epochs)
+    zipf = load_zipf()
+    lists = {
+        "hsk": load_hsk,
+        "names": lambda: proper_nouns,
+        "cedict3": lambda: {word for word in cedict if len(word) >= 3},
+        "cedict4": lambda: {word for word in cedict if len(word) >= 4},
+        "common4": lambda: {w for w in cedict if len(w) >= 4 and zipf.get(w, 0.0) >= 3.5},
+    }
+    raised = 0
+    for item in filter(None, arguments.protect.split(",")):
+        name, _, limit = item.partition(":")
+        if name in lists:
+            max_raise = float(limit) if limit else math.inf
+            raised += protect_learner_words(model, lists[name](), arguments.margin, max_raise)
+    print(f"raised {raised} protected words")
+    write_model(model, arguments.lexicon, arguments.model)
+    print(
+        f"{len(base)} lexicon words, {len(model.weights)} features, "
+        f"trained on {len(data)} runs; wrote {arguments.lexicon} and {arguments.model}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
