@@ -420,6 +420,21 @@ REGRESSIONS = [
     ("我們應當互相幫助。", "應", 0, "ying1"),
     ("他答應了。", "應", 0, "ying4"),
     ("美國應汲取教訓。", "應", 0, "ying1"),
+    ("你們為何不早點說？", "為", 0, "wei4"),
+    ("公司特別為她設置了一個房間。", "為", 0, "wei4"),
+    ("他們為保護孩子搬了家。", "為", 0, "wei4"),
+    ("這座建築原為一所中學。", "為", 0, "wei2"),
+    # 没 méi / mò, 弄 nòng / lòng, 啦 la, 重 and 好 as adjectives
+    ("我沒時間。", "沒", 0, "mei2"),
+    ("你不要弄了！", "弄", 0, "nong4"),
+    ("他住在上海118弄。", "弄", 0, "long4"),
+    ("快點給我啦！", "啦", 0, "la5"),
+    ("這個箱子很重啊！", "重", 0, "zhong4"),
+    ("你快點弄好。", "好", 0, "hao3"),
+    # 甚麼 (Hong Kong spelling of 什麼) is common even though CC-CEDICT has no entry for it
+    ("你在做甚麼？", "甚", 0, "shen2"),
+    # a word the segmenter split, read from the word table: 秘書長 zhǎng
+    ("聯合國秘書長今天到訪。", "長", 0, "zhang3"),
     # 发 fā / fà in a common word the model misreads
     ("我剪了頭髮。", "髮", 0, "fa4"),
     ("我剪了头发。", "发", 0, "fa4"),

@@ -137,6 +137,13 @@ def _undo_sandhi(word: str, syllables: list[str]) -> list[str]:
     return undone
 
 
+def _simplified(word: str, simplified_of: dict[str, str]) -> str:
+    """The Simplified form: CC-CEDICT's, else OpenCC's (pypinyin also lists 甚麼-style keys)."""
+    from reader.core.convert import to_simplified
+
+    return simplified_of.get(word) or to_simplified(word)
+
+
 def load_common_words() -> set[str]:
     """Simplified words at or above COMMON_ZIPF in the wordfreq list (absent list: none)."""
     common: set[str] = set()
@@ -169,7 +176,7 @@ def build_words(
         standard[phrase] = " ".join(_undo_sandhi(phrase, syllables))
 
     cedict: dict[str, list[str]] = defaultdict(list)
-    simplified_of: dict[str, str] = {word: word for word in standard}
+    simplified_of: dict[str, str] = {}
     with gzip.open(CEDICT, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#") or "[" not in line:
@@ -186,7 +193,7 @@ def build_words(
                 if reading not in cedict[key]:
                     cedict[key].append(reading)
             simplified_of[traditional] = simplified
-            simplified_of.setdefault(simplified, simplified)
+            simplified_of[simplified] = simplified
 
     # Where the two dictionaries disagree (运转 zhuàn / zhuǎn, 塞内加尔 sāi / sài) both readings
     # are kept and the polyphone model chooses between them in context.
@@ -199,7 +206,7 @@ def build_words(
     kept = {
         key: readings
         for key, readings in words.items()
-        if _has_polyphone(simplified_of.get(key, key), chars)
+        if _has_polyphone(_simplified(key, simplified_of), chars)
     }
     return kept, simplified_of
 
@@ -224,7 +231,8 @@ def main() -> None:
         char_table[char] = f"{' '.join(candidates)};{' '.join(others)}"
     write_table(OUT_DIR / "pinyin_chars.table.gz", char_table)
     word_table = {
-        word: (COMMON_MARK if simplified_of.get(word, word) in common else "") + "|".join(readings)
+        word: (COMMON_MARK if _simplified(word, simplified_of) in common else "")
+        + "|".join(readings)
         for word, readings in words.items()
     }
     write_table(OUT_DIR / "pinyin_words.table.gz", word_table)

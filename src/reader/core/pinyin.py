@@ -450,6 +450,7 @@ class PolyphoneModel:
 # --- the reader ------------------------------------------------------------------------------
 
 Item = tuple[str, str, Sequence[tuple[int, int]]]
+Span = tuple[int, int]
 
 
 class PinyinReader:
@@ -551,7 +552,7 @@ class PinyinReader:
                         continue
                 if not allowed and end - start == 1:
                     allowed, common = self._allowed_by_neighbour(
-                        original, simplified, index, context.lone_neighbours(span_index)
+                        original, simplified, index, context.neighbours(span_index)
                     )
                 narrowed = tuple(c for c in candidates if c in allowed)
                 if len(narrowed) == 1 and common:
@@ -565,23 +566,19 @@ class PinyinReader:
         return result, open_positions
 
     def _allowed_by_neighbour(
-        self, original: str, simplified: str, index: int, lone: tuple[bool, bool]
+        self, original: str, simplified: str, index: int, neighbours: tuple[Span, Span]
     ) -> tuple[set[str], bool]:
-        """For a character the segmenter left on its own next to another lone character
-        (視/為, 為/此), the readings allowed by the common two-character word the two make,
-        when exactly one side makes one. (A neighbour inside a longer word is not borrowed:
-        on CPP dev that joined across real boundaries, 空包/彈, 通關/卡.)"""
+        """For a character the segmenter left on its own (視/為, 為/此, 秘書/長), the readings
+        allowed by the common word it makes with the whole word before or after it, when
+        exactly one side makes one."""
         found: list[set[str]] = []
-        for start, neighbour, alone in (
-            (index - 1, index - 1, lone[0]),
-            (index, index + 1, lone[1]),
-        ):
-            end = start + 2
-            if not alone or not is_han_char(original[neighbour]):
+        (before_start, _), (_, after_end) = neighbours
+        for start, end in ((before_start, index + 1), (index, after_end)):
+            if end - start < 2 or not all(map(is_han_char, original[start:end])):
                 continue
-            pair = self.tables.word_readings(original[start:end], simplified[start:end])
-            if pair.common:
-                allowed = _allowed_by_words(pair.readings, index - start, 2)
+            joined = self.tables.word_readings(original[start:end], simplified[start:end])
+            if joined.common:
+                allowed = _allowed_by_words(joined.readings, index - start, end - start)
                 if allowed:
                     found.append(allowed)
         if len(found) == 1:
@@ -651,10 +648,16 @@ _CLAUSE_BREAKS = frozenset("，。；：！？,.;:!?\n「『（(“《")
 _PRONOUNS = _word_set("我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 大家 自己 人们 谁 别人")
 # Adverbs and auxiliaries that may stand between a clause start (or its subject) and 为.
 _PRE_VERBAL = _word_set(
-    """也 还 都 又 更 将 要 就 才 已 曾 正 均 亦 并 而 再 只 专 特 先 各 共同 一起 一同 继续 不断
+    """也 还 都 又 更 将 要 就 才 已 曾 正 均 并 而 再 只 专 特 先 各 共同 一起 一同 继续 不断
+    是否 还要 也要 都要 特别 依法 专程 亲自 另外 还是 又要 再次 一再
     愿 愿意 能 能够 可 可以 应 应该 应当 会 专门 积极 努力 主动 率先 始终 一直 仍 仍然 首先
     同时 此外 而且 并且 特地 特意 一定 必须 需要 想 希望 不仅 不但 只是 正在 已经 曾经 从而
     以便 先后 纷纷 各自 分别 全力 进一步 更加 真正 切实 长期 坚持 致力 致力于 不惜 甘愿 乐于"""
+)
+# Verbs that follow 为 wèi (in order to ...), never 为 wéi (to be / as).
+_PURPOSE_VERBS = _word_set(
+    """保护 解决 实现 争取 纪念 庆祝 方便 配合 应对 促进 推动 维护 保障 满足 支持 避免 防止
+    确保 加强 提高 打造 迎接 筹备 准备 寻找 帮助 服务 减少 改善 保持 完成 建设 构建 发展"""
 )
 _DEGREE_PREFIXES = (
     "很", "非常", "十分", "特别", "相当", "越来越", "太", "更", "挺", "真", "这么", "那么",
@@ -673,7 +676,12 @@ _AFTER_DOU = _word_set(
 _LONE_READINGS = {
     "的": "de5", "了": "le5", "和": "he2", "与": "yu3", "同": "tong2", "上": "shang4",
     "大": "da4", "更": "geng4", "把": "ba3", "给": "gei3", "要": "yao4", "呢": "ne5", "吗": "ma5",
+    "没": "mei2",
 }  # fmt: skip
+# An adjective reading after a degree word (很 太 最 ...).
+_ADJECTIVE_READINGS = {"长": "chang2", "重": "zhong4", "好": "hao3", "难": "nan2", "干": "gan1"}
+# At the end of a clause: the particle 啦, and 好 as a result (弄好, 做好).
+_CLAUSE_FINAL_READINGS = {"啦": "la5", "好": "hao3"}
 _WITH_YI = frozenset(("以", "以此", "以其", "以之"))
 
 
@@ -690,9 +698,12 @@ class _Context:
             return self.text[start:end]
         return ""
 
-    def lone_neighbours(self, span_index: int) -> tuple[bool, bool]:
-        """Whether the words just before and after span `span_index` are one character long."""
-        return len(self.word(span_index - 1)) == 1, len(self.word(span_index + 1)) == 1
+    def neighbours(self, span_index: int) -> tuple[Span, Span]:
+        """The spans just before and after span `span_index` (empty at the ends)."""
+        start, end = self.spans[span_index]
+        before = self.spans[span_index - 1] if span_index > 0 else (start, start)
+        after = self.spans[span_index + 1] if span_index + 1 < len(self.spans) else (end, end)
+        return before, after
 
     def clause_before(self, span_index: int) -> list[str]:
         """The words from the clause start up to (not including) span `span_index`."""
@@ -713,8 +724,8 @@ class _Context:
     def reading(self, span_index: int, index: int) -> str | None:
         char = self.text[index]
         word = self.word(span_index)
-        if char == "长":
-            return self._chang(index)
+        if char in _ADJECTIVE_READINGS and self._after_degree_word(index):
+            return _ADJECTIVE_READINGS[char]  # 很长 cháng, 很重 zhòng, 太好 hǎo
         if word == "为":
             return self._wei(span_index)
         if word == "得":
@@ -727,6 +738,11 @@ class _Context:
             return self._ying(index)
         if word == "了" and self.text[index - 1 : index] == "不":
             return "liao3"  # potential complement: 走不了, 忘不了
+        if word == "弄":
+            # lòng is a lane, numbered in addresses (118弄); otherwise nòng, to do / to handle.
+            return "long4" if self.text[index - 1 : index].isdigit() else "nong4"
+        if word in _CLAUSE_FINAL_READINGS and self.next_word(span_index) == "":
+            return _CLAUSE_FINAL_READINGS[word]  # 你給我啦！ 弄好。
         return _LONE_READINGS.get(word)
 
     def _wei(self, span_index: int) -> str | None:
@@ -736,6 +752,8 @@ class _Context:
             return "wei2"  # 以 X 为 Y: take X as Y
         if after[:1].isdigit():
             return "wei2"  # 面积为 100 平方公里
+        if after in _PRONOUNS or after in _PURPOSE_VERBS or after.startswith(("何", "什么")):
+            return "wei4"  # for someone, in order to, why: 为她设置, 为保护女儿, 为何
         subject_seen = False
         for word in before:
             if word in _PRE_VERBAL:
@@ -751,8 +769,9 @@ class _Context:
         after = self.next_word(span_index)
         if not before or not after or not is_han_char(before[-1][-1]):
             return None
-        if after.startswith(_DEGREE_PREFIXES) or after == "不":
-            return "de5"  # complement: 跑得很快, 说得不对
+        negated = after.startswith("不") and not after.startswith(("不到", "不了", "不偿"))
+        if after.startswith(_DEGREE_PREFIXES) or negated:
+            return "de5"  # complement: 跑得很快, 说得不对 (but 得不到 dé: to fail to get)
         if before[-1] in _PRONOUNS and is_han_char(after[0]) and after[0] not in _OBTAIN_AFTER:
             return "dei3"  # must: 我得走了
         return None
@@ -778,11 +797,9 @@ class _Context:
             return "dou1"  # the adverb: 两国都将, 大家都是
         return None
 
-    def _chang(self, index: int) -> str | None:
+    def _after_degree_word(self, index: int) -> bool:
         before = self.text[max(0, index - 2) : index]
-        if before.endswith(_DEGREE_BEFORE_ADJECTIVE) or before in ("非常", "特别", "比较"):
-            return "chang2"  # an adjective after a degree word: 很长, 最长
-        return None
+        return before.endswith(_DEGREE_BEFORE_ADJECTIVE) or before in ("非常", "特别", "比较")
 
     def _ying(self, index: int) -> str | None:
         following = self.text[index + 1 : index + 2]
