@@ -32,7 +32,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -526,7 +526,9 @@ class PinyinReader:
             covered[start:end] = [True] * (end - start)
         spans.extend((index, index + 1) for index, done in enumerate(covered) if not done)
         spans.sort()
-        context = _Context(simplified, spans)
+        context = _Context(
+            simplified, spans, lambda word: bool(tables.word_readings(word, word).readings)
+        )
         for span_index, (start, end) in enumerate(spans):
             word: WordReadings | None = None  # looked up when first needed
             for index in range(start, end):
@@ -657,7 +659,7 @@ _PRE_VERBAL = _word_set(
 # Verbs that follow 为 wèi (in order to ...), never 为 wéi (to be / as).
 _PURPOSE_VERBS = _word_set(
     """保护 解决 实现 争取 纪念 庆祝 方便 配合 应对 促进 推动 维护 保障 满足 支持 避免 防止
-    确保 加强 提高 打造 迎接 筹备 准备 寻找 帮助 服务 减少 改善 保持 完成 建设 构建 发展"""
+    确保 加强 提高 打造 迎接 筹备 准备 寻找 帮助 服务 减少 改善 保持 完成 构建"""
 )
 _DEGREE_PREFIXES = (
     "很", "非常", "十分", "特别", "相当", "越来越", "太", "更", "挺", "真", "这么", "那么",
@@ -688,9 +690,12 @@ _WITH_YI = frozenset(("以", "以此", "以其", "以之"))
 class _Context:
     """The words around a position, for the context rules."""
 
-    def __init__(self, simplified: str, spans: list[tuple[int, int]]) -> None:
+    def __init__(
+        self, simplified: str, spans: list[tuple[int, int]], is_word: Callable[[str], bool]
+    ) -> None:
         self.text = simplified
         self.spans = spans
+        self.is_word = is_word  # whether the word table knows a (Simplified) word
 
     def word(self, span_index: int) -> str:
         if 0 <= span_index < len(self.spans):
@@ -748,6 +753,8 @@ class _Context:
     def _wei(self, span_index: int) -> str | None:
         before = self.clause_before(span_index)
         after = self.next_word(span_index)
+        if before and self.is_word(before[-1] + "为"):
+            return None  # a word the segmenter split (作/为, 互/为): the word table decides
         if any(word in _WITH_YI for word in before):
             return "wei2"  # 以 X 为 Y: take X as Y
         if after[:1].isdigit():
