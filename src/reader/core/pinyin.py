@@ -295,6 +295,10 @@ _G2PM_BOS = "시"  # g2pM's sentence markers (its training used these characters
 _G2PM_EOS = "끝"
 _G2PM_UNK = "<UNK>"
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+# Characters whose reading inside any dictionary word, common or rare, is final: the model is
+# unreliable on them outside its corpus (it reads 孩子长大了 cháng, 探长 cháng) and on CPP dev
+# it never rightly overrode a word for them.
+_WORD_FINAL_CHARS = frozenset("了得地着都为行长重")
 _BATCH = 512  # model queries per batch (rows are cheap; steps are what costs)
 # The model reads this many characters either side of the one it decides (within its
 # sentence). CPP dev accuracy of the model is the same from ±6 to whole sentences.
@@ -557,7 +561,7 @@ class PinyinReader:
                         original, simplified, index, context.neighbours(span_index)
                     )
                 narrowed = tuple(c for c in candidates if c in allowed)
-                if len(narrowed) == 1 and common:
+                if len(narrowed) == 1 and (common or simplified[index] in _WORD_FINAL_CHARS):
                     result[index] = narrowed[0]
                     continue
                 proposal = narrowed[0] if len(narrowed) == 1 else None
