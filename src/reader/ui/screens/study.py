@@ -267,6 +267,8 @@ def card_text(content: CardContent, styles: Styles) -> Text:
         text.append("\n")
         if content.tokens is None:
             text.append("reading the sentence…", style=styles.muted)
+        elif not content.tokens:
+            text.append("(no reading for this sentence)", style=styles.muted)
         else:
             text.append_text(
                 sentence_pinyin_text(content.tokens, item.forms, content.notation, scheme, styles)
@@ -294,7 +296,7 @@ def grades_text(
             text.append("    ")
         key = keys.get(f"study.{grade.name.lower()}", str(int(grade)))
         text.append(key, style=styles.word)
-        text.append(f"  {grade.label} ")
+        text.append(f" {grade.label} ")
         text.append(format_interval(preview[grade]), style=styles.muted)
     return text
 
@@ -612,7 +614,10 @@ class StudyScreen(Screen[SessionSummary]):
             and context.sentence not in self.sentence_tokens
         ]
         for sentence in dict.fromkeys(sentences):
-            tokens = annotate_sentences([sentence], self.annotator).get(sentence, ())
+            try:
+                tokens = annotate_sentences([sentence], self.annotator).get(sentence, ())
+            except Exception:  # a reading is a help, never a reason to end the session
+                tokens = ()
             self.app.call_from_thread(self._sentence_ready, sentence, tokens)
 
     def _sentence_ready(self, sentence: str, tokens: tuple[Token, ...]) -> None:
