@@ -434,6 +434,7 @@ REGRESSIONS = [
     ("他住在上海118弄。", "弄", 0, "long4"),
     ("快點給我啦！", "啦", 0, "la5"),
     ("這個箱子很重啊！", "重", 0, "zhong4"),
+    ("他比較注重外表而不重內涵。", "重", 1, "zhong4"),
     ("你快點弄好。", "好", 0, "hao3"),
     # 甚麼 (Hong Kong spelling of 什麼) is common even though CC-CEDICT has no entry for it
     ("你在做甚麼？", "甚", 0, "shen2"),

@@ -733,7 +733,8 @@ class _Context:
     def reading(self, span_index: int, index: int) -> str | None:
         char = self.text[index]
         word = self.word(span_index)
-        if char in _ADJECTIVE_READINGS and self._after_degree_word(index):
+        negated = self.text[index - 1 : index] == "不" and char in "长重"  # 不重 实用性
+        if char in _ADJECTIVE_READINGS and (negated or self._after_degree_word(index)):
             return _ADJECTIVE_READINGS[char]  # 很长 cháng, 很重 zhòng, 太好 hǎo
         if word == "为":
             return self._wei(span_index)
