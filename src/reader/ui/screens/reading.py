@@ -145,7 +145,7 @@ class ReadingScreen(Screen[None]):
                 offset=self._start.offset,
                 id="reading-view",
             )
-            yield GlossPanel(id="gloss")
+            yield GlossPanel(self._dictionary, id="gloss")
             yield Input(placeholder="Search: hanzi or pinyin without tones", id="search")
             yield Static(id="status")
         yield Static(

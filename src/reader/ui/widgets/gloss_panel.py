@@ -6,15 +6,21 @@ the panel shows the word at once and fills in the entries when they arrive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.config import PinyinNotation
 from reader.core.models import Entry, Lookup, Token
+
+if TYPE_CHECKING:
+    from reader.core.dictionary import Dictionary
 
 MAX_ENTRIES_SHOWN = 12
 
@@ -37,11 +43,8 @@ class GlossContent:
     characters: tuple[CharacterInfo, ...]
 
 
-def _compound_parts(word: str) -> tuple[Lookup, ...]:
+def _compound_parts(word: str, dictionary: Dictionary) -> tuple[Lookup, ...]:
     """A word split into its longest dictionary words, left to right (for compounds of 3+)."""
-    from reader.core.dictionary import default_dictionary
-
-    dictionary = default_dictionary()
     parts: list[Lookup] = []
     start = 0
     while start < len(word):
@@ -56,13 +59,11 @@ def _compound_parts(word: str) -> tuple[Lookup, ...]:
     return tuple(parts) if len(parts) > 1 else ()
 
 
-def build_gloss(token: Token) -> GlossContent:
+def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
     """Look the token up: its entries, its compound parts and each of its characters."""
-    from reader.core.dictionary import default_dictionary
-
-    dictionary = default_dictionary()
     result = dictionary.lookup(token.text)
-    parts = result.breakdown or (_compound_parts(token.text) if len(token.text) >= 3 else ())
+    compound = len(token.text) >= 3
+    parts = result.breakdown or (_compound_parts(token.text, dictionary) if compound else ())
     characters: list[CharacterInfo] = []
     if len(token.text) > 1:
         for index, character in enumerate(token.text):
@@ -158,13 +159,21 @@ class GlossPanel(VerticalScroll, can_focus=False):
     GlossPanel > #gloss-body { width: 1fr; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        dictionary: Callable[[], Dictionary],
+        *,
+        id: str | None = None,
+    ) -> None:
+        """`dictionary` gives the dictionary to look words up in (called in a worker: it may
+        open or compile the index on first use)."""
         super().__init__(id=id)
+        self._dictionary = dictionary
         self.notation = PinyinNotation.MARKS
         self.token: Token | None = None
         self.content: GlossContent | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(id="gloss-body")
 
     @property
@@ -205,7 +214,7 @@ class GlossPanel(VerticalScroll, can_focus=False):
 
     @work(thread=True, exclusive=True, group="gloss", name="look up")
     def _look_up(self, token: Token) -> None:
-        content = build_gloss(token)
+        content = build_gloss(token, self._dictionary())
         self.app.call_from_thread(self._show_content, content)
 
     def _show_content(self, content: GlossContent) -> None:

@@ -71,6 +71,7 @@ class RowKind(Enum):
     HANZI = "hanzi"
     SECOND = "second"  # the other script, under the original (script "both")
     BLANK = "blank"
+    RULE = "rule"  # the line under a heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +219,8 @@ def layout_paragraph(
         if line_index and leading:
             rows.extend([(-1, RowKind.BLANK)] * leading)
         rows.extend((line_index, kind) for kind in kinds)
+    if paragraph.kind is ParagraphKind.HEADING and paragraph.paragraph.heading_level <= 2:
+        rows.append((-1, RowKind.RULE))
     token_line = {
         column.index: line_index for line_index, line in enumerate(lines) for column in line.columns
     }
@@ -250,6 +253,7 @@ class Palette:
     cursor: Style
     gutter: Style
     pending: Style
+    rule: Style
     tones: dict[tuple[str, int], Style]
 
 
@@ -303,6 +307,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         "reading-view--cursor",
         "reading-view--gutter",
         "reading-view--pending",
+        "reading-view--rule",
         *(
             f"reading-view--{scheme}-{tone}"
             for scheme in ("standard", "pleco")
@@ -313,6 +318,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     DEFAULT_CSS = """
     ReadingView {
         overflow-x: hidden;
+        overflow-y: scroll;  /* a scrollbar from the start: the width never jumps by one */
         scrollbar-size-vertical: 1;
     }
     ReadingView > .reading-view--pinyin { color: $text-muted; }
@@ -322,6 +328,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     ReadingView > .reading-view--cursor { background: $accent 35%; text-style: bold; }
     ReadingView > .reading-view--gutter { color: $accent; }
     ReadingView > .reading-view--pending { color: $text-disabled; }
+    ReadingView > .reading-view--rule { color: $primary 50%; }
     ReadingView > .reading-view--standard-1 { color: #e5484d; }
     ReadingView > .reading-view--standard-2 { color: #f0883e; }
     ReadingView > .reading-view--standard-3 { color: #46a758; }
@@ -429,6 +436,9 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_mount(self) -> None:
         super().on_mount()  # type: ignore[no-untyped-call]
+        for index in range(self.paragraph_count):  # annotated before the app started
+            if self.document.is_annotated(index):
+                self._paragraphs[index] = self.document[index]
         self._update_priority()
         self._annotate()
 
@@ -438,7 +448,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._relayout()
+        if self._content_width != self._layout_width:
+            self._relayout()
+        elif self.options.view is ViewMode.FOCUS:
+            self._recompute_starts()  # the vertical centring depends on the height
 
     # ---- annotation worker -----------------------------------------------------------------
 
@@ -571,13 +584,18 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             self._layouts[index] = layout
         return layout
 
+    @property
+    def _paragraph_gap(self) -> int:
+        """Blank rows after a paragraph: more than the space between its own lines."""
+        return 2 if len(row_kinds(self.options)) > 1 else 1
+
     def _paragraph_height(self, index: int, exact: bool) -> int:
         if exact or index in self._layouts:
-            return self.layout_of(index).height + 1  # + the blank row between paragraphs
+            return self.layout_of(index).height + self._paragraph_gap
         paragraph = self.document.document.paragraphs[index]
         return (
             estimated_height(paragraph, self.text_width, self.options)
-            + 1
+            + self._paragraph_gap
             + self._space_before(index)
         )
 
@@ -695,6 +713,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 cursor=cursor,
                 gutter=get("reading-view--gutter"),
                 pending=get("reading-view--pending"),
+                rule=get("reading-view--rule"),
                 tones=tones,
             )
         return self._palette
@@ -753,7 +772,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         segments = [Segment(gutter, palette.gutter if is_current else base)]
         indent = CAPTION_INDENT if layout.paragraph.kind is ParagraphKind.CAPTION else 0
         segments.append(Segment(" " * (self._left_margin + indent), base))
-        if kind is not RowKind.BLANK:
+        if kind is RowKind.RULE:
+            width_of_text = max(line.width for line in layout.lines)
+            segments.append(Segment("─" * width_of_text, palette.rule))
+        elif kind is not RowKind.BLANK:
             segments.extend(
                 self._line_segments(layout, layout.lines[line_index], kind, cursor, palette)
             )
