@@ -4,14 +4,18 @@ Data (relative to the repository root): ../shared/data/eval/pinyin/dev.sent (Sim
 one character marked `▁字▁`) and dev.lb (its gold reading, e.g. `le5`). Each sentence is segmented
 by the project segmenter, read as a whole, and compared at the marked character.
 
-Run: `.venv/bin/python benchmarks/accuracy_pinyin.py [--limit N] [--baselines]` — prints accuracy
-on the dev set, time per sentence, the most frequent remaining errors, and with --baselines the
-same figures for plain pypinyin and plain g2pM (slow: about a minute more).
+Run: `.venv/bin/python benchmarks/accuracy_pinyin.py [--limit N] [--baselines] [--speed]` —
+prints accuracy on the dev set, time per sentence (segmentation included), the most frequent
+remaining errors; with --baselines the same figures for plain pypinyin and plain g2pM (about
+half a minute more); with --speed the cold load time and the seed's pinyin time.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -117,6 +121,55 @@ def evaluate(limit: int | None = None, predictor: Predictor | None = None) -> di
     }
 
 
+_COLD_LOAD_PROBE = """
+import time
+started = time.perf_counter()
+from reader.core.pinyin import PinyinReader
+imported = time.perf_counter()
+PinyinReader().warm_up()
+print(imported - started, time.perf_counter() - imported)
+"""
+
+
+def time_seed(repeats: int = 5) -> dict[str, float]:
+    """Cold import and load (in a fresh process), and pinyin for the whole seed after start-up:
+    paragraph by paragraph as the pipeline calls it, and in one batched call. Medians, ms."""
+    from reader.core.convert import to_simplified
+    from reader.core.loader import load_path
+    from reader.paths import seed_document
+
+    cold = [
+        [float(x) * 1000 for x in subprocess.run(
+            [sys.executable, "-c", _COLD_LOAD_PROBE], capture_output=True, text=True, check=True
+        ).stdout.split()]
+        for _ in range(3)
+    ]  # fmt: skip
+    items = []
+    for paragraph in load_path(seed_document()).paragraphs:
+        simplified = to_simplified(paragraph.text)
+        words = [(start, end) for start, end, _ in segment(paragraph.text, simplified)]
+        items.append((paragraph.text, simplified, words))
+    reader = PinyinReader()
+    reader.warm_up()
+
+    def timed(action: Callable[[], object]) -> float:
+        # CPU time of this process: on a shared machine wall time mostly measures the others.
+        runs = []
+        for _ in range(repeats):
+            started = time.process_time()
+            action()
+            runs.append((time.process_time() - started) * 1000)
+        return statistics.median(runs)
+
+    return {
+        "import_ms": statistics.median(run[0] for run in cold),
+        "load_ms": statistics.median(run[1] for run in cold),
+        "seed_per_paragraph_ms": timed(lambda: [reader.readings(*item) for item in items]),
+        "seed_batched_ms": timed(lambda: reader.readings_many(items)),
+        "paragraphs": float(len(items)),
+    }
+
+
 def top_errors(errors_by_char: dict[str, Counter[str]], count: int = 15) -> list[tuple[str, int]]:
     flat = Counter(
         {
@@ -143,12 +196,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N sentences")
     parser.add_argument("--baselines", action="store_true", help="also plain pypinyin and g2pM")
+    parser.add_argument("--speed", action="store_true", help="also load and seed timings")
     args = parser.parse_args()
     print(f"CPP dev polyphones ({DATA})")
     _report("reader (PinyinReader)", evaluate(args.limit), show_errors=True)
     if args.baselines:
         _report("pypinyin 0.55", evaluate(args.limit, pypinyin_predictor()), show_errors=False)
         _report("g2pM (plain)", evaluate(args.limit, g2pm_predictor()), show_errors=False)
+    if args.speed:
+        speed = time_seed()
+        print(
+            f"import {speed['import_ms']:.0f} ms, load tables + model {speed['load_ms']:.0f} ms "
+            f"(cold, median of 3); seed pinyin ({speed['paragraphs']:.0f} paragraphs) "
+            f"{speed['seed_per_paragraph_ms']:.1f} ms paragraph by paragraph, "
+            f"{speed['seed_batched_ms']:.1f} ms batched (CPU time, median of 5)"
+        )
 
 
 if __name__ == "__main__":

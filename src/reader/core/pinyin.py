@@ -229,6 +229,7 @@ class ReadingTables:
         first = tuple(candidates.split())
         return first, frozenset((*first, *others.split()))
 
+    @lru_cache(maxsize=16384)  # noqa: B019 - one long-lived instance per process
     def candidates(self, original: str, simplified: str) -> tuple[str, ...]:
         """The readings of a character, narrowed by its original form where that tells more."""
         known = self._char(simplified)[0] or self._char(original)[0]
@@ -240,6 +241,7 @@ class ReadingTables:
                 return narrowed
         return known
 
+    @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance per process
     def word_readings(self, original: str, simplified: str) -> WordReadings:
         """The readings of a word of two or more characters (by either form); empty if unknown."""
         found = self._words.get(original) or self._words.get(simplified)
@@ -301,8 +303,9 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 _WORD_FINAL_CHARS = frozenset("了得地着都为行长重")
 _BATCH = 512  # model queries per batch (rows are cheap; steps are what costs)
 # The model reads this many characters either side of the one it decides (within its
-# sentence). CPP dev accuracy of the model is the same from ±6 to whole sentences.
-_WINDOW = 16
+# sentence). CPP dev accuracy of the model alone is the same from ±6 to whole sentences; the
+# reader's is 98.04% at ±8, 98.05% at ±12, 98.03% at ±16, and each step costs time.
+_WINDOW = 12
 # The reading a dictionary word gives is final for common words. For rarer words (names, terms)
 # the model's reading replaces it when the model gives that at least this probability among the
 # candidates. On CPP dev: model alone 97.36%, dictionary always first 97.58%, this 97.88%, and
@@ -537,7 +540,7 @@ class PinyinReader:
             word: WordReadings | None = None  # looked up when first needed
             for index in range(start, end):
                 char = original[index]
-                if not is_han_char(char):
+                if not ("\u4e00" <= char <= "\u9fff" or is_han_char(char)):
                     continue
                 candidates = tables.candidates(char, simplified[index])
                 if len(candidates) <= 1:
