@@ -22,6 +22,7 @@ from reader.core.pinyin import (
     PinyinStyle,
     ReadingTables,
     SortedTable,
+    _WINDOW,
     _model_queries,
     _Open,
     default_reader,
@@ -256,7 +257,7 @@ def test_model_queries_stay_inside_the_sentence_and_the_window() -> None:
     [(index, query)] = list(_model_queries(text, open_positions))
     assert index == 41
     assert query.text.startswith("重")  # cut at the full stop before it
-    assert len(query.text) == 17  # the character and 16 after it
+    assert len(query.text) == _WINDOW + 1  # the character and the window after it
     assert query.text[query.position] == "重"
 
 
