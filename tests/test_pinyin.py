@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from reader.core.convert import to_simplified
 from reader.core.loader import load_path
 from reader.core.pinyin import (
+    _WINDOW,
     ModelQuery,
     PinyinReader,
     PinyinStyle,
     ReadingTables,
     SortedTable,
-    _WINDOW,
     _model_queries,
     _Open,
     default_reader,
