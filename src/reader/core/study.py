@@ -173,8 +173,7 @@ def _start_of_day(moment: datetime, zone: tzinfo) -> datetime:
 
 def new_cards_started_today(store: VocabStore, now: datetime, zone: tzinfo) -> int:
     """Cards reviewed for the first time on `now`'s local day (counts against the limit)."""
-    since = _start_of_day(now, zone)
-    return sum(1 for review in store.reviews(since=since) if review.card_before is None)
+    return store.first_reviews_since(_start_of_day(now, zone))
 
 
 def build_queue(
@@ -347,7 +346,7 @@ class StudySession:
         fsrs_card = to_fsrs_card(card.item.id, card.direction, card.state, now)
         reviewed, _ = self.scheduler.review_card(fsrs_card, fsrs.Rating(int(grade)), now)
         after = from_fsrs_card(reviewed)
-        siblings = self.store.card_states()
+        siblings = self.store.card_states(card.item.id)
         stabilities = [
             after.stability
             if direction is card.direction
@@ -468,7 +467,7 @@ def reviews_per_day(
     today = day_of(now, zone)
     first = today - timedelta(days=days - 1)
     since = datetime(first.year, first.month, first.day, tzinfo=zone)
-    counts = Counter(day_of(review.reviewed_at, zone) for review in store.reviews(since=since))
+    counts = Counter(day_of(moment, zone) for moment in store.review_times(since))
     return tuple(
         DayCount(first + timedelta(days=offset), counts[first + timedelta(days=offset)])
         for offset in range(days)
