@@ -459,7 +459,7 @@ def write_model(model: Model, lexicon_path: Path, model_path: Path) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=16)
     parser.add_argument(
         "--min-count", type=int, default=0, help="drop rarer jieba words unless CC-CEDICT has them"
     )
@@ -499,6 +499,7 @@ def main(argv: list[str]) -> int:
         "cedict3": lambda: {word for word in cedict if len(word) >= 3},
         "cedict4": lambda: {word for word in cedict if len(word) >= 4},
         "common4": lambda: {w for w in cedict if len(w) >= 4 and zipf.get(w, 0.0) >= 3.5},
+        "common3": lambda: {w for w in cedict if len(w) == 3 and zipf.get(w, 0.0) >= 4.0},
     }
     raised = 0
     for item in filter(None, arguments.protect.split(",")):
