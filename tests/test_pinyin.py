@@ -185,6 +185,10 @@ def test_one_numbered_syllable_per_han_character_and_none_elsewhere(reader: Piny
     assert reading_at(reader, text, "綠") == "lv4"
 
 
+def test_compatibility_ideographs_read_as_their_unified_character(reader: PinyinReader) -> None:
+    assert reader.readings("\uf9d1", "\uf9d1", [(0, 1)]) == ["liu4"]  # 六 (U+F9D1)
+
+
 def test_empty_and_non_chinese_text(reader: PinyinReader) -> None:
     assert reader.readings("", "", []) == []
     assert reader.readings("abc 123", "abc 123", [(0, 3), (3, 4), (4, 7)]) == [None] * 7

@@ -225,7 +225,11 @@ class ReadingTables:
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one long-lived instance per process
     def _char(self, char: str) -> tuple[tuple[str, ...], frozenset[str]]:
-        candidates, _, others = self._chars.get(char, ";").partition(";")
+        found = self._chars.get(char)
+        if found is None and len(char) == 1:
+            # A compatibility ideograph (U+F900 豈) reads as the unified character it stands for.
+            found = self._chars.get(unicodedata.normalize("NFKC", char))
+        candidates, _, others = (found or ";").partition(";")
         first = tuple(candidates.split())
         return first, frozenset((*first, *others.split()))
 
