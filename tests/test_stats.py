@@ -27,6 +27,7 @@ from reader.core.stats import (
     paragraph_known_share,
     paragraph_shares,
     pre_reading_list,
+    sparkline,
     stats_to_json,
     word_frequency,
 )
@@ -137,6 +138,15 @@ def test_pre_reading_weighs_count_in_text_and_commonness() -> None:
     assert pre_reading_list(words, size=1) == ranked[:1]
 
 
+def test_first_sentence_and_sparkline() -> None:
+    words = {word.text: word for word in document_stats([FIRST, SECOND], STATUSES).words}
+    assert words["我們"].sentence == "我們學習中文。"
+    assert words["關係"].sentence == "關係很好！"
+    assert (words["我們"].count, words["關係"].first_paragraph) == (2, 1)
+    assert sparkline([0.0, 0.5, 1.0, 0.99]) == "▁▅██"
+    assert sparkline([]) == ""
+
+
 def test_json_and_text_reports() -> None:
     stats = document_stats([FIRST, SECOND], STATUSES)
     body = stats_to_json(stats)
@@ -237,6 +247,18 @@ def test_reader_stats_with_statuses(sample_home: Path) -> None:
     assert "33.3% of tokens (3/9), 28.6% of distinct words (2/7)" in text.stdout
     assert "pre-reading: the 2 unknown words that matter most" in lines
     assert lines[-2].split()[0] == "好" and lines[-1].split()[0] == "喜歡"
+
+    # --learn: the pre-reading words become learning, each with its own sentence
+    learned = run(sample_home, "stats", str(sample_home / "sample.txt"), "--top", "2", "--learn")
+    assert learned.returncode == 0, learned.stderr
+    assert "2 words saved as learning" in learned.stderr
+    listing = run(sample_home, "vocab", "list", "--format", "json")
+    saved = {item["traditional"]: item for item in json.loads(listing.stdout)}
+    assert saved["好"]["status"] == saved["喜歡"]["status"] == "learning"
+    assert saved["好"]["contexts"][0]["sentence"] == "新聞很好。"
+    assert saved["喜歡"]["contexts"][0]["sentence"] == "我們喜歡中文！"
+    assert saved["喜歡"]["contexts"][0]["source"] == "測試"
+    assert "測試" not in saved  # only the two asked for
 
 
 def test_reader_stats_bad_input_is_one_line(sample_home: Path) -> None:

@@ -1,7 +1,7 @@
 """`reader study` and `reader stats`: review saved words, and measure a text against them.
 
     reader study [--recall | --both] [--new-limit N]
-    reader stats PATH|- [--format text|json] [--top N] [--split blocks|lines]
+    reader stats PATH|- [--format text|json] [--top N] [--learn] [--split blocks|lines]
 
 `cli.py` calls `add_study_parsers`; handlers return an exit code and raise ReaderError for
 anything the user can fix (printed on one line, exit code 2).
@@ -56,6 +56,11 @@ def add_study_parsers(commands: Any) -> None:
         help="length of the pre-reading list (default 20)",
     )
     stats.add_argument(
+        "--learn",
+        action="store_true",
+        help="save the pre-reading words as learning, each with its sentence",
+    )
+    stats.add_argument(
         "--split",
         choices=("blocks", "lines"),
         default="blocks",
@@ -102,6 +107,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(format_stats_text(stats, title=document.title) + "\n")
+    if args.learn:
+        from reader.core.stats import learn_words
+        from reader.core.vocab import VocabStore
+
+        with VocabStore() as store:
+            changed = learn_words(
+                store, stats.pre_reading, doc_title=document.title, doc_id=document.doc_id
+            )
+        print(f"{changed} words saved as learning", file=sys.stderr)
     return EXIT_OK
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.models import AnnotatedParagraph, Token
-from reader.core.vocab import Status, hsk_level
+from reader.core.vocab import Status, VocabStore, hsk_level
 
 _DATA = Path(__file__).resolve().parent / "data"
 _FREQUENCY_FILE = _DATA / "freq" / "wordfreq_zh.tsv.gz"
@@ -194,6 +194,7 @@ class WordStat:
     hsk_2025: str | None
     frequency: WordFrequency | None
     first_paragraph: int
+    sentence: str = ""  # the sentence of its first occurrence (its context when saved)
 
     @property
     def band(self) -> str:
@@ -237,15 +238,25 @@ class DocumentStats:
 def collect_words(
     paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses
 ) -> tuple[WordStat, ...]:
-    """Every distinct Han word with its count, status, levels and frequency."""
-    first: dict[str, tuple[Token, int]] = {}
+    """Every distinct Han word with its count, status, levels, frequency and first sentence."""
+    from reader.core.loader import split_sentences
+
+    first: dict[str, tuple[Token, int, str]] = {}
     counts: dict[str, int] = {}
     for paragraph in paragraphs:
+        spans: list[tuple[int, int]] | None = None
         for token in counted_tokens(paragraph):
             counts[token.text] = counts.get(token.text, 0) + 1
-            first.setdefault(token.text, (token, paragraph.index))
+            if token.text in first:
+                continue
+            if spans is None:
+                spans = split_sentences(paragraph.text)
+            sentence = next(
+                (paragraph.text[a:b] for a, b in spans if a <= token.start < b), paragraph.text
+            )
+            first[token.text] = (token, paragraph.index, sentence)
     result = []
-    for text, (token, paragraph_index) in first.items():
+    for text, (token, paragraph_index, sentence) in first.items():
         result.append(
             WordStat(
                 text=text,
@@ -259,6 +270,7 @@ def collect_words(
                 hsk_2025=hsk_2025_level(token.simplified),
                 frequency=word_frequency(token.simplified, token.traditional),
                 first_paragraph=paragraph_index,
+                sentence=sentence,
             )
         )
     return tuple(result)
@@ -307,6 +319,38 @@ def document_stats(
     )
 
 
+def learn_words(
+    store: VocabStore, words: Iterable[WordStat], *, doc_title: str = "", doc_id: str = ""
+) -> int:
+    """Save words as LEARNING, each with the sentence it first appears in (the pre-reading
+    key: "add them all to learning"). Returns how many words changed or were added."""
+    from reader.core.vocab import Context, describe_word
+
+    changed = 0
+    for word in words:
+        if word.status is Status.LEARNING:
+            continue
+        forms = describe_word(
+            word.text,
+            pinyin_numbered=word.pinyin_numbered,
+            traditional=word.traditional,
+            simplified=word.simplified,
+        )
+        context = Context(word.sentence, doc_title, doc_id, word.first_paragraph)
+        store.add(forms, status=Status.LEARNING, context=context if word.sentence else None)
+        changed += 1
+    return changed
+
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(shares: Sequence[float]) -> str:
+    """One bar per value in 0..1 (a paragraph's known share): ▁ for none known, █ for all."""
+    top = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[round(min(1.0, max(0.0, share)) * top)] for share in shares)
+
+
 # ---- output
 
 
@@ -337,6 +381,7 @@ def word_to_json(word: WordStat) -> dict[str, Any]:
         "zipf": word.frequency.zipf if word.frequency else None,
         "frequency_band": word.band,
         "importance": round(word.importance, 2),
+        "sentence": word.sentence,
     }
 
 
