@@ -1,24 +1,31 @@
 """Readings in context: one numbered pinyin syllable per Han character, and its display forms.
 
-How a character gets its reading (`PinyinReader.readings`):
+How a character gets its reading (`PinyinReader.readings`, for a whole paragraph):
 
 1. Its candidates: the readings the character can have when written in Simplified
    (`data/pinyin_chars.table.gz`), narrowed by the original Traditional character where that
-   one says more (髮 fà / 發 fā are both 发; 乾 gān / 幹 gàn are both 干).
-2. A word of the segmentation that the word table (`data/pinyin_words.table.gz`: the standard
-   readings of pypinyin's phrase table, then CC-CEDICT) knows with exactly one reading gives
-   every character of the word its reading.
-3. Any character still open (polyphonic, and not settled by its word) is read by g2pM's BiLSTM
-   polyphone model (trained on the CPP corpus), run here batched in NumPy from the weights
-   shipped in the installed g2pM wheel, choosing only among the character's candidates.
+   says more (髮 fà / 發 fā are both 发; 乾 gān / 幹 gàn are both 干). One candidate: done.
+2. Its word. A segmenter word the word table knows (`data/pinyin_words.table.gz`: pypinyin's
+   standard phrase readings and CC-CEDICT's; both kept where they disagree) proposes the
+   reading; for a long unknown word, its longest known part does (和平相處 → 相處).
+3. Context rules, for a character standing alone (为 得 地 都 了 应 弄 ...; 很长, 不重): the
+   model is sure and wrong on these in everyday syntax (为人民服务 wéi, 慢慢地 dì).
+4. A lone character the segmenter split off a common word (視/為, 秘書/長) takes that word's
+   reading.
+5. g2pM's BiLSTM polyphone model (trained on the CPP corpus; its weights are read from the
+   installed g2pM wheel and run here batched in NumPy, ±12 characters around each character)
+   chooses among the candidates where nothing above decided. A word's proposal is final for a
+   common word (Zipf ≥ 3) and for 了得地着都为行长重; for a rarer word (names, terms) the model
+   may overrule it when at least 99.9% sure. Chosen on CPP dev (see MODEL_OVERRIDES_WORD_AT).
 
 Readings are numbered syllables: letters, 'v' for ü, tone 1-5 (5 = neutral): "zhong1", "lv4",
-"le5". Words keep the standard (Putonghua) reading of the phrase table rather than CC-CEDICT's
-neutral tones where both exist: 關係 is guān xì, as the CPP corpus and most learner
-dictionaries give it. 一 and 不 show their citation tones (yī, bù); tone sandhi is not applied.
+"le5". Tones are the standard (Putonghua) citation tones, as in the CPP corpus and learner
+dictionaries: 關係 is guān xì (CC-CEDICT's xi5 is not a candidate of 系). A neutral tone shows
+only where it is one of the character's own readings (了 le, 的 de, 桌子 zi); 一 and 不 keep
+their citation tones (yī, bù): tone sandhi is not applied.
 
 Nothing is read or imported until the first call that needs it: the tables load on first use,
-NumPy and the model on the first polyphonic character.
+NumPy and the model on the first character the model must decide (`warm_up` does both now).
 """
 
 from __future__ import annotations
