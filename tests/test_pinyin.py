@@ -30,6 +30,7 @@ from reader.core.pinyin import (
     is_numbered_syllable,
     normalise_cedict_pinyin,
     strip_tones,
+    surface_tones,
     tone_of,
 )
 from reader.core.segment import is_han_char, segment
@@ -151,6 +152,26 @@ def test_marks_keep_the_letters_and_put_exactly_one_mark(
     assert "".join(char for char in decomposed if not unicodedata.combining(char)) == (
         initial + final
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "readings", "surface"),
+    [
+        ("不是", [(0, 2)], ["bu4", "shi4"], ["bu2", "shi4"]),
+        ("不好", [(0, 2)], ["bu4", "hao3"], ["bu4", "hao3"]),
+        ("一個", [(0, 2)], ["yi1", "ge4"], ["yi2", "ge4"]),
+        ("一起", [(0, 2)], ["yi1", "qi3"], ["yi4", "qi3"]),
+        ("第一次", [(0, 3)], ["di4", "yi1", "ci4"], ["di4", "yi1", "ci4"]),
+        ("十一月", [(0, 3)], ["shi2", "yi1", "yue4"], ["shi2", "yi1", "yue4"]),
+        ("統一", [(0, 2)], ["tong3", "yi1"], ["tong3", "yi1"]),
+        ("你好", [(0, 2)], ["ni3", "hao3"], ["ni2", "hao3"]),
+        ("我 好", [(0, 1), (1, 2), (2, 3)], ["wo3", None, "hao3"], ["wo3", None, "hao3"]),
+    ],
+)
+def test_surface_tones(
+    text: str, words: list[tuple[int, int]], readings: list[str | None], surface: list[str | None]
+) -> None:
+    assert surface_tones(text, readings, words) == surface
 
 
 # --- readings in context ---------------------------------------------------------------------

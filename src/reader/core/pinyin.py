@@ -201,6 +201,44 @@ def normalise_cedict_pinyin(cedict: str) -> tuple[str, ...]:
     return tuple(normalised)
 
 
+# --- tone sandhi (display only) --------------------------------------------------------------
+
+_NUMERALS = frozenset("〇零一二三四五六七八九十百千万萬亿億两兩0123456789")
+
+
+def surface_tones(
+    text: str, readings: Sequence[str | None], words: Sequence[tuple[int, int]]
+) -> list[str | None]:
+    """The tones as spoken, for learners who ask to see them; the readings stay as they are.
+
+    不 before a fourth tone is bú (不是 búshì); 一 is yí before a fourth tone and yì before the
+    others (一个 yígè, 一起 yìqǐ) but stays yī when counted or ordinal (第一, 十一, 一月, 一二三)
+    or at the end of a word; of two third tones in one word the first is said as a second
+    (你好 níhǎo). Numbered syllables in, numbered syllables out, aligned with `text`.
+    """
+    surface = list(readings)
+    for start, end in words:
+        for index in range(start, end):
+            reading = readings[index]
+            following = readings[index + 1] if index + 1 < end else None
+            if reading is None or following is None:
+                continue
+            char, tone, next_tone = text[index], tone_of(reading), tone_of(following)
+            if char == "不" and reading == "bu4" and next_tone == 4:
+                surface[index] = "bu2"
+            elif char == "一" and reading == "yi1" and not _counted_yi(text, index):
+                surface[index] = "yi2" if next_tone == 4 else "yi4" if next_tone != 5 else reading
+            elif tone == 3 and next_tone == 3:
+                surface[index] = reading[:-1] + "2"
+    return surface
+
+
+def _counted_yi(text: str, index: int) -> bool:
+    before = text[index - 1 : index]
+    after = text[index + 1 : index + 2]
+    return before == "第" or before in _NUMERALS or after in _NUMERALS or after in "月号號日"
+
+
 # --- reading tables --------------------------------------------------------------------------
 
 
