@@ -101,11 +101,14 @@ def study_app(
     clock: FakeClock,
     *,
     directions: tuple[Direction, ...] = (Direction.READ,),
+    settings: Settings | None = None,
 ) -> StudyApp:
+    chosen = settings or Settings()
+
     def make_screen() -> StudyScreen:
         return StudyScreen(
             store,
-            Settings(),
+            chosen,
             directions=directions,
             clock=clock,
             zone=timezone.utc,
@@ -113,7 +116,7 @@ def study_app(
             scheduler=fsrs.Scheduler(enable_fuzzing=False),
         )
 
-    app = StudyApp(make_screen)
+    app = StudyApp(make_screen, keymap=chosen.keymap)
     app.animation_level = "none"
     return app
 
@@ -283,6 +286,18 @@ async def test_help_lists_the_study_keys(store: VocabStore) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, StudyScreen)
+
+
+async def test_remapped_keys_grade_and_show_on_the_answer_bar(store: VocabStore) -> None:
+    settings = Settings(keys=(("study.good", "g"), ("study.reveal", "v")))
+    app = study_app(store, FakeClock(), settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("v")
+        bar = str(pilot.app.screen.query_one("#study-grades").content)
+        assert "g Good" in bar
+        await pilot.press("g")
+        assert [(e.word, e.rating) for e in store.reviews()] == [("關係", 3)]
 
 
 async def test_nothing_due_says_so(tmp_path: Path) -> None:

@@ -14,15 +14,16 @@ at once and its sentence reading fills in when ready.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
@@ -700,16 +701,33 @@ class StudyApp(App[int]):
 
     TITLE = "reader study"
 
-    def __init__(self, screen_factory: Callable[[], StudyScreen]) -> None:
+    def __init__(
+        self, screen_factory: Callable[[], StudyScreen], keymap: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__()
         from reader.ui.reader_app import CALM_THEME
 
         self.theme = CALM_THEME
         self._screen_factory = screen_factory
         self.summary: SessionSummary | None = None
+        self.keymap = dict(keymap or {})
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     def on_mount(self) -> None:
         self.push_screen(self._screen_factory(), callback=self._finished)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists every study action, not just the few in the Footer."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, StudyScreen):
+            for binding in study_bindings():
+                keys = self.keymap.get(binding.id or "", binding.key)
+                yield SystemCommand(
+                    binding.description,
+                    f"Keys: {keys}",
+                    partial(screen.run_action, binding.action),
+                )
 
     def _finished(self, summary: SessionSummary | None) -> None:
         self.summary = summary
@@ -726,7 +744,8 @@ def run_study(
     store = VocabStore()
     try:
         app = StudyApp(
-            lambda: StudyScreen(store, settings, directions=directions, new_limit=new_limit)
+            lambda: StudyScreen(store, settings, directions=directions, new_limit=new_limit),
+            keymap=settings.keymap,
         )
         result = app.run()
         if app.summary is not None and app.summary.reviews:
