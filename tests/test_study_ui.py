@@ -300,6 +300,19 @@ async def test_remapped_keys_grade_and_show_on_the_answer_bar(store: VocabStore)
         assert [(e.word, e.rating) for e in store.reviews()] == [("關係", 3)]
 
 
+async def test_a_word_deleted_elsewhere_is_skipped_not_fatal(store: VocabStore) -> None:
+    app = study_app(store, FakeClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        with VocabStore(store.path) as other_process:
+            other_process.remove("關係")
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert store.reviews() == []
+        current = screen_of(pilot).session.current
+        assert current is not None and current.item.traditional == "學習"
+
+
 async def test_nothing_due_says_so(tmp_path: Path) -> None:
     with VocabStore(tmp_path / "empty.sqlite3") as empty:
         app = study_app(empty, FakeClock())

@@ -385,6 +385,11 @@ class StudySession:
                 break
         self.queue.insert(position, card)
 
+    def skip(self) -> None:
+        """Drop the current card from this session without grading it."""
+        if self.queue:
+            self.queue.pop(0)
+
     @property
     def can_undo(self) -> bool:
         return bool(self.history)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from typing import ClassVar
 
+import fsrs
 from rich.style import Style
 from rich.text import Text
 from textual import work
@@ -31,9 +32,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from reader.config import PinyinNotation, ScriptDisplay, Settings, ToneColours
+from reader.core.errors import ReaderError
 from reader.core.models import Token
 from reader.core.pipeline import Annotator
 from reader.core.study import (
+    NEW_CARDS_PER_DAY,
     Clock,
     DayCount,
     Grade,
@@ -477,22 +480,18 @@ class StudyScreen(Screen[SessionSummary]):
         clock: Clock = system_clock,
         zone: tzinfo | None = None,
         annotator: Annotator | None = None,
-        scheduler: object | None = None,
+        scheduler: fsrs.Scheduler | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.settings = settings if settings is not None else Settings()
-        options: dict[str, object] = {}
-        if new_limit is not None:
-            options["new_limit"] = new_limit
-        if scheduler is not None:
-            options["scheduler"] = scheduler
         self.session = StudySession(
             store,
             directions=directions,
             clock=clock,
             zone=zone,
-            **options,  # type: ignore[arg-type]
+            scheduler=scheduler,
+            new_limit=NEW_CARDS_PER_DAY if new_limit is None else new_limit,
         )
         self.annotator = annotator
         self.sentence_tokens: dict[str, tuple[Token, ...]] = {}
@@ -644,7 +643,11 @@ class StudyScreen(Screen[SessionSummary]):
         duration = None
         if self._shown_at is not None:
             duration = max(0, int((now - self._shown_at).total_seconds() * 1000))
-        self.session.grade(Grade(value), duration_ms=duration)
+        try:
+            self.session.grade(Grade(value), duration_ms=duration)
+        except ReaderError as error:  # e.g. the word was deleted in another window meanwhile
+            self.notify(str(error), severity="error", timeout=4)
+            self.session.skip()
         self._next_card()
 
     def action_undo(self) -> None:
