@@ -241,3 +241,42 @@ def test_reload_user_dictionary(tmp_path: Path) -> None:
     writer.save()
     segmenter.reload_user_dictionary()
     assert words(segmenter, "公園") == ["公", "園"]
+
+
+# --- the accuracy benchmark's scoring ------------------------------------------------------
+
+
+def _load_benchmark():  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "accuracy_segmentation.py"
+    spec = importlib.util.spec_from_file_location("accuracy_segmentation", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_scores_word_spans(tmp_path: Path) -> None:
+    conllu = tmp_path / "tiny.conllu"
+    conllu.write_text(
+        "# text = 我愛北京。\n1\t我\n2\t愛\n3\t北京\n4\t。\n\n"
+        "# text = 今天\n1-2\t今天\n1\t今\n2\t天\n2.1\t空\n\n",
+        encoding="utf-8",
+    )
+    benchmark = _load_benchmark()
+    sentences = list(benchmark.read_conllu(conllu))
+    assert [s.words for s in sentences] == [("我", "愛", "北京", "。"), ("今", "天")]
+
+    def cutter(text: str) -> list[str]:
+        return {"我愛北京。": ["我愛", "北京", "。"]}.get(text, [text])
+
+    result = benchmark.evaluate("tiny", conllu, cutter, lambda word: word != "北京")
+    # 6 gold words (the range 1-2 and the empty node 2.1 are not words); predicted 我愛 北京 。
+    # and 今天: 2 of 4 right.
+    assert result["gold_words"] == 6
+    assert result["precision"] == pytest.approx(2 / 4)
+    assert result["recall"] == pytest.approx(2 / 6)
+    assert result["oov_words"] == 1 and result["oov_recall"] == 1.0
