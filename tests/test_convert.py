@@ -8,6 +8,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core.convert import (
     CONFIGS,
@@ -117,3 +119,18 @@ def test_opencc_conformance_hk2s_and_t2s() -> None:
         assert total > 0
         assert passed == total, [f for f in result["failures"] if f[1] == config]
     assert result["total"] == 543
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("這裡发發髮乾干幹後后著着為为於于臺台鬱郁互联网軟體软件，。 a1\n😀")
+        ),
+        max_size=30,
+    )
+)
+def test_aligned_conversions_keep_length_for_any_text(text: str) -> None:
+    assert len(to_simplified(text)) == len(text)
+    assert len(to_traditional(text)) == len(text)
+    assert len(convert_aligned(text, "s2twp")) == len(text)
