@@ -313,6 +313,16 @@ async def test_a_word_deleted_elsewhere_is_skipped_not_fatal(store: VocabStore) 
         assert current is not None and current.item.traditional == "學習"
 
 
+async def test_a_short_terminal_hides_the_heat_map(store: VocabStore) -> None:
+    app = study_app(store, FakeClock())
+    async with app.run_test(size=(80, 20)) as pilot:
+        await settled(pilot)
+        assert screen_of(pilot).has_class("-compact")
+        assert not pilot.app.screen.query_one("#study-history").display
+        await pilot.press("space")
+        assert "relation; relationship" in screen_of(pilot).card_view.plain
+
+
 async def test_nothing_due_says_so(tmp_path: Path) -> None:
     with VocabStore(tmp_path / "empty.sqlite3") as empty:
         app = study_app(empty, FakeClock())

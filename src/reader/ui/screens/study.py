@@ -27,6 +27,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -54,6 +55,7 @@ from reader.ui.screens.help import HelpScreen, keys_table
 
 HELP_FILE_NAME = "study_help.md"
 HEATMAP_WEEKS = 16
+COMPACT_HEIGHT = 26  # rows below which the heat map is hidden
 TONE_SCHEMES = {ToneColours.STANDARD: "standard", ToneColours.PLECO: "pleco"}
 
 
@@ -466,6 +468,7 @@ class StudyScreen(Screen[SessionSummary]):
     StudyScreen.-finished #study-card, StudyScreen.-finished #study-grades { display: none; }
     StudyScreen #study-history { height: auto; border-top: hkey $panel-lighten-2; padding-top: 1; }
     StudyScreen #study-history-text { width: 1fr; padding: 0 2; color: $text-muted; }
+    StudyScreen.-compact #study-history { display: none; }
     """
 
     revealed: reactive[bool] = reactive(False)
@@ -523,6 +526,10 @@ class StudyScreen(Screen[SessionSummary]):
         self._annotate_queue()
         self._show_card()
         self._update_history()
+
+    def on_resize(self, event: Resize) -> None:
+        # A short terminal keeps the card whole and drops the heat map.
+        self.set_class(event.size.height < COMPACT_HEIGHT, "-compact")
 
     # -- showing
 
