@@ -280,3 +280,16 @@ def test_benchmark_scores_word_spans(tmp_path: Path) -> None:
     assert result["precision"] == pytest.approx(2 / 4)
     assert result["recall"] == pytest.approx(2 / 6)
     assert result["oov_words"] == 1 and result["oov_recall"] == 1.0
+
+
+def test_default_user_dictionary_follows_reader_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    segmenter = Segmenter(UserDictionary.load())
+    other_home = tmp_path / "other"
+    monkeypatch.setenv("READER_HOME", str(other_home))
+    rules = UserDictionary.load()
+    rules.add_split("公園", ["公", "園"])
+    rules.save()
+    segmenter.reload_user_dictionary()
+    assert words(segmenter, "公園") == ["公", "園"]

@@ -107,6 +107,8 @@ class UserDictionary:
         self._joins: dict[str, None] = {}  # dicts keep insertion order for a stable file
         self._splits: dict[str, tuple[str, ...]] = {}
         self.ignored_lines = 0
+        # Loaded from paths.user_dictionary_file(): reloading looks the location up again.
+        self.default_location = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> UserDictionary:
@@ -115,6 +117,7 @@ class UserDictionary:
         Lines that are not a valid rule are skipped and counted in `ignored_lines`.
         """
         dictionary = cls(path if path is not None else paths.user_dictionary_file())
+        dictionary.default_location = path is None
         assert dictionary.path is not None
         try:
             text = dictionary.path.read_text(encoding="utf-8-sig")
@@ -481,8 +484,11 @@ class Segmenter:
         return _Rules(frozenset(joins), max((len(w) for w in joins), default=0), splits)
 
     def reload_user_dictionary(self) -> None:
-        """Re-read the user dictionary from its file (after the learner edited it)."""
-        path = self._user_dictionary.path if self._user_dictionary is not None else None
+        """Re-read the user dictionary from its file (after the learner edited it).
+
+        A segmenter made without one reads the learner's file in the data dir."""
+        current = self._user_dictionary
+        path = current.path if current is not None and not current.default_location else None
         self._user_dictionary = UserDictionary.load(path)
         self._rules = self._compile_rules(self._user_dictionary)
 
