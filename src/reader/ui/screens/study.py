@@ -307,19 +307,26 @@ def grades_text(
     return text
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def summary_text(summary: SessionSummary, now: datetime, zone: tzinfo, styles: Styles) -> Text:
     text = Text()
     if not summary.reviews:
         text.append("Nothing is due.\n\n", style=styles.word)
     else:
         text.append("Session done\n\n", style=styles.word)
-        text.append(f"{summary.reviews} reviews · {round(100 * summary.correct_share)}% remembered")
+        text.append(
+            f"{_count(summary.reviews, 'review')} · "
+            f"{round(100 * summary.correct_share)}% remembered"
+        )
         if summary.started_at is not None and summary.ended_at is not None:
             minutes = (summary.ended_at - summary.started_at).total_seconds() / 60
             text.append(f" · {max(1, round(minutes))} min")
         text.append("\n")
         text.append("  ".join(f"{grade.label} {count}" for grade, count in summary.grades.items()))
-        text.append(f"\n{summary.new_words} new words\n")
+        text.append(f"\n{_count(summary.new_words, 'new word')}\n")
         if summary.became_known:
             text.append(f"now known: {'、'.join(summary.became_known)}\n")
         if summary.lapsed:
@@ -761,7 +768,8 @@ def run_study(
         if app.summary is not None and app.summary.reviews:
             summary = app.summary
             print(
-                f"studied {summary.reviews} reviews, {summary.new_words} new words, "
+                f"studied: {_count(summary.reviews, 'review')}, "
+                f"{_count(summary.new_words, 'new word')}, "
                 f"{round(100 * summary.correct_share)}% remembered"
             )
     finally:
