@@ -222,6 +222,13 @@ def test_words_may_be_missing_or_partial(reader: PinyinReader) -> None:
     assert reader.readings(text, simplified, [])[-1] in ("hang2", "xing2")
 
 
+def test_bad_word_spans_are_ignored(reader: PinyinReader) -> None:
+    text = "銀行很近"
+    good = reader.readings(text, to_simplified(text), [(0, 2), (2, 3), (3, 4)])
+    bad = reader.readings(text, to_simplified(text), [(0, 2), (3, 2), (-5, 0), (3, 99)])
+    assert bad == good
+
+
 def test_misaligned_simplified_is_an_error(reader: PinyinReader) -> None:
     with pytest.raises(ValueError, match="aligned"):
         reader.readings("中國", "中", [(0, 2)])

@@ -577,8 +577,10 @@ class PinyinReader:
         result: list[str | None] = [None] * len(original)
         open_positions: dict[int, _Open] = {}
         covered = [False] * len(original)
-        spans = [*words]
-        for start, end in words:
+        # Spans outside the text or empty are dropped rather than trusted.
+        clipped = [(max(0, start), min(len(original), end)) for start, end in words]
+        spans = [(start, end) for start, end in clipped if start < end]
+        for start, end in spans:
             covered[start:end] = [True] * (end - start)
         spans.extend((index, index + 1) for index, done in enumerate(covered) if not done)
         spans.sort()
