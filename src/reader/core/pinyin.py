@@ -487,14 +487,31 @@ class PolyphoneModel:
             positions = [query.position + 1 for query in batch]  # +1 for the BOS marker
             states = self._target_states(sequences, positions)
             dense = np.maximum(states @ self._dense_weight + self._dense_bias, 0.0)
-            logits = (dense @ self._out_weight + self._out_bias).tolist()
+            # Only the candidates' output columns are needed (a few of the 876 classes).
+            columns = sorted(
+                {
+                    self.class_ids[c]
+                    for query in batch
+                    for c in query.candidates
+                    if c in self.class_ids
+                }
+            )
+            if not columns:
+                chosen.extend((query.candidates[0], 0.0) for query in batch)
+                continue
+            logits = (dense @ self._out_weight[:, columns] + self._out_bias[columns]).tolist()
+            column_of = {class_id: index for index, class_id in enumerate(columns)}
             chosen.extend(
-                self._best(row, query.candidates) for row, query in zip(logits, batch, strict=True)
+                self._best(row, query.candidates, column_of)
+                for row, query in zip(logits, batch, strict=True)
             )
         return chosen
 
-    def _best(self, logits: list[float], candidates: tuple[str, ...]) -> tuple[str, float]:
-        scored = [(logits[self.class_ids[c]], c) for c in candidates if c in self.class_ids]
+    def _best(
+        self, logits: list[float], candidates: tuple[str, ...], column_of: dict[int, int]
+    ) -> tuple[str, float]:
+        ids = self.class_ids
+        scored = [(logits[column_of[ids[c]]], c) for c in candidates if c in ids]
         if not scored:
             return candidates[0], 0.0
         top = max(scored)[0]
