@@ -421,10 +421,10 @@ class PolyphoneModel:
                 table[:, target] = projected[:, source]
                 rows = slice(direction * hidden, (direction + 1) * hidden)
                 self._recurrent[rows, target] = recurrent[source].T
-        # Double the candidate gate's weights so one sigmoid serves all gates (see the loop).
-        candidate_columns = slice(4 * hidden, 6 * hidden)
+        # Halve the sigmoid gates' weights so one tanh serves all four gates (see the loop).
         for table in (self._inputs_forward, self._inputs_backward, self._recurrent):
-            table[:, candidate_columns] *= 2.0
+            table[:, : 4 * hidden] *= 0.5
+            table[:, 6 * hidden :] *= 0.5
         self._hidden = hidden
         self._dense_weight = weights["logit_layer.0.weight"].T.astype(np.float32)
         self._dense_bias = weights["logit_layer.0.bias"].astype(np.float32)
@@ -460,15 +460,15 @@ class PolyphoneModel:
         outputs = np.empty((rows, steps, size), dtype=np.float32)
         for step in range(steps):
             gates = inputs[:, step] + state @ self._recurrent
-            # One sigmoid for all four gates: the candidate gate's weights were doubled at load
-            # time, and tanh(x) = 2 * sigmoid(2x) - 1.
-            np.negative(gates, out=gates)
-            np.exp(gates, out=gates)
-            gates += 1.0
-            np.reciprocal(gates, out=gates)
-            candidate = gates[:, 2 * size : 3 * size] * 2.0 - 1.0
-            cell = gates[:, size : 2 * size] * cell + gates[:, :size] * candidate
-            state = gates[:, 3 * size :] * np.tanh(cell)
+            # One tanh for all four gates: sigmoid(x) = (1 + tanh(x / 2)) / 2, and the sigmoid
+            # gates' weights were halved at load time.
+            np.tanh(gates, out=gates)
+            sigmoid = gates * 0.5 + 0.5
+            cell = (
+                sigmoid[:, size : 2 * size] * cell
+                + sigmoid[:, :size] * gates[:, 2 * size : 3 * size]
+            )
+            state = sigmoid[:, 3 * size :] * np.tanh(cell)
             outputs[:, step] = state
         row_index = np.arange(rows)
         hidden = self._hidden
