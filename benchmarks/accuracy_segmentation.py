@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader import paths
 from reader.core.convert import to_simplified
 from reader.core.segment import Segmenter, is_han_char
 
@@ -170,7 +171,9 @@ def main(argv: list[str]) -> int:
     if "--dev" in argv:
         datasets = dict(DEV_DATASETS)
     show_errors = "--no-errors" not in argv
+    started = time.perf_counter()
     segmenter = Segmenter()
+    init_seconds = time.perf_counter() - started
     ours = segmenter_cutter(segmenter)
     baseline, baseline_knows = rjieba_baseline_cutter()
     print("| dataset / segmenter          | P      | R      | F1     | OOV recall (OOV words) |")
@@ -182,6 +185,17 @@ def main(argv: list[str]) -> int:
         results[name] = mine
         print(_row(f"{name}: reader", mine))
         print(_row(f"{name}: rjieba on hk2s", base))
+    seed = paths.seed_document().read_text(encoding="utf-8")
+    seed_simplified = to_simplified(seed)
+    timings = []
+    for _ in range(9):
+        started = time.perf_counter()
+        segmenter.segment(seed, seed_simplified)
+        timings.append(time.perf_counter() - started)
+    print(
+        f"\nsegmenter init {init_seconds * 1000:.0f} ms (in this process); seed article "
+        f"({len(seed)} characters) segmented in {sorted(timings)[4] * 1000:.1f} ms (median of 9)"
+    )
     if show_errors:
         for name, result in results.items():
             errors = result["errors"]

@@ -303,11 +303,26 @@ class HanLattice:
         return word in self.scores
 
     def cut(self, text: str) -> list[str]:
+        """The best words of `text`; each run of single characters the first pass leaves is
+        decoded again with its out-of-lexicon candidates (only the run, which keeps it cheap)."""
         words = self._best_path(text, {})
-        candidates = self._candidates(text, words)
-        if candidates:
-            words = self._best_path(text, candidates)
-        return words
+        result: list[str] = []
+        run: list[str] = []
+        for word in [*words, "  "]:  # the sentinel closes the last run
+            if len(word) == 1:
+                run.append(word)
+                continue
+            if len(run) > 1:
+                stretch = "".join(run)
+                extra: dict[int, list[tuple[int, float, str]]] = {}
+                self._run_candidates(stretch, 0, len(stretch), extra)
+                result.extend(self._best_path(stretch, extra) if extra else run)
+            else:
+                result.extend(run)
+            run = []
+            result.append(word)
+        result.pop()  # the sentinel
+        return result
 
     def _candidate_score(self, word: str, kind: str) -> float:
         weights = self.weights
@@ -466,6 +481,8 @@ class Segmenter:
 
     def __init__(self, user_dictionary: UserDictionary | None = None) -> None:
         self._lattice = _shared_lattice()
+        # Short Han runs (names, set phrases) recur all through a text.
+        self._cut = lru_cache(maxsize=16384)(self._lattice.cut)
         self._user_dictionary = user_dictionary
         self._rules = self._compile_rules(user_dictionary)
 
@@ -515,7 +532,7 @@ class Segmenter:
             start, end = match.span()
             if group == "han":
                 position = start
-                for word in self._lattice.cut(simplified[start:end]):
+                for word in self._cut(simplified[start:end]):
                     spans.append((position, position + len(word), TokenKind.HAN))
                     position += len(word)
             elif group == "number":
