@@ -100,7 +100,7 @@ def test_lattice_takes_the_best_scoring_path() -> None:
 
 def test_lattice_proposes_names_after_a_surname() -> None:
     classes = {"王": "SURNAME1"}
-    weights = {key: 3.0 for key in candidate_features("王小二", NAME_WORD, classes)}
+    weights = {key: 3.0 for key in candidate_features("王小二", NAME_WORD, classes, {})}
     lattice = HanLattice(
         scores={"说": -4.0},
         unknown_char=-10.0,

@@ -210,17 +210,26 @@ HMM_WORD = "hmm"  # proposed by the character HMM over a run of single character
 NAME_WORD = "name"  # a surname followed by one or two single characters
 
 
-def candidate_features(word: str, kind: str, classes: dict[str, str]) -> list[str]:
+def candidate_features(
+    word: str, kind: str, classes: Mapping[str, str], given_names: Mapping[str, int]
+) -> list[str]:
     """Feature keys of an out-of-lexicon candidate word (shared with the model builder).
 
     `classes` maps a character to its grammatical class (NEG, NUM, PART…) and a surname to
-    SURNAME1 (the most common) or SURNAME2.
+    SURNAME1 (the most common) or SURNAME2; `given_names` maps a character to a band of how
+    much likelier it is in a given name than in running text (missing: -3).
     """
     size = min(len(word), 4)
     first, last = classes.get(word[0], "-"), classes.get(word[-1], "-")
     if kind == NAME_WORD:
         middle = classes.get(word[1], "-")
-        return [f"name:{size}:{first}", f"name_last:{last}", f"name_mid:{middle}"]
+        given = min(given_names.get(char, -3) for char in word[1:])
+        return [
+            f"name:{size}:{first}",
+            f"name_last:{last}",
+            f"name_mid:{middle}",
+            f"name_given:{size}:{given}",
+        ]
     return [f"oov:{size}", f"oov_first:{first}", f"oov_last:{last}"]
 
 
@@ -252,7 +261,9 @@ class HanLattice:
         hmm: _CharHmm | None,
         max_word_length: int,
         prefix_lengths: dict[str, int] | None = None,
+        given_names: Mapping[str, int] | None = None,
     ) -> None:
+        self.given_names = given_names if given_names is not None else {}
         self.scores = scores
         self.unknown_char = unknown_char
         self.weights = weights
@@ -297,6 +308,11 @@ class HanLattice:
             hmm=_CharHmm(hmm_data) if hmm_data else None,
             max_word_length=int(data["max_word_length"]),
             prefix_lengths=prefix_lengths or None,
+            given_names={
+                char: int(band)
+                for band, chars in data.get("given_names", {}).items()
+                for char in chars
+            },
         )
 
     def knows(self, word: str) -> bool:
@@ -326,7 +342,8 @@ class HanLattice:
 
     def _candidate_score(self, word: str, kind: str) -> float:
         weights = self.weights
-        return sum(weights.get(key, 0.0) for key in candidate_features(word, kind, self.classes))
+        features = candidate_features(word, kind, self.classes, self.given_names)
+        return sum(weights.get(key, 0.0) for key in features)
 
     def _best_path(self, text: str, extra: dict[int, list[tuple[int, float, str]]]) -> list[str]:
         """Forward max-score path; words longer than two characters are tried only as far as
