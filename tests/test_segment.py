@@ -77,6 +77,13 @@ def test_learner_words_stay_whole(segmenter: Segmenter) -> None:
         assert word in tokens, tokens
 
 
+def test_unknown_personal_names_stay_whole(segmenter: Segmenter) -> None:
+    # Names no dictionary lists: surname + given name, proposed as one word.
+    assert "張美華" in words(segmenter, "記者張美華報道，")
+    assert "黃志明" in words(segmenter, "發言人黃志明說")
+    assert words(segmenter, "他在高處看著王國")[-1] == "王國"  # a word, not 王 + name
+
+
 def test_simplified_input_segments_the_same_way(segmenter: Segmenter) -> None:
     traditional = words(segmenter, "我們對未來的經濟發展有信心。")
     simplified = words(segmenter, "我们对未来的经济发展有信心。")
