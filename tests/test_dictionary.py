@@ -186,19 +186,11 @@ def test_every_han_character_of_the_seed_resolves(cedict: Dictionary) -> None:
 
 
 def test_every_han_word_of_the_seed_gets_a_gloss(cedict: Dictionary) -> None:
-    import opencc
-    import rjieba
+    from reader.core.models import TokenKind
+    from reader.core.segment import segment
 
     text = SEED.read_text("utf-8")
-    simplified = opencc.OpenCC("hk2s.json").convert(text)
-    assert len(simplified) == len(text)  # hk2s is character-aligned on this text
-    words: set[str] = set()
-    position = 0
-    for piece in rjieba.cut(simplified):
-        original = text[position : position + len(piece)]
-        position += len(piece)
-        if all("\u4e00" <= character <= "\u9fff" for character in original):
-            words.add(original)
+    words = {text[start:end] for start, end, kind in segment(text) if kind is TokenKind.HAN}
     assert len(words) > 300
     without_gloss = sorted(word for word in words if not cedict.lookup(word).gloss)
     assert without_gloss == []
