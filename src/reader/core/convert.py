@@ -64,7 +64,17 @@ def convert_text(text: str, config: str = "hk2s") -> str:
     """Convert `text` with an OpenCC config, line for line (the result has as many lines)."""
     converter = _converter(config)
     lines = text.split("\n")
-    return "\n".join(converter.convert(line) if line else line for line in lines)
+    return "\n".join(_convert_line(converter, line) for line in lines)
+
+
+def _convert_line(converter: opencc.OpenCC, line: str) -> str:
+    if not line:
+        return line
+    if "\x00" in line:
+        # OpenCC's C API stops at NUL: convert the pieces between them.
+        return "\x00".join(_convert_line(converter, piece) for piece in line.split("\x00"))
+    converted: str = converter.convert(line)
+    return converted
 
 
 def convert_aligned(text: str, config: str) -> str:

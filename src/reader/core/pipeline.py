@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from reader.core.segment import Segmenter
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
+# The syllable of a Han character no reading table knows (tens of thousands of rare Extension
+# B+ characters): every Han character keeps exactly one syllable, and a space-joined reading
+# still splits back into one syllable per character.
+UNKNOWN_SYLLABLE = "?"
 
 
 class Annotator:
@@ -105,7 +109,7 @@ class Annotator:
             if kind is not TokenKind.HAN:
                 tokens.append(Token(word, start, end, kind, simplified=word, traditional=word))
                 continue
-            pinyin = tuple(syllable or "" for syllable in syllables[start:end])
+            pinyin = tuple(syllable or UNKNOWN_SYLLABLE for syllable in syllables[start:end])
             key = traditional[start:end]
             gloss = gloss_for_reading(lookups[key], " ".join(pinyin)) or NO_ENTRY_GLOSS
             tokens.append(
