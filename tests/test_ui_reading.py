@@ -460,3 +460,38 @@ def test_token_fixture_sanity() -> None:
     words = [token.text for token in annotated.tokens]
     assert words[:4] == ["今天", "天氣", "很", "好"], words
     assert isinstance(annotated.tokens[0], Token)
+
+
+async def test_escape_cancels_a_search_without_moving() -> None:
+    async with reading() as (_app, pilot, screen, view):
+        await pilot.press("slash", "g", "o", "n", "g")
+        await pilot.press("escape")
+        assert not screen.search_input.has_class("-open")
+        assert view.has_focus and view.paragraph_index == 0
+        await pilot.press("j")  # keys reach the text again
+        assert view.paragraph_index == 1
+
+
+async def test_narrow_terminal_puts_the_gloss_under_the_text() -> None:
+    async with reading(size=(70, 34)) as (_app, pilot, screen, view):
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        panel = screen.gloss_panel
+        assert screen.has_class("-narrow") and panel.is_open
+        assert panel.region.y > view.region.y and panel.region.width > 60
+        assert "today" in panel.text
+
+
+async def test_word_status_reaches_the_token_style() -> None:
+    """The hook the vocabulary layer uses to mark known words."""
+    async with reading() as (_app, pilot, _screen, view):
+        seen: list[str] = []
+
+        def status_of(token: Token) -> object | None:
+            seen.append(token.text)
+            return None
+
+        view.status_of = status_of
+        view.restyle()
+        await pilot.pause()
+        assert "城市" in seen

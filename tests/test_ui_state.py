@@ -137,3 +137,18 @@ def test_next_hit_wraps_round() -> None:
     assert next_hit(hits, SearchHit(3, 0), 1) == SearchHit(0, 2)
     assert next_hit(hits, SearchHit(0, 2), -1) == SearchHit(3, 0)
     assert next_hit([], SearchHit(0, 0), 1) is None
+
+
+# ---- run_app refuses bad input before the app starts -----------------------------------------
+
+
+def test_run_app_raises_input_errors_before_starting(tmp_path: Path) -> None:
+    from reader.core.errors import InputError
+    from reader.ui.app import run_app
+
+    with pytest.raises(InputError, match="missing.txt"):
+        run_app(str(tmp_path / "missing.txt"))
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(InputError, match="no text to read"):
+        run_app(str(empty))

@@ -29,8 +29,13 @@ def run_app(path: str | None = None) -> int:
     from reader.core.pipeline import annotate
     from reader.core.reading_state import ReadingStateStore
 
+    from reader.core.errors import InputError
+
     settings = load_settings()
     document = load_path(path if path is not None else paths.seed_document())
+    if not document.paragraphs:
+        shown = "standard input" if path == "-" else str(path)
+        raise InputError(f"{shown}: there is no text to read (it is empty)")
     annotated = annotate(document)
     state_store = ReadingStateStore()
     position = state_store.get(document.doc_id)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
+NARROW_WIDTH = 90
 SAVE_POSITION_DELAY = 1.0  # seconds of stillness before the position is written
 
 _LABELS: dict[Enum, str] = {
@@ -174,6 +175,8 @@ class ReadingScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
+        # Narrow terminals get the gloss panel under the text instead of beside it.
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     # ---- status ------------------------------------------------------------------------------
 

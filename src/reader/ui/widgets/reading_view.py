@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -388,6 +388,9 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._palette: Palette | None = None
         self._priority: tuple[int, ...] = ()
         self.annotation_error: Exception | None = None
+        # A word's study status for `token_style` (set by the vocabulary layer; call
+        # `restyle()` after it changes).
+        self.status_of: Callable[[Token], object | None] | None = None
         self._screen_ready = threading.Event()  # the paragraphs on screen are annotated
         self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
         self.cursor_offset = offset
@@ -799,7 +802,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             token = tokens[placed.index]
             column = layout.columns[placed.index]
             is_cursor = placed.index == cursor
-            style = token_style(palette, token, kind, paragraph_kind, is_cursor=is_cursor)
+            status = self.status_of(token) if self.status_of is not None and token.is_han else None
+            style = token_style(
+                palette, token, kind, paragraph_kind, is_cursor=is_cursor, status=status
+            )
             if layout.provisional and kind is RowKind.HANZI:
                 style = style + palette.pending if not is_cursor else style
             segments.extend(self._cell_segments(token, column, kind, placed.width, style, palette))
@@ -843,6 +849,11 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         if right:
             segments.append(Segment(" " * right, style))
         return segments
+
+    def restyle(self) -> None:
+        """Draw every row again (after word statuses or the theme changed)."""
+        self._strips.clear()
+        self.refresh()
 
     def visible_text(self) -> str:
         """The text currently on screen, row by row (tests and debugging)."""
