@@ -146,7 +146,7 @@ def test_run_app_raises_input_errors_before_starting(tmp_path: Path) -> None:
     from reader.core.errors import InputError
     from reader.ui.app import run_app
 
-    with pytest.raises(InputError, match="missing.txt"):
+    with pytest.raises(InputError, match=r"missing\.txt"):
         run_app(str(tmp_path / "missing.txt"))
     empty = tmp_path / "empty.txt"
     empty.write_text("")
