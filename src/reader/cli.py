@@ -13,15 +13,17 @@ Heavy modules are imported inside the handlers so `reader --help` stays instant.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
+    from reader.core.loader import SplitMode
     from reader.core.models import AnnotatedParagraph, Document, Token
 
 EXIT_OK = 0
@@ -157,19 +159,35 @@ def _write_line(line: str = "") -> None:
     sys.stdout.write(line + "\n")
 
 
-def _cmd_annotate(args: argparse.Namespace) -> int:
-    from reader.core.loader import load_path
-    from reader.core.pipeline import annotate
+def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagraph]:
+    """Paragraphs annotated one at a time as the file is read, none kept: the line formats
+    (jsonl, tsv, text) stream a book with memory that does not grow with its length."""
+    from reader.core.loader import stream_path
+    from reader.core.pipeline import default_annotator
 
-    document = load_path(args.path, split=args.split)
-    annotated = annotate(document)
+    stream = stream_path(path, split=split)
+    annotator = default_annotator()
+    for paragraph in stream.paragraphs:
+        yield annotator.annotate_paragraph(paragraph, stream.script)
+
+
+def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.format == "json":
+        from reader.core.loader import load_path
+        from reader.core.pipeline import annotate
+
+        document = load_path(args.path, split=args.split)
         body = _document_header_json(document)
-        body["paragraphs"] = [paragraph_to_json(p) for p in annotated]
+        body["paragraphs"] = [paragraph_to_json(p) for p in annotate(document)]
         _write_line(json.dumps(body, ensure_ascii=False, indent=1))
-    elif args.format == "jsonl":
+        return EXIT_OK
+    stream = _annotated_stream(args.path, args.split)
+    first = next(stream, None)  # opening errors surface before any output
+    annotated = stream if first is None else itertools.chain((first,), stream)
+    if args.format == "jsonl":
         for paragraph in annotated:
             _write_line(json.dumps(paragraph_to_json(paragraph), ensure_ascii=False))
+            sys.stdout.flush()  # a consumer sees each paragraph as soon as it is ready
     elif args.format == "tsv":
         _write_line(
             "paragraph\tstart\tend\ttext\tsimplified\ttraditional\tpinyin\tpinyin_numbered\tgloss"

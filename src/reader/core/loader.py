@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import re
 import sys
 from collections import Counter
@@ -48,7 +49,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal, cast
 
 import opencc
 
@@ -331,15 +332,20 @@ def _title(paragraphs: tuple[Paragraph, ...], source: str) -> str:
 
 
 def _paragraphs_by_line(text: str) -> tuple[Paragraph, ...]:
-    if not text:
-        return ()
-    lines = text.split("\n")
-    if lines[-1] == "":  # the newline ending the last line does not start another one
-        lines.pop()
-    return tuple(
-        Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=line)
-        for index, line in enumerate(lines)
-    )
+    return tuple(_line_paragraphs(text.split("\n")))
+
+
+def _line_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
+    """One paragraph per line; the newline ending the last line does not start another one."""
+    index = 0
+    previous: str | None = None
+    for line in lines:
+        if previous is not None:
+            yield Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=previous)
+            index += 1
+        previous = line
+    if previous:
+        yield Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=previous)
 
 
 class _UnitKind(Enum):
@@ -383,14 +389,16 @@ _KINDS = {
 
 
 def _paragraphs_by_block(text: str) -> tuple[Paragraph, ...]:
-    paragraphs: list[Paragraph] = []
-    for unit in _joined(_units(text.split("\n"))):
+    return tuple(_block_paragraphs(text.split("\n")))
+
+
+def _block_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
+    index = 0
+    for unit in _joined(_units(lines)):
         pieces = _split_long(unit.text) if unit.kind is _UnitKind.TEXT else [unit.text]
         for piece in pieces:
-            paragraphs.append(
-                Paragraph(len(paragraphs), _KINDS[unit.kind], piece, unit.heading_level)
-            )
-    return tuple(paragraphs)
+            yield Paragraph(index, _KINDS[unit.kind], piece, unit.heading_level)
+            index += 1
 
 
 # A text with no line breaks (or none at sentence ends) would otherwise be one huge
@@ -508,6 +516,193 @@ def _concatenate(before: str, after: str) -> str:
     if before[-1] < "\u2e80" and after[0] < "\u2e80":
         return f"{before} {after}"
     return before + after
+
+
+# ---- streaming
+
+
+# Book-length input is read in chunks: the encoding is detected on the head (a file no longer
+# than the head is decoded exactly as `load_path` would), and paragraphs are made line by line,
+# so memory depends on the longest paragraph, not on the length of the text.
+STREAM_HEAD_BYTES = 4 << 20
+STREAM_CHUNK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphStream:
+    """Paragraphs of a text as they are read. `script` is judged on the head of the text
+    (its first 20,000 Han characters, as `detect_script` does for a whole text)."""
+
+    source: str
+    script: Script
+    paragraphs: Iterator[Paragraph]
+
+
+def stream_path(
+    path: str | Path,
+    split: SplitMode = "blocks",
+    *,
+    head_bytes: int = STREAM_HEAD_BYTES,
+    chunk_bytes: int = STREAM_CHUNK_BYTES,
+) -> ParagraphStream:
+    """Open a file ("-" is stdin) and yield its paragraphs as `load_path(path, split)` makes them.
+
+    Problems with the file itself (missing, directory, binary, undecodable head) raise
+    InputError here; bytes that stop decoding later raise InputError while iterating.
+    """
+    if split not in SPLIT_MODES:
+        raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
+    name = _display_name(path)
+    source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
+    head_bytes = max(head_bytes, len(codecs.BOM_UTF32))  # the longest BOM fits in the head
+    handle = _open_binary(path)
+    try:
+        head = _read_up_to(handle, head_bytes, name)
+        if len(head) < head_bytes:  # the whole text: decoded exactly as load_path does
+            handle.close()
+            first = decode_bytes(head, source=name)
+            rest: Iterator[str] = iter(())
+        else:
+            encoding, skip, errors = _stream_encoding(head, name)
+            decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+            first = _decode_chunk(decoder, head[skip:], skip, encoding, name)
+            rest = _decoded_chunks(handle, decoder, len(head), encoding, name, chunk_bytes)
+    except BaseException:
+        handle.close()
+        raise
+    lines = _stream_lines(itertools.chain((first,), rest))
+    paragraphs = _line_paragraphs(lines) if split == "lines" else _block_paragraphs(lines)
+    return ParagraphStream(source, detect_script(first), paragraphs)
+
+
+def _open_binary(path: str | Path) -> BinaryIO:
+    if str(path) == STDIN_SOURCE:
+        stream = sys.stdin
+        buffer = getattr(stream, "buffer", None) if stream is not None else None
+        if buffer is None:
+            raise InputError("stdin: no standard input to read")
+        return cast(BinaryIO, buffer)
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise IsADirectoryError
+        return file.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{file}: is a directory, not a text file") from None
+    except PermissionError:
+        raise InputError(f"{file}: permission denied, cannot read it") from None
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        raise InputError(f"{file}: cannot read it ({reason})") from None
+
+
+def _read_up_to(handle: BinaryIO, size: int, name: str) -> bytes:
+    """Up to `size` bytes (fewer only at the end of the input)."""
+    pieces: list[bytes] = []
+    wanted = size
+    try:
+        while wanted > 0:
+            piece = handle.read(wanted)
+            if not piece:
+                break
+            pieces.append(piece)
+            wanted -= len(piece)
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        raise InputError(f"{name}: cannot read it ({reason})") from None
+    return b"".join(pieces)
+
+
+def _stream_encoding(head: bytes, name: str) -> tuple[str, int, str]:
+    """(codec, BOM length to skip, error handling) for a long input, judged on its head."""
+    for bom, encoding, _ in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom), "strict"
+    if _looks_binary(head):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8", 0, "strict"
+    except UnicodeDecodeError:
+        pass
+    # Legacy encodings never use a newline byte inside a character: cut the head there.
+    whole_lines = head[: head.rfind(b"\n") + 1] or head
+    candidates = _legacy_candidates(whole_lines)
+    if candidates:
+        best = max(candidates, key=lambda candidate: candidate.score)
+        sample = best.text[:_PLAUSIBILITY_SAMPLE_CHARS]
+        non_ascii = len(sample) - len(sample.encode("ascii", errors="ignore"))
+        if non_ascii < _MIN_CHARS_TO_JUDGE or best.score >= _MIN_PLAUSIBLE_SHARE:
+            try:
+                whole_lines.decode(best.encoding)
+                return best.encoding, 0, "strict"
+            except UnicodeDecodeError:
+                return best.encoding, 0, "replace"
+    raise InputError(
+        f"{name}: cannot decode the text (tried {_TRIED_ENCODINGS}); save it as UTF-8 and try again"
+    )
+
+
+def _decode_chunk(
+    decoder: codecs.IncrementalDecoder,
+    data: bytes,
+    offset: int,
+    encoding: str,
+    name: str,
+    final: bool = False,
+) -> str:
+    carried = len(decoder.getstate()[0])  # bytes of a character begun in the last chunk
+    try:
+        text: str = decoder.decode(data, final=final)
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{name}: bytes at offset {offset - carried + error.start} are not {encoding} like the "
+            "start of the text; save it as UTF-8 and try again"
+        ) from None
+    if "\x00" in text:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    return text
+
+
+def _decoded_chunks(
+    handle: BinaryIO,
+    decoder: codecs.IncrementalDecoder,
+    offset: int,
+    encoding: str,
+    name: str,
+    chunk_bytes: int,
+) -> Iterator[str]:
+    try:
+        while True:
+            data = _read_up_to(handle, chunk_bytes, name)
+            yield _decode_chunk(decoder, data, offset, encoding, name, final=not data)
+            if not data:
+                return
+            offset += len(data)
+    finally:
+        handle.close()
+
+
+def _stream_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines of a text arriving in pieces, exactly as `normalise_text(text).split("\\n")`."""
+    pending = ""
+    started = False
+    for chunk in chunks:
+        if not started and chunk:
+            chunk = chunk.removeprefix("\ufeff")
+            started = True
+        pending += chunk
+        held = ""
+        if pending.endswith("\r"):  # may be the first half of a CRLF split between chunks
+            pending, held = pending[:-1], "\r"
+        if "\r" in pending:
+            pending = pending.replace("\r\n", "\n").replace("\r", "\n")
+        *complete, last = pending.split("\n")
+        yield from complete
+        pending = last + held
+    yield from pending.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 # ---- script

@@ -1,0 +1,142 @@
+"""`stream_path` (book-length input, read in chunks) gives the paragraphs `load_path` gives.
+
+Tiny head and chunk sizes put chunk boundaries everywhere: inside multi-byte characters,
+between the CR and LF of a CRLF, inside a BOM-less UTF-16 pair, inside a paragraph.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.core.errors import InputError
+from reader.core.loader import SplitMode, load_path, stream_path
+from tests.support import SEED
+
+FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120)
+
+PIECES = [
+    *"中國關係，。！「」a1 ",
+    "𠀀",
+    "😀",
+    "\r",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "# 標題",
+    "**粗體**",
+    "● 圖片說明",
+    "網上圖片",
+    "沒有句號的一行字比二十個字還要長得多得多得多得多",
+    "\u3000",
+    "\ufeff",
+]
+texts = st.lists(st.sampled_from(PIECES), max_size=50).map("".join)
+
+
+def streamed(path: Path, split: SplitMode, head_bytes: int, chunk_bytes: int) -> list[object]:
+    stream = stream_path(path, split, head_bytes=head_bytes, chunk_bytes=chunk_bytes)
+    return list(stream.paragraphs)
+
+
+def _encodable(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:  # 𠀀, emoji and the BOM are not in Big5
+        return False
+    return True
+
+
+@FUZZ
+@given(
+    text=texts,
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030", "big5hkscs"]),
+    split=st.sampled_from(["blocks", "lines"]),
+    head_bytes=st.integers(1, 64),
+    chunk_bytes=st.integers(1, 16),
+)
+def test_streamed_paragraphs_are_the_loaded_paragraphs(
+    tmp_path_factory: pytest.TempPathFactory,
+    text: str,
+    encoding: str,
+    split: SplitMode,
+    head_bytes: int,
+    chunk_bytes: int,
+) -> None:
+    data = "".join(char for char in text if _encodable(char, encoding)).encode(encoding)
+    path = tmp_path_factory.mktemp("stream") / "text.txt"
+    path.write_bytes(data)
+    try:
+        expected = list(load_path(path, split).paragraphs)
+    except InputError:
+        return  # undecodable as a whole (a few characters of legacy bytes): not compared
+    if encoding in ("gb18030", "big5hkscs") and head_bytes < len(data):
+        head_bytes = len(data)  # a legacy encoding is guessed from a head of real size
+    assert streamed(path, split, head_bytes, chunk_bytes) == expected
+
+
+def test_a_long_seed_streams_like_it_loads(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(SEED.read_text(encoding="utf-8") * 5, encoding="utf-8")
+    for split in ("blocks", "lines"):
+        stream = stream_path(path, split, head_bytes=4096, chunk_bytes=1000)
+        document = load_path(path, split)
+        assert stream.script is document.script
+        assert list(stream.paragraphs) == list(document.paragraphs)
+
+
+def test_a_long_big5_file_streams_like_it_loads(tmp_path: Path) -> None:
+    path = tmp_path / "big5.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode("big5hkscs", "replace") * 3)
+    stream = stream_path(path, head_bytes=8192, chunk_bytes=777)
+    assert list(stream.paragraphs) == list(load_path(path).paragraphs)
+
+
+def test_bytes_that_stop_decoding_after_the_head_name_the_offset(tmp_path: Path) -> None:
+    path = tmp_path / "broken.txt"
+    good = "中文。\n".encode() * 100
+    path.write_bytes(good + b"\xff\xfe\xfd" + good)
+    stream = stream_path(path, head_bytes=64, chunk_bytes=50)
+    with pytest.raises(InputError, match=f"offset {len(good)}"):
+        list(stream.paragraphs)
+
+
+def test_a_nul_after_the_head_is_binary(tmp_path: Path) -> None:
+    path = tmp_path / "late-nul.txt"
+    path.write_bytes("中文。\n".encode() * 100 + b"\x00" * 10)
+    with pytest.raises(InputError, match="binary"):
+        list(stream_path(path, head_bytes=64, chunk_bytes=50).paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("make_path", "message"),
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: d, "is a directory"),
+    ],
+)
+def test_opening_problems_are_raised_before_iterating(
+    tmp_path: Path, make_path, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=message):
+        stream_path(make_path(tmp_path))
+
+
+def test_stdin_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = codecs.BOM_UTF8 + "第一段。\r\n\r\n第二段。\r\n".encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    stream = stream_path("-", head_bytes=5, chunk_bytes=3)
+    assert stream.source == "-"
+    assert [p.text for p in stream.paragraphs] == ["第一段。", "第二段。"]
+
+
+def test_closed_stdin_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(InputError, match="stdin"):
+        stream_path("-")
