@@ -11,6 +11,8 @@ from pathlib import Path
 
 import platformdirs
 
+from reader.core.errors import ReaderError
+
 APP_NAME = "reader"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -21,7 +23,14 @@ def _home_override() -> Path | None:
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # READER_HOME is a file, a read-only folder...
+        reason = error.strerror or error.__class__.__name__
+        raise ReaderError(
+            f"cannot create the folder {path} ({reason}); check its parent, or set READER_HOME "
+            "to a writable folder"
+        ) from None
     return path
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,6 +162,8 @@ def _require_han(word: str) -> str:
     cleaned = word.strip()
     if not any(is_han_char(char) for char in cleaned):
         raise ReaderError(f"{word!r} has no Chinese characters; give a Chinese word")
+    if any(unicodedata.category(char) == "Cc" for char in cleaned):
+        raise ReaderError(f"{word!r} contains control characters; give the word alone")
     return cleaned
 
 

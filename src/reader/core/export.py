@@ -48,8 +48,11 @@ PLECO_CATEGORY_ROOT = "Reader"
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise _cannot_write(target, error) from None
     os.close(handle)
     temporary = Path(name)
     try:
@@ -57,9 +60,16 @@ def atomic_path(target: Path) -> Iterator[Path]:
         with temporary.open("rb+") as written:
             os.fsync(written.fileno())
         os.replace(temporary, target)
+    except OSError as error:
+        raise _cannot_write(target, error) from None
     finally:
         with suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _cannot_write(target: Path, error: OSError) -> ReaderError:
+    reason = error.strerror or error.__class__.__name__
+    return ReaderError(f"cannot write {target} ({reason}); choose another --out")
 
 
 def write_text_atomically(target: Path, text: str) -> None:
@@ -73,6 +83,9 @@ def check_overwrite(target: Path, is_ours: Callable[[Path], bool], force: bool) 
         return
     if target.is_dir():
         raise ReaderError(f"{target} is a directory; give a file name with --out")
+    if target.exists() and not target.is_file():
+        # A device, pipe or socket: the atomic rename would replace it (/dev/null!).
+        raise ReaderError(f"{target} is not a regular file; give a file name with --out")
     if force or target.stat().st_size == 0:
         return
     try:
