@@ -278,9 +278,35 @@ def _cmd_dict_build(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    _require_terminal(args.path)
     from reader.ui.app import run_app
 
     return run_app(args.path)
+
+
+def _require_terminal(path: str | None) -> None:
+    """The reading screen reads keys from a terminal; without one it could only hang or crash
+    (stdin closed, /dev/null, a pipe), so say so before loading anything."""
+    import os
+
+    if path == "-":  # the text comes on stdin, the keys from the controlling terminal after it
+        try:
+            os.close(os.open("/dev/tty", os.O_RDONLY))
+        except OSError:
+            raise ReaderError(
+                "reading a text from stdin on the reading screen needs a terminal for the keys; "
+                "use `reader annotate -` in scripts"
+            ) from None
+        return
+    try:
+        interactive = sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # closed
+        interactive = False
+    if not interactive:
+        raise ReaderError(
+            "the reading screen needs a terminal on standard input; "
+            "use `reader annotate PATH` in scripts"
+        )
 
 
 # ---- entry point
