@@ -1,22 +1,19 @@
 """`run_app`, the entry point the CLI calls for `reader [PATH|-]`.
 
-Textual is imported only after the document has loaded and a thread has started annotating
-the first paragraphs: the segmenter, the pinyin model and the dictionary load while Textual
-imports and starts, so the first screen shows its pinyin sooner.
+Textual is imported only after the document has loaded and a child process has started
+annotating the first paragraphs (see `reader.ui.prefetch`): the segmenter, the pinyin model
+and the dictionary load on the other core while Textual imports and starts, so the first
+screen shows its pinyin sooner.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reader import paths
 from reader.config import load_settings
 
-if TYPE_CHECKING:
-    from reader.core.pipeline import AnnotatedDocument
-
-WARM_UP_PARAGRAPHS = 6
+FIRST_SCREEN_PARAGRAPHS = 6
 
 
 def run_app(path: str | None = None) -> int:
@@ -25,11 +22,11 @@ def run_app(path: str | None = None) -> int:
     Loading happens BEFORE the app starts, so a bad path raises InputError (the CLI prints
     one line and exits 2) instead of flashing a broken screen.
     """
+    from reader.core.errors import InputError
     from reader.core.loader import load_path
     from reader.core.pipeline import annotate
     from reader.core.reading_state import ReadingStateStore
-
-    from reader.core.errors import InputError
+    from reader.ui.prefetch import FirstScreenPrefetch
 
     settings = load_settings()
     document = load_path(path if path is not None else paths.seed_document())
@@ -40,27 +37,22 @@ def run_app(path: str | None = None) -> int:
     state_store = ReadingStateStore()
     position = state_store.get(document.doc_id)
     start = position.paragraph if position is not None else 0
-    threading.Thread(
-        target=_warm_up, args=(annotated, start), name="reader-warm-up", daemon=True
-    ).start()
+    first_screen = range(start, min(len(annotated), start + FIRST_SCREEN_PARAGRAPHS))
+    prefetch = FirstScreenPrefetch(annotated, first_screen)
     if path == "-":
         _reattach_terminal_stdin()
 
     from reader.ui.reader_app import ReaderApp
 
-    app = ReaderApp(document, settings=settings, annotated=annotated, state_store=state_store)
+    app = ReaderApp(
+        document,
+        settings=settings,
+        annotated=annotated,
+        state_store=state_store,
+        prefetch=prefetch,
+    )
     result = app.run()
     return result if isinstance(result, int) else 0
-
-
-def _warm_up(annotated: AnnotatedDocument, start: int) -> None:
-    """Annotate the paragraphs the first screen will show (results are cached)."""
-    end = min(len(annotated), start + WARM_UP_PARAGRAPHS)
-    try:
-        for index in range(start, end):
-            annotated[index]
-    except Exception:
-        return
 
 
 def _reattach_terminal_stdin() -> None:

@@ -12,6 +12,7 @@ from reader.config import Settings
 from reader.core.models import Document
 from reader.core.pipeline import AnnotatedDocument, Annotator, annotate
 from reader.core.reading_state import ReadingStateStore
+from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
 
 CALM_THEME = "nord"
@@ -33,6 +34,7 @@ class ReaderApp(App[int]):
         annotated: AnnotatedDocument | None = None,
         state_store: ReadingStateStore | None = None,
         save_settings_on_change: bool = True,
+        prefetch: FirstScreenPrefetch | None = None,
     ) -> None:
         super().__init__()
         self.document = document
@@ -40,6 +42,7 @@ class ReaderApp(App[int]):
         self.annotated: AnnotatedDocument = annotated or annotate(document, annotator)
         self.state_store = state_store
         self.save_settings_on_change = save_settings_on_change
+        self.prefetch = prefetch
         self.title = document.title
         self.theme = CALM_THEME
         if self.settings.keys:
@@ -52,6 +55,7 @@ class ReaderApp(App[int]):
                 self.settings,
                 state_store=self.state_store,
                 save_settings_on_change=self.save_settings_on_change,
+                prefetch=self.prefetch,
             )
         )
 

@@ -32,6 +32,7 @@ from reader.config import (
 from reader.core.models import Token
 from reader.core.pipeline import AnnotatedDocument
 from reader.core.reading_state import ReadingPosition, ReadingStateStore
+from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.search import SearchHit, find_hits, next_hit
 from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import DisplayOptions, ReadingView, is_word
@@ -123,12 +124,14 @@ class ReadingScreen(Screen[None]):
         *,
         state_store: ReadingStateStore | None = None,
         save_settings_on_change: bool = True,
+        prefetch: FirstScreenPrefetch | None = None,
     ) -> None:
         super().__init__()
         self.document = document
         self.settings = settings
         self.state_store = state_store or ReadingStateStore()
         self.save_settings_on_change = save_settings_on_change
+        self.prefetch = prefetch
         self.search_query = ""
         self.search_hits: list[SearchHit] = []
         position = self.state_store.get(document.document.doc_id)
@@ -144,6 +147,7 @@ class ReadingScreen(Screen[None]):
                 DisplayOptions.from_settings(self.settings),
                 paragraph_index=self._start.paragraph,
                 offset=self._start.offset,
+                prefetch=self.prefetch,
                 id="reading-view",
             )
             yield GlossPanel(self._dictionary, id="gloss")

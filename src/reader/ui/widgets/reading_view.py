@@ -52,6 +52,7 @@ from reader.core.models import (
     TokenKind,
 )
 from reader.core.pipeline import AnnotatedDocument
+from reader.ui.prefetch import FirstScreenPrefetch
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
 RIGHT_MARGIN = 1
@@ -59,7 +60,9 @@ MAX_TEXT_WIDTH = 104  # long lines tire the eye; wider terminals get margins ins
 FOCUS_TEXT_WIDTH = 76
 CAPTION_INDENT = 2
 WORD_GAP = 1
-EXACT_LAYOUT_CHAR_LIMIT = 60_000  # above this, off-screen paragraph heights are estimated
+EXACT_LAYOUT_CHAR_LIMIT = 60_000  # up to this, every height becomes exact after first paint
+EXACT_LAYOUT_DELAY = 1.0  # seconds after the first paint
+FIRST_SCREEN_SPAN = 14  # paragraphs laid out at once around the top of the screen
 ANNOTATION_POST_INTERVAL = 0.15  # seconds between batches of off-screen results
 BACKGROUND_PAUSE = 0.004  # seconds the worker sleeps between off-screen paragraphs
 
@@ -368,6 +371,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         *,
         paragraph_index: int = 0,
         offset: int = 0,
+        prefetch: FirstScreenPrefetch | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -380,6 +384,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._stale: set[int] = set()
         self._generation = 0  # bumps when annotations are invalidated
         self._layouts: dict[int, ParagraphLayout] = {}
+        self._exact: set[int] = set()  # paragraphs whose height is laid out, not estimated
+        self._total_chars = sum(len(p.text) for p in document.document.paragraphs)
         self._heights: list[int] = []
         self._starts: list[int] = []
         self._layout_width = 0
@@ -388,6 +394,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._palette: Palette | None = None
         self._priority: tuple[int, ...] = ()
         self.annotation_error: Exception | None = None
+        self.prefetch = prefetch  # the first screen, annotated in a child process
         # A word's study status for `token_style` (set by the vocabulary layer; call
         # `restyle()` after it changes).
         self.status_of: Callable[[Token], object | None] | None = None
@@ -481,6 +488,13 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         pending: list[AnnotatedParagraph] = []
         last_post = time.monotonic()
         scan_from = 0
+        prefetch, self.prefetch = self.prefetch, None
+        if prefetch is not None:
+            for annotated in prefetch.results():
+                if worker.is_cancelled:
+                    return
+                done.add(annotated.index)
+                self.post_message(self.Annotated([annotated], generation))
         while not worker.is_cancelled:
             index = next(
                 (i for i in self._priority if self._needs_annotation(i, done)),
@@ -592,9 +606,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         """Blank rows after a paragraph: more than the space between its own lines."""
         return 2 if len(row_kinds(self.options)) > 1 else 1
 
-    def _paragraph_height(self, index: int, exact: bool) -> int:
-        if exact or index in self._layouts:
-            return self.layout_of(index).height + self._paragraph_gap
+    def _estimated_height(self, index: int) -> int:
         paragraph = self.document.document.paragraphs[index]
         return (
             estimated_height(paragraph, self.text_width, self.options)
@@ -603,22 +615,61 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         )
 
     def _relayout(self) -> None:
-        """Lay out again for a new width or new options, keeping the current paragraph in view."""
+        """Lay out again for a new width or new options, keeping the current paragraph in view.
+
+        Only the paragraphs around the viewport and the cursor are laid out now; the others
+        get an estimated height until they come into view (`_settle`), so the first screen
+        of a long book costs no more than the first screen of a short article.
+        """
         if not self._paragraphs or self._content_width <= 0:
             return
         anchor = self._anchor()
         self._layouts.clear()
+        self._exact.clear()
         self._strips.clear()
         self._layout_width = self._content_width
-        exact = len(self.document.document.paragraphs) < 4 or (
-            sum(len(p.text) for p in self.document.document.paragraphs) <= EXACT_LAYOUT_CHAR_LIMIT
-        )
-        self._heights = [
-            self._paragraph_height(index, exact) for index in range(self.paragraph_count)
-        ]
+        self._heights = [self._estimated_height(index) for index in range(self.paragraph_count)]
         self._recompute_starts()
-        self._restore_anchor(anchor)
-        self.refresh()
+        around = {self.paragraph_index, anchor[0] if anchor else 0}
+        self._settle(
+            {i for centre in around for i in range(centre - 2, centre + FIRST_SCREEN_SPAN)},
+            anchor,
+            force=True,
+        )
+        if self._total_chars <= EXACT_LAYOUT_CHAR_LIMIT:
+            # A short text gets exact heights everywhere soon after the first paint, so
+            # the scrollbar and long jumps are exact too.
+            self.set_timer(EXACT_LAYOUT_DELAY, self._settle_everything)
+
+    def _settle_everything(self) -> None:
+        self._settle(range(self.paragraph_count))
+
+    def _settle(
+        self,
+        indices: Iterable[int],
+        anchor: tuple[int, int] | None = None,
+        *,
+        force: bool = False,
+    ) -> None:
+        """Give `indices` their exact heights, keeping the anchor paragraph where it is."""
+        if len(self._heights) != self.paragraph_count:
+            return  # not laid out yet: the first `_relayout` does it
+        if anchor is None:
+            anchor = self._anchor()
+        changed = False
+        for index in indices:
+            if not 0 <= index < self.paragraph_count or index in self._exact:
+                continue
+            height = self.layout_of(index).height + self._paragraph_gap
+            self._exact.add(index)
+            if height != self._heights[index]:
+                self._heights[index] = height
+                changed = True
+        if changed or force:
+            self._strips.clear()
+            self._recompute_starts()
+            self._restore_anchor(anchor)
+            self.refresh()
 
     def _recompute_starts(self) -> None:
         starts = []
@@ -635,15 +686,15 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self._content_width, total)
 
     def _paragraphs_changed(self, indices: Iterable[int]) -> None:
-        anchor = self._anchor()
+        indices = list(indices)
+        was_exact = {index for index in indices if index in self._exact}
         for index in indices:
             self._layouts.pop(index, None)
-            if index < len(self._heights):
-                self._heights[index] = self._paragraph_height(index, exact=True)
-        self._strips.clear()
-        self._recompute_starts()
-        self._restore_anchor(anchor)
-        self.refresh()
+            self._exact.discard(index)
+        first, last = self._visible_paragraph_range()
+        visible = range(first - 2, last + 3)
+        # Paragraphs never looked at keep their estimated height until they come into view.
+        self._settle([i for i in indices if i in visible or i in was_exact], force=True)
         if self.paragraph_index in indices:
             self._snap_cursor_to_word()
             self._post_cursor()
@@ -684,13 +735,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     def _settle_visible_heights(self) -> None:
         """Replace estimated heights by exact ones for the paragraphs now on screen."""
         first, last = self._visible_paragraph_range()
-        changed = [
-            index
-            for index in range(first, last + 1)
-            if index not in self._layouts and index < len(self._heights)
-        ]
-        if changed:
-            self.call_later(self._paragraphs_changed, changed)
+        if any(i not in self._exact for i in range(first, last + 1)):
+            self.call_later(self._settle, range(first, last + 1))
 
     # ---- rendering -------------------------------------------------------------------------
 
@@ -927,6 +973,9 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self.paragraph_index = paragraph_index
         self.cursor_offset = offset
         self._snap_cursor_to_word()
+        if old_index != paragraph_index and self._starts:
+            # A long jump (G, a search hit) lands on exact heights, not estimates.
+            self._settle(range(paragraph_index - 2, paragraph_index + FIRST_SCREEN_SPAN))
         if self.options.view is ViewMode.FOCUS:
             if old_index != paragraph_index:
                 self._recompute_starts()
