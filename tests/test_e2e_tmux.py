@@ -1,7 +1,7 @@
 """End to end: the real `reader` command in a real terminal (tmux), driven by keys.
 
-Opens the bundled article, waits for the first heading and its pinyin, opens the gloss
-of a word, checks the panel's text, and quits with q.
+Opens the bundled article, waits for the first heading and its pinyin, searches a word by
+its pinyin, opens its gloss, checks the panel's text, and quits with q.
 """
 
 from __future__ import annotations
@@ -77,12 +77,18 @@ def test_reader_shows_pinyin_opens_a_gloss_and_quits(terminal: Terminal) -> None
     pinyin = screen.splitlines()[screen.splitlines().index(heading) - 1]
     assert "guānxì" in pinyin  # the heading's pinyin sits on the line above it
 
-    terminal.press("l", "l", "Enter")  # 王 → 毅 → 中美, then the gloss
-    screen = terminal.wait_for(lambda text: "China-US" in text, "the gloss of 中美")
-    assert "Characters" in screen
+    # Find 關係 by its toneless pinyin (whatever the segmenter does to the words around it),
+    # then open its gloss.
+    terminal.press("/")
+    terminal.wait_for(lambda text: "Search" in text, "the search box")
+    terminal.press("guanxi", "Enter")
+    terminal.wait_for(lambda text: "“guanxi” 1/" in text, "the first match")
+    terminal.press("Enter")
+    screen = terminal.wait_for(lambda text: "relation" in text, "the gloss of 關係")
+    assert "Characters" in screen and "guān" in screen
 
     terminal.press("Escape")
-    terminal.wait_for(lambda text: "China-US" not in text, "the gloss panel to close")
+    terminal.wait_for(lambda text: "relation" not in text, "the gloss panel to close")
 
     terminal.press("q")
     deadline = time.monotonic() + WAIT_SECONDS

@@ -185,18 +185,13 @@ class ReadingScreen(Screen[None]):
     # ---- status ------------------------------------------------------------------------------
 
     def _update_status(self) -> None:
+        """Where you are, the current search, then the display toggles (most useful first:
+        a narrow terminal cuts the end)."""
         view = self.view
         count = max(1, view.paragraph_count)
         percent = round(100 * (view.paragraph_index + 1) / count)
         options = view.options
-        parts = [
-            f"¶ {view.paragraph_index + 1}/{view.paragraph_count}  {percent}%",
-            _LABELS[options.pinyin]
-            + (f" ({_LABELS[options.pinyin_style]})" if options.shows_pinyin else ""),
-            _LABELS[options.script],
-            _LABELS[options.tone_colours],
-            _LABELS[options.view],
-        ]
+        parts = [f"¶ {view.paragraph_index + 1}/{view.paragraph_count}  {percent}%"]
         if self.search_hits:
             current = SearchHit(view.paragraph_index, view.cursor_offset)
             number = next(
@@ -204,7 +199,15 @@ class ReadingScreen(Screen[None]):
                 len(self.search_hits),
             )
             parts.append(f"“{self.search_query}” {number}/{len(self.search_hits)}")
-        status = Text(self.document.document.title[:40], style="bold")
+        parts += [
+            _LABELS[options.pinyin]
+            + (f" ({_LABELS[options.pinyin_style]})" if options.shows_pinyin else ""),
+            _LABELS[options.script],
+            _LABELS[options.tone_colours],
+            _LABELS[options.view],
+        ]
+        title = self.document.document.title
+        status = Text(title if len(title) <= 24 else title[:23] + "…", style="bold")
         status.append("  ·  " + "  ·  ".join(parts))
         self.query_one("#status", Static).update(status)
 
