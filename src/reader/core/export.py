@@ -8,10 +8,12 @@ the caller forces it.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import os
 import sqlite3
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,6 +23,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import genanki
 
 from reader.core.anki import (
     CSS,
@@ -155,8 +159,33 @@ def export_apkg(
     check_overwrite(target, is_our_apkg, force)
     package = build_package(build_notes(items, annotator), deck_name)
     with atomic_path(target) as temporary:
-        package.write_to_file(str(temporary), timestamp=timestamp)
+        write_package(package, temporary, timestamp)
     return ExportResult(target, len(items))
+
+
+def write_package(package: genanki.Package, target: Path, timestamp: float | None = None) -> None:
+    """What genanki's `Package.write_to_file` does, except that its temporary collection
+    lives in a folder removed afterwards (genanki leaves one file in /tmp per export)."""
+    timestamp = time.time() if timestamp is None else timestamp
+    with tempfile.TemporaryDirectory(prefix="reader-apkg-") as folder:
+        collection = Path(folder) / "collection.anki2"
+        connection = sqlite3.connect(collection)
+        try:
+            package.write_to_db(
+                connection.cursor(), timestamp, itertools.count(int(timestamp * 1000))
+            )
+            connection.commit()
+        finally:
+            connection.close()
+        media = dict(enumerate(package.media_files))
+        with zipfile.ZipFile(target, "w") as archive:
+            archive.write(collection, "collection.anki2")
+            archive.writestr(
+                "media",
+                json.dumps({index: os.path.basename(path) for index, path in media.items()}),
+            )
+            for index, path in media.items():
+                archive.write(path, str(index))
 
 
 # ---- Anki text import
@@ -254,6 +283,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # urllib then raises HTTPError with the 3xx code
+
+
 class AnkiConnect:
     """A minimal AnkiConnect (API version 6) client over HTTP, standard library only.
 
@@ -269,13 +303,18 @@ class AnkiConnect:
             raise ReaderError(
                 f"not an AnkiConnect address: {url!r} (like {DEFAULT_ANKICONNECT_URL})"
             )
-        if not allow_remote and not _is_loopback(parsed.hostname):
+        loopback = _is_loopback(parsed.hostname)
+        if not allow_remote and not loopback:
             raise ReaderError(
                 f"{parsed.hostname} is not this machine; AnkiConnect is only used on loopback "
                 "unless you pass --allow-remote"
             )
         self.url = url
         self.timeout = timeout
+        # Requests go exactly where the user said: never through an environment proxy to a
+        # loopback address (the vocabulary would leave the machine), never after a redirect.
+        proxies = urllib.request.ProxyHandler({} if loopback else None)
+        self._opener = urllib.request.build_opener(proxies, _NoRedirects())
 
     def invoke(self, action: str, **params: Any) -> Any:
         body = json.dumps({"action": action, "version": ANKICONNECT_VERSION, "params": params})
@@ -287,7 +326,7 @@ class AnkiConnect:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 answer = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as error:
             raise AnkiConnectError(
