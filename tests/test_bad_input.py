@@ -548,3 +548,39 @@ def test_the_reading_screen_opens_fifty_megabytes(
 ) -> None:
     screen = _open_in_tmux(tmux_session, reader_home, fifty_megabytes, "中美")
     assert "EXIT=0" in screen and "Traceback" not in screen
+
+
+# ---- broken files of our own: config, dictionary cache, vocabulary database
+
+
+def test_a_broken_config_is_named_with_its_line_and_left_untouched(reader_home: Path) -> None:
+    config = reader_home / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('pinyin = "marks"\n[keys\n', encoding="utf-8")
+    outcome = run(reader_home, str(SEED), stdin="terminal")
+    assert_outcome(outcome, Refused(str(config)))
+    assert "line 2" in outcome.stderr
+    assert config.read_text(encoding="utf-8") == 'pinyin = "marks"\n[keys\n'
+
+
+def test_a_corrupt_dictionary_index_is_rebuilt(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert_outcome(run(home, "dict", "build"), WORKS)
+    (index,) = (home / "cache").glob("*.sqlite3")
+    index.write_bytes(bytes(range(256)) * 64)
+    outcome = run(home, "lookup", "中文")
+    assert_outcome(outcome, WORKS)
+    assert "Chinese" in outcome.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [["vocab", "list"], ["vocab", "add", "中文"], ["export", "tsv", "--out", "-"]]
+)
+def test_a_corrupt_vocabulary_database_is_refused_and_left_untouched(
+    reader_home: Path, args: list[str]
+) -> None:
+    database = reader_home / "data" / "vocab.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.write_bytes(b"not a database\n" * 100)
+    assert_outcome(run(reader_home, *args), Refused("not a reader vocabulary database"))
+    assert database.read_bytes() == b"not a database\n" * 100
