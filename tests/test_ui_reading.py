@@ -331,6 +331,7 @@ async def test_split_and_join_are_saved_and_applied_everywhere() -> None:
         await settle(pilot)
         assert "天氣" not in tokens_of(view, 1)
         assert "天" in tokens_of(view, 1) and "氣" in tokens_of(view, 1)
+        assert "tiān qì" in screen_text(view) and "tiānqì" not in screen_text(view)
         saved = paths.user_dictionary_file().read_text(encoding="utf-8")
         assert "split 天氣 天 氣" in saved
         # Join it back: on 天, join with the next word 氣.
@@ -338,6 +339,7 @@ async def test_split_and_join_are_saved_and_applied_everywhere() -> None:
         await pilot.press("m")
         await settle(pilot)
         assert "天氣" in tokens_of(view, 1)
+        assert "tiānqì" in screen_text(view)
         assert "join 天氣" in paths.user_dictionary_file().read_text(encoding="utf-8")
         # A new segmenter (a later session) reads the same rule.
         assert "學習中文" not in tokens_of(view, 3)

@@ -22,8 +22,6 @@ from reader.core.models import Entry, Lookup, Token
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary
 
-MAX_ENTRIES_SHOWN = 12
-
 
 @dataclass(frozen=True, slots=True)
 class CharacterInfo:
@@ -107,10 +105,8 @@ def render_gloss(content: GlossContent, notation: PinyinNotation) -> Text:
         text.append(f"\nfound as the variant {result.via}\n", style="dim")
     if not result.entries and not content.parts:
         text.append("\nNo dictionary entry.\n", style="dim")
-    for entry in result.entries[:MAX_ENTRIES_SHOWN]:
+    for entry in result.entries:
         _append_entry(text, entry, notation)
-    if len(result.entries) > MAX_ENTRIES_SHOWN:
-        text.append(f"\n… {len(result.entries) - MAX_ENTRIES_SHOWN} more entries\n", style="dim")
     if result.references:
         text.append("\nSee also\n", style="bold underline")
         for entry in result.references:
