@@ -192,8 +192,10 @@ def write_package(package: genanki.Package, target: Path, timestamp: float | Non
 
 
 def _tsv_cell(value: str) -> str:
-    # Fields are HTML (#html:true): line breaks become <br>, tabs a space.
-    return value.replace("\r\n", "<br>").replace("\n", "<br>").replace("\t", " ")
+    # Fields are HTML (#html:true): line breaks become <br>, tabs a space. A lone CR counts:
+    # Anki's CSV reader ends a row at CR, LF or CRLF.
+    line_breaks = value.replace("\r\n", "\n").replace("\r", "\n")
+    return line_breaks.replace("\n", "<br>").replace("\t", " ")
 
 
 def tsv_text(notes: Sequence[NoteData], deck_name: str = DEFAULT_DECK_NAME) -> str:
