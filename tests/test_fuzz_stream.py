@@ -140,3 +140,47 @@ def test_closed_stdin_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(sys, "stdin", None)
     with pytest.raises(InputError, match="stdin"):
         stream_path("-")
+
+
+byte_strings = st.one_of(
+    st.binary(max_size=200),
+    st.lists(
+        st.sampled_from(
+            [
+                codecs.BOM_UTF8,
+                codecs.BOM_UTF16_LE,
+                codecs.BOM_UTF32_LE,
+                "中文。".encode(),
+                "中文。".encode("gb18030"),
+                "中文。".encode("big5hkscs"),
+                "中文".encode("utf-16-le"),
+                b"\r\n",
+                b"\n",
+                b"\x00",
+                b"\xff",
+                b"\x80",
+                b"abc ",
+            ]
+        ),
+        max_size=30,
+    ).map(b"".join),
+)
+
+
+@FUZZ
+@given(data=byte_strings)
+def test_any_bytes_load_or_raise_input_error_and_stream_alike(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("bytes") / "input.bin"
+    path.write_bytes(data)
+    try:
+        expected: list[object] | str = list(load_path(path).paragraphs)
+    except InputError as error:
+        assert "\n" not in str(error)
+        expected = "refused"
+    try:
+        got: list[object] | str = list(stream_path(path).paragraphs)
+    except InputError:
+        got = "refused"
+    assert got == expected
