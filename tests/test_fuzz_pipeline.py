@@ -10,6 +10,7 @@ Runs are derandomized and keep no example database, so the suite is deterministi
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
@@ -23,6 +24,7 @@ from reader.core.loader import load_text
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Script, TokenKind
 from reader.core.pipeline import UNKNOWN_SYLLABLE, annotate, default_annotator
 from reader.core.segment import is_han_char
+from reader.core.stats import document_stats, format_stats_text, stats_to_json
 from reader.core.textformat import cell_width, interlinear_lines, word_pinyin
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120)
@@ -166,6 +168,20 @@ def test_load_then_annotate_any_text(text: str, split: str) -> None:
         assert_annotation_invariants(annotated)
         for line in interlinear_lines(annotated, width=40):
             assert "\n" not in line
+
+
+@FUZZ
+@given(text=st.lists(texts, max_size=4).map("\n\n".join))
+def test_stats_of_any_text(text: str) -> None:
+    document = load_text(text)
+    annotated = list(annotate(document))
+    stats = document_stats(annotated, {}, pre_reading_size=5)
+    han_words = [t for p in annotated for t in p.tokens if t.is_han]
+    assert stats.tokens <= len(han_words)
+    assert stats.distinct_words == len(stats.words)
+    assert len(stats.pre_reading) <= 5
+    assert json.dumps(stats_to_json(stats), ensure_ascii=False)
+    assert isinstance(format_stats_text(stats, title=document.title), str)
 
 
 @FUZZ
