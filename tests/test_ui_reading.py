@@ -497,3 +497,13 @@ async def test_word_status_reaches_the_token_style() -> None:
         view.restyle()
         await pilot.pause()
         assert "城市" in seen
+
+
+async def test_a_theme_picked_in_the_palette_is_remembered() -> None:
+    async with reading() as (app, pilot, _screen, _view):
+        assert app.theme == "nord"
+        app.theme = "gruvbox"
+        await pilot.pause()
+        assert load_settings().theme == "gruvbox"
+    again = ReaderApp(make_document(), settings=load_settings(), annotator=fresh_annotator())
+    assert again.theme == "gruvbox"

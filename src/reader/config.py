@@ -8,6 +8,7 @@ Stored as TOML in `paths.config_file()`:
     tone_colours = "standard" # standard | pleco | off
     pinyin_style = "marks"    # marks | numbers | zhuyin
     view = "continuous"       # continuous | focus
+    theme = "nord"            # any Textual theme (command palette: Change theme)
 
     [keys]
     # binding id = "key[,key...]"; ids are listed on the help screen (? or F1)
@@ -75,6 +76,8 @@ class ViewMode(str, Enum):
     FOCUS = "focus"
 
 
+DEFAULT_THEME = "nord"  # calm colours for a long read
+
 EnumT = TypeVar("EnumT", bound=Enum)
 
 
@@ -98,6 +101,8 @@ class Settings:
     """Tone marks (zhōng), tone numbers (zhong1) or zhuyin (ㄓㄨㄥ)."""
     view: ViewMode = ViewMode.CONTINUOUS
     """Continuous scrolling or one paragraph at a time."""
+    theme: str = DEFAULT_THEME
+    """A Textual theme name (pick one with "Change theme" in the command palette)."""
     keys: tuple[tuple[str, str], ...] = field(default=())
     """Key remapping: (binding id, "key[,key...]") pairs from the [keys] table."""
 
@@ -143,6 +148,8 @@ def load_settings(path: Path | None = None) -> Settings:
                 values[name] = enum_type(raw)
             except ValueError:
                 continue
+    if isinstance(display, Mapping) and isinstance(display.get("theme"), str):
+        values["theme"] = display["theme"]
     keys = data.get("keys", {})
     if isinstance(keys, Mapping):
         values["keys"] = tuple(
@@ -163,6 +170,7 @@ def dump_settings(settings: Settings) -> str:
     lines.append("[display]")
     for name in _DISPLAY_FIELDS:
         lines.append(f"{name} = {_toml_string(getattr(settings, name).value)}")
+    lines.append(f"theme = {_toml_string(settings.theme)}")
     lines.append("")
     lines.append("[keys]")
     lines.append('# binding id = "key[,key...]", e.g. "reading.next_paragraph" = "j,down"')

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import Theme
 
-from reader.config import Settings
+from reader.config import DEFAULT_THEME, Settings, save_settings
 from reader.core.models import Document
 from reader.core.pipeline import AnnotatedDocument, Annotator, annotate
 from reader.core.reading_state import ReadingStateStore
 from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
 
-CALM_THEME = "nord"
+CALM_THEME = DEFAULT_THEME
 
 
 class ReaderApp(App[int]):
@@ -44,11 +46,14 @@ class ReaderApp(App[int]):
         self.save_settings_on_change = save_settings_on_change
         self.prefetch = prefetch
         self.title = document.title
-        self.theme = CALM_THEME
+        self.theme = (
+            self.settings.theme if self.settings.theme in self.available_themes else CALM_THEME
+        )
         if self.settings.keys:
             self.set_keymap(self.settings.keymap)
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(
             ReadingScreen(
                 self.annotated,
@@ -58,6 +63,17 @@ class ReaderApp(App[int]):
                 prefetch=self.prefetch,
             )
         )
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """A theme picked in the command palette is kept for the next session."""
+        # The palette may be on top: find the reading screen in the stack.
+        screen = next((s for s in self.screen_stack if isinstance(s, ReadingScreen)), None)
+        if screen is None or screen.settings.theme == theme.name:
+            return
+        screen.settings = replace(screen.settings, theme=theme.name)
+        self.settings = screen.settings
+        if self.save_settings_on_change:
+            save_settings(screen.settings)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every reading action, not just the few in the Footer."""
