@@ -54,14 +54,23 @@ class Outcome:
     stderr: str
 
 
-def _close_stdin() -> None:
-    os.close(0)
+def _closer(stdin: str, stdout: str) -> Callable[[], None] | None:
+    closed = [fd for fd, how in ((0, stdin), (1, stdout)) if how == "closed"]
+    if not closed:
+        return None
+
+    def close() -> None:
+        for fd in closed:
+            os.close(fd)
+
+    return close
 
 
 def run(
     home: Path,
     *args: str,
     stdin: str = "devnull",  # "devnull" | "closed" | "terminal"
+    stdout: str = "pipe",  # "pipe" | "closed" | "full" (/dev/full: no space left)
     prefix: tuple[str, ...] = (),
 ) -> Outcome:
     terminal: int | None = None
@@ -69,12 +78,14 @@ def run(
     if stdin == "terminal":
         terminal, follower = pty.openpty()
         stdin_arg = follower
+    full = open("/dev/full", "wb") if stdout == "full" else None  # noqa: SIM115
     try:
         result = subprocess.run(
             [*prefix, *reader_command(), *args],
-            stdin=None if stdin == "closed" else stdin_arg,
-            preexec_fn=_close_stdin if stdin == "closed" else None,
-            capture_output=True,
+            stdin=stdin_arg,
+            stdout=full or subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=_closer(stdin, stdout),
             env=subprocess_env(home, TERM="xterm-256color"),
             timeout=TIMEOUT,
             start_new_session=True,  # no controlling terminal: /dev/tty cannot be opened
@@ -83,9 +94,11 @@ def run(
         if terminal is not None:
             os.close(terminal)
             os.close(follower)
+        if full is not None:
+            full.close()
     return Outcome(
         result.returncode,
-        result.stdout.decode("utf-8", "replace"),
+        (result.stdout or b"").decode("utf-8", "replace"),
         result.stderr.decode("utf-8", "replace"),
     )
 
@@ -231,6 +244,32 @@ def test_the_reading_screen_without_a_terminal_is_refused(
 ) -> None:
     outcome = run(reader_home, str(SEED) if path == "FILE" else "-", stdin=stdin)
     assert_outcome(outcome, Refused("needs a terminal"))
+
+
+# ---- standard output closed, or on a full disk
+
+
+@pytest.mark.parametrize("stdout", ["closed", "full"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["annotate", str(SEED), "--format", "jsonl"],
+        ["annotate", str(SEED), "--format", "text"],
+        ["convert", str(SEED)],
+        ["stats", str(SEED)],
+        ["lookup", "中文"],
+    ],
+    ids=["annotate-jsonl", "annotate-text", "convert", "stats", "lookup"],
+)
+def test_output_that_cannot_be_written(reader_home: Path, args: list[str], stdout: str) -> None:
+    needle = "standard output is closed" if stdout == "closed" else "No space left"
+    assert_outcome(run(reader_home, *args, stdout=stdout), Refused(needle))
+
+
+@pytest.mark.parametrize("stdout", ["closed", "full"])
+def test_export_to_an_output_that_cannot_be_written(saved_word: Path, stdout: str) -> None:
+    needle = "standard output is closed" if stdout == "closed" else "No space left"
+    assert_outcome(run(saved_word, "export", "tsv", "--out", "-", stdout=stdout), Refused(needle))
 
 
 # ---- a named pipe (what `reader annotate <(cmd)` reads): works, content arriving over time

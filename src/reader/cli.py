@@ -13,8 +13,11 @@ Heavy modules are imported inside the handlers so `reader --help` stays instant.
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import itertools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -287,8 +290,6 @@ def _run_app(args: argparse.Namespace) -> int:
 def _require_terminal(path: str | None) -> None:
     """The reading screen reads keys from a terminal; without one it could only hang or crash
     (stdin closed, /dev/null, a pipe), so say so before loading anything."""
-    import os
-
     if path == "-":  # the text comes on stdin, the keys from the controlling terminal after it
         try:
             os.close(os.open("/dev/tty", os.O_RDONLY))
@@ -333,6 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_app_parser().parse_args(arguments)
         handler = _run_app
     _use_utf8_streams()
+    if handler is not _run_app:
+        _stand_in_for_closed_streams()
     try:
         return handler(args)
     except ReaderError as error:
@@ -344,8 +347,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of our output went away (e.g. `| head`); that is not an error.
         _silence_broken_stdout()
         return EXIT_OK
+    except OSError as error:
+        # Not the input (loading reports that as InputError): the output or the system,
+        # e.g. stdout closed or on a full disk.
+        if args.debug:
+            raise
+        _silence_broken_stdout()
+        reason = error.strerror or str(error)
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"reader: {where}{reason}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Stands for a standard stream that was closed: writing fails like a write error."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, f"standard {self._name} is closed; nothing can be written")
+
+
+def _stand_in_for_closed_streams() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput("output")
+    if sys.stderr is None:  # nowhere to say what went wrong: the exit code must do
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:
@@ -356,10 +386,13 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def _silence_broken_stdout() -> None:
-    import os
-
+    """Point stdout at /dev/null so the flush at exit does not fail (and complain) again."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, descriptor)
 
 
 if __name__ == "__main__":
