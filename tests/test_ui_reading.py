@@ -507,3 +507,15 @@ async def test_a_theme_picked_in_the_palette_is_remembered() -> None:
         assert load_settings().theme == "gruvbox"
     again = ReaderApp(make_document(), settings=load_settings(), annotator=fresh_annotator())
     assert again.theme == "gruvbox"
+
+
+async def test_the_wheel_moves_the_current_paragraph_along() -> None:
+    long_text = "\n\n".join(f"第{n}段：今天天氣很好，我們去公園散步。" for n in range(40))
+    async with reading(make_document(long_text)) as (_app, pilot, _screen, view):
+        view.scroll_to(y=60, animate=False)
+        await pilot.pause()
+        view.follow_scroll()  # what a wheel event triggers after the scroll
+        await pilot.pause()
+        assert view.paragraph_index > 5
+        assert view._starts[view.paragraph_index] >= round(view.scroll_y)
+        assert f"第{view.paragraph_index}段" in "".join("".join(current_rows(view)).split())

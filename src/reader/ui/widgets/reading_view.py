@@ -1049,6 +1049,27 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=self._starts[self.paragraph_index], animate=False)
         self._ensure_cursor_visible(paragraph_changed=True)
 
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.call_after_refresh(self.follow_scroll)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.call_after_refresh(self.follow_scroll)
+
+    def follow_scroll(self) -> None:
+        """After the wheel scrolled the current paragraph out of view, the first paragraph
+        that starts on screen becomes current (so j/k go on from what you are looking at)."""
+        if self.options.view is ViewMode.FOCUS or not self._starts:
+            return
+        top = round(self.scroll_y)
+        bottom = top + self.scrollable_content_region.height
+        start = self._starts[self.paragraph_index]
+        end = start + self._heights[self.paragraph_index]
+        if end > top and start < bottom:
+            return  # still (partly) on screen
+        first, last = self._visible_paragraph_range()
+        target = first if self._starts[first] >= top or first == last else first + 1
+        self.set_cursor(target, 0)
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
