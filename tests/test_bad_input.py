@@ -272,6 +272,11 @@ def test_export_to_an_output_that_cannot_be_written(saved_word: Path, stdout: st
     assert_outcome(run(saved_word, "export", "tsv", "--out", "-", stdout=stdout), Refused(needle))
 
 
+@pytest.mark.parametrize("stdin", ["devnull", "closed"])
+def test_the_study_screen_without_a_terminal_is_refused(saved_word: Path, stdin: str) -> None:
+    assert_outcome(run(saved_word, "study", stdin=stdin), Refused("needs a terminal"))
+
+
 # ---- a named pipe (what `reader annotate <(cmd)` reads): works, content arriving over time
 
 

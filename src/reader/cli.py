@@ -281,21 +281,21 @@ def _cmd_dict_build(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    _require_terminal(args.path)
+    require_terminal(args.path)
     from reader.ui.app import run_app
 
     return run_app(args.path)
 
 
-def _require_terminal(path: str | None) -> None:
-    """The reading screen reads keys from a terminal; without one it could only hang or crash
+def require_terminal(path: str | None = None, screen: str = "the reading screen") -> None:
+    """A screen reads keys from a terminal; without one it could only hang or crash
     (stdin closed, /dev/null, a pipe), so say so before loading anything."""
     if path == "-":  # the text comes on stdin, the keys from the controlling terminal after it
         try:
             os.close(os.open("/dev/tty", os.O_RDONLY))
         except OSError:
             raise ReaderError(
-                "reading a text from stdin on the reading screen needs a terminal for the keys; "
+                f"reading a text from stdin on {screen} needs a terminal for the keys; "
                 "use `reader annotate -` in scripts"
             ) from None
         return
@@ -304,10 +304,7 @@ def _require_terminal(path: str | None) -> None:
     except ValueError:  # closed
         interactive = False
     if not interactive:
-        raise ReaderError(
-            "the reading screen needs a terminal on standard input; "
-            "use `reader annotate PATH` in scripts"
-        )
+        raise ReaderError(f"{screen} needs a terminal on standard input; run it from one")
 
 
 # ---- entry point
