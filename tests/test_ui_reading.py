@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rich.style import Style
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from reader import paths
 from reader.config import (
@@ -223,6 +224,8 @@ async def test_p_toggles_pinyin_and_remembers_it() -> None:
         assert screen.settings.pinyin is PinyinDisplay.OFF
         assert "jīntiān" not in screen_text(view) and "今天" in screen_text(view)
         assert load_settings().pinyin is PinyinDisplay.OFF
+        status = str(screen.query_one("#status", Static).content)
+        assert "no pinyin" in status and "tones: standard" in status
         await pilot.press("p")
         assert "jīntiān" in screen_text(view)
         assert load_settings().pinyin is PinyinDisplay.ALL

@@ -45,21 +45,29 @@ MIN_HEIGHT = 10
 NARROW_WIDTH = 90
 SAVE_POSITION_DELAY = 1.0  # seconds of stillness before the position is written
 
-_LABELS: dict[Enum, str] = {
-    PinyinDisplay.ALL: "pinyin",
-    PinyinDisplay.OFF: "no pinyin",
-    ScriptDisplay.ORIGINAL: "original",
-    ScriptDisplay.SIMPLIFIED: "simplified",
-    ScriptDisplay.BOTH: "both scripts",
-    ToneColours.STANDARD: "tones: standard",
-    ToneColours.PLECO: "tones: Pleco",
-    ToneColours.OFF: "tones: off",
-    PinyinNotation.MARKS: "marks",
-    PinyinNotation.NUMBERS: "numbers",
-    PinyinNotation.ZHUYIN: "zhuyin",
-    ViewMode.CONTINUOUS: "continuous",
-    ViewMode.FOCUS: "focus",
+# Keyed by (type, member): str enums with equal values ("off") compare equal across types.
+_LABELS: dict[tuple[type[Enum], Enum], str] = {
+    (type(member), member): label
+    for member, label in (
+        (PinyinDisplay.ALL, "pinyin"),
+        (PinyinDisplay.OFF, "no pinyin"),
+        (ScriptDisplay.ORIGINAL, "original"),
+        (ScriptDisplay.SIMPLIFIED, "simplified"),
+        (ScriptDisplay.BOTH, "both scripts"),
+        (ToneColours.STANDARD, "tones: standard"),
+        (ToneColours.PLECO, "tones: Pleco"),
+        (ToneColours.OFF, "tones: off"),
+        (PinyinNotation.MARKS, "marks"),
+        (PinyinNotation.NUMBERS, "numbers"),
+        (PinyinNotation.ZHUYIN, "zhuyin"),
+        (ViewMode.CONTINUOUS, "continuous"),
+        (ViewMode.FOCUS, "focus"),
+    )
 }
+
+
+def _label(member: Enum) -> str:
+    return _LABELS.get((type(member), member), str(member.value))
 
 
 def _binding(keys: str, action: str, description: str, show: bool = False, **extra: Any) -> Binding:
@@ -200,11 +208,11 @@ class ReadingScreen(Screen[None]):
             )
             parts.append(f"“{self.search_query}” {number}/{len(self.search_hits)}")
         parts += [
-            _LABELS[options.pinyin]
-            + (f" ({_LABELS[options.pinyin_style]})" if options.shows_pinyin else ""),
-            _LABELS[options.script],
-            _LABELS[options.tone_colours],
-            _LABELS[options.view],
+            _label(options.pinyin)
+            + (f" ({_label(options.pinyin_style)})" if options.shows_pinyin else ""),
+            _label(options.script),
+            _label(options.tone_colours),
+            _label(options.view),
         ]
         title = self.document.document.title
         status = Text(title if len(title) <= 24 else title[:23] + "…", style="bold")
