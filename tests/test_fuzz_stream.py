@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -184,3 +186,26 @@ def test_any_bytes_load_or_raise_input_error_and_stream_alike(
     except InputError:
         got = "refused"
     assert got == expected
+
+
+@pytest.mark.parametrize("content", ["seed", "", "Hello.\n"])
+def test_annotate_json_is_written_as_it_goes_and_equals_one_dump(
+    reader_home: Path, tmp_path: Path, content: str
+) -> None:
+    from reader.cli import _document_header_json, paragraph_to_json
+    from reader.core.pipeline import annotate
+    from tests.support import reader_command, subprocess_env
+
+    path = tmp_path / "text.txt"
+    path.write_bytes(SEED.read_bytes() if content == "seed" else content.encode())
+    document = load_path(path)
+    body = _document_header_json(document)
+    body["paragraphs"] = [paragraph_to_json(p) for p in annotate(document)]
+    result = subprocess.run(
+        [*reader_command(), "annotate", str(path), "--format", "json"],
+        capture_output=True,
+        env=subprocess_env(reader_home),
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.decode() == json.dumps(body, ensure_ascii=False, indent=1) + "\n"

@@ -174,15 +174,27 @@ def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagrap
         yield annotator.annotate_paragraph(paragraph, stream.script)
 
 
+def _write_json_document(path: str, split: SplitMode) -> None:
+    """The same text as `json.dumps(document, indent=1)`, written paragraph by paragraph:
+    the header needs the whole document loaded, but no annotation is kept."""
+    from reader.core.loader import load_path
+    from reader.core.pipeline import default_annotator
+
+    document = load_path(path, split=split)
+    annotator = default_annotator()
+    header = json.dumps(_document_header_json(document), ensure_ascii=False, indent=1)
+    sys.stdout.write(header.removesuffix("\n}") + ',\n "paragraphs": [')
+    for number, paragraph in enumerate(document.paragraphs):
+        annotated = annotator.annotate_paragraph(paragraph, document.script)
+        body = json.dumps(paragraph_to_json(annotated), ensure_ascii=False, indent=1)
+        # Nested two levels deep in the document: each line indented by two more spaces.
+        sys.stdout.write(("," if number else "") + "\n  " + body.replace("\n", "\n  "))
+    _write_line("\n ]\n}" if document.paragraphs else "]\n}")
+
+
 def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.format == "json":
-        from reader.core.loader import load_path
-        from reader.core.pipeline import annotate
-
-        document = load_path(args.path, split=args.split)
-        body = _document_header_json(document)
-        body["paragraphs"] = [paragraph_to_json(p) for p in annotate(document)]
-        _write_line(json.dumps(body, ensure_ascii=False, indent=1))
+        _write_json_document(args.path, args.split)
         return EXIT_OK
     stream = _annotated_stream(args.path, args.split)
     first = next(stream, None)  # opening errors surface before any output
