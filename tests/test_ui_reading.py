@@ -310,6 +310,7 @@ async def test_gloss_opens_follows_the_cursor_and_closes(key: str) -> None:
         assert panel.is_open and panel.display
         assert "今天" in panel.text and "today" in panel.text
         assert "Characters" in panel.text and "jīn" in panel.text
+        assert "radical" in panel.text  # makemeahanzi decomposition of 今 and 天
         await pilot.press("l")  # 天氣
         await settle(pilot)
         assert "weather" in panel.text

@@ -6,8 +6,11 @@ the panel shows the word at once and fills in the entries when they arrive.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,12 +26,47 @@ if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary
 
 
+DECOMPOSITION_FILE = Path(__file__).resolve().parent.parent / "data" / "hanzi_decomposition.tsv.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class Decomposition:
+    """How a character is built (makemeahanzi): ⿰氵每, its radical, an etymology hint."""
+
+    parts: str  # an Ideographic Description Sequence, "" when unknown
+    radical: str
+    etymology: str  # e.g. "pictophonetic: 氵 water + 每 sound"; "" when unknown
+
+
+@lru_cache(maxsize=1)
+def _decompositions() -> dict[str, Decomposition]:
+    table: dict[str, Decomposition] = {}
+    try:
+        with gzip.open(DECOMPOSITION_FILE, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("#"):
+                    continue
+                character, parts, radical, kind, hint = (line.rstrip("\n").split("\t") + [""] * 5)[
+                    :5
+                ]
+                etymology = f"{kind}: {hint}" if kind and hint else kind or hint
+                table[character] = Decomposition(parts, radical, etymology)
+    except OSError:  # the data file is optional: the panel works without it
+        return {}
+    return table
+
+
+def decomposition(character: str) -> Decomposition | None:
+    return _decompositions().get(character)
+
+
 @dataclass(frozen=True, slots=True)
 class CharacterInfo:
     character: str
     other_form: str  # the other script's form, "" when the same
     readings: tuple[str, ...]  # CC-CEDICT pinyin strings
     meaning: str | None
+    decomposition: Decomposition | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +101,14 @@ def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
     compound = len(token.text) >= 3
     parts = result.breakdown or (_compound_parts(token.text, dictionary) if compound else ())
     characters: list[CharacterInfo] = []
-    if len(token.text) > 1:
-        for index, character in enumerate(token.text):
-            other = token.simplified[index] if token.simplified[index] != character else ""
-            if not other and token.traditional[index] != character:
-                other = token.traditional[index]
-            char_lookup = dictionary.lookup(character)
-            readings = tuple(dict.fromkeys(entry.pinyin for entry in char_lookup.entries))
-            characters.append(CharacterInfo(character, other, readings, char_lookup.gloss))
+    for index, character in enumerate(token.text):
+        other = token.simplified[index] if token.simplified[index] != character else ""
+        if not other and token.traditional[index] != character:
+            other = token.traditional[index]
+        char_lookup = dictionary.lookup(character)
+        readings = tuple(dict.fromkeys(entry.pinyin for entry in char_lookup.entries))
+        built = decomposition(character) or (decomposition(other) if other else None)
+        characters.append(CharacterInfo(character, other, readings, char_lookup.gloss, built))
     return GlossContent(token, result, parts, tuple(characters))
 
 
@@ -119,15 +157,25 @@ def render_gloss(content: GlossContent, notation: PinyinNotation) -> Text:
             text.append(f"  {reading}", style="italic")
             text.append(f"  {part.gloss or '—'}\n")
     if content.characters:
-        text.append("\nCharacters\n", style="bold underline")
+        heading = "Characters" if len(content.characters) > 1 else "Character"
+        text.append(f"\n{heading}\n", style="bold underline")
         for info in content.characters:
             text.append(f"  {info.character}", style="bold")
             if info.other_form:
                 text.append(f"〔{info.other_form}〕", style="bold")
             shown = (format_pinyin(reading, notation).lower() for reading in info.readings)
             readings = ", ".join(dict.fromkeys(shown))
-            text.append(f"  {readings or '—'}", style="italic")
-            text.append(f"  {info.meaning or '—'}\n")
+            if len(content.characters) > 1:
+                text.append(f"  {readings or '—'}", style="italic")
+                text.append(f"  {info.meaning or '—'}")
+            text.append("\n")
+            built = info.decomposition
+            if built is not None:
+                described = [f"{built.parts}" if built.parts else "", f"radical {built.radical}"]
+                text.append("     " + "  ·  ".join(part for part in described if part), style="dim")
+                text.append("\n")
+                if built.etymology:
+                    text.append(f"     {built.etymology}\n", style="dim italic")
     return text
 
 
