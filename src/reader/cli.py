@@ -178,14 +178,12 @@ def _write_json_document(path: str, split: SplitMode) -> None:
     """The same text as `json.dumps(document, indent=1)`, written paragraph by paragraph:
     the header needs the whole document loaded, but no annotation is kept."""
     from reader.core.loader import load_path
-    from reader.core.pipeline import default_annotator
+    from reader.core.pipeline import annotate_each
 
     document = load_path(path, split=split)
-    annotator = default_annotator()
     header = json.dumps(_document_header_json(document), ensure_ascii=False, indent=1)
     sys.stdout.write(header.removesuffix("\n}") + ',\n "paragraphs": [')
-    for number, paragraph in enumerate(document.paragraphs):
-        annotated = annotator.annotate_paragraph(paragraph, document.script)
+    for number, annotated in enumerate(annotate_each(document)):
         body = json.dumps(paragraph_to_json(annotated), ensure_ascii=False, indent=1)
         # Nested two levels deep in the document: each line indented by two more spaces.
         sys.stdout.write(("," if number else "") + "\n  " + body.replace("\n", "\n  "))

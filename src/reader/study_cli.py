@@ -81,7 +81,7 @@ def vocabulary_statuses() -> dict[str, Status]:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from reader.core.loader import load_path
-    from reader.core.pipeline import annotate
+    from reader.core.pipeline import annotate_each
     from reader.core.stats import (
         DEFAULT_PRE_READING_SIZE,
         document_stats,
@@ -94,7 +94,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         raise ReaderError("--top must be 0 or more")
     document = load_path(args.path, split=args.split)
     statuses = vocabulary_statuses()
-    stats = document_stats(annotate(document), statuses, pre_reading_size=top)
+    stats = document_stats(annotate_each(document), statuses, pre_reading_size=top)
     if args.format == "json":
         body: dict[str, Any] = {
             "source": document.source,

@@ -175,3 +175,13 @@ class AnnotatedDocument:
 
 def annotate(document: Document, annotator: Annotator | None = None) -> AnnotatedDocument:
     return AnnotatedDocument(document, annotator)
+
+
+def annotate_each(
+    document: Document, annotator: Annotator | None = None
+) -> Iterator[AnnotatedParagraph]:
+    """The paragraphs annotated one at a time, none kept: one pass over a long text
+    (statistics, exports) in memory that does not grow with it."""
+    annotator = annotator or default_annotator()
+    for paragraph in document.paragraphs:
+        yield annotator.annotate_paragraph(paragraph, document.script)

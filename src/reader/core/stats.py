@@ -149,18 +149,34 @@ class KnownShare:
 def known_share(paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses) -> KnownShare:
     """The known share over some paragraphs (a document: all of them); ignored words are
     left out."""
-    tokens = known_tokens = 0
-    word_known: dict[str, bool] = {}
+    counter = _KnownCounter(statuses)
     for paragraph in paragraphs:
+        counter.add(paragraph)
+    return counter.result()
+
+
+class _KnownCounter:
+    """`known_share`, one paragraph at a time."""
+
+    def __init__(self, statuses: Statuses) -> None:
+        self.statuses = statuses
+        self.tokens = self.known_tokens = 0
+        self.word_known: dict[str, bool] = {}
+
+    def add(self, paragraph: AnnotatedParagraph) -> None:
         for token in counted_tokens(paragraph):
-            status = token_status(token, statuses)
+            status = token_status(token, self.statuses)
             if status is Status.IGNORED:
                 continue
             known = status is Status.KNOWN
-            tokens += 1
-            known_tokens += known
-            word_known[token.text] = known
-    return KnownShare(tokens, known_tokens, len(word_known), sum(word_known.values()))
+            self.tokens += 1
+            self.known_tokens += known
+            self.word_known[token.text] = known
+
+    def result(self) -> KnownShare:
+        return KnownShare(
+            self.tokens, self.known_tokens, len(self.word_known), sum(self.word_known.values())
+        )
 
 
 def paragraph_known_share(paragraph: AnnotatedParagraph, statuses: Statuses) -> float:
@@ -239,41 +255,54 @@ def collect_words(
     paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses
 ) -> tuple[WordStat, ...]:
     """Every distinct Han word with its count, status, levels, frequency and first sentence."""
-    from reader.core.loader import split_sentences
-
-    first: dict[str, tuple[Token, int, str]] = {}
-    counts: dict[str, int] = {}
+    collector = _WordCollector()
     for paragraph in paragraphs:
+        collector.add(paragraph)
+    return collector.words(statuses)
+
+
+class _WordCollector:
+    """`collect_words`, one paragraph at a time (only each word's first sighting is kept)."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[Token, int, str]] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, paragraph: AnnotatedParagraph) -> None:
+        from reader.core.loader import split_sentences
+
         spans: list[tuple[int, int]] | None = None
         for token in counted_tokens(paragraph):
-            counts[token.text] = counts.get(token.text, 0) + 1
-            if token.text in first:
+            self.counts[token.text] = self.counts.get(token.text, 0) + 1
+            if token.text in self.first:
                 continue
             if spans is None:
                 spans = split_sentences(paragraph.text)
             sentence = next(
                 (paragraph.text[a:b] for a, b in spans if a <= token.start < b), paragraph.text
             )
-            first[token.text] = (token, paragraph.index, sentence)
-    result = []
-    for text, (token, paragraph_index, sentence) in first.items():
-        result.append(
-            WordStat(
-                text=text,
-                traditional=token.traditional,
-                simplified=token.simplified,
-                pinyin_numbered=token.pinyin_numbered,
-                gloss=token.gloss,
-                count=counts[text],
-                status=token_status(token, statuses),
-                hsk_2021=hsk_2021_level(token.traditional, token.simplified),
-                hsk_2025=hsk_2025_level(token.simplified),
-                frequency=word_frequency(token.simplified, token.traditional),
-                first_paragraph=paragraph_index,
-                sentence=sentence,
+            self.first[token.text] = (token, paragraph.index, sentence)
+
+    def words(self, statuses: Statuses) -> tuple[WordStat, ...]:
+        result = []
+        for text, (token, paragraph_index, sentence) in self.first.items():
+            result.append(
+                WordStat(
+                    text=text,
+                    traditional=token.traditional,
+                    simplified=token.simplified,
+                    pinyin_numbered=token.pinyin_numbered,
+                    gloss=token.gloss,
+                    count=self.counts[text],
+                    status=token_status(token, statuses),
+                    hsk_2021=hsk_2021_level(token.traditional, token.simplified),
+                    hsk_2025=hsk_2025_level(token.simplified),
+                    frequency=word_frequency(token.simplified, token.traditional),
+                    first_paragraph=paragraph_index,
+                    sentence=sentence,
+                )
             )
-        )
-    return tuple(result)
+        return tuple(result)
 
 
 def _buckets(words: Sequence[WordStat], labels: Sequence[str], key: Any) -> tuple[BucketCount, ...]:
@@ -301,20 +330,29 @@ def document_stats(
     *,
     pre_reading_size: int = DEFAULT_PRE_READING_SIZE,
 ) -> DocumentStats:
-    """Statistics of annotated paragraphs (pass an AnnotatedDocument to cover it all)."""
-    annotated = list(paragraphs)
-    words = collect_words(annotated, statuses)
+    """Statistics of annotated paragraphs (pass an AnnotatedDocument to cover it all).
+
+    One pass, keeping no paragraph: a book can come annotated one paragraph at a time
+    (`pipeline.annotate_each`) in bounded memory."""
+    collector = _WordCollector()
+    known = _KnownCounter(statuses)
+    shares = []
+    for paragraph in paragraphs:
+        collector.add(paragraph)
+        known.add(paragraph)
+        shares.append(paragraph_known_share(paragraph, statuses))
+    words = collector.words(statuses)
     levels = (*HSK_LEVELS, NOT_LISTED)
     return DocumentStats(
         tokens=sum(word.count for word in words),
         distinct_words=len(words),
-        known=known_share(annotated, statuses),
+        known=known.result(),
         learning_words=sum(1 for word in words if word.status is Status.LEARNING),
         hsk_2021=_buckets(words, levels, lambda word: word.hsk_2021 or NOT_LISTED),
         hsk_2025=_buckets(words, levels, lambda word: word.hsk_2025 or NOT_LISTED),
         frequency_bands=_buckets(words, BAND_LABELS, lambda word: word.band),
         pre_reading=pre_reading_list(words, pre_reading_size),
-        paragraph_shares=paragraph_shares(annotated, statuses),
+        paragraph_shares=tuple(shares),
         words=words,
     )
 
