@@ -1,6 +1,6 @@
 """Book-length input: time and memory for 1 MB and 20 MB texts (the seed repeated).
 
-Run: .venv/bin/python benchmarks/scale.py [--sizes 1,20]
+Run: .venv/bin/python benchmarks/scale.py [--sizes 1,20] [--also json,stats,convert]
 
 For each size it measures, each in a fresh process (peak RSS from wait4):
 - `reader annotate PATH --format jsonl`: wall time, time to the first paragraph on stdout,
@@ -51,8 +51,22 @@ class StreamRun:
     peak_rss_mib: float
 
 
+COMMANDS = {
+    "jsonl": ["annotate", "{path}", "--format", "jsonl"],
+    "json": ["annotate", "{path}", "--format", "json"],
+    "stats": ["stats", "{path}"],
+    "convert": ["convert", "{path}"],
+}
+
+
 def measure_annotate_jsonl(path: Path, env: dict[str, str]) -> StreamRun:
-    command = [*reader_executable(), "annotate", str(path), "--format", "jsonl"]
+    return measure_command("jsonl", path, env)
+
+
+def measure_command(name: str, path: Path, env: dict[str, str]) -> StreamRun:
+    """Wall time, time to the first output line, output lines and peak RSS of one command."""
+    arguments = [str(path) if part == "{path}" else part for part in COMMANDS[name]]
+    command = [*reader_executable(), *arguments]
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None
@@ -99,17 +113,28 @@ def measure_first_screen(path: Path, env: dict[str, str]) -> tuple[float, float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,20", help="text sizes in MB (default 1,20)")
+    parser.add_argument(
+        "--also",
+        default="",
+        help="more commands to time and measure at each size, comma-separated: "
+        + ", ".join(name for name in COMMANDS if name != "jsonl"),
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    others = [name for name in args.also.split(",") if name]
     with tempfile.TemporaryDirectory(prefix="reader-scale-") as folder:
         root = Path(folder)
         env = dict(os.environ, READER_HOME=str(root / "home"))
         subprocess.run([*reader_executable(), "dict", "info"], env=env, check=True, stdout=-3)
         rows = []
+        extra: list[tuple[int, str, StreamRun]] = []
         for megabytes in sizes:
             path = build_text(root, megabytes)
             loaded, first_screen, paragraphs, screen_rss = measure_first_screen(path, env)
             stream = measure_annotate_jsonl(path, env)
+            for name in others:
+                run = measure_command(name, path, env)
+                extra.append((megabytes, name, run))
             rows.append(
                 (
                     megabytes,
@@ -132,6 +157,13 @@ def main() -> None:
             f"{stream.peak_rss_mib:>7.0f}MiB {size / 1e6 / stream.seconds:>10.2f}"
         )
         assert stream.paragraphs == paragraphs, "jsonl wrote one line per loaded paragraph"
+    if extra:
+        print(f"\n{'size':>6} {'command':>8} {'seconds':>8} {'1st line s':>10} {'peak RSS':>9}")
+        for megabytes, name, run in extra:
+            print(
+                f"{megabytes:>4}MB {name:>8} {run.seconds:>8.1f} "
+                f"{run.first_paragraph_seconds:>10.2f} {run.peak_rss_mib:>6.0f}MiB"
+            )
     one_mb = next((row for row in rows if row[0] == 1), None)
     if one_mb is not None:
         verdict = "ok" if one_mb[5] <= RSS_TARGET_MIB_AT_1MB else "OVER"
