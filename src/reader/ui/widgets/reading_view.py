@@ -438,10 +438,6 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             return None
         return self.shown_paragraph(self.paragraph_index).tokens[index]
 
-    def word_tokens(self, index: int) -> list[Token]:
-        annotated = self._paragraphs[index]
-        return [token for token in annotated.tokens if is_word(token)] if annotated else []
-
     # ---- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -453,9 +449,11 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._annotate()
 
     def notify_style_update(self) -> None:
+        """The theme or the CSS changed: resolve the component styles again and redraw."""
         super().notify_style_update()
         self._palette = None
         self._strips.clear()
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._content_width != self._layout_width:
