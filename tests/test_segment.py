@@ -58,8 +58,9 @@ def test_traditional_compounds_stay_whole(segmenter: Segmenter) -> None:
     tokens = words(segmenter, "我們認為中美關係需要穩定，外交部長明天訪問北京。")
     assert "中美關係" in tokens or ("中美" in tokens and "關係" in tokens)
     assert "中美關" not in tokens and "係" not in tokens
-    assert "外交部長" in tokens or ("外交部" in tokens and "長" in tokens)
-    assert "部長" not in tokens or "外交" in tokens
+    # 外交部長 whole, or 外交 + 部長 (two words a learner looks up); never a lone 長.
+    assert "外交部長" in tokens or tokens[tokens.index("外交") + 1] == "部長"
+    assert "長" not in tokens
 
 
 def test_numeral_and_classifier_are_separate_words(segmenter: Segmenter) -> None:
@@ -82,6 +83,13 @@ def test_unknown_personal_names_stay_whole(segmenter: Segmenter) -> None:
     assert "張美華" in words(segmenter, "記者張美華報道，")
     assert "黃志明" in words(segmenter, "發言人黃志明說")
     assert words(segmenter, "他在高處看著王國")[-1] == "王國"  # a word, not 王 + name
+
+
+def test_surname_before_surnamed_marker_is_not_a_name(segmenter: Segmenter) -> None:
+    # 陳姓男子 "a man surnamed Chen": 姓/氏 after a surname do not start a given name.
+    tokens = words(segmenter, "警方拘捕一名何姓男子和一名吳姓女子。")
+    assert "何姓" not in tokens and "吳姓" not in tokens
+    assert tokens[tokens.index("何") + 1] == "姓"
 
 
 def test_simplified_input_segments_the_same_way(segmenter: Segmenter) -> None:

@@ -206,6 +206,8 @@ LEXICON_FILE = _DATA_DIR / "segment_lexicon.tsv.gz"
 MODEL_FILE = _DATA_DIR / "segment_model.json"
 
 # Kinds of out-of-lexicon word candidates the lattice may use.
+# After a surname these say "surnamed" (陈姓男子, 李氏家族): the surname is not a name's start.
+_NOT_GIVEN_NAME = frozenset("姓氏")
 HMM_WORD = "hmm"  # proposed by the character HMM over a run of single characters
 NAME_WORD = "name"  # a surname followed by one or two single characters
 
@@ -411,6 +413,10 @@ class HanLattice:
             position += len(word)
         return extra
 
+    def _surnamed(self, word: str) -> bool:
+        """True for 陈姓…/李氏…: a surname said as a surname, not the start of a word."""
+        return word[0] in self.surnames and word[1] in _NOT_GIVEN_NAME
+
     def _run_candidates(
         self, text: str, start: int, end: int, extra: dict[int, list[tuple[int, float, str]]]
     ) -> None:
@@ -418,12 +424,12 @@ class HanLattice:
             position = start
             for word in self.hmm.cut(text[start:end]):
                 word_end = position + len(word)
-                if len(word) > 1 and word not in self.scores:
+                if len(word) > 1 and word not in self.scores and not self._surnamed(word):
                     score = self._candidate_score(word, HMM_WORD)
                     extra.setdefault(word_end, []).append((position, score, HMM_WORD))
                 position = word_end
         for position in range(start, end - 1):
-            if text[position] not in self.surnames:
+            if text[position] not in self.surnames or self._surnamed(text[position:]):
                 continue
             for length in (2, 3):
                 word_end = position + length
@@ -496,8 +502,11 @@ class _Rules:
 class Segmenter:
     """Splits text into word spans: `segment(original, simplified)` → [(start, end, kind)]."""
 
-    def __init__(self, user_dictionary: UserDictionary | None = None) -> None:
-        self._lattice = _shared_lattice()
+    def __init__(
+        self, user_dictionary: UserDictionary | None = None, lattice: HanLattice | None = None
+    ) -> None:
+        # `lattice`: another compiled model (the model builder evaluates candidates with it).
+        self._lattice = lattice if lattice is not None else _shared_lattice()
         # Short Han runs (names, set phrases) recur all through a text.
         self._cut = lru_cache(maxsize=16384)(self._lattice.cut)
         self._user_dictionary = user_dictionary
