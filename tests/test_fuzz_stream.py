@@ -17,8 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.core.convert import convert_text
 from reader.core.errors import InputError
-from reader.core.loader import SplitMode, load_path, stream_path
+from reader.core.loader import SplitMode, load_path, read_text, stream_lines, stream_path
 from tests.support import SEED
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120)
@@ -81,6 +82,39 @@ def test_streamed_paragraphs_are_the_loaded_paragraphs(
     if encoding in ("gb18030", "big5hkscs") and head_bytes < len(data):
         head_bytes = len(data)  # a legacy encoding is guessed from a head of real size
     assert streamed(path, split, head_bytes, chunk_bytes) == expected
+
+
+@FUZZ
+@given(text=texts, head_bytes=st.integers(1, 64), chunk_bytes=st.integers(1, 16))
+def test_streamed_lines_are_the_read_lines(
+    tmp_path_factory: pytest.TempPathFactory, text: str, head_bytes: int, chunk_bytes: int
+) -> None:
+    path = tmp_path_factory.mktemp("lines") / "text.txt"
+    path.write_bytes(text.encode("utf-8"))
+    lines = stream_lines(path, head_bytes=head_bytes, chunk_bytes=chunk_bytes)
+    assert list(lines) == read_text(path).split("\n")
+
+
+def test_convert_streams_the_same_text_as_converting_it_whole(
+    reader_home: Path, tmp_path: Path
+) -> None:
+    from tests.support import reader_command, subprocess_env
+
+    for name, content in [
+        ("seed", SEED.read_bytes()),
+        ("empty", b""),
+        ("crlf", b"\xe5\xbe\x8c\r\n\r\n"),
+    ]:
+        path = tmp_path / f"{name}.txt"
+        path.write_bytes(content)
+        result = subprocess.run(
+            [*reader_command(), "convert", str(path)],
+            capture_output=True,
+            env=subprocess_env(reader_home),
+            timeout=120,
+            check=True,
+        )
+        assert result.stdout.decode() == convert_text(read_text(path)), name
 
 
 def test_a_long_seed_streams_like_it_loads(tmp_path: Path) -> None:

@@ -248,10 +248,17 @@ def _terminal_width() -> int:
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     from reader.core.convert import convert_text
-    from reader.core.loader import read_text
+    from reader.core.loader import stream_lines
 
-    text = read_text(args.path)
-    sys.stdout.write(convert_text(text, args.config))
+    convert_text("", args.config)  # an unknown config is refused before reading anything
+    # Line by line as the file is read: the same text as converting it whole, in bounded memory.
+    previous: str | None = None
+    for line in stream_lines(args.path):
+        if previous is not None:
+            _write_line(convert_text(previous, args.config))
+        previous = line
+    if previous:
+        sys.stdout.write(convert_text(previous, args.config))
     return EXIT_OK
 
 

@@ -552,27 +552,42 @@ def stream_path(
     """
     if split not in SPLIT_MODES:
         raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
-    name = _display_name(path)
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
+    first, rest = _open_chunks(path, head_bytes, chunk_bytes)
+    lines = _stream_lines(itertools.chain((first,), rest))
+    paragraphs = _line_paragraphs(lines) if split == "lines" else _block_paragraphs(lines)
+    return ParagraphStream(source, detect_script(first), paragraphs)
+
+
+def stream_lines(
+    path: str | Path,
+    *,
+    head_bytes: int = STREAM_HEAD_BYTES,
+    chunk_bytes: int = STREAM_CHUNK_BYTES,
+) -> Iterator[str]:
+    """The lines of a file ("-" is stdin) as `read_text(path).split("\\n")` gives them, read in
+    chunks. Opening problems raise InputError here, later decoding ones while iterating."""
+    first, rest = _open_chunks(path, head_bytes, chunk_bytes)
+    return _stream_lines(itertools.chain((first,), rest))
+
+
+def _open_chunks(path: str | Path, head_bytes: int, chunk_bytes: int) -> tuple[str, Iterator[str]]:
+    """The decoded head of a file, and an iterator over the decoded rest."""
+    name = _display_name(path)
     head_bytes = max(head_bytes, len(codecs.BOM_UTF32))  # the longest BOM fits in the head
     handle = _open_binary(path)
     try:
         head = _read_up_to(handle, head_bytes, name)
         if len(head) < head_bytes:  # the whole text: decoded exactly as load_path does
             handle.close()
-            first = decode_bytes(head, source=name)
-            rest: Iterator[str] = iter(())
-        else:
-            encoding, skip, errors = _stream_encoding(head, name)
-            decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
-            first = _decode_chunk(decoder, head[skip:], skip, encoding, name)
-            rest = _decoded_chunks(handle, decoder, len(head), encoding, name, chunk_bytes)
+            return decode_bytes(head, source=name), iter(())
+        encoding, skip, errors = _stream_encoding(head, name)
+        decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+        first = _decode_chunk(decoder, head[skip:], skip, encoding, name)
+        return first, _decoded_chunks(handle, decoder, len(head), encoding, name, chunk_bytes)
     except BaseException:
         handle.close()
         raise
-    lines = _stream_lines(itertools.chain((first,), rest))
-    paragraphs = _line_paragraphs(lines) if split == "lines" else _block_paragraphs(lines)
-    return ParagraphStream(source, detect_script(first), paragraphs)
 
 
 def _open_binary(path: str | Path) -> BinaryIO:
