@@ -251,15 +251,26 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     from reader.core.loader import stream_lines
 
     convert_text("", args.config)  # an unknown config is refused before reading anything
-    # Line by line as the file is read: the same text as converting it whole, in bounded memory.
+    # Batches of lines as the file is read: the same text as converting it whole (conversion
+    # is line by line), in bounded memory. The last line is written without a newline.
+    batch: list[str] = []
+    batch_chars = 0
     previous: str | None = None
     for line in stream_lines(args.path):
         if previous is not None:
-            _write_line(convert_text(previous, args.config))
+            batch.append(previous)
+            batch_chars += len(previous)
+            if batch_chars > _CONVERT_BATCH_CHARS:
+                _write_line(convert_text("\n".join(batch), args.config))
+                batch, batch_chars = [], 0
         previous = line
-    if previous:
-        sys.stdout.write(convert_text(previous, args.config))
+    if previous is not None:
+        batch.append(previous)
+    sys.stdout.write(convert_text("\n".join(batch), args.config))
     return EXIT_OK
+
+
+_CONVERT_BATCH_CHARS = 1 << 16
 
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
