@@ -78,6 +78,13 @@ def test_learner_words_stay_whole(segmenter: Segmenter) -> None:
         assert word in tokens, tokens
 
 
+def test_hsk_words_and_proper_nouns_win_over_treebank_splits(segmenter: Segmenter) -> None:
+    # UD GSD cuts 作/為, 國務/院, 新華/社 and 明/年; learners look each up as one word.
+    tokens = words(segmenter, "作為一名老師，他明年常去國務院和新華社開會，後來移居俄羅斯。")
+    for word in ("作為", "明年", "國務院", "新華社", "俄羅斯"):
+        assert word in tokens, tokens
+
+
 def test_unknown_personal_names_stay_whole(segmenter: Segmenter) -> None:
     # Names no dictionary lists: surname + given name, proposed as one word.
     assert "張美華" in words(segmenter, "記者張美華報道，")
