@@ -220,6 +220,9 @@ async def test_a_mouse_click_selects_the_word_under_it() -> None:
 async def test_p_toggles_pinyin_and_remembers_it() -> None:
     async with reading() as (_app, pilot, screen, view):
         assert "jīntiān" in screen_text(view)
+        await pilot.press("p")  # pinyin for unknown words only (tests/test_ui_vocab.py)
+        assert screen.settings.pinyin is PinyinDisplay.UNKNOWN
+        assert "jīntiān" in screen_text(view)  # nothing is known yet
         await pilot.press("p")
         assert screen.settings.pinyin is PinyinDisplay.OFF
         assert "jīntiān" not in screen_text(view) and "今天" in screen_text(view)

@@ -3,7 +3,7 @@
 Stored as TOML in `paths.config_file()`:
 
     [display]
-    pinyin = "all"            # all | off
+    pinyin = "all"            # all | unknown | off
     script = "original"       # original | simplified | both
     tone_colours = "standard" # standard | pleco | off
     pinyin_style = "marks"    # marks | numbers | zhuyin
@@ -38,9 +38,11 @@ else:  # pragma: no cover - Python 3.10
 
 
 class PinyinDisplay(str, Enum):
-    """Which words show pinyin above them (vocabulary will add "only words not known")."""
+    """Which words show pinyin above them: all, only words not yet known (never saved, new or
+    learning), or none."""
 
     ALL = "all"
+    UNKNOWN = "unknown"
     OFF = "off"
 
 
@@ -92,7 +94,7 @@ class Settings:
     """Everything the learner can set; defaults suit a first session."""
 
     pinyin: PinyinDisplay = PinyinDisplay.ALL
-    """Pinyin above every word, or none."""
+    """Pinyin above every word, only above words not marked known (or ignored), or none."""
     script: ScriptDisplay = ScriptDisplay.ORIGINAL
     """Hanzi as written, converted to Simplified, or both (Simplified on a line under)."""
     tone_colours: ToneColours = ToneColours.STANDARD

@@ -14,8 +14,10 @@ from reader.config import DEFAULT_THEME, Settings, save_settings
 from reader.core.models import Document
 from reader.core.pipeline import AnnotatedDocument, Annotator, annotate
 from reader.core.reading_state import ReadingStateStore
+from reader.core.vocab import VocabStore
 from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
+from reader.ui.screens.vocab import VocabScreen, vocab_bindings
 
 CALM_THEME = DEFAULT_THEME
 
@@ -37,8 +39,10 @@ class ReaderApp(App[int]):
         state_store: ReadingStateStore | None = None,
         save_settings_on_change: bool = True,
         prefetch: FirstScreenPrefetch | None = None,
+        vocab_store: VocabStore | None = None,
     ) -> None:
         super().__init__()
+        self.vocab_store = vocab_store
         self.document = document
         self.settings = settings if settings is not None else Settings()
         self.annotated: AnnotatedDocument = annotated or annotate(document, annotator)
@@ -61,6 +65,7 @@ class ReaderApp(App[int]):
                 state_store=self.state_store,
                 save_settings_on_change=self.save_settings_on_change,
                 prefetch=self.prefetch,
+                vocab_store=self.vocab_store,
             )
         )
 
@@ -78,9 +83,14 @@ class ReaderApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every reading action, not just the few in the Footer."""
         yield from super().get_system_commands(screen)
+        bindings = None
         if isinstance(screen, ReadingScreen):
+            bindings = reading_bindings()
+        elif isinstance(screen, VocabScreen):
+            bindings = vocab_bindings()
+        if bindings is not None:
             keymap = self.settings.keymap
-            for binding in reading_bindings():
+            for binding in bindings:
                 keys = keymap.get(binding.id or "", binding.key)
                 yield SystemCommand(
                     binding.description,

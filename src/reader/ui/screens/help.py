@@ -30,8 +30,10 @@ def keys_table(bindings: Sequence[Binding], keymap: Mapping[str, str]) -> str:
     return "\n".join(rows)
 
 
-def help_markdown(bindings: Sequence[Binding], keymap: Mapping[str, str]) -> str:
-    return HELP_FILE.read_text(encoding="utf-8") + "\n" + keys_table(bindings, keymap) + "\n"
+def help_markdown(
+    bindings: Sequence[Binding], keymap: Mapping[str, str], help_file: Path = HELP_FILE
+) -> str:
+    return help_file.read_text(encoding="utf-8") + "\n" + keys_table(bindings, keymap) + "\n"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -53,9 +55,15 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, bindings: Sequence[Binding], keymap: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        bindings: Sequence[Binding],
+        keymap: Mapping[str, str],
+        *,
+        help_file: Path = HELP_FILE,
+    ) -> None:
         super().__init__()
-        self._markdown = help_markdown(bindings, keymap)
+        self._markdown = help_markdown(bindings, keymap, help_file)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():

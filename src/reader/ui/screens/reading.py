@@ -29,6 +29,7 @@ from reader.config import (
     next_value,
     save_settings,
 )
+from reader.core.errors import ReaderError
 from reader.core.models import Token
 from reader.core.pipeline import AnnotatedDocument
 from reader.core.reading_state import ReadingPosition, ReadingStateStore
@@ -39,6 +40,8 @@ from reader.ui.widgets.reading_view import DisplayOptions, ReadingView, is_word
 
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary
+    from reader.core.vocab import Status, VocabItem, VocabStore
+    from reader.ui.screens.vocab import VocabJump
 
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
@@ -50,6 +53,7 @@ _LABELS: dict[tuple[type[Enum], Enum], str] = {
     (type(member), member): label
     for member, label in (
         (PinyinDisplay.ALL, "pinyin"),
+        (PinyinDisplay.UNKNOWN, "pinyin: unknown only"),
         (PinyinDisplay.OFF, "no pinyin"),
         (ScriptDisplay.ORIGINAL, "original"),
         (ScriptDisplay.SIMPLIFIED, "simplified"),
@@ -70,8 +74,15 @@ def _label(member: Enum) -> str:
     return _LABELS.get((type(member), member), str(member.value))
 
 
-def _binding(keys: str, action: str, description: str, show: bool = False, **extra: Any) -> Binding:
-    return Binding(keys, action, description, show=show, id=f"reading.{action}", **extra)
+def _binding(
+    keys: str,
+    action: str,
+    description: str,
+    show: bool = False,
+    id: str | None = None,
+    **extra: Any,
+) -> Binding:
+    return Binding(keys, action, description, show=show, id=id or f"reading.{action}", **extra)
 
 
 def reading_bindings() -> list[Binding]:
@@ -97,6 +108,14 @@ def reading_bindings() -> list[Binding]:
         _binding("f", "toggle_view", "Focus", show=True),
         _binding("x", "split_word", "Split word"),
         _binding("m", "join_word", "Join with next word"),
+        _binding("a", "save_word", "Save", show=True),
+        _binding("1", "set_status('new')", "Mark word new", id="reading.status_new"),
+        _binding("2", "set_status('learning')", "Mark word learning", id="reading.status_learning"),
+        _binding("3", "set_status('known')", "Mark word known", id="reading.status_known"),
+        _binding("4", "set_status('ignored')", "Ignore word", id="reading.status_ignored"),
+        _binding("0", "forget_word", "Remove word from vocabulary"),
+        _binding("K", "mark_paragraph_known", "Mark the rest of the paragraph known"),
+        _binding("v", "vocabulary", "Words", show=True),
         _binding("slash", "search", "Search", show=True, key_display="/"),
         _binding("n", "search_next", "Next match"),
         _binding("N", "search_previous", "Previous match"),
@@ -120,6 +139,14 @@ def best_split(word: str, is_word: Any) -> list[str]:
     return [word[:cut], word[cut:]]
 
 
+def sentence_around(text: str, offset: int) -> str:
+    """The sentence of `text` (by its own punctuation) that holds the character at `offset`."""
+    from reader.core.loader import split_sentences
+
+    spans = split_sentences(text)
+    return next((text[start:end] for start, end in spans if start <= offset < end), text.strip())
+
+
 class ReadingScreen(Screen[None]):
     """The text, a status line, the gloss panel and the search box."""
 
@@ -133,9 +160,14 @@ class ReadingScreen(Screen[None]):
         state_store: ReadingStateStore | None = None,
         save_settings_on_change: bool = True,
         prefetch: FirstScreenPrefetch | None = None,
+        vocab_store: VocabStore | None = None,
     ) -> None:
         super().__init__()
         self.document = document
+        self._vocab_store = vocab_store
+        self.vocab_error: str | None = None  # why the vocabulary is unavailable, if it is
+        # Word form (both scripts) -> status: read once, then kept in step with each change.
+        self.statuses: dict[str, Status] = {}
         self.settings = settings
         self.state_store = state_store or ReadingStateStore()
         self.save_settings_on_change = save_settings_on_change
@@ -182,6 +214,7 @@ class ReadingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.view.focus()
+        self._load_statuses()
         self._update_status()
 
     def on_resize(self, event: Resize) -> None:
@@ -415,6 +448,202 @@ class ReadingScreen(Screen[None]):
                 self.search_hits, SearchHit(view.paragraph_index, view.cursor_offset), direction
             )
         )
+
+    # ---- vocabulary ------------------------------------------------------------------------------
+
+    @property
+    def vocab_store(self) -> VocabStore | None:
+        """The vocabulary database (opened on first use); None when it cannot be opened."""
+        if self._vocab_store is None and self.vocab_error is None:
+            from reader.core.vocab import VocabStore
+
+            try:
+                self._vocab_store = VocabStore()
+            except ReaderError as error:
+                self.vocab_error = str(error)
+        return self._vocab_store
+
+    def _load_statuses(self) -> None:
+        store = self.vocab_store
+        if store is None:
+            self.notify(f"Vocabulary unavailable: {self.vocab_error}", severity="error")
+            return
+        try:
+            self.statuses = store.statuses()
+        except ReaderError as error:
+            self.vocab_error = str(error)
+            self.notify(f"Vocabulary unavailable: {error}", severity="error")
+            return
+        self.view.status_of = self.status_of
+        self.view.restyle()
+
+    def status_of(self, token: Token) -> Status | None:
+        """The learner's status of a word as written or in either script (None: never saved)."""
+        from reader.core.stats import token_status
+
+        return token_status(token, self.statuses)
+
+    def _remember(self, item: VocabItem) -> None:
+        for form in item.forms:
+            self.statuses[form] = item.status
+
+    def _statuses_changed(self) -> None:
+        self.view.restyle()
+        self._update_status()
+
+    def _word_under_cursor(self) -> Token | None:
+        token = self.view.cursor_token
+        if token is None or not token.is_han:
+            self.notify("Put the cursor on a Chinese word first.", severity="warning")
+            return None
+        if not self.view.is_ready(self.view.paragraph_index):
+            self.notify("This paragraph is still being read; try again in a moment.")
+            return None
+        return token
+
+    def _context_of(self, token: Token) -> Any:
+        from reader.core.vocab import Context
+
+        view = self.view
+        text = self.document.document.paragraphs[view.paragraph_index].text
+        document = self.document.document
+        return Context(
+            sentence_around(text, token.start),
+            doc_title=document.title,
+            doc_id=document.doc_id,
+            paragraph_index=view.paragraph_index,
+        )
+
+    def _store_or_warn(self) -> VocabStore | None:
+        store = self.vocab_store
+        if store is None:
+            self.notify(f"Vocabulary unavailable: {self.vocab_error}", severity="error")
+        return store
+
+    def action_save_word(self) -> None:
+        """Save the word under the cursor with its sentence and this document as source."""
+        from reader.core.vocab import describe_token
+
+        token = self._word_under_cursor()
+        store = self._store_or_warn()
+        if token is None or store is None:
+            return
+        try:
+            item = store.add(describe_token(token), context=self._context_of(token))
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._remember(item)
+        self._statuses_changed()
+        self.notify(f"Saved {item.headword} ({item.status.value}).")
+
+    def action_set_status(self, status_name: str) -> None:
+        """Give the word under the cursor a status, saving it (with its sentence) if needed."""
+        from reader.core.vocab import Status, describe_token
+
+        status = Status(status_name)
+        token = self._word_under_cursor()
+        store = self._store_or_warn()
+        if token is None or store is None:
+            return
+        try:
+            if self.status_of(token) is None:
+                item = store.add(
+                    describe_token(token), status=status, context=self._context_of(token)
+                )
+            else:
+                item = store.set_status(token.traditional, status)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._remember(item)
+        self._statuses_changed()
+        self.notify(f"{item.headword}: {status.value}.")
+
+    def action_forget_word(self) -> None:
+        token = self._word_under_cursor()
+        store = self._store_or_warn()
+        if token is None or store is None:
+            return
+        if self.status_of(token) is None:
+            self.notify(f"{token.text} is not in your vocabulary.", severity="warning")
+            return
+        try:
+            item = store.remove(token.traditional)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        for form in (*item.forms, token.text):
+            self.statuses.pop(form, None)
+        self._statuses_changed()
+        self.notify(f"Removed {item.headword} from your vocabulary.")
+
+    def action_mark_paragraph_known(self) -> None:
+        """Every Han word of the current paragraph not saved yet becomes known (saved ones keep
+        their status: what you are learning stays marked)."""
+        from reader.core.vocab import Status, describe_token
+
+        view = self.view
+        store = self._store_or_warn()
+        annotated = view.annotated(view.paragraph_index)
+        if store is None:
+            return
+        if annotated is None or not view.is_ready(view.paragraph_index):
+            self.notify("This paragraph is still being read; try again in a moment.")
+            return
+        unmarked: dict[str, Token] = {}
+        for token in annotated.tokens:
+            if token.is_han and self.status_of(token) is None:
+                unmarked.setdefault(token.traditional, token)
+        if not unmarked:
+            self.notify("Every word of this paragraph is marked already.")
+            return
+        forms = [describe_token(token) for token in unmarked.values()]
+        try:
+            store.set_many(forms, Status.KNOWN)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        for word in forms:
+            self.statuses[word.traditional] = self.statuses[word.simplified] = Status.KNOWN
+        self._statuses_changed()
+        count = len(forms)
+        self.notify(f"Marked {count} word{'s' if count != 1 else ''} known.")
+
+    def action_vocabulary(self) -> None:
+        from reader.ui.screens.vocab import VocabScreen
+
+        store = self._store_or_warn()
+        if store is None:
+            return
+        self.app.push_screen(
+            VocabScreen(store, self.settings, current_doc_id=self.document.document.doc_id),
+            self._vocabulary_closed,
+        )
+
+    def _vocabulary_closed(self, jump: VocabJump | None) -> None:
+        """Back from the vocabulary screen: statuses may have changed; maybe jump to a word."""
+        store = self.vocab_store
+        if store is not None:
+            try:
+                self.statuses = store.statuses()
+            except ReaderError as error:
+                self.notify(str(error), severity="error")
+        self._statuses_changed()
+        if jump is not None:
+            self.view.set_cursor(jump.paragraph_index, self._offset_of(jump))
+
+    def _offset_of(self, jump: VocabJump) -> int:
+        """Where the word of a jump is in its paragraph: in its sentence if that is found."""
+        paragraphs = self.document.document.paragraphs
+        if not 0 <= jump.paragraph_index < len(paragraphs):
+            return 0
+        text = paragraphs[jump.paragraph_index].text
+        sentence_start = max(0, text.find(jump.sentence)) if jump.sentence else 0
+        found = [
+            position for form in jump.forms if (position := text.find(form, sentence_start)) >= 0
+        ]
+        return min(found) if found else sentence_start
 
     # ---- help and quit -------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 from typing import ClassVar
@@ -52,6 +52,7 @@ from reader.core.models import (
     TokenKind,
 )
 from reader.core.pipeline import AnnotatedDocument
+from reader.core.vocab import Status
 from reader.ui.prefetch import FirstScreenPrefetch
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
@@ -258,6 +259,7 @@ class Palette:
     pending: Style
     rule: Style
     tones: dict[tuple[str, int], Style]
+    statuses: dict[Status, Style]  # new and learning words are marked; known ones read plain
 
 
 def token_style(
@@ -269,8 +271,9 @@ def token_style(
     is_cursor: bool = False,
     status: object | None = None,
 ) -> Style:
-    """The style of one token's cell in one row (`status`: reserved for vocabulary marking)."""
-    del token, status  # the vocabulary layer will style known/unknown words here
+    """The style of one token's cell in one row; `status` (the learner's `Status` of the
+    word) marks new and learning words on the hanzi rows, LingQ-style."""
+    del token
     if row is RowKind.PINYIN:
         style = palette.pinyin
     elif row is RowKind.SECOND:
@@ -281,7 +284,16 @@ def token_style(
         style = palette.caption
     else:
         style = palette.base
+    if row is not RowKind.PINYIN and isinstance(status, Status):
+        marked = palette.statuses.get(status)
+        if marked is not None:
+            style = style + marked
     return style + palette.cursor if is_cursor else style
+
+
+def hides_pinyin(options: DisplayOptions, status: object | None) -> bool:
+    """In "unknown only" mode, words marked known (or ignored) show no pinyin."""
+    return options.pinyin is PinyinDisplay.UNKNOWN and status in (Status.KNOWN, Status.IGNORED)
 
 
 def tone_style(palette: Palette, options: DisplayOptions, tone: int) -> Style | None:
@@ -311,6 +323,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         "reading-view--gutter",
         "reading-view--pending",
         "reading-view--rule",
+        "reading-view--new",
+        "reading-view--learning",
         *(
             f"reading-view--{scheme}-{tone}"
             for scheme in ("standard", "pleco")
@@ -332,6 +346,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     ReadingView > .reading-view--gutter { color: $accent; }
     ReadingView > .reading-view--pending { color: $text-disabled; }
     ReadingView > .reading-view--rule { color: $primary 50%; }
+    ReadingView > .reading-view--new { background: $primary 30%; text-style: underline; }
+    ReadingView > .reading-view--learning { background: $warning 20%; text-style: underline; }
     ReadingView > .reading-view--standard-1 { color: #e5484d; }
     ReadingView > .reading-view--standard-2 { color: #f0883e; }
     ReadingView > .reading-view--standard-3 { color: #46a758; }
@@ -762,6 +778,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 pending=get("reading-view--pending"),
                 rule=get("reading-view--rule"),
                 tones=tones,
+                statuses={
+                    Status.NEW: get("reading-view--new", partial=True),
+                    Status.LEARNING: get("reading-view--learning", partial=True),
+                },
             )
         return self._palette
 
@@ -852,6 +872,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             )
             if layout.provisional and kind is RowKind.HANZI:
                 style = style + palette.pending if not is_cursor else style
+            if kind is RowKind.PINYIN and hides_pinyin(self.options, status):
+                column = replace(column, syllables=())
             segments.extend(self._cell_segments(token, column, kind, placed.width, style, palette))
             x = placed.x + placed.width
         return segments
