@@ -10,7 +10,6 @@ import zipfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from rich.style import Style
@@ -57,19 +56,25 @@ class LexiconAnnotator(Annotator):
         position = 0
         while position < len(text):
             if is_han_char(text[position]):
-                length = next(n for n in (2, 1) if text[position : position + n] in LEXICON or n == 1)
+                length = next(
+                    n for n in (2, 1) if text[position : position + n] in LEXICON or n == 1
+                )
                 end = position + length
                 word = text[position:end]
                 pinyin = tuple(LEXICON.get(word, "").split()) or ("",) * length
                 tokens.append(
-                    Token(word, position, end, TokenKind.HAN, simplified[position:end], word, pinyin)
+                    Token(
+                        word, position, end, TokenKind.HAN, simplified[position:end], word, pinyin
+                    )
                 )
             else:
                 match = _NON_HAN.match(text, position)
                 assert match is not None
                 end = match.end()
                 kind = TokenKind.SPACE if match.group().isspace() else TokenKind.PUNCT
-                tokens.append(Token(match.group(), position, end, kind, match.group(), match.group()))
+                tokens.append(
+                    Token(match.group(), position, end, kind, match.group(), match.group())
+                )
             position = end
         return AnnotatedParagraph(paragraph, tuple(tokens))
 
