@@ -36,7 +36,7 @@ Personal names: GSD has few Chinese names, so the name-candidate weights are the
 alone (`calibrate_names`), with CC-CEDICT's people hidden from the lexicon as positive
 examples and the GSD sentences as negative ones (李家超, 张美华 stay whole).
 
-Run: `.venv/bin/python tools/build_segmentation_model.py` (about 20 s). Output is
+Run: `.venv/bin/python tools/build_segmentation_model.py` (about 40 s). Output is
 deterministic for the same inputs.
 """
 
