@@ -17,7 +17,6 @@ from reader.core.reading_state import ReadingStateStore
 from reader.core.vocab import VocabStore
 from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
-from reader.ui.screens.vocab import VocabScreen, vocab_bindings
 
 CALM_THEME = DEFAULT_THEME
 
@@ -83,11 +82,17 @@ class ReaderApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every reading action, not just the few in the Footer."""
         yield from super().get_system_commands(screen)
+        # Imported here: the first screen should not wait for the other screens' modules.
+        from reader.ui.screens.study import StudyScreen, study_bindings
+        from reader.ui.screens.vocab import VocabScreen, vocab_bindings
+
         bindings = None
         if isinstance(screen, ReadingScreen):
             bindings = reading_bindings()
         elif isinstance(screen, VocabScreen):
             bindings = vocab_bindings()
+        elif isinstance(screen, StudyScreen):
+            bindings = study_bindings()
         if bindings is not None:
             keymap = self.settings.keymap
             for binding in bindings:

@@ -6,18 +6,20 @@ config file's [keys] table can remap); the command palette lists them all.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from reader.config import (
     PinyinDisplay,
@@ -30,7 +32,7 @@ from reader.config import (
     save_settings,
 )
 from reader.core.errors import ReaderError
-from reader.core.models import Token
+from reader.core.models import AnnotatedParagraph, Token
 from reader.core.pipeline import AnnotatedDocument
 from reader.core.reading_state import ReadingPosition, ReadingStateStore
 from reader.ui.prefetch import FirstScreenPrefetch
@@ -40,6 +42,7 @@ from reader.ui.widgets.reading_view import DisplayOptions, ReadingView, is_word
 
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary
+    from reader.core.stats import KnownShare
     from reader.core.vocab import Status, VocabItem, VocabStore
     from reader.ui.screens.vocab import VocabJump
 
@@ -47,6 +50,8 @@ MIN_WIDTH = 40
 MIN_HEIGHT = 10
 NARROW_WIDTH = 90
 SAVE_POSITION_DELAY = 1.0  # seconds of stillness before the position is written
+INSIGHT_POLL = 1.0  # seconds between looks for newly annotated paragraphs (until all are)
+CHART_LABEL = "known per ¶ "
 
 # Keyed by (type, member): str enums with equal values ("off") compare equal across types.
 _LABELS: dict[tuple[type[Enum], Enum], str] = {
@@ -116,6 +121,8 @@ def reading_bindings() -> list[Binding]:
         _binding("0", "forget_word", "Remove word from vocabulary"),
         _binding("K", "mark_paragraph_known", "Mark the rest of the paragraph known"),
         _binding("v", "vocabulary", "Words", show=True),
+        _binding("L", "learn_pre_reading", "Add the pre-reading list to learning"),
+        _binding("r", "study", "Study (review due words)"),
         _binding("slash", "search", "Search", show=True, key_display="/"),
         _binding("n", "search_next", "Next match"),
         _binding("N", "search_previous", "Previous match"),
@@ -147,6 +154,54 @@ def sentence_around(text: str, offset: int) -> str:
     return next((text[start:end] for start, end in spans if start <= offset < end), text.strip())
 
 
+@dataclass(frozen=True, slots=True)
+class Insight:
+    """Known shares across the document, from the paragraphs annotated so far."""
+
+    paragraph_shares: tuple[float | None, ...]  # by tokens; None: not annotated yet
+    document: KnownShare
+    complete: bool  # every paragraph was annotated
+
+
+def compute_insight(
+    paragraphs: Sequence[AnnotatedParagraph | None], statuses: Mapping[str, Status]
+) -> Insight:
+    from reader.core.stats import known_share, paragraph_known_share
+
+    annotated = [paragraph for paragraph in paragraphs if paragraph is not None]
+    return Insight(
+        tuple(
+            paragraph_known_share(paragraph, statuses) if paragraph is not None else None
+            for paragraph in paragraphs
+        ),
+        known_share(annotated, statuses),
+        len(annotated) == len(paragraphs),
+    )
+
+
+def known_chart(
+    shares: Sequence[float | None], current: int, width: int, current_style: str = "reverse"
+) -> Text:
+    """One bar per paragraph (▁ nothing known … █ all known), the current one highlighted;
+    a long document shares a column between neighbouring paragraphs (their mean)."""
+    from reader.core.stats import SPARK_BARS
+
+    columns = max(1, min(width, len(shares)))
+    text = Text()
+    top = len(SPARK_BARS) - 1
+    for column in range(columns):
+        first = column * len(shares) // columns
+        last = max(first + 1, (column + 1) * len(shares) // columns)
+        values = [share for share in shares[first:last] if share is not None]
+        style = current_style if first <= current < last else ""
+        if not values:
+            text.append("·", style=style or "dim")
+            continue
+        mean = sum(values) / len(values)
+        text.append(SPARK_BARS[round(min(1.0, max(0.0, mean)) * top)], style=style)
+    return text
+
+
 class ReadingScreen(Screen[None]):
     """The text, a status line, the gloss panel and the search box."""
 
@@ -168,6 +223,8 @@ class ReadingScreen(Screen[None]):
         self.vocab_error: str | None = None  # why the vocabulary is unavailable, if it is
         # Word form (both scripts) -> status: read once, then kept in step with each change.
         self.statuses: dict[str, Status] = {}
+        self.insight: Insight | None = None
+        self._insight_annotated = -1  # paragraphs annotated when the insight was computed
         self.settings = settings
         self.state_store = state_store or ReadingStateStore()
         self.save_settings_on_change = save_settings_on_change
@@ -192,6 +249,7 @@ class ReadingScreen(Screen[None]):
             )
             yield GlossPanel(self._dictionary, id="gloss")
             yield Input(placeholder="Search: hanzi or pinyin without tones", id="search")
+            yield Static(id="known-chart")
             yield Static(id="status")
         yield Static(
             "The terminal is too small to read in.\nMake it at least "
@@ -216,12 +274,16 @@ class ReadingScreen(Screen[None]):
         self.view.focus()
         self._load_statuses()
         self._update_status()
+        self._insight_timer = self.set_interval(INSIGHT_POLL, self._poll_insight)
+        self.call_after_refresh(self.refresh_insight)
 
     def on_resize(self, event: Resize) -> None:
         too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
         # Narrow terminals get the gloss panel under the text instead of beside it.
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        if self.insight is not None:
+            self._draw_chart()
 
     # ---- status ------------------------------------------------------------------------------
 
@@ -233,6 +295,9 @@ class ReadingScreen(Screen[None]):
         percent = round(100 * (view.paragraph_index + 1) / count)
         options = view.options
         parts = [f"¶ {view.paragraph_index + 1}/{view.paragraph_count}  {percent}%"]
+        known = self._known_summary()
+        if known:
+            parts.append(known)
         if self.search_hits:
             current = SearchHit(view.paragraph_index, view.cursor_offset)
             number = next(
@@ -252,11 +317,95 @@ class ReadingScreen(Screen[None]):
         status.append("  ·  " + "  ·  ".join(parts))
         self.query_one("#status", Static).update(status)
 
+    # ---- insight: the share of known words ------------------------------------------------------
+
+    def _known_summary(self) -> str:
+        """ "known 62% here, 48% of the text (40% of its words)": by running words, and by
+        distinct words for the document (ignored words are not counted)."""
+        from reader.core.stats import paragraph_known_share
+
+        if self.vocab_error is not None:
+            return ""
+        view = self.view
+        index = view.paragraph_index
+        annotated = view.annotated(index)
+        here = (
+            f"{round(100 * paragraph_known_share(annotated, self.statuses))}%"
+            if annotated is not None and view.is_ready(index)
+            else "…"
+        )
+        insight = self.insight
+        if insight is None:
+            return f"known {here} here"
+        share = insight.document
+        so_far = "" if insight.complete else " so far"
+        return (
+            f"known {here} here, {round(100 * share.by_tokens)}% of the text"
+            f" ({round(100 * share.by_words)}% of its words){so_far}"
+        )
+
+    def _annotated_count(self) -> int:
+        view = self.view
+        return sum(1 for index in range(view.paragraph_count) if view.is_ready(index))
+
+    def _poll_insight(self) -> None:
+        """While the text is being annotated, take in the paragraphs that have arrived."""
+        count = self._annotated_count()
+        if count != self._insight_annotated:
+            self.refresh_insight()
+        if count == self.view.paragraph_count:
+            self._insight_timer.stop()
+
+    def refresh_insight(self) -> None:
+        """Recompute the known shares (in a thread: a book has many paragraphs)."""
+        view = self.view
+        paragraphs = [
+            view.annotated(index) if view.is_ready(index) else None
+            for index in range(view.paragraph_count)
+        ]
+        self._insight_annotated = sum(1 for paragraph in paragraphs if paragraph is not None)
+        self._compute_insight(paragraphs, dict(self.statuses))
+
+    @work(thread=True, exclusive=True, group="insight", exit_on_error=False)
+    def _compute_insight(
+        self, paragraphs: list[AnnotatedParagraph | None], statuses: dict[str, Status]
+    ) -> None:
+        insight = compute_insight(paragraphs, statuses)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_insight, insight)
+
+    def _show_insight(self, insight: Insight) -> None:
+        self.insight = insight
+        self._draw_chart()
+        self._update_status()
+
+    def _draw_chart(self) -> None:
+        chart = self.query_one("#known-chart", Static)
+        if self.insight is None:
+            chart.update("")
+            return
+        width = max(1, self.size.width - len(CHART_LABEL) - 2)
+        text = Text()
+        text.append(CHART_LABEL, style="dim")
+        # The current paragraph's bar in the accent colour (reversed, ▁ would look like █).
+        accent = self.app.theme_variables.get("accent", "")
+        text.append_text(
+            known_chart(
+                self.insight.paragraph_shares,
+                self.view.paragraph_index,
+                width,
+                f"bold {accent}" if accent else "reverse",
+            )
+        )
+        chart.update(text)
+
     @on(ReadingView.CursorMoved)
     def _cursor_moved(self, message: ReadingView.CursorMoved) -> None:
         if self.gloss_panel.is_open:
             self.gloss_panel.show(message.token, self.settings.pinyin_style)
         self._update_status()
+        if self.insight is not None:
+            self._draw_chart()
         self._schedule_position_save()
 
     def _schedule_position_save(self) -> None:
@@ -490,6 +639,7 @@ class ReadingScreen(Screen[None]):
     def _statuses_changed(self) -> None:
         self.view.restyle()
         self._update_status()
+        self.refresh_insight()
 
     def _word_under_cursor(self) -> Token | None:
         token = self.view.cursor_token
@@ -621,8 +771,60 @@ class ReadingScreen(Screen[None]):
             self._vocabulary_closed,
         )
 
-    def _vocabulary_closed(self, jump: VocabJump | None) -> None:
-        """Back from the vocabulary screen: statuses may have changed; maybe jump to a word."""
+    def action_learn_pre_reading(self) -> None:
+        """Add the text's pre-reading list (the unknown words that matter most: frequent here
+        and common in the language) to learning. The whole text is read for it, in a thread."""
+        store = self._store_or_warn()
+        if store is None:
+            return
+        self.notify("Finding the words that matter most in this text…")
+        self._learn_pre_reading(store, dict(self.statuses))
+
+    @work(thread=True, exclusive=True, group="pre-reading", exit_on_error=False)
+    def _learn_pre_reading(self, store: VocabStore, statuses: dict[str, Status]) -> None:
+        from reader.core.stats import document_stats, learn_words
+
+        document = self.document.document
+        try:
+            stats = document_stats(self.document, statuses)
+            changed = learn_words(
+                store, stats.pre_reading, doc_title=document.title, doc_id=document.doc_id
+            )
+        except ReaderError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        words = [word.text for word in stats.pre_reading]
+        self.app.call_from_thread(self._pre_reading_learned, changed, words)
+
+    def _pre_reading_learned(self, changed: int, words: list[str]) -> None:
+        self._reload_statuses()
+        if not words:
+            self.notify("Nothing to pre-learn: you know or are learning every word here.")
+            return
+        shown = "、".join(words[:8]) + ("…" if len(words) > 8 else "")
+        self.notify(
+            f"{changed} word{'s' if changed != 1 else ''} added to learning: {shown}",
+            title="Pre-reading list",
+            timeout=8,
+        )
+
+    def action_study(self) -> None:
+        """Review the saved words that are due (the study screen); back here afterwards."""
+        from reader.ui.screens.study import StudyScreen
+
+        store = self._store_or_warn()
+        if store is None:
+            return
+        self.app.push_screen(
+            StudyScreen(store, self.settings, annotator=self.document.annotator),
+            self._study_closed,
+        )
+
+    def _study_closed(self, summary: object) -> None:
+        del summary  # the study screen showed it already
+        self._reload_statuses()
+
+    def _reload_statuses(self) -> None:
         store = self.vocab_store
         if store is not None:
             try:
@@ -630,6 +832,10 @@ class ReadingScreen(Screen[None]):
             except ReaderError as error:
                 self.notify(str(error), severity="error")
         self._statuses_changed()
+
+    def _vocabulary_closed(self, jump: VocabJump | None) -> None:
+        """Back from the vocabulary screen: statuses may have changed; maybe jump to a word."""
+        self._reload_statuses()
         if jump is not None:
             self.view.set_cursor(jump.paragraph_index, self._offset_of(jump))
 

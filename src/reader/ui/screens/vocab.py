@@ -28,8 +28,8 @@ from reader.core.stats import pinyin_marks
 from reader.core.vocab import Status, VocabItem, VocabStore
 
 EXPORT_FILE_NAME = "reader-vocabulary.apkg"
-DEFINITION_WIDTH = 34
-SOURCE_WIDTH = 18
+DEFINITION_WIDTH = 30
+SOURCE_WIDTH = 14
 STATUS_ORDER = {status: rank for rank, status in enumerate(Status)}
 STATUS_FILTERS: tuple[Status | None, ...] = (None, *Status)
 
@@ -116,19 +116,19 @@ def vocab_bindings() -> list[Binding]:
         _binding("j", "cursor_down", "Next word"),
         _binding("k", "cursor_up", "Previous word"),
         _binding("slash", "search", "Search", show=True, key_display="/"),
-        _binding("f", "cycle_filter", "Filter by status", show=True),
+        _binding("f", "cycle_filter", "Filter", show=True),
         _binding("o", "cycle_sort", "Sort", show=True),
-        _binding("e", "edit_definition", "Edit definition", show=True),
+        _binding("e", "edit_definition", "Edit", show=True),
         _binding("1", "set_status('new')", "Mark new", id="vocab.status_new"),
         _binding("2", "set_status('learning')", "Mark learning", id="vocab.status_learning"),
         _binding("3", "set_status('known')", "Mark known", id="vocab.status_known"),
         _binding("4", "set_status('ignored')", "Ignore", id="vocab.status_ignored"),
         _binding("d,delete", "delete", "Delete", show=True),
         _binding("u", "undo", "Undo delete"),
-        _binding("g", "jump", "Show in the text", show=True),
-        _binding("x", "export", "Export to Anki (.apkg)", show=True),
+        _binding("g", "jump", "Show in the text"),
+        _binding("x", "export", "Export .apkg", show=True),
         _binding("question_mark,f1", "help", "Help", key_display="?"),
-        _binding("escape,q", "back", "Back to reading", show=True, key_display="q"),
+        _binding("escape,q", "back", "Back", show=True, key_display="q"),
     ]
 
 
@@ -279,12 +279,11 @@ class VocabScreen(Screen[VocabJump | None]):
             word += f" {item.simplified}"
         sentences = sum(1 for context in item.contexts if context.sentence)
         updated = item.updated_at.astimezone().strftime("%Y-%m-%d")
-        status = Text(item.status.value, style=_STATUS_STYLES.get(item.status, ""))
         return (
             word,
             pinyin_marks(item.pinyin_numbered),
             item.definition,
-            status,
+            item.status.value,
             str(sentences),
             updated,
             _source(item),
@@ -463,9 +462,3 @@ class VocabScreen(Screen[VocabJump | None]):
 
 
 VOCAB_HELP_FILE = Path(__file__).with_name("vocab_help.md")
-
-_STATUS_STYLES = {
-    Status.NEW: "bold underline",
-    Status.LEARNING: "underline",
-    Status.IGNORED: "dim",
-}

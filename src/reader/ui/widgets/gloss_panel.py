@@ -77,6 +77,9 @@ class GlossContent:
     lookup: Lookup
     parts: tuple[Lookup, ...]  # the compound's words (the breakdown), if any
     characters: tuple[CharacterInfo, ...]
+    hsk_2021: str | None = None  # HSK 3.0 (2021 standard) level: "1".."6", "7-9"
+    hsk_2025: str | None = None  # 2025 syllabus level
+    frequency_band: str = ""  # e.g. "top 1k", "3k-10k", "rarer" (rank in a large corpus)
 
 
 def _compound_parts(word: str, dictionary: Dictionary) -> tuple[Lookup, ...]:
@@ -109,7 +112,33 @@ def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
         readings = tuple(dict.fromkeys(entry.pinyin for entry in char_lookup.entries))
         built = decomposition(character) or (decomposition(other) if other else None)
         characters.append(CharacterInfo(character, other, readings, char_lookup.gloss, built))
-    return GlossContent(token, result, parts, tuple(characters))
+    from reader.core.stats import (
+        frequency_band,
+        hsk_2021_level,
+        hsk_2025_level,
+        word_frequency,
+    )
+
+    return GlossContent(
+        token,
+        result,
+        parts,
+        tuple(characters),
+        hsk_2021=hsk_2021_level(token.traditional, token.simplified),
+        hsk_2025=hsk_2025_level(token.simplified),
+        frequency_band=frequency_band(word_frequency(token.simplified, token.traditional)),
+    )
+
+
+def word_facts_line(content: GlossContent) -> str:
+    """HSK levels (2021 standard, 2025 syllabus) and the frequency band, on one line."""
+    parts = [
+        f"HSK 2021: {content.hsk_2021 or '—'}",
+        f"HSK 2025: {content.hsk_2025 or '—'}",
+    ]
+    if content.frequency_band:
+        parts.append(f"frequency: {content.frequency_band}")
+    return "  ·  ".join(parts)
 
 
 def format_pinyin(cedict_pinyin: str, notation: PinyinNotation) -> str:
@@ -138,6 +167,8 @@ def render_gloss(content: GlossContent, notation: PinyinNotation) -> Text:
         reading = " ".join(token.pinyin_numbered)
         text.append(f"\n{format_pinyin(reading, notation)}", style="italic")
         text.append("  (reading here)", style="dim")
+    if token.is_han:
+        text.append(f"\n{word_facts_line(content)}", style="dim")
     text.append("\n")
     if result.via:
         text.append(f"\nfound as the variant {result.via}\n", style="dim")
