@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -92,10 +93,14 @@ def measure_first_paint(runs: int, workdir: Path) -> dict[str, list[float]]:
     big.write_text("\n\n".join([seed_text] * copies), encoding="utf-8")
     print(f"1 MB text: {big.stat().st_size / 1e6:.2f} MB ({copies} copies of the seed)")
 
+    # "first open": the first screen's annotations are not cached yet (every model loads);
+    # "reopened": a document opened before paints from the first-screen cache.
+    first_screen_cache = home / "cache" / "first-screen"
     commands = {
         "hello": (f"{PYTHON} {hello}", lambda screen: "hello 你好" in screen),
-        "seed": (f"{READER}", seed_heading_with_pinyin),
-        "1 MB": (f"{READER} {big}", seed_heading_with_pinyin),
+        "seed first open": (f"{READER}", seed_heading_with_pinyin),
+        "seed reopened": (f"{READER}", seed_heading_with_pinyin),
+        "1 MB first open": (f"{READER} {big}", seed_heading_with_pinyin),
     }
     # Warm-up (discarded): compiles the dictionary index and fills the OS file cache.
     for command, ready in commands.values():
@@ -103,6 +108,8 @@ def measure_first_paint(runs: int, workdir: Path) -> dict[str, list[float]]:
     results: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, (command, ready) in commands.items():
+            if "first open" in name:
+                shutil.rmtree(first_screen_cache, ignore_errors=True)
             results[name].append(time_to_screen(command, ready, home))
     return results
 
@@ -179,12 +186,18 @@ def main() -> int:
             paint = measure_first_paint(args.runs, workdir)
         finally:
             tmux("kill-session", "-t", keepalive)
-        hello, seed, big = (statistics.median(paint[name]) for name in ("hello", "seed", "1 MB"))
+        hello, seed, reopened, big = (
+            statistics.median(paint[name])
+            for name in ("hello", "seed first open", "seed reopened", "1 MB first open")
+        )
         print(f"first paint, tmux 120x40, median of {args.runs} (all runs in seconds):")
         for name, values in paint.items():
-            print(f"  {name:6} {statistics.median(values):.3f} s   {[round(v, 3) for v in values]}")
-        print(f"  seed / hello = {seed / hello:.2f}  (target ≤ 2.0; seed target ≤ 1.0 s)")
-        print(f"  1 MB / seed  = {big / seed:.2f}  (target ≤ 1.2)")
+            print(
+                f"  {name:16} {statistics.median(values):.3f} s   {[round(v, 3) for v in values]}"
+            )
+        print(f"  seed first open / hello = {seed / hello:.2f}  (target ≤ 2.0; ≤ 1.0 s)")
+        print(f"  seed reopened / hello   = {reopened / hello:.2f}")
+        print(f"  1 MB / seed (first open) = {big / seed:.2f}  (target ≤ 1.2)")
         end_to_end, handler = asyncio.run(measure_cursor_moves(args.moves, workdir))
         print(f"cursor move (Pilot, 120x40, {args.moves} presses of l):")
         print(f"  key → screen updated: {describe(end_to_end)}  (target ≤ 30 ms)")

@@ -6,19 +6,30 @@ core instead. `run_app` forks before Textual is imported (no threads exist yet, 
 is safe); the child annotates a few paragraphs, writes them as JSON lines to a pipe and
 exits; the reading view's worker reads them. Where `os.fork` does not exist, a thread does
 the same work.
+
+The child also keeps what it wrote in the cache directory, keyed by the document, the engine's
+data and the learner's segmentation rules: reopening a document paints its first screen
+without loading any model.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
+import reader
+from reader import paths
+from reader.core.files import atomic_write_text
 from reader.core.models import AnnotatedParagraph, Document, Token, TokenKind
 from reader.core.pipeline import AnnotatedDocument
+
+_ENGINE_DATA = Path(reader.__file__).resolve().parent / "core" / "data"
 
 
 def encode_paragraph(paragraph: AnnotatedParagraph) -> str:
@@ -56,16 +67,23 @@ class FirstScreenPrefetch:
         self._child: int | None = None
         self._thread_results: list[AnnotatedParagraph] = []
         self._thread: threading.Thread | None = None
+        self._cache_path = paths.cache_dir() / "first-screen" / f"{self._cache_key()}.jsonl"
+        self._cached = self._read_cache()
+        if self._cached is not None:
+            return
         if hasattr(os, "fork"):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: annotate, write, leave without running any cleanup
                 try:
                     os.close(read_end)
+                    lines = []
                     with os.fdopen(write_end, "w", encoding="utf-8") as out:
                         for index in self.indices:
-                            out.write(encode_paragraph(annotated[index]) + "\n")
+                            lines.append(encode_paragraph(annotated[index]) + "\n")
+                            out.write(lines[-1])
                             out.flush()
+                    atomic_write_text(self._cache_path, "".join(lines))
                 finally:
                     os._exit(0)
             os.close(write_end)
@@ -77,12 +95,42 @@ class FirstScreenPrefetch:
             )
             self._thread.start()
 
+    def _cache_key(self) -> str:
+        """Everything the first screen's annotation depends on."""
+        digest = hashlib.sha256(
+            f"{reader.__version__}|{self.document.doc_id}|{self.indices}".encode()
+        )
+        engine_files = [p for p in sorted(_ENGINE_DATA.rglob("*")) if p.is_file()]
+        for path in [*engine_files, paths.bundled_cedict()]:
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                digest.update(f"|{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        with contextlib.suppress(OSError):
+            digest.update(paths.user_dictionary_file().read_bytes())
+        return digest.hexdigest()[:32]
+
+    def _read_cache(self) -> list[AnnotatedParagraph] | None:
+        """The cached first screen, or None when missing or unreadable (then we annotate)."""
+        try:
+            lines = self._cache_path.read_text(encoding="utf-8").splitlines()
+            paragraphs = [decode_paragraph(line, self.document) for line in lines]
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            return None
+        if [p.index for p in paragraphs] != list(self.indices):
+            return None
+        if any("".join(t.text for t in p.tokens) != p.text for p in paragraphs):
+            return None  # not this document's text: never show it
+        return paragraphs
+
     def _annotate_in_thread(self, annotated: AnnotatedDocument) -> None:  # pragma: no cover
         for index in self.indices:
             self._thread_results.append(annotated[index])
 
     def results(self) -> Iterator[AnnotatedParagraph]:
         """Blocks (reading the pipe releases the GIL) until the child has written each one."""
+        if self._cached is not None:
+            yield from self._cached
+            return
         if self._child is None:  # pragma: no cover - the thread fallback
             if self._thread is not None:
                 self._thread.join()
