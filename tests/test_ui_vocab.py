@@ -6,10 +6,12 @@ export). Words and readings are pinned by a stand-in annotator (sentences writte
 from __future__ import annotations
 
 import re
+import sqlite3
 import zipfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from rich.style import Style
@@ -151,6 +153,21 @@ async def test_a_saves_the_word_with_its_sentence_and_source() -> None:
         assert context.doc_id == app.document.doc_id
         assert context.paragraph_index == 1
         assert screen.statuses["明天"] is Status.NEW
+
+
+async def test_the_sentence_runs_across_a_rejoined_line_break() -> None:
+    # The first line ends mid-sentence (a comma): the loader joins both lines into ¶1.
+    text = "# 學習中文\n\n我們今天學習中文，明天我們去公園，\n\n他說中文很難。明天見。\n"
+    app = make_app(text=text)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", *["l"] * 8)  # from 我們: 今天 學習 中文 明天 我們 去 公園 他
+        view = app.screen.query_one(ReadingView)
+        assert view.cursor_token is not None and view.cursor_token.text == "他"
+        await pilot.press("a")
+        (context,) = store().require("他").contexts
+        assert context.sentence == "我們今天學習中文，明天我們去公園，他說中文很難。"
+        assert context.paragraph_index == 1
 
 
 async def test_status_keys_set_the_state_and_the_drawn_style() -> None:
@@ -326,16 +343,25 @@ async def test_vocab_screen_jumps_to_the_context_in_this_text() -> None:
         assert view.cursor_token is not None and view.cursor_token.text == "公園"
 
 
-async def test_vocab_screen_exports_an_apkg_and_names_it() -> None:
+async def test_vocab_screen_exports_an_apkg_and_names_it(tmp_path: Path) -> None:
     async with vocab_screen() as (app, pilot, _screen):
         await pilot.press("x")
         await settle(pilot)
         target = paths.data_dir() / "reader-vocabulary.apkg"
         with zipfile.ZipFile(target) as package:
-            names = set(package.namelist())
-        assert "collection.anki2" in names
+            collection = package.extract("collection.anki2", tmp_path)
+        with sqlite3.connect(collection) as connection:
+            fields = [row[0] for row in connection.execute("SELECT flds FROM notes")]
+        assert len(fields) == 3  # every word shown (no filter, no search)
+        assert any(field.startswith("公園\x1f公园") for field in fields)
         messages = [notification.message for notification in app._notifications]
         assert any(str(target) in message for message in messages)
+
+
+async def test_palette_lists_every_vocabulary_action() -> None:
+    async with vocab_screen() as (app, _pilot, screen):
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert {"Export .apkg", "Undo delete", "Edit", "Filter", "Show in the text"} <= titles
 
 
 async def test_vocab_help_lists_the_keys_and_back_returns() -> None:
