@@ -597,14 +597,29 @@ def test_the_reading_screen_opens_fifty_megabytes(
 # ---- broken files of our own: config, dictionary cache, vocabulary database
 
 
-def test_a_broken_config_is_named_with_its_line_and_left_untouched(reader_home: Path) -> None:
+@needs_tmux
+def test_a_broken_config_is_named_defaults_used_and_left_untouched(
+    reader_home: Path, tmp_path: Path, tmux_session: str
+) -> None:
     config = reader_home / "config" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('pinyin = "marks"\n[keys\n', encoding="utf-8")
-    outcome = run(reader_home, str(SEED), stdin="terminal")
-    assert_outcome(outcome, Refused(str(config)))
-    assert "line 2" in outcome.stderr
-    assert config.read_text(encoding="utf-8") == 'pinyin = "marks"\n[keys\n'
+    broken = 'pinyin = "marks"\n[keys\n'
+    config.write_text(broken, encoding="utf-8")
+    text = tmp_path / "short.txt"
+    text.write_text("中美關係\n", encoding="utf-8")
+    command = " ".join(f"'{part}'" for part in [*reader_command(), str(text)])
+    _tmux(
+        "new-session", "-d", "-s", tmux_session, "-x", "160", "-y", "30",
+        f"env READER_HOME='{reader_home}' TERM=xterm-256color {command}; echo EXIT=$?; sleep 30",
+    )  # fmt: skip
+    # The app opens with the default settings and says what is wrong, and where.
+    screen = _wait_for(tmux_session, lambda shown: "Config file" in shown and "guān" in shown)
+    assert "line 2" in screen
+    _tmux("send-keys", "-t", tmux_session, "p")  # a toggle: normally saved to the config
+    _tmux("send-keys", "-t", tmux_session, "q")
+    screen = _wait_for(tmux_session, lambda shown: "EXIT=" in shown)
+    assert "EXIT=0" in screen and "Traceback" not in screen
+    assert config.read_text(encoding="utf-8") == broken
 
 
 def test_a_corrupt_dictionary_index_is_rebuilt(tmp_path: Path) -> None:

@@ -19,9 +19,8 @@ Only the standard library is imported here: the app reads this before Textual st
 
 from __future__ import annotations
 
-import os
+import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reader import paths
-from reader.core.errors import ReaderError
+from reader.core.files import atomic_write_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -122,44 +121,127 @@ _DISPLAY_FIELDS: dict[str, type[Enum]] = {
 }
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """Something in the config file that was not used, and where it is."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}, line {self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+_TOML_ERROR_LINE = re.compile(r"\(at line (\d+)")
+
+
+def _line_of(text: str, key: str, table: str | None = None) -> int | None:
+    """The 1-based line where `key` is set (inside `[table]` when given), or `[key]` is opened."""
+    in_table = table is None
+    key_pattern = re.compile(rf'^\s*["\']?{re.escape(key)}["\']?\s*=')
+    table_pattern = re.compile(rf'^\s*\[\s*["\']?{re.escape(table or key)}["\']?\s*\]')
+    for number, line in enumerate(text.splitlines(), start=1):
+        if table is None and table_pattern.match(line):
+            return number
+        if table is not None and line.lstrip().startswith("["):
+            in_table = bool(table_pattern.match(line))
+        elif in_table and key_pattern.match(line):
+            return number
+    return None
+
+
+def read_settings(path: Path | None = None) -> tuple[Settings, tuple[ConfigProblem, ...]]:
+    """The settings, and every problem met reading them.
+
+    A missing file gives the defaults. Anything unusable — a file that is not valid TOML, an
+    unknown table or key, a value out of range — keeps its default and is reported with its
+    line, so the learner can fix the file; nothing here ever writes it.
+    """
+    target = path or paths.config_file()
     try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
+        text = target.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ReaderError(
-            f"cannot read the config file {path}: {error} (fix it or delete it)"
-        ) from error
+        return Settings(), ()
+    except (OSError, UnicodeDecodeError) as error:
+        return Settings(), (ConfigProblem(target, None, f"cannot be read ({error})"),)
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = _TOML_ERROR_LINE.search(str(error))
+        line = int(found.group(1)) if found else None
+        reason = _TOML_ERROR_LINE.split(str(error))[0].strip()
+        message = f"not valid TOML ({reason}); using the default settings"
+        return Settings(), (ConfigProblem(target, line, message),)
+
+    problems: list[ConfigProblem] = []
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in ("display", "keys") or not isinstance(value, Mapping):
+            problems.append(
+                ConfigProblem(target, _line_of(text, name), f"unknown setting '{name}' (ignored)")
+            )
+    display = data.get("display", {})
+    if isinstance(display, Mapping):
+        for name, raw in display.items():
+            line = _line_of(text, name, "display")
+            if name == "theme" and isinstance(raw, str):
+                values["theme"] = raw
+            elif name not in _DISPLAY_FIELDS:
+                problems.append(ConfigProblem(target, line, f"unknown setting '{name}' (ignored)"))
+            else:
+                enum_type = _DISPLAY_FIELDS[name]
+                try:
+                    values[name] = enum_type(raw)
+                except ValueError:
+                    allowed = " | ".join(member.value for member in enum_type)
+                    problems.append(
+                        ConfigProblem(target, line, f"{name} = {raw!r} is not one of {allowed}")
+                    )
+    keys = data.get("keys", {})
+    if isinstance(keys, Mapping):
+        remapped = []
+        for binding_id, key_list in keys.items():
+            if isinstance(key_list, str) and key_list.strip():
+                remapped.append((str(binding_id), key_list))
+            else:
+                problems.append(
+                    ConfigProblem(
+                        target,
+                        _line_of(text, str(binding_id), "keys"),
+                        f"keys for '{binding_id}' must be a string like \"j,down\" (ignored)",
+                    )
+                )
+        values["keys"] = tuple(remapped)
+    return Settings(**values), tuple(problems)
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read the settings; a missing file gives the defaults, an unknown value keeps its default.
+    """The settings, defaults wherever the file cannot be used (see `read_settings`)."""
+    return read_settings(path)[0]
 
-    Raises ReaderError (one line) when the file is not valid TOML.
-    """
-    data = _read_toml(path or paths.config_file())
-    display = data.get("display", {})
-    values: dict[str, Any] = {}
-    if isinstance(display, Mapping):
-        for name, enum_type in _DISPLAY_FIELDS.items():
-            raw = display.get(name)
-            try:
-                values[name] = enum_type(raw)
-            except ValueError:
-                continue
-    if isinstance(display, Mapping) and isinstance(display.get("theme"), str):
-        values["theme"] = display["theme"]
-    keys = data.get("keys", {})
-    if isinstance(keys, Mapping):
-        values["keys"] = tuple(
-            (str(binding_id), str(key_list))
-            for binding_id, key_list in keys.items()
-            if isinstance(key_list, str) and key_list.strip()
+
+def unknown_binding_problems(
+    settings: Settings, known_ids: set[str], path: Path | None = None
+) -> tuple[ConfigProblem, ...]:
+    """Remapped binding ids that no screen has (a typo would otherwise do nothing, silently)."""
+    target = path or paths.config_file()
+    unknown = [binding_id for binding_id, _ in settings.keys if binding_id not in known_ids]
+    if not unknown:
+        return ()
+    try:
+        text = target.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    return tuple(
+        ConfigProblem(
+            target,
+            _line_of(text, binding_id, "keys"),
+            f"no action has the id '{binding_id}' (ignored; the help screen lists the ids)",
         )
-    return Settings(**values)
+        for binding_id in unknown
+    )
 
 
 def _toml_string(value: str) -> str:
@@ -181,15 +263,14 @@ def dump_settings(settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically (a crash never leaves half a file)."""
+def save_settings(settings: Settings, path: Path | None = None) -> bool:
+    """Write the settings atomically (a crash never leaves half a file).
+
+    A file with problems (see `read_settings`) is the learner's to fix: it is left as it is
+    and False is returned, so a toggle never wipes out what they wrote.
+    """
     target = path or paths.config_file()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".config-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(dump_settings(settings))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    if read_settings(target)[1]:
+        return False
+    atomic_write_text(target, dump_settings(settings))
+    return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from reader import paths
-from reader.config import load_settings
+from reader.config import read_settings
 
 FIRST_SCREEN_PARAGRAPHS = 6
 
@@ -28,7 +28,7 @@ def run_app(path: str | None = None) -> int:
     from reader.core.reading_state import ReadingStateStore
     from reader.ui.prefetch import FirstScreenPrefetch
 
-    settings = load_settings()
+    settings, config_problems = read_settings()
     document = load_path(path if path is not None else paths.seed_document())
     if not document.paragraphs:
         shown = "standard input" if path == "-" else str(path)
@@ -50,6 +50,7 @@ def run_app(path: str | None = None) -> int:
         annotated=annotated,
         state_store=state_store,
         prefetch=prefetch,
+        config_problems=config_problems,
     )
     result = app.run()
     return result if isinstance(result, int) else 0

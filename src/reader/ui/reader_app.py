@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from reader.config import DEFAULT_THEME, Settings, save_settings
+from reader.config import (
+    DEFAULT_THEME,
+    ConfigProblem,
+    Settings,
+    save_settings,
+    unknown_binding_problems,
+)
 from reader.core.models import Document
 from reader.core.pipeline import AnnotatedDocument, Annotator, annotate
 from reader.core.reading_state import ReadingStateStore
@@ -39,8 +46,10 @@ class ReaderApp(App[int]):
         save_settings_on_change: bool = True,
         prefetch: FirstScreenPrefetch | None = None,
         vocab_store: VocabStore | None = None,
+        config_problems: Sequence[ConfigProblem] = (),
     ) -> None:
         super().__init__()
+        self.config_problems = tuple(config_problems)
         self.vocab_store = vocab_store
         self.document = document
         self.settings = settings if settings is not None else Settings()
@@ -57,6 +66,8 @@ class ReaderApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        # After the first paint: the check imports every screen's bindings.
+        self.call_after_refresh(self._report_config_problems)
         self.push_screen(
             ReadingScreen(
                 self.annotated,
@@ -67,6 +78,24 @@ class ReaderApp(App[int]):
                 vocab_store=self.vocab_store,
             )
         )
+
+    def _report_config_problems(self) -> None:
+        """A config the learner got wrong is named with its line; the defaults are used and
+        the file is left for them to fix (settings are not saved over it)."""
+        from reader.ui.screens.help import HelpScreen
+        from reader.ui.screens.study import study_bindings
+        from reader.ui.screens.vocab import vocab_bindings
+
+        known_ids = {
+            binding.id
+            for bindings in (reading_bindings(), vocab_bindings(), study_bindings())
+            for binding in bindings
+            if binding.id
+        }
+        known_ids |= {b.id for b in HelpScreen.BINDINGS if isinstance(b, Binding) and b.id}
+        problems = self.config_problems + unknown_binding_problems(self.settings, known_ids)
+        for problem in problems:
+            self.notify(str(problem), title="Config file", severity="warning", timeout=15)
 
     def _remember_theme(self, theme: Theme) -> None:
         """A theme picked in the command palette is kept for the next session."""

@@ -1,0 +1,98 @@
+"""A config file the learner got wrong: every problem named with its line, defaults used, and
+the file never overwritten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader import paths
+from reader.config import (
+    PinyinDisplay,
+    ScriptDisplay,
+    Settings,
+    read_settings,
+    save_settings,
+    unknown_binding_problems,
+)
+from reader.core.loader import load_text
+from reader.ui.reader_app import ReaderApp
+
+MIXED = """[display]
+pinyin = "sometimes"
+script = "both"
+colour = "red"
+
+[keys]
+"reading.next_paragraph" = "j,ctrl+n"
+"reading.nope" = "z"
+"reading.quit" = 3
+
+[extra]
+a = 1
+"""
+
+
+def _write(text: str) -> Path:
+    config = paths.config_file()
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def test_broken_toml_gives_defaults_and_names_file_and_line() -> None:
+    config = _write('[display]\npinyin = "off"\n[keys\n')
+    settings, problems = read_settings()
+    assert settings == Settings()
+    (problem,) = problems
+    assert problem.line == 3
+    assert str(config) in str(problem) and "line 3" in str(problem)
+    assert "not valid TOML" in problem.message
+
+
+def test_each_unusable_entry_is_reported_at_its_line_and_the_rest_is_used() -> None:
+    _write(MIXED)
+    settings, problems = read_settings()
+    assert settings.script is ScriptDisplay.BOTH
+    assert settings.pinyin is PinyinDisplay.ALL  # "sometimes" keeps the default
+    assert settings.keymap == {"reading.next_paragraph": "j,ctrl+n", "reading.nope": "z"}
+    by_line = {problem.line: problem.message for problem in problems}
+    assert set(by_line) == {2, 4, 9, 11}
+    assert "all | unknown | off" in by_line[2]
+    assert "'colour'" in by_line[4]
+    assert "reading.quit" in by_line[9]
+    assert "'extra'" in by_line[11]
+
+
+def test_unknown_binding_ids_are_reported_at_their_line() -> None:
+    _write(MIXED)
+    settings, _ = read_settings()
+    (problem,) = unknown_binding_problems(settings, {"reading.next_paragraph"})
+    assert problem.line == 8 and "reading.nope" in problem.message
+
+
+def test_a_file_with_problems_is_never_overwritten() -> None:
+    for text in ('[display\npinyin = "off"\n', MIXED):
+        config = _write(text)
+        assert save_settings(Settings(pinyin=PinyinDisplay.OFF)) is False
+        assert config.read_text(encoding="utf-8") == text
+
+
+def test_a_clean_file_is_saved() -> None:
+    assert save_settings(Settings(pinyin=PinyinDisplay.OFF)) is True
+    assert read_settings() == (Settings(pinyin=PinyinDisplay.OFF), ())
+
+
+async def test_the_reading_screen_shows_the_problems_and_keeps_the_file() -> None:
+    config = _write(MIXED)
+    settings, problems = read_settings()
+    app = ReaderApp(load_text("今天天氣很好。\n"), settings=settings, config_problems=problems)
+    app.animation_level = "none"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [notification.message for notification in app._notifications]
+        assert any("line 2" in m and "sometimes" in m for m in messages)
+        assert any("line 8" in m and "reading.nope" in m for m in messages)
+        await pilot.press("p")  # a toggle would normally save the settings
+        await pilot.pause()
+    assert config.read_text(encoding="utf-8") == MIXED
