@@ -6,8 +6,8 @@ from pathlib import Path
 
 from reader import paths
 from reader.core.loader import load_text
-from reader.core.pipeline import annotate
-from reader.core.segment import UserDictionary
+from reader.core.pipeline import Annotator, annotate
+from reader.core.segment import Segmenter, UserDictionary
 from reader.ui.prefetch import FirstScreenPrefetch
 
 TEXT = "我們今天去公園散步。\n\n天氣很好，大家都很高興。\n\n明天再見。\n"
@@ -17,7 +17,9 @@ def _prefetch(marker: str) -> tuple[FirstScreenPrefetch, list[str]]:
     """`marker` makes each test's document (and so its cache entry) its own: the dictionary
     cache directory is shared by the whole test session."""
     document = load_text(TEXT + marker)
-    prefetch = FirstScreenPrefetch(annotate(document), range(2))
+    # A segmenter reading THIS test's rules (the process-wide one may be older).
+    annotator = Annotator(segmenter=Segmenter(UserDictionary.load()))
+    prefetch = FirstScreenPrefetch(annotate(document, annotator), range(2))
     texts = ["|".join(t.text for t in p.tokens) for p in prefetch.results()]
     return prefetch, texts
 

@@ -19,13 +19,14 @@ import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import genanki
 
+from reader.core import files
 from reader.core.anki import (
     CSS,
     DEFAULT_DECK_NAME,
@@ -51,24 +52,12 @@ PLECO_CATEGORY_ROOT = "Reader"
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`; renamed onto it only if the block succeeds."""
+    """`reader.core.files.atomic_path`, with a failure to write said on one line."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with files.atomic_path(target) as temporary:
+            yield temporary
     except OSError as error:
         raise _cannot_write(target, error) from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        with temporary.open("rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, target)
-    except OSError as error:
-        raise _cannot_write(target, error) from None
-    finally:
-        with suppress(FileNotFoundError):
-            temporary.unlink()
 
 
 def _cannot_write(target: Path, error: OSError) -> ReaderError:
@@ -78,7 +67,7 @@ def _cannot_write(target: Path, error: OSError) -> ReaderError:
 
 def write_text_atomically(target: Path, text: str) -> None:
     with atomic_path(target) as temporary:
-        temporary.write_text(text, encoding="utf-8", newline="\n")
+        temporary.write_bytes(text.encode("utf-8"))
 
 
 def check_overwrite(target: Path, is_ours: Callable[[Path], bool], force: bool) -> None:

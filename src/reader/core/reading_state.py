@@ -8,14 +8,13 @@ one small JSON file in the data directory, written atomically.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader import paths
+from reader.core.files import atomic_write_text
 
 MAX_REMEMBERED_DOCUMENTS = 500
 
@@ -70,14 +69,4 @@ class ReadingStateStore:
             self._write(positions)
 
     def _write(self, positions: dict[str, dict[str, int | float]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=self.path.parent, prefix=".reading-state-", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(positions, handle, ensure_ascii=False, indent=0)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        atomic_write_text(self.path, json.dumps(positions, ensure_ascii=False, indent=0))

@@ -15,9 +15,7 @@ import gzip
 import itertools
 import json
 import math
-import os
 import re
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +26,7 @@ from typing import Any, ClassVar
 
 from reader import paths
 from reader.core.convert import to_simplified
+from reader.core.files import atomic_write_text
 from reader.core.models import TokenKind
 
 Span = tuple[int, int, TokenKind]
@@ -180,20 +179,12 @@ class UserDictionary:
         self._splits.pop(word, None)
 
     def save(self) -> None:
-        """Write the file atomically (temp file + os.replace)."""
+        """Write the file atomically (a kill never leaves half a file)."""
         path = self.path if self.path is not None else paths.user_dictionary_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
         lines = [_USER_DICTIONARY_HEADER]
         lines.extend(f"join {word}\n" for word in self._joins)
         lines.extend(f"split {word} {' '.join(parts)}\n" for word, parts in self._splits.items())
-        descriptor, temp_name = tempfile.mkstemp(prefix=".user_words.", dir=path.parent)
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-                handle.writelines(lines)
-            os.replace(temp_name, path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        atomic_write_text(path, "".join(lines))
 
     def __bool__(self) -> bool:
         return bool(self._joins or self._splits)
