@@ -33,6 +33,7 @@ from typing import Any, TextIO
 
 from reader import paths
 from reader.core.errors import ReaderError
+from reader.core.files import atomic_write_text
 from reader.core.models import Entry, Lookup, _is_pointer_definition
 
 # Bump when the index layout or the way it is derived changes: old index files are then ignored.
@@ -641,20 +642,8 @@ def _source_sha256(source: Path, directory: Path) -> str:
             digest.update(block)
     sha256 = digest.hexdigest()
     with contextlib.suppress(OSError):
-        _write_atomically(stamp_file, f"{stamp}\t{sha256}")
+        atomic_write_text(stamp_file, f"{stamp}\t{sha256}")
     return sha256
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _open_index(index: Path, sha256: str) -> sqlite3.Connection | None:
