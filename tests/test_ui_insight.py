@@ -17,8 +17,10 @@ from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
+from reader.core.stats import KnownShare
 from reader.core.vocab import Status, WordForms
-from reader.ui.screens.reading import ReadingScreen, known_chart
+from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
+from reader.ui.screens.reading import ReadingScreen
 from reader.ui.screens.study import StudyScreen
 from tests.test_ui_vocab import make_app, settle, store
 
@@ -72,12 +74,47 @@ async def test_known_shares_in_the_status_line_and_the_chart() -> None:
         assert [drawn.plain[span.start : span.end] for span in current] == ["▅"]
 
 
-def test_known_chart_shares_columns_in_a_long_document() -> None:
+def test_a_long_document_shares_chart_columns() -> None:
     shares: list[float | None] = [0.0] * 10 + [1.0] * 10 + [None] * 4
-    drawn = known_chart(shares, current=23, width=6)
-    assert drawn.plain == "▁▁▅██·"  # 4 paragraphs a column; the third mixes 0.0 and 1.0
+    runs = chart_runs(len(shares), 6)
+    assert runs == [
+        range(0, 4),
+        range(4, 8),
+        range(8, 12),
+        range(12, 16),
+        range(16, 20),
+        range(20, 24),
+    ]
+    values = [column_value(run, shares.__getitem__) for run in runs]
+    assert values == [0.0, 0.0, 0.5, 1.0, 1.0, None]  # the third mixes 0.0 and 1.0
+    drawn = known_chart(values, current=5)
+    assert drawn.plain == "▁▁▅██·"
     (span,) = [span for span in drawn.spans if is_reversed(span.style)]
     assert (span.start, span.end) == (5, 6)
+    # Runs longer than the sample size average evenly spread paragraphs.
+    assert column_value(range(0, 80), lambda index: float(index % 2 == 0), samples=8) == 1.0
+    assert column_value(range(0, 80), lambda index: 1.0 if index < 40 else 0.0, samples=8) == 0.5
+
+
+def test_tally_replaces_a_reannotated_paragraph() -> None:
+    from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
+
+    def paragraph(*words: str) -> AnnotatedParagraph:
+        tokens, start = [], 0
+        for word in words:
+            tokens.append(Token(word, start, start + len(word), TokenKind.HAN, word, word, ()))
+            start += len(word)
+        return AnnotatedParagraph(Paragraph(0, ParagraphKind.PARAGRAPH, "".join(words)), tuple(tokens))
+
+    tally = KnownTally()
+    statuses = {"中文": Status.KNOWN}
+    first = paragraph("學習", "中文")
+    assert tally.sync(1, lambda _: first)
+    assert not tally.sync(1, lambda _: first)  # nothing new
+    assert tally.document_share(statuses) == KnownShare(2, 1, 2, 1)
+    joined = paragraph("學習中文")
+    assert tally.sync(1, lambda _: joined)  # after a join: one word, not known
+    assert tally.document_share(statuses) == KnownShare(1, 0, 1, 0)
 
 
 async def test_pre_reading_key_adds_the_unknown_words_to_learning() -> None:

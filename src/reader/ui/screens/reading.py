@@ -6,8 +6,7 @@ config file's [keys] table can remap); the command palette lists them all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,7 +18,6 @@ from textual.containers import Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
-from textual.worker import get_current_worker
 
 from reader.config import (
     PinyinDisplay,
@@ -32,9 +30,10 @@ from reader.config import (
     save_settings,
 )
 from reader.core.errors import ReaderError
-from reader.core.models import AnnotatedParagraph, Token
+from reader.core.models import Token
 from reader.core.pipeline import AnnotatedDocument
 from reader.core.reading_state import ReadingPosition, ReadingStateStore
+from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
 from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.search import SearchHit, find_hits, next_hit
 from reader.ui.widgets.gloss_panel import GlossPanel
@@ -42,7 +41,6 @@ from reader.ui.widgets.reading_view import DisplayOptions, ReadingView, is_word
 
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary
-    from reader.core.stats import KnownShare
     from reader.core.vocab import Status, VocabItem, VocabStore
     from reader.ui.screens.vocab import VocabJump
 
@@ -154,54 +152,6 @@ def sentence_around(text: str, offset: int) -> str:
     return next((text[start:end] for start, end in spans if start <= offset < end), text.strip())
 
 
-@dataclass(frozen=True, slots=True)
-class Insight:
-    """Known shares across the document, from the paragraphs annotated so far."""
-
-    paragraph_shares: tuple[float | None, ...]  # by tokens; None: not annotated yet
-    document: KnownShare
-    complete: bool  # every paragraph was annotated
-
-
-def compute_insight(
-    paragraphs: Sequence[AnnotatedParagraph | None], statuses: Mapping[str, Status]
-) -> Insight:
-    from reader.core.stats import known_share, paragraph_known_share
-
-    annotated = [paragraph for paragraph in paragraphs if paragraph is not None]
-    return Insight(
-        tuple(
-            paragraph_known_share(paragraph, statuses) if paragraph is not None else None
-            for paragraph in paragraphs
-        ),
-        known_share(annotated, statuses),
-        len(annotated) == len(paragraphs),
-    )
-
-
-def known_chart(
-    shares: Sequence[float | None], current: int, width: int, current_style: str = "reverse"
-) -> Text:
-    """One bar per paragraph (▁ nothing known … █ all known), the current one highlighted;
-    a long document shares a column between neighbouring paragraphs (their mean)."""
-    from reader.core.stats import SPARK_BARS
-
-    columns = max(1, min(width, len(shares)))
-    text = Text()
-    top = len(SPARK_BARS) - 1
-    for column in range(columns):
-        first = column * len(shares) // columns
-        last = max(first + 1, (column + 1) * len(shares) // columns)
-        values = [share for share in shares[first:last] if share is not None]
-        style = current_style if first <= current < last else ""
-        if not values:
-            text.append("·", style=style or "dim")
-            continue
-        mean = sum(values) / len(values)
-        text.append(SPARK_BARS[round(min(1.0, max(0.0, mean)) * top)], style=style)
-    return text
-
-
 class ReadingScreen(Screen[None]):
     """The text, a status line, the gloss panel and the search box."""
 
@@ -223,8 +173,8 @@ class ReadingScreen(Screen[None]):
         self.vocab_error: str | None = None  # why the vocabulary is unavailable, if it is
         # Word form (both scripts) -> status: read once, then kept in step with each change.
         self.statuses: dict[str, Status] = {}
-        self.insight: Insight | None = None
-        self._insight_annotated = -1  # paragraphs annotated when the insight was computed
+        self.tally = KnownTally()  # the annotated paragraphs' words, for the known shares
+        self._chart_values: list[float | None] | None = None
         self.settings = settings
         self.state_store = state_store or ReadingStateStore()
         self.save_settings_on_change = save_settings_on_change
@@ -275,15 +225,14 @@ class ReadingScreen(Screen[None]):
         self._load_statuses()
         self._update_status()
         self._insight_timer = self.set_interval(INSIGHT_POLL, self._poll_insight)
-        self.call_after_refresh(self.refresh_insight)
+        self.call_after_refresh(self._poll_insight)
 
     def on_resize(self, event: Resize) -> None:
         too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
         # Narrow terminals get the gloss panel under the text instead of beside it.
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
-        if self.insight is not None:
-            self._draw_chart()
+        self.call_after_refresh(self._draw_chart)
 
     # ---- status ------------------------------------------------------------------------------
 
@@ -322,81 +271,57 @@ class ReadingScreen(Screen[None]):
     def _known_summary(self) -> str:
         """ "known 62% here, 48% of the text (40% of its words)": by running words, and by
         distinct words for the document (ignored words are not counted)."""
-        from reader.core.stats import paragraph_known_share
-
         if self.vocab_error is not None:
             return ""
         view = self.view
-        index = view.paragraph_index
-        annotated = view.annotated(index)
-        here = (
-            f"{round(100 * paragraph_known_share(annotated, self.statuses))}%"
-            if annotated is not None and view.is_ready(index)
-            else "…"
-        )
-        insight = self.insight
-        if insight is None:
-            return f"known {here} here"
-        share = insight.document
-        so_far = "" if insight.complete else " so far"
+        share = self.tally.paragraph_share(view.paragraph_index, self.statuses)
+        here = f"{round(100 * share)}%" if share is not None else "…"
+        document = self.tally.document_share(self.statuses)
+        so_far = "" if self.tally.annotated == view.paragraph_count else " so far"
         return (
-            f"known {here} here, {round(100 * share.by_tokens)}% of the text"
-            f" ({round(100 * share.by_words)}% of its words){so_far}"
+            f"known {here} here, {round(100 * document.by_tokens)}% of the text"
+            f" ({round(100 * document.by_words)}% of its words){so_far}"
         )
-
-    def _annotated_count(self) -> int:
-        view = self.view
-        return sum(1 for index in range(view.paragraph_count) if view.is_ready(index))
 
     def _poll_insight(self) -> None:
-        """While the text is being annotated, take in the paragraphs that have arrived."""
-        count = self._annotated_count()
-        if count != self._insight_annotated:
+        """Take in the paragraphs annotated since the last look (and re-annotated ones)."""
+        view = self.view
+        ready = view.is_ready
+        if self.tally.sync(view.paragraph_count, lambda i: view.annotated(i) if ready(i) else None):
             self.refresh_insight()
-        if count == self.view.paragraph_count:
-            self._insight_timer.stop()
+        if self.tally.annotated == view.paragraph_count:
+            self._insight_timer.pause()
 
     def refresh_insight(self) -> None:
-        """Recompute the known shares (in a thread: a book has many paragraphs)."""
-        view = self.view
-        paragraphs = [
-            view.annotated(index) if view.is_ready(index) else None
-            for index in range(view.paragraph_count)
-        ]
-        self._insight_annotated = sum(1 for paragraph in paragraphs if paragraph is not None)
-        self._compute_insight(paragraphs, dict(self.statuses))
-
-    @work(thread=True, exclusive=True, group="insight", exit_on_error=False)
-    def _compute_insight(
-        self, paragraphs: list[AnnotatedParagraph | None], statuses: dict[str, Status]
-    ) -> None:
-        insight = compute_insight(paragraphs, statuses)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_insight, insight)
-
-    def _show_insight(self, insight: Insight) -> None:
-        self.insight = insight
-        self._draw_chart()
+        """Redraw the known shares: the status line and the chart."""
+        self._chart_values = None
         self._update_status()
+        self._draw_chart()
 
     def _draw_chart(self) -> None:
         chart = self.query_one("#known-chart", Static)
-        if self.insight is None:
+        if self.vocab_error is not None:
             chart.update("")
             return
+        view = self.view
         width = max(1, self.size.width - len(CHART_LABEL) - 2)
-        text = Text()
-        text.append(CHART_LABEL, style="dim")
+        runs = chart_runs(view.paragraph_count, width)
+        values = self._chart_values
+        if values is None or len(values) != len(runs):
+            # Kept until the statuses or the paragraphs change: a cursor move only moves
+            # the highlight (a long book's columns cost tens of milliseconds).
+            values = self._chart_values = [
+                column_value(run, lambda index: self.tally.paragraph_share(index, self.statuses))
+                for run in runs
+            ]
+        current = next(
+            (column for column, run in enumerate(runs) if view.paragraph_index in run), -1
+        )
         # The current paragraph's bar in the accent colour (reversed, ▁ would look like █).
         accent = self.app.theme_variables.get("accent", "")
-        text.append_text(
-            known_chart(
-                self.insight.paragraph_shares,
-                self.view.paragraph_index,
-                width,
-                f"bold {accent}" if accent else "reverse",
-            )
-        )
+        text = Text()
+        text.append(CHART_LABEL, style="dim")
+        text.append_text(known_chart(values, current, f"bold {accent}" if accent else "reverse"))
         chart.update(text)
 
     @on(ReadingView.CursorMoved)
@@ -404,8 +329,7 @@ class ReadingScreen(Screen[None]):
         if self.gloss_panel.is_open:
             self.gloss_panel.show(message.token, self.settings.pinyin_style)
         self._update_status()
-        if self.insight is not None:
-            self._draw_chart()
+        self._draw_chart()
         self._schedule_position_save()
 
     def _schedule_position_save(self) -> None:
@@ -512,6 +436,7 @@ class ReadingScreen(Screen[None]):
         user_dictionary.save()
         self.document.annotator.reload_user_dictionary()
         self.view.reannotate()
+        self._insight_timer.resume()  # the new words replace the old ones as they arrive
 
     def action_split_word(self) -> None:
         token = self.view.cursor_token
@@ -638,7 +563,6 @@ class ReadingScreen(Screen[None]):
 
     def _statuses_changed(self) -> None:
         self.view.restyle()
-        self._update_status()
         self.refresh_insight()
 
     def _word_under_cursor(self) -> Token | None:
