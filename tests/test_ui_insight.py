@@ -104,16 +104,18 @@ def test_tally_replaces_a_reannotated_paragraph() -> None:
         for word in words:
             tokens.append(Token(word, start, start + len(word), TokenKind.HAN, word, word, ()))
             start += len(word)
-        return AnnotatedParagraph(Paragraph(0, ParagraphKind.PARAGRAPH, "".join(words)), tuple(tokens))
+        return AnnotatedParagraph(
+            Paragraph(0, ParagraphKind.PARAGRAPH, "".join(words)), tuple(tokens)
+        )
 
     tally = KnownTally()
     statuses = {"中文": Status.KNOWN}
     first = paragraph("學習", "中文")
-    assert tally.sync(1, lambda _: first)
-    assert not tally.sync(1, lambda _: first)  # nothing new
+    assert tally.sync([0], lambda _: first)
+    assert not tally.sync([0], lambda _: first)  # nothing new
     assert tally.document_share(statuses) == KnownShare(2, 1, 2, 1)
     joined = paragraph("學習中文")
-    assert tally.sync(1, lambda _: joined)  # after a join: one word, not known
+    assert tally.sync([0], lambda _: joined)  # after a join: one word, not known
     assert tally.document_share(statuses) == KnownShare(1, 0, 1, 0)
 
 

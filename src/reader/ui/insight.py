@@ -2,14 +2,15 @@
 
 `KnownTally` counts each distinct word of the annotated paragraphs once (with its number of
 occurrences), so the document's known share after a status change costs one pass over the
-distinct words, not over the text; paragraphs are added (or replaced, after re-annotation) as
-they arrive. The chart has one column per paragraph, or, for a long text, one column per run
-of paragraphs whose value is the mean over a few paragraphs sampled evenly from the run.
+distinct words, not over the text; paragraphs are added (or replaced, after re-annotation)
+as they arrive (`ReadingView.ParagraphsAnnotated`). The chart has one column per paragraph,
+or, for a long text, one column per run of paragraphs whose value is the mean over a few
+paragraphs sampled evenly from the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rich.text import Text
 
@@ -40,11 +41,13 @@ class KnownTally:
     def annotated(self) -> int:
         return len(self._paragraphs)
 
-    def sync(self, count: int, annotated: Callable[[int], AnnotatedParagraph | None]) -> bool:
-        """Take in the paragraphs `annotated(i)` returns now (None: not ready); True if any
-        paragraph arrived or changed since the last call."""
+    def sync(
+        self, indices: Iterable[int], annotated: Callable[[int], AnnotatedParagraph | None]
+    ) -> bool:
+        """Take in paragraphs as `annotated(i)` returns them now (None: not annotated), in
+        place of what they were; True if any of them arrived or changed."""
         changed = False
-        for index in range(count):
+        for index in indices:
             paragraph = annotated(index)
             old = self._paragraphs.get(index)
             if paragraph is old:

@@ -6,6 +6,7 @@ config file's [keys] table can remap); the command palette lists them all.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -48,7 +49,7 @@ MIN_WIDTH = 40
 MIN_HEIGHT = 10
 NARROW_WIDTH = 90
 SAVE_POSITION_DELAY = 1.0  # seconds of stillness before the position is written
-INSIGHT_POLL = 1.0  # seconds between looks for newly annotated paragraphs (until all are)
+INSIGHT_INTERVAL = 1.0  # seconds: the chart is redrawn at most this often while annotating
 CHART_LABEL = "known per ¶ "
 
 # Keyed by (type, member): str enums with equal values ("off") compare equal across types.
@@ -175,6 +176,8 @@ class ReadingScreen(Screen[None]):
         self.statuses: dict[str, Status] = {}
         self.tally = KnownTally()  # the annotated paragraphs' words, for the known shares
         self._chart_values: list[float | None] | None = None
+        self._chart_stale = False
+        self._chart_drawn_at = 0.0
         self.settings = settings
         self.state_store = state_store or ReadingStateStore()
         self.save_settings_on_change = save_settings_on_change
@@ -224,8 +227,7 @@ class ReadingScreen(Screen[None]):
         self.view.focus()
         self._load_statuses()
         self._update_status()
-        self._insight_timer = self.set_interval(INSIGHT_POLL, self._poll_insight)
-        self.call_after_refresh(self._poll_insight)
+        self.call_after_refresh(self._start_insight)
 
     def on_resize(self, event: Resize) -> None:
         too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
@@ -283,18 +285,40 @@ class ReadingScreen(Screen[None]):
             f" ({round(100 * document.by_words)}% of its words){so_far}"
         )
 
-    def _poll_insight(self) -> None:
-        """Take in the paragraphs annotated since the last look (and re-annotated ones)."""
+    @on(ReadingView.ParagraphsAnnotated)
+    def _paragraphs_annotated(self, message: ReadingView.ParagraphsAnnotated) -> None:
+        """New (or re-annotated) paragraphs: count their words; the status line follows at
+        once, the chart at most once a second (a book sends batches for minutes) and as soon
+        as the last paragraph is in."""
         view = self.view
-        ready = view.is_ready
-        if self.tally.sync(view.paragraph_count, lambda i: view.annotated(i) if ready(i) else None):
+        self.tally.sync(message.indices, view.annotated)
+        self._update_status()
+        complete = self.tally.annotated == view.paragraph_count
+        if complete or time.monotonic() - self._chart_drawn_at >= INSIGHT_INTERVAL:
             self.refresh_insight()
-        if self.tally.annotated == view.paragraph_count:
-            self._insight_timer.pause()
+        else:
+            self._chart_stale = True
+
+    def _start_insight(self) -> None:
+        """Count the paragraphs annotated before the screen started (the rest arrive as
+        `ParagraphsAnnotated`), draw the shares, and keep the chart in step."""
+        view = self.view
+        self.tally.sync(
+            [index for index in range(view.paragraph_count) if view.is_ready(index)],
+            view.annotated,
+        )
+        self.set_interval(INSIGHT_INTERVAL, self._redraw_stale_chart)
+        self.refresh_insight()
+
+    def _redraw_stale_chart(self) -> None:
+        if self._chart_stale:
+            self.refresh_insight()
 
     def refresh_insight(self) -> None:
         """Redraw the known shares: the status line and the chart."""
         self._chart_values = None
+        self._chart_stale = False
+        self._chart_drawn_at = time.monotonic()
         self._update_status()
         self._draw_chart()
 
@@ -436,7 +460,6 @@ class ReadingScreen(Screen[None]):
         user_dictionary.save()
         self.document.annotator.reload_user_dictionary()
         self.view.reannotate()
-        self._insight_timer.resume()  # the new words replace the old ones as they arrive
 
     def action_split_word(self) -> None:
         token = self.view.cursor_token

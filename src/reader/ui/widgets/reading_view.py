@@ -372,6 +372,18 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> ReadingView:
             return self.view
 
+    @dataclass
+    class ParagraphsAnnotated(Message):
+        """These paragraphs got their (new) annotation: for listeners such as the known-word
+        counts of the reading screen."""
+
+        view: ReadingView
+        indices: tuple[int, ...]
+
+        @property
+        def control(self) -> ReadingView:
+            return self.view
+
     class Annotated(Message):
         """Posted by the annotation worker with freshly annotated paragraphs."""
 
@@ -565,6 +577,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 changed.append(index)
         if changed:
             self._paragraphs_changed(changed)
+            self.post_message(self.ParagraphsAnnotated(self, tuple(changed)))
         if not self._screen_ready.is_set() and all(self.is_ready(i) for i in self._priority):
             self.call_after_refresh(self._screen_ready.set)
 
