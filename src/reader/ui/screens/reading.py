@@ -34,6 +34,7 @@ from reader.core.errors import ReaderError
 from reader.core.models import Token
 from reader.core.pipeline import AnnotatedDocument
 from reader.core.reading_state import ReadingPosition, ReadingStateStore
+from reader.core.stats import token_status
 from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
 from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.search import SearchHit, find_hits, next_hit
@@ -42,7 +43,7 @@ from reader.ui.widgets.reading_view import DisplayOptions, ReadingView, is_word
 
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary
-    from reader.core.vocab import Status, VocabItem, VocabStore
+    from reader.core.vocab import Context, Status, VocabItem, VocabStore
     from reader.ui.screens.vocab import VocabJump
 
 MIN_WIDTH = 40
@@ -171,6 +172,7 @@ class ReadingScreen(Screen[None]):
         super().__init__()
         self.document = document
         self._vocab_store = vocab_store
+        self._owns_vocab_store = vocab_store is None  # opened here, so closed here
         self.vocab_error: str | None = None  # why the vocabulary is unavailable, if it is
         # Word form (both scripts) -> status: read once, then kept in step with each change.
         self.statuses: dict[str, Status] = {}
@@ -372,6 +374,8 @@ class ReadingScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self.query(ReadingView):
             self.save_position()
+        if self._owns_vocab_store and self._vocab_store is not None:
+            self._vocab_store.close()
 
     # ---- settings ------------------------------------------------------------------------------
 
@@ -576,8 +580,6 @@ class ReadingScreen(Screen[None]):
 
     def status_of(self, token: Token) -> Status | None:
         """The learner's status of a word as written or in either script (None: never saved)."""
-        from reader.core.stats import token_status
-
         return token_status(token, self.statuses)
 
     def _remember(self, item: VocabItem) -> None:
@@ -598,7 +600,7 @@ class ReadingScreen(Screen[None]):
             return None
         return token
 
-    def _context_of(self, token: Token) -> Any:
+    def _context_of(self, token: Token) -> Context:
         from reader.core.vocab import Context
 
         view = self.view
