@@ -294,6 +294,10 @@ async def test_vocab_screen_sorts_filters_and_searches() -> None:
         assert column(screen) == ["電腦 电脑"]  # learning only
         await pilot.press("f", "f", "f")  # known, ignored, all
         assert screen.status_filter is None
+        await pilot.press("t")  # saved from this text: 公園 only
+        assert column(screen) == ["公園 公园"]
+        await pilot.press("t")
+        assert len(column(screen)) == 3
         await pilot.press("slash", *"gongyuan")
         assert column(screen) == ["公園 公园"]
         await pilot.press("enter")

@@ -91,15 +91,20 @@ def _search_text(item: VocabItem) -> str:
 
 
 def visible_items(
-    items: Sequence[VocabItem], status: Status | None, query: str, sort: SortKey
+    items: Sequence[VocabItem],
+    status: Status | None,
+    query: str,
+    sort: SortKey,
+    doc_id: str | None = None,
 ) -> list[VocabItem]:
-    """The table's rows: filtered by status and search, in the chosen order."""
+    """The table's rows: filtered by status, search and source document, in the chosen order."""
     needle = query.strip().lower()
     chosen = [
         item
         for item in items
         if (status is None or item.status is status)
         and (not needle or needle.replace(" ", "") in _search_text(item).replace(" ", ""))
+        and (doc_id is None or any(context.doc_id == doc_id for context in item.contexts))
     ]
     return sorted(chosen, key=_sort_key(sort))
 
@@ -118,6 +123,7 @@ def vocab_bindings() -> list[Binding]:
         _binding("slash", "search", "Search", show=True, key_display="/"),
         _binding("f", "cycle_filter", "Filter", show=True),
         _binding("o", "cycle_sort", "Sort", show=True),
+        _binding("t", "toggle_this_text", "Only words from this text"),
         _binding("e", "edit_definition", "Edit", show=True),
         _binding("1", "set_status('new')", "Mark new", id="vocab.status_new"),
         _binding("2", "set_status('learning')", "Mark learning", id="vocab.status_learning"),
@@ -206,6 +212,7 @@ class VocabScreen(Screen[VocabJump | None]):
         self.status_filter: Status | None = None
         self.sort = SortKey.UPDATED
         self.query_text = ""
+        self.this_text_only = False
         self.deleted: list[VocabItem] = []  # most recent last: `u` puts them back
 
     def compose(self) -> ComposeResult:
@@ -261,7 +268,13 @@ class VocabScreen(Screen[VocabJump | None]):
         if keep is None and self.current_item is not None:
             keep = self.current_item.traditional
         row = table.cursor_row
-        self.rows = visible_items(self.items, self.status_filter, self.query_text, self.sort)
+        self.rows = visible_items(
+            self.items,
+            self.status_filter,
+            self.query_text,
+            self.sort,
+            self.current_doc_id if self.this_text_only else None,
+        )
         table.clear()
         for item in self.rows:
             table.add_row(*self._cells(item), key=item.traditional)
@@ -295,6 +308,8 @@ class VocabScreen(Screen[VocabJump | None]):
         parts = [f"{shown} of {total} words" if shown != total else f"{total} words"]
         parts.append(f"status: {self.status_filter.value if self.status_filter else 'all'}")
         parts.append(f"sort: {self.sort.value}")
+        if self.this_text_only:
+            parts.append("this text only")
         if self.query_text:
             parts.append(f"search: “{self.query_text}”")
         if self.deleted:
@@ -319,6 +334,13 @@ class VocabScreen(Screen[VocabJump | None]):
     def action_cycle_sort(self) -> None:
         members = list(SortKey)
         self.sort = members[(members.index(self.sort) + 1) % len(members)]
+        self.redraw()
+
+    def action_toggle_this_text(self) -> None:
+        if self.current_doc_id is None:
+            self.notify("No text is open.", severity="warning")
+            return
+        self.this_text_only = not self.this_text_only
         self.redraw()
 
     def action_search(self) -> None:
