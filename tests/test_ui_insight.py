@@ -59,14 +59,14 @@ async def test_known_shares_in_the_status_line_and_the_chart() -> None:
         screen = app.screen
         assert isinstance(screen, ReadingScreen)
         # ¶0: 中文 of 學習 中文 = 1/2; text: 5 of 14 running words, 2 of 10 distinct words.
-        assert "known 50% here, 36% of the text (20% of its words)" in status_line(screen)
+        assert "known ¶ 50% · text 36% (words 20%)" in status_line(screen)
         await pilot.press("j")
         await settle(pilot)
         # ¶1: 我們 ×2 + 中文 of 8.
-        assert "known 38% here, 36% of the text (20% of its words)" in status_line(screen)
+        assert "known ¶ 38% · text 36% (words 20%)" in status_line(screen)
         await pilot.press("l", "l", "3")  # 學習 known: +2 running words, +1 distinct
         await settle(pilot)
-        assert "known 50% here, 50% of the text (30% of its words)" in status_line(screen)
+        assert "known ¶ 50% · text 50% (words 30%)" in status_line(screen)
         drawn = chart(screen)
         # ¶0 2/2 █, ¶1 4/8 ▅ (current: accent colour), ¶2 中文 of 他 說 中文 難 = 1/4 ▃.
         assert drawn.plain.endswith("█▅▃")

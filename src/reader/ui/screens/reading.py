@@ -248,9 +248,6 @@ class ReadingScreen(Screen[None]):
         percent = round(100 * (view.paragraph_index + 1) / count)
         options = view.options
         parts = [f"¶ {view.paragraph_index + 1}/{view.paragraph_count}  {percent}%"]
-        known = self._known_summary()
-        if known:
-            parts.append(known)
         if self.search_hits:
             current = SearchHit(view.paragraph_index, view.cursor_offset)
             number = next(
@@ -258,6 +255,9 @@ class ReadingScreen(Screen[None]):
                 len(self.search_hits),
             )
             parts.append(f"“{self.search_query}” {number}/{len(self.search_hits)}")
+        known = self._known_summary()
+        if known:
+            parts.append(known)
         parts += [
             _label(options.pinyin)
             + (f" ({_label(options.pinyin_style)})" if options.shows_pinyin else ""),
@@ -273,8 +273,8 @@ class ReadingScreen(Screen[None]):
     # ---- insight: the share of known words ------------------------------------------------------
 
     def _known_summary(self) -> str:
-        """ "known 62% here, 48% of the text (40% of its words)": by running words, and by
-        distinct words for the document (ignored words are not counted)."""
+        """The known shares, e.g. "known ¶ 62% · text 48% (words 40%)": of this paragraph's and
+        the text's running words, and of the text's distinct words (ignored words not counted)."""
         if self.vocab_error is not None:
             return ""
         view = self.view
@@ -283,8 +283,8 @@ class ReadingScreen(Screen[None]):
         document = self.tally.document_share(self.statuses)
         so_far = "" if self.tally.annotated == view.paragraph_count else " so far"
         return (
-            f"known {here} here, {round(100 * document.by_tokens)}% of the text"
-            f" ({round(100 * document.by_words)}% of its words){so_far}"
+            f"known ¶ {here} · text {round(100 * document.by_tokens)}%"
+            f" (words {round(100 * document.by_words)}%){so_far}"
         )
 
     @on(ReadingView.ParagraphsAnnotated)
