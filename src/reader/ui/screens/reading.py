@@ -499,7 +499,9 @@ class ReadingScreen(Screen[None]):
         search = self.search_input
         search.add_class("-open")
         search.value = self.search_query
-        search.focus()
+        # At once, not after the queued keys (`focus()` waits): what is typed right after
+        # "/" belongs to the search, not to the reading keys (a, x… would save or split).
+        self.set_focus(search)
 
     def _close_search(self) -> None:
         self.search_input.remove_class("-open")

@@ -169,7 +169,7 @@ class DefinitionEditor(ModalScreen[str | None]):
             yield Input(self.definition, id="definition")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -347,7 +347,7 @@ class VocabScreen(Screen[VocabJump | None]):
         search = self.search_input
         search.add_class("-open")
         search.value = self.query_text
-        search.focus()
+        self.set_focus(search)  # at once: the keys typed next are the search
 
     @on(Input.Changed, "#vocab-search")
     def _search_changed(self, event: Input.Changed) -> None:
