@@ -191,6 +191,9 @@ async def test_status_keys_set_the_state_and_the_drawn_style() -> None:
         await pilot.press("h", "0")
         assert store().get("我們") is None
         assert "我們" not in screen.statuses
+        await pilot.press("u")  # back, as it was
+        assert store().require("我們").status is Status.KNOWN
+        assert screen.statuses["我们"] is Status.KNOWN
 
 
 async def test_mark_paragraph_known_keeps_words_already_marked() -> None:

@@ -119,6 +119,7 @@ def reading_bindings() -> list[Binding]:
         _binding("3", "set_status('known')", "Mark word known", id="reading.status_known"),
         _binding("4", "set_status('ignored')", "Ignore word", id="reading.status_ignored"),
         _binding("0", "forget_word", "Remove word from vocabulary"),
+        _binding("u", "undo_forget", "Undo the last removal"),
         _binding("K", "mark_paragraph_known", "Mark the rest of the paragraph known"),
         _binding("v", "vocabulary", "Words", show=True),
         _binding("L", "learn_pre_reading", "Add the pre-reading list to learning"),
@@ -176,6 +177,7 @@ class ReadingScreen(Screen[None]):
         self.vocab_error: str | None = None  # why the vocabulary is unavailable, if it is
         # Word form (both scripts) -> status: read once, then kept in step with each change.
         self.statuses: dict[str, Status] = {}
+        self.forgotten: list[VocabItem] = []  # removed with 0, most recent last (u restores)
         self.tally = KnownTally()  # the annotated paragraphs' words, for the known shares
         self._chart_values: list[float | None] | None = None
         self._chart_stale = False
@@ -676,8 +678,26 @@ class ReadingScreen(Screen[None]):
             return
         for form in (*item.forms, token.text):
             self.statuses.pop(form, None)
+        self.forgotten.append(item)
         self._statuses_changed()
-        self.notify(f"Removed {item.headword} from your vocabulary.")
+        self.notify(f"Removed {item.headword} from your vocabulary (u puts it back).")
+
+    def action_undo_forget(self) -> None:
+        store = self._store_or_warn()
+        if store is None:
+            return
+        if not self.forgotten:
+            self.notify("Nothing to undo.")
+            return
+        item = self.forgotten.pop()
+        try:
+            restored = store.restore(item)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._remember(restored)
+        self._statuses_changed()
+        self.notify(f"{restored.headword} is back ({restored.status.value}).")
 
     def action_mark_paragraph_known(self) -> None:
         """Every Han word of the current paragraph not saved yet becomes known (saved ones keep
