@@ -87,9 +87,11 @@ async def test_the_reading_screen_shows_the_problems_and_keeps_the_file() -> Non
     app = ReaderApp(load_text("今天天氣很好。\n"), settings=settings, config_problems=problems)
     app.animation_level = "none"
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(40):  # the check runs shortly after the first paint
+            await pilot.pause(0.05)
+            if len(app._notifications) >= 2:
+                break
         messages = [notification.message for notification in app._notifications]
         assert any("line 2" in m and "sometimes" in m for m in messages)
         assert any("line 8" in m and "reading.nope" in m for m in messages)

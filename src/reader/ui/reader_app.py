@@ -66,8 +66,9 @@ class ReaderApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        # After the first paint: the check imports every screen's bindings.
-        self.call_after_refresh(self._report_config_problems)
+        if self.config_problems or self.settings.keys:
+            # Well after the first paint: checking key ids imports every screen's bindings.
+            self.set_timer(0.5, self._report_config_problems)
         self.push_screen(
             ReadingScreen(
                 self.annotated,

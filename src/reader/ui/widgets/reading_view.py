@@ -392,6 +392,9 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             self.paragraphs = paragraphs
             self.generation = generation
 
+    class PrefetchDelivered(Message):
+        """Every prefetched paragraph has been posted (this arrives after them)."""
+
     def __init__(
         self,
         document: AnnotatedDocument,
@@ -427,6 +430,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         # `restyle()` after it changes).
         self.status_of: Callable[[Token], object | None] | None = None
         self._screen_ready = threading.Event()  # the paragraphs on screen are annotated
+        self._prefetch_painted = threading.Event()  # the prefetched first screen is drawn
         self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
         self.cursor_offset = offset
 
@@ -521,6 +525,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                     return
                 done.add(annotated.index)
                 self.post_message(self.Annotated([annotated], generation))
+            # Loading the models for the rest is Python work that would hold the GIL while
+            # the UI draws the prefetched screen: let that screen paint first.
+            self.post_message(self.PrefetchDelivered())
+            self._prefetch_painted.wait(timeout=1.0)
         while not worker.is_cancelled:
             index = next(
                 (i for i in self._priority if self._needs_annotation(i, done)),
@@ -552,6 +560,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 last_post = now
         if pending and not worker.is_cancelled:
             self.post_message(self.Annotated(pending, generation))
+
+    def on_reading_view_prefetch_delivered(self, message: ReadingView.PrefetchDelivered) -> None:
+        message.stop()
+        self.call_after_refresh(self._prefetch_painted.set)
 
     def _annotation_failed(self, error: Exception) -> None:
         self.annotation_error = error
