@@ -110,6 +110,8 @@ def test_apkg_imports_into_anki_with_fields_cards_and_css(
     assert relation["Source"] == "Company news"
     assert "reader::status::new" in relation.tags
     assert any(tag.startswith("HSK::") for tag in relation.tags)
+    assert any(tag.startswith("HSK2025::") for tag in relation.tags)
+    assert "reader::frequency::top_1k" in relation.tags
     assert "reader::source::Company_news" in relation.tags
 
     bank = notes["銀行"]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import genanki
 
+from reader.core.stats import frequency_band, hsk_2025_level, word_frequency
 from reader.core.vocab import Status, VocabItem, annotate_sentences, hsk_level
 
 if TYPE_CHECKING:
@@ -168,10 +169,16 @@ def note_guid(item: VocabItem) -> str:
 
 
 def note_tags(item: VocabItem) -> tuple[str, ...]:
+    """reader, status, HSK levels (2021 standard, 2025 syllabus), frequency band, source."""
     tags = [TAG_PREFIX, f"{TAG_PREFIX}::status::{item.status.value}"]
     level = hsk_level(item.traditional, item.simplified)
     if level is not None:
         tags.append(f"HSK::{level}")
+    level_2025 = hsk_2025_level(item.simplified)
+    if level_2025 is not None:
+        tags.append(f"HSK2025::{level_2025}")
+    band = frequency_band(word_frequency(item.simplified, item.traditional))
+    tags.append(f"{TAG_PREFIX}::frequency::{_tag_text(band)}")
     context = item.first_sentence_context or (item.contexts[0] if item.contexts else None)
     if context is not None and context.doc_title:
         tags.append(f"{TAG_PREFIX}::source::{_tag_text(context.doc_title)}")
