@@ -136,6 +136,51 @@ def test_lattice_proposes_names_after_a_surname() -> None:
     assert lattice.knows("说") and not lattice.knows("王小二")
 
 
+def _toy_lattice(cuts: dict[str, tuple[int, ...]]) -> HanLattice:
+    classes = {"王": "SURNAME1"}
+    weights = {key: 3.0 for key in candidate_features("王小二", NAME_WORD, classes, {})}
+    return HanLattice(
+        scores={"更好": -4.0, "更": -6.0, "好": -6.0, "说": -4.0, "好看法": -5.0, "看法": -6.0},
+        unknown_char=-10.0,
+        weights=weights,
+        classes=classes,
+        surnames=frozenset("王"),
+        hmm=None,
+        max_word_length=3,
+        dictionary_cuts=cuts,
+    )
+
+
+def test_words_without_a_dictionary_entry_are_cut_into_words_with_one(tmp_path: Path) -> None:
+    lattice = _toy_lattice({"更好": (1, 1), "好看法": (1, 2)})
+    assert lattice.cut("更好") == ["更好"]  # the lattice itself keeps its word
+    assert lattice.dictionary_split("好看法") == ["好", "看法"]
+    assert lattice.dictionary_split("看法") is None
+    segmenter = Segmenter(UserDictionary(tmp_path / "words.txt"), lattice=lattice)
+    assert words(segmenter, "更好") == ["更", "好"]
+    assert words(segmenter, "好看法") == ["好", "看法"]
+    # Names the lattice proposes are no lexicon words and are never cut.
+    assert words(segmenter, "王小二说更好") == ["王小二", "说", "更", "好"]
+
+
+def test_learner_rules_win_over_dictionary_cuts(tmp_path: Path) -> None:
+    dictionary = UserDictionary(tmp_path / "words.txt")
+    dictionary.add_join("更好")
+    dictionary.add_split("好看法", ["好看", "法"])
+    segmenter = Segmenter(dictionary, lattice=_toy_lattice({"更好": (1, 1), "好看法": (1, 2)}))
+    assert words(segmenter, "更好") == ["更好"]
+    assert words(segmenter, "好看法") == ["好看", "法"]
+
+
+def test_shipped_model_shows_words_a_learner_can_look_up(segmenter: Segmenter) -> None:
+    # jieba lists 更好 and 國優; CC-CEDICT has neither, so the learner gets 更 + 好.
+    tokens = words(segmenter, "我覺得這個辦法更好，大家都同意。")
+    assert "更好" not in tokens
+    assert tokens[tokens.index("更") + 1] == "好"
+    assert "辦法" in tokens and "同意" in tokens  # dictionary words stay whole
+    assert "張美華" in words(segmenter, "我們的記者張美華更好地說明了情況。")
+
+
 def test_token_kinds(segmenter: Segmenter) -> None:
     text = "他花了2,200元買iPhone 15，增長22.5%……真的嗎？😀"
     got = kinds(segmenter, text)

@@ -512,7 +512,56 @@ def dominated_words(model: Model) -> set[str]:
     }
 
 
-def write_model(model: Model, lexicon_path: Path, model_path: Path) -> None:
+# jieba tags of names, places, organisations, other proper nouns and numerals: such a word
+# cut into characters (杜鲁门, 四百万) is no easier to look up than whole.
+_UNCUT_TAGS = ("nr", "ns", "nt", "nz", "m", "eng")
+
+
+def dictionary_cuts(
+    model: Model, scores: dict[str, float], margin: float
+) -> dict[str, tuple[int, ...]]:
+    """Lexicon words CC-CEDICT lacks (jieba's 最大, 做好) -> lengths of the fewest CC-CEDICT
+    words that spell them, which the segmenter shows instead so every token can be looked up.
+
+    Proper nouns and numerals are left whole, and so is a word whose cut scores more than
+    `margin` below it in the lattice (the model is sure it is one word). Every single
+    character counts as a dictionary word; ties go to the higher-scoring cut.
+    """
+    unknown = UNKNOWN_BASE + model.weights.get("unknown_char", 0.0)
+    cedict = model.cedict
+    cuts: dict[str, tuple[int, ...]] = {}
+    for word, whole in scores.items():
+        size = len(word)
+        if size < 2 or word in cedict or model.tags.get(word, "x").startswith(_UNCUT_TAGS):
+            continue
+        # best[end] = (pieces, -score) of the best cut of word[:end]; smaller is better.
+        best: list[tuple[int, float]] = [(0, 0.0)] + [(size + 1, 0.0)] * size
+        back = [0] * (size + 1)
+        for end in range(1, size + 1):
+            for start in range(end):
+                piece = word[start:end]
+                if end - start > 1 and (piece not in cedict or piece == word):
+                    continue
+                pieces, negative = best[start]
+                value = (pieces + 1, negative - scores.get(piece, unknown * len(piece)))
+                if value < best[end]:
+                    best[end] = value
+                    back[end] = start
+        pieces, negative = best[size]
+        if pieces > size or whole + negative >= margin:
+            continue
+        lengths: list[int] = []
+        end = size
+        while end > 0:
+            lengths.append(end - back[end])
+            end = back[end]
+        cuts[word] = tuple(reversed(lengths))
+    return cuts
+
+
+def write_model(
+    model: Model, lexicon_path: Path, model_path: Path, cut_margin: float = math.inf
+) -> None:
     groups: defaultdict[str, list[str]] = defaultdict(list)
     dominated = dominated_words(model)
     for word in model.base:
@@ -538,6 +587,13 @@ def write_model(model: Model, lexicon_path: Path, model_path: Path) -> None:
         raw.write(b"@prefixes\n")
         for length in sorted(by_length):
             raw.write(f"{length}\t{' '.join(sorted(by_length[length]))}\n".encode())
+        by_cut: defaultdict[str, list[str]] = defaultdict(list)
+        written = {word: float(score) for score, words in groups.items() for word in words}
+        for word, lengths in dictionary_cuts(model, written, cut_margin).items():
+            by_cut[",".join(map(str, lengths))].append(word)
+        raw.write(b"@cuts\n")
+        for lengths_key in sorted(by_cut):
+            raw.write(f"{lengths_key}\t{' '.join(sorted(by_cut[lengths_key]))}\n".encode())
     candidate_prefixes = ("name", "oov")
     data = {
         "about": "compiled by tools/build_segmentation_model.py; see data/README.md",
@@ -597,6 +653,13 @@ def main(argv: list[str]) -> int:
         help="extra learned word features, comma-separated: hsk (HSK 3.0 membership), zipf "
         "(wordfreq band); chosen on held-out GSD dev with tools/tune_segmentation.py",
     )
+    parser.add_argument(
+        "--cut-margin",
+        type=float,
+        default=math.inf,
+        help="cut a lexicon word CC-CEDICT lacks into CC-CEDICT words when the cut scores at "
+        "most this much below it (inf: always); chosen with tools/tune_segmentation.py",
+    )
     parser.add_argument("--train", type=Path, default=GSD_DEV, help="CoNLL-U training file")
     parser.add_argument("--lexicon", type=Path, default=LEXICON_FILE)
     parser.add_argument("--model", type=Path, default=MODEL_FILE)
@@ -635,7 +698,7 @@ def main(argv: list[str]) -> int:
             max_raise = float(limit) if limit else math.inf
             raised += protect_learner_words(model, lists[name](), arguments.margin, max_raise)
     print(f"raised {raised} protected words")
-    write_model(model, arguments.lexicon, arguments.model)
+    write_model(model, arguments.lexicon, arguments.model, arguments.cut_margin)
     print(
         f"{len(base)} lexicon words, {len(model.weights)} features, "
         f"trained on {len(data)} runs; wrote {arguments.lexicon} and {arguments.model}"

@@ -28,6 +28,7 @@ import build_segmentation_model as build  # noqa: E402
 
 import accuracy_segmentation  # noqa: E402
 from reader.core.convert import to_simplified  # noqa: E402
+from reader.core.models import TokenKind  # noqa: E402
 from reader.core.segment import HanLattice, Segmenter  # noqa: E402
 
 DEFAULT_SETTINGS = (
@@ -51,7 +52,9 @@ def split_folds(path: Path, folder: Path) -> list[tuple[Path, Path]]:
     return folds
 
 
-def compiled_lattice(model: build.Model) -> HanLattice:
+def compiled_lattice(
+    model: build.Model, dictionary_margin: float | None = None, hmm: bool = True
+) -> HanLattice:
     """The lattice the shipped files would give, built in memory from the model's weights."""
     scores = {word: model.score(word) for word in model.base}
     for key in model.weights:
@@ -66,9 +69,12 @@ def compiled_lattice(model: build.Model) -> HanLattice:
         weights=candidate_weights,
         classes=model.classes,
         surnames=model.lattice.surnames,
-        hmm=model.lattice.hmm,
+        hmm=model.lattice.hmm if hmm else None,
         max_word_length=build.MAX_WORD_LENGTH,
         given_names=model.lattice.given_names,
+        dictionary_cuts=None
+        if dictionary_margin is None
+        else build.dictionary_cuts(model, scores, dictionary_margin),
     )
 
 
@@ -109,6 +115,20 @@ def learner_words_kept(segmenter: Segmenter, path: Path, words: set[str]) -> flo
     return kept / total if total else 1.0
 
 
+def dictionary_share(segmenter: Segmenter, path: Path, cedict: set[str]) -> float:
+    """Share of Han tokens in held-out running text a learner finds in CC-CEDICT (Simplified
+    headword; single characters count as found: the dictionary resolves characters)."""
+    found = total = 0
+    for sentence in accuracy_segmentation.read_conllu(path):
+        text = "".join("".join(sentence.words).split())
+        simplified = to_simplified(text)
+        for start, end, kind in segmenter.segment(text, simplified):
+            if kind is TokenKind.HAN:
+                total += 1
+                found += end - start == 1 or simplified[start:end] in cedict
+    return found / total if total else 1.0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--epochs", type=int, default=16)
@@ -116,6 +136,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--min-count", type=int, default=0)
     parser.add_argument("--no-cedict-words", action="store_true")
     parser.add_argument("--features", default="", help="extra word features: zipf,hsk")
+    parser.add_argument(
+        "--dictionary-margins",
+        nargs="*",
+        type=float,
+        default=[],
+        help="also score each setting with lexicon words CC-CEDICT lacks cut into CC-CEDICT "
+        "words when the cut scores at most MARGIN below the word (inf: always)",
+    )
+    parser.add_argument(
+        "--without-hmm",
+        action="store_true",
+        help="also score each setting without the character HMM's word candidates",
+    )
     arguments = parser.parse_args(argv)
     cedict, proper_nouns = build.load_cedict()
     zipf = build.load_zipf()
@@ -123,6 +156,7 @@ def main(argv: list[str]) -> int:
     results: defaultdict[str, list[float]] = defaultdict(list)
     learner: defaultdict[str, list[float]] = defaultdict(list)
     names: defaultdict[str, list[float]] = defaultdict(list)
+    entries: defaultdict[str, list[float]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as folder:
         for train_path, held_path in split_folds(build.GSD_DEV, Path(folder)):
             base, tags = build.load_jieba(cedict, arguments.min_count)
@@ -150,33 +184,44 @@ def main(argv: list[str]) -> int:
                 model.weights.clear()
                 model.weights.update(trained)
                 apply_protection(model, setting, lists)
-                segmenter = Segmenter(lattice=compiled_lattice(model))
-                result = accuracy_segmentation.evaluate(
-                    "held-out",
-                    held_path,
-                    accuracy_segmentation.segmenter_cutter(segmenter),
-                    segmenter.knows_word,
-                )
-                f1 = float(result["f1"])  # type: ignore[arg-type]
-                kept = learner_words_kept(segmenter, held_path, lists["hsk"])
-                names_kept = learner_words_kept(segmenter, held_path, proper_nouns)
-                results[setting].append(f1)
-                learner[setting].append(kept)
-                names[setting].append(names_kept)
-                print(
-                    f"fold {held_path.stem}: {setting or '(none)'}: F1 {f1:.4f}, "
-                    f"HSK words whole {kept:.4f}, proper nouns whole {names_kept:.4f}",
-                    flush=True,
-                )
+                variants = [
+                    (margin, hmm)
+                    for margin in [None, *arguments.dictionary_margins]
+                    for hmm in ([True, False] if arguments.without_hmm else [True])
+                ]
+                for margin, hmm in variants:
+                    label = setting if margin is None else f"{setting} cut<{margin:g}"
+                    label += "" if hmm else " no-HMM"
+                    segmenter = Segmenter(lattice=compiled_lattice(model, margin, hmm))
+                    result = accuracy_segmentation.evaluate(
+                        "held-out",
+                        held_path,
+                        accuracy_segmentation.segmenter_cutter(segmenter),
+                        segmenter.knows_word,
+                    )
+                    f1 = float(result["f1"])  # type: ignore[arg-type]
+                    kept = learner_words_kept(segmenter, held_path, lists["hsk"])
+                    names_kept = learner_words_kept(segmenter, held_path, proper_nouns)
+                    listed = dictionary_share(segmenter, held_path, cedict)
+                    results[label].append(f1)
+                    learner[label].append(kept)
+                    names[label].append(names_kept)
+                    entries[label].append(listed)
+                    print(
+                        f"fold {held_path.stem}: {label or '(none)'}: F1 {f1:.4f}, "
+                        f"HSK words whole {kept:.4f}, proper nouns whole {names_kept:.4f}, "
+                        f"tokens in CC-CEDICT {listed:.4f}",
+                        flush=True,
+                    )
     print(
         f"\n| protection (epochs {arguments.epochs}, features {arguments.features or '-'}) "
-        "| held-out F1 | HSK words whole | proper nouns whole |"
+        "| held-out F1 | HSK words whole | proper nouns whole | Han tokens in CC-CEDICT |"
     )
-    print("|---|---|---|---|")
+    print("|---|---|---|---|---|")
     for setting, scores in results.items():
         print(
             f"| {setting or '(none)'} | {mean(scores):.4f} | {mean(learner[setting]):.4f} "
-            f"| {mean(names[setting]):.4f} |"
+            f"| {mean(names[setting]):.4f} | {mean(entries[setting]):.4f} |"
         )
     return 0
 

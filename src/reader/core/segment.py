@@ -18,7 +18,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -255,8 +255,11 @@ class HanLattice:
         max_word_length: int,
         prefix_lengths: dict[str, int] | None = None,
         given_names: Mapping[str, int] | None = None,
+        dictionary_cuts: Mapping[str, tuple[int, ...]] | None = None,
     ) -> None:
         self.given_names = given_names if given_names is not None else {}
+        # Lexicon words CC-CEDICT lacks -> lengths of the CC-CEDICT words to show instead.
+        self.dictionary_cuts = dictionary_cuts if dictionary_cuts is not None else {}
         self.scores = scores
         self.unknown_char = unknown_char
         self.weights = weights
@@ -275,16 +278,21 @@ class HanLattice:
     def load(cls, lexicon: Path = LEXICON_FILE, model: Path = MODEL_FILE) -> HanLattice:
         scores: dict[str, float] = {}
         prefix_lengths: dict[str, int] = {}
+        dictionary_cuts: dict[str, tuple[int, ...]] = {}
         # Sections: "@scores" lines `score<TAB>word word…`, "@prefixes" lines
-        # `length<TAB>prefix prefix…`; grouping makes loading a few bulk dict updates.
+        # `length<TAB>prefix prefix…`, "@cuts" lines `length,length…<TAB>word word…`;
+        # grouping makes loading a few bulk dict updates.
         section: dict[str, Any] = scores
-        convert: type[float] | type[int] = float
+        convert: Callable[[str], Any] = float
         with gzip.open(lexicon, "rt", encoding="utf-8") as handle:
             for line in handle:
                 if line.startswith("@"):
-                    is_prefixes = line.startswith("@prefixes")
-                    section = prefix_lengths if is_prefixes else scores
-                    convert = int if is_prefixes else float
+                    if line.startswith("@prefixes"):
+                        section, convert = prefix_lengths, int
+                    elif line.startswith("@cuts"):
+                        section, convert = dictionary_cuts, _lengths
+                    else:
+                        section, convert = scores, float
                     continue
                 if line.startswith("#"):
                     continue
@@ -306,10 +314,28 @@ class HanLattice:
                 for band, chars in data.get("given_names", {}).items()
                 for char in chars
             },
+            dictionary_cuts=dictionary_cuts,
         )
 
     def knows(self, word: str) -> bool:
         return word in self.scores
+
+    def dictionary_split(self, word: str) -> list[str] | None:
+        """`word` as the CC-CEDICT words a learner can look up, when it is a lexicon word
+        CC-CEDICT lacks and the model builder chose to cut it (jieba's 最大, 做好); else None.
+
+        Only lexicon words are cut: out-of-lexicon words (surname + given name, HMM words)
+        are names and new words no dictionary lists.
+        """
+        lengths = self.dictionary_cuts.get(word)
+        if lengths is None:
+            return None
+        parts: list[str] = []
+        position = 0
+        for length in lengths:
+            parts.append(word[position : position + length])
+            position += length
+        return parts
 
     def cut(self, text: str) -> list[str]:
         """The best words of `text`; each run of single characters the first pass leaves is
@@ -429,6 +455,11 @@ class HanLattice:
                     extra.setdefault(word_end, []).append((position, score, NAME_WORD))
 
 
+def _lengths(value: str) -> tuple[int, ...]:
+    """ "1,2" -> (1, 2): the piece lengths of a dictionary cut."""
+    return tuple(int(length) for length in value.split(","))
+
+
 class _CharHmm:
     """A 4-state (B M E S) character HMM for words outside the lexicon (jieba's finalseg)."""
 
@@ -498,10 +529,10 @@ class Segmenter:
     ) -> None:
         # `lattice`: another compiled model (the model builder evaluates candidates with it).
         self._lattice = lattice if lattice is not None else _shared_lattice()
-        # Short Han runs (names, set phrases) recur all through a text.
-        self._cut = lru_cache(maxsize=16384)(self._lattice.cut)
         self._user_dictionary = user_dictionary
         self._rules = self._compile_rules(user_dictionary)
+        # Short Han runs (names, set phrases) recur all through a text.
+        self._cut = lru_cache(maxsize=16384)(self._cut_words)
 
     @staticmethod
     def _compile_rules(user_dictionary: UserDictionary | None) -> _Rules:
@@ -525,6 +556,22 @@ class Segmenter:
         path = current.path if current is not None and not current.default_location else None
         self._user_dictionary = UserDictionary.load(path)
         self._rules = self._compile_rules(self._user_dictionary)
+        self._cut.cache_clear()  # cached cuts depend on the split rules
+
+    def _cut_words(self, text: str) -> list[str]:
+        """The lattice's words, each lexicon word CC-CEDICT lacks cut into CC-CEDICT words
+        (so the learner can look every piece up) unless the learner has a split rule for it
+        (theirs wins; join rules are applied after and win anyway)."""
+        lattice = self._lattice
+        splits = self._rules.splits
+        words: list[str] = []
+        for word in lattice.cut(text):
+            parts = None if word in splits else lattice.dictionary_split(word)
+            if parts is None:
+                words.append(word)
+            else:
+                words.extend(parts)
+        return words
 
     def knows_word(self, word: str) -> bool:
         """True when `word` (either script) is in the segmenter's word list."""
