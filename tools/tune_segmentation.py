@@ -53,7 +53,10 @@ def split_folds(path: Path, folder: Path) -> list[tuple[Path, Path]]:
 
 
 def compiled_lattice(
-    model: build.Model, dictionary_margin: float | None = None, hmm: bool = True
+    model: build.Model,
+    dictionary_margin: float | None = None,
+    hmm: bool = True,
+    always_cut_tags: frozenset[str] = frozenset(),
 ) -> HanLattice:
     """The lattice the shipped files would give, built in memory from the model's weights."""
     scores = {word: model.score(word) for word in model.base}
@@ -74,7 +77,7 @@ def compiled_lattice(
         given_names=model.lattice.given_names,
         dictionary_cuts=None
         if dictionary_margin is None
-        else build.dictionary_cuts(model, scores, dictionary_margin),
+        else build.dictionary_cuts(model, scores, dictionary_margin, always_cut_tags),
     )
 
 
@@ -149,6 +152,13 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="also score each setting without the character HMM's word candidates",
     )
+    parser.add_argument(
+        "--always-cut-tags",
+        nargs="*",
+        default=[],
+        help="with each margin, also cut every CC-CEDICT-less word with one of these jieba "
+        "tags (each argument a comma-separated tag set)",
+    )
     arguments = parser.parse_args(argv)
     cedict, proper_nouns = build.load_cedict()
     zipf = build.load_zipf()
@@ -185,14 +195,18 @@ def main(argv: list[str]) -> int:
                 model.weights.update(trained)
                 apply_protection(model, setting, lists)
                 variants = [
-                    (margin, hmm)
+                    (margin, hmm, tags)
                     for margin in [None, *arguments.dictionary_margins]
                     for hmm in ([True, False] if arguments.without_hmm else [True])
+                    for tags in ["", *(arguments.always_cut_tags if margin is not None else [])]
                 ]
-                for margin, hmm in variants:
+                for margin, hmm, tags in variants:
                     label = setting if margin is None else f"{setting} cut<{margin:g}"
                     label += "" if hmm else " no-HMM"
-                    segmenter = Segmenter(lattice=compiled_lattice(model, margin, hmm))
+                    label += f" +{tags}" if tags else ""
+                    always = frozenset(filter(None, tags.split(",")))
+                    lattice = compiled_lattice(model, margin, hmm, always)
+                    segmenter = Segmenter(lattice=lattice)
                     result = accuracy_segmentation.evaluate(
                         "held-out",
                         held_path,

@@ -6,7 +6,10 @@ because the segmenter's word statistics are Simplified: on Traditional text it s
 because both have the same length. Everything else (numbers, Latin words, punctuation,
 spaces, emoji) is classified by character class, so the spans cover every character.
 
-The learner's fixes (`UserDictionary`) are applied after the base segmentation.
+Lexicon words CC-CEDICT lacks (jieba's 更好) are shown as the CC-CEDICT words that spell them
+when the model builder marked them (`HanLattice.dictionary_split`), so the learner can look
+every piece up. The learner's fixes (`UserDictionary`) are applied after the base
+segmentation and win over that.
 """
 
 from __future__ import annotations
