@@ -181,6 +181,28 @@ def test_shipped_model_shows_words_a_learner_can_look_up(segmenter: Segmenter) -
     assert "張美華" in words(segmenter, "我們的記者張美華更好地說明了情況。")
 
 
+def test_hmm_proposes_no_word_after_an_adverb_or_numeral(segmenter: Segmenter) -> None:
+    # 更大 and 億件 are compositional: no dictionary lists them, their characters it does.
+    assert words(segmenter, "今年的損失比去年更大。")[-3:] == ["更", "大", "。"]
+    assert words(segmenter, "公司賣出了三億件衣服。")[3:6] == ["三", "億", "件"]
+    assert "葛志強" in words(segmenter, "記者葛志強報道。")  # a name stays whole
+
+
+def test_lattice_hmm_plain_first_classes() -> None:
+    hmm = HanLattice.load().hmm
+    lattice = HanLattice(
+        scores={"说": -4.0},
+        unknown_char=-10.0,
+        weights={"oov:2": 30.0},
+        classes={"更": "ADV"},
+        surnames=frozenset(),
+        hmm=hmm,
+        max_word_length=2,
+        hmm_plain_first=frozenset({"ADV"}),
+    )
+    assert lattice.cut("更大") == ["更", "大"]
+
+
 def test_token_kinds(segmenter: Segmenter) -> None:
     text = "他花了2,200元買iPhone 15，增長22.5%……真的嗎？😀"
     got = kinds(segmenter, text)

@@ -114,6 +114,9 @@ SURNAMES: dict[str, str] = {
     "项麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬仇栾隋刁巫寇桑郎甄丛仲虞敖"
     "巩佘池邝",
 }
+# An HMM word starting with one of these classes (更大, 亿件, 愿同) is compositional: no
+# dictionary lists it, and not proposing it cost no held-out F1 (tools/tune_segmentation.py).
+HMM_PLAIN_FIRST = ("ADV", "AUX", "DEM", "NEG", "NUM", "PART", "PREP")
 MAX_WORD_LENGTH = 10  # longer lexicon entries are rare idioms; capping keeps decoding fast
 UNKNOWN_BASE = -20.0  # base log probability of a character missing from the lexicon
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]+")
@@ -617,6 +620,7 @@ def write_model(
             if key.startswith(candidate_prefixes) and value
         },
         "classes": CHARACTER_CLASSES,
+        "hmm_plain_first": list(HMM_PLAIN_FIRST),
         "surnames": SURNAMES,
         "given_names": {
             str(band): "".join(sorted(c for c, b in model.lattice.given_names.items() if b == band))

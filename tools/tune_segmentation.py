@@ -75,6 +75,7 @@ def compiled_lattice(
         hmm=model.lattice.hmm if hmm else None,
         max_word_length=build.MAX_WORD_LENGTH,
         given_names=model.lattice.given_names,
+        hmm_plain_first=frozenset(build.HMM_PLAIN_FIRST if dictionary_margin is not None else ()),
         dictionary_cuts=None
         if dictionary_margin is None
         else build.dictionary_cuts(model, scores, dictionary_margin, always_cut_tags),

@@ -259,10 +259,14 @@ class HanLattice:
         prefix_lengths: dict[str, int] | None = None,
         given_names: Mapping[str, int] | None = None,
         dictionary_cuts: Mapping[str, tuple[int, ...]] | None = None,
+        hmm_plain_first: frozenset[str] = frozenset(),
     ) -> None:
         self.given_names = given_names if given_names is not None else {}
         # Lexicon words CC-CEDICT lacks -> lengths of the CC-CEDICT words to show instead.
         self.dictionary_cuts = dictionary_cuts if dictionary_cuts is not None else {}
+        # Classes (ADV, NUM, NEG…) of first characters after which the HMM proposes no word:
+        # 更大, 亿件 are compositional and no dictionary lists them; the characters are.
+        self.hmm_plain_first = hmm_plain_first
         self.scores = scores
         self.unknown_char = unknown_char
         self.weights = weights
@@ -318,6 +322,7 @@ class HanLattice:
                 for char in chars
             },
             dictionary_cuts=dictionary_cuts,
+            hmm_plain_first=frozenset(data.get("hmm_plain_first", ())),
         )
 
     def knows(self, word: str) -> bool:
@@ -444,7 +449,12 @@ class HanLattice:
             position = start
             for word in self.hmm.cut(text[start:end]):
                 word_end = position + len(word)
-                if len(word) > 1 and word not in self.scores and not self._surnamed(word):
+                if (
+                    len(word) > 1
+                    and word not in self.scores
+                    and not self._surnamed(word)
+                    and self.classes.get(word[0]) not in self.hmm_plain_first
+                ):
                     score = self._candidate_score(word, HMM_WORD)
                     extra.setdefault(word_end, []).append((position, score, HMM_WORD))
                 position = word_end
