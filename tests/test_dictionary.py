@@ -472,3 +472,14 @@ def test_module_functions_use_the_default_dictionary(
     assert rebuilt.index_path == described.index_path
     assert rebuilt.index_path.stat().st_ino != before  # a new file replaced the old one
     assert dictionary.default_dictionary().info() == rebuilt
+
+
+def test_a_word_under_another_traditional_spelling_is_found_by_its_simplified_key(
+    cedict: Dictionary,
+) -> None:
+    # CC-CEDICT keys the newspaper 文彙報; Hong Kong writes 文匯報 (both 文汇报).
+    result = cedict.lookup("文匯報")
+    assert result.found and result.via == "文汇报"
+    assert "newspaper" in (result.gloss or "")
+    assert cedict.has_word("文匯報")
+    assert not cedict.lookup("中美關係").found  # no entry under any key: a breakdown

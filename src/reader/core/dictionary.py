@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reader import paths
+from reader.core.convert import to_simplified
 from reader.core.errors import ReaderError
 from reader.core.files import atomic_write_text
 from reader.core.models import Entry, Lookup, _is_pointer_definition
@@ -288,6 +289,16 @@ class Dictionary:
         return _ordered_entries(word, rows)
 
     def _variant_candidates(self, word: str) -> list[str]:
+        """Other spellings of `word`: its variant spellings, then its Simplified form (a
+        Simplified key finds the word under another Traditional spelling: 文匯報 is keyed
+        文彙報, both 文汇报)."""
+        candidates = self._variant_spellings(word)
+        simplified = to_simplified(word)
+        if simplified != word and simplified not in candidates:
+            candidates.append(simplified)
+        return candidates
+
+    def _variant_spellings(self, word: str) -> list[str]:
         """Spellings of `word` with some characters swapped for variants: fewest swaps
         first, and always the one with every character swapped."""
         options = [self._character_variants(character) for character in word]
