@@ -260,15 +260,8 @@ def read_bytes(path: str | Path) -> bytes:
     file = Path(path)
     try:
         return file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{file}: is a directory, not a text file") from None
-    except PermissionError:
-        raise InputError(f"{file}: permission denied, cannot read it") from None
     except OSError as error:
-        reason = error.strerror or error.__class__.__name__
-        raise InputError(f"{file}: cannot read it ({reason})") from None
+        raise _unreadable(file, error) from None
 
 
 def read_text(path: str | Path) -> str:
@@ -590,6 +583,18 @@ def _open_chunks(path: str | Path, head_bytes: int, chunk_bytes: int) -> tuple[s
         raise
 
 
+def _unreadable(file: Path, error: OSError) -> InputError:
+    """Why a file cannot be opened, said on one line."""
+    if isinstance(error, FileNotFoundError):
+        return InputError(f"{file}: no such file")
+    if isinstance(error, IsADirectoryError):
+        return InputError(f"{file}: is a directory, not a text file")
+    if isinstance(error, PermissionError):
+        return InputError(f"{file}: permission denied, cannot read it")
+    reason = error.strerror or error.__class__.__name__
+    return InputError(f"{file}: cannot read it ({reason})")
+
+
 def _open_binary(path: str | Path) -> BinaryIO:
     if str(path) == STDIN_SOURCE:
         stream = sys.stdin
@@ -602,15 +607,8 @@ def _open_binary(path: str | Path) -> BinaryIO:
         if file.is_dir():
             raise IsADirectoryError
         return file.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{file}: is a directory, not a text file") from None
-    except PermissionError:
-        raise InputError(f"{file}: permission denied, cannot read it") from None
     except OSError as error:
-        reason = error.strerror or error.__class__.__name__
-        raise InputError(f"{file}: cannot read it ({reason})") from None
+        raise _unreadable(file, error) from None
 
 
 def _read_up_to(handle: BinaryIO, size: int, name: str) -> bytes:
