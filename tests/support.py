@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
+
+from reader.core.convert import to_simplified
+from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
+from reader.core.pipeline import Annotator
+from reader.core.segment import is_han_char
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "seeds" / "000_f2ec13676ab21b41.txt"
@@ -28,3 +34,48 @@ def subprocess_env(home: Path, **extra: str) -> dict[str, str]:
     env["READER_HOME"] = str(home)
     env.update(extra)
     return env
+
+
+class LexiconAnnotator(Annotator):
+    """A stand-in annotator for UI tests: greedy longest match over a small lexicon
+    (word -> "pin1 yin1"), so pictures and positions do not move when the real segmenter or
+    pinyin model improves. Words longer than `longest` are never formed."""
+
+    def __init__(self, lexicon: dict[str, str], longest: int = 3) -> None:
+        super().__init__()
+        self.lexicon = lexicon
+        self.longest = longest
+
+    def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
+        text = paragraph.text
+        simplified = to_simplified(text)
+        tokens: list[Token] = []
+        position = 0
+        while position < len(text):
+            if is_han_char(text[position]):
+                length = next(
+                    n
+                    for n in range(self.longest, 0, -1)
+                    if text[position : position + n] in self.lexicon or n == 1
+                )
+                end = position + length
+                word = text[position:end]
+                pinyin = tuple(self.lexicon.get(word, "").split()) or ("",) * length
+                tokens.append(
+                    Token(
+                        word, position, end, TokenKind.HAN, simplified[position:end], word, pinyin
+                    )
+                )
+            else:
+                match = _NON_HAN.match(text, position)
+                assert match is not None
+                end = match.end()
+                kind = TokenKind.SPACE if match.group().isspace() else TokenKind.PUNCT
+                tokens.append(
+                    Token(match.group(), position, end, kind, match.group(), match.group())
+                )
+            position = end
+        return AnnotatedParagraph(paragraph, tuple(tokens))
+
+
+_NON_HAN = re.compile(r"\s+|.", re.DOTALL)

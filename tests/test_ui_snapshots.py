@@ -7,18 +7,14 @@ Update with `pytest tests/test_ui_snapshots.py --snapshot-update` after an inten
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from textual.pilot import Pilot
 
 from reader.config import PinyinNotation, ScriptDisplay, Settings, ToneColours, ViewMode
-from reader.core.convert import to_simplified
 from reader.core.loader import load_text
-from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
-from reader.core.pipeline import Annotator
-from reader.core.segment import is_han_char
 from reader.ui.reader_app import ReaderApp
+from tests.support import LexiconAnnotator
 
 SIZE = (100, 32)
 
@@ -47,47 +43,13 @@ LEXICON = {
     "我": "wo3", "覺得": "jue2 de5", "得": "de5", "對": "dui4", "明天": "ming2 tian1",
     "一起": "yi4 qi3",
 }  # fmt: skip
-_NON_HAN = re.compile(r"\s+|.", re.DOTALL)
-
-
-class PinnedAnnotator(Annotator):
-    """Greedy longest match over LEXICON; the real dictionary still answers the gloss panel."""
-
-    def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
-        text = paragraph.text
-        simplified = to_simplified(text)
-        tokens: list[Token] = []
-        position = 0
-        while position < len(text):
-            if is_han_char(text[position]):
-                length = next(
-                    n for n in (3, 2, 1) if text[position : position + n] in LEXICON or n == 1
-                )
-                end = position + length
-                word = text[position:end]
-                pinyin = tuple(LEXICON.get(word, "").split()) or ("",) * length
-                tokens.append(
-                    Token(
-                        word, position, end, TokenKind.HAN, simplified[position:end], word, pinyin
-                    )
-                )
-            else:
-                match = _NON_HAN.match(text, position)
-                assert match is not None
-                end = match.end()
-                kind = TokenKind.SPACE if match.group().isspace() else TokenKind.PUNCT
-                tokens.append(
-                    Token(match.group(), position, end, kind, match.group(), match.group())
-                )
-            position = end
-        return AnnotatedParagraph(paragraph, tuple(tokens))
 
 
 def pinned_app(settings: Settings | None = None) -> ReaderApp:
     app = ReaderApp(
         load_text(TEXT, source="snapshot.txt"),
         settings=settings or Settings(),
-        annotator=PinnedAnnotator(),
+        annotator=LexiconAnnotator(LEXICON, longest=3),
         save_settings_on_change=False,
     )
     app.animation_level = "none"

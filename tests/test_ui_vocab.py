@@ -5,7 +5,6 @@ export). Words and readings are pinned by a stand-in annotator (sentences writte
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import zipfile
 from collections.abc import AsyncIterator
@@ -20,17 +19,14 @@ from textual.widgets import DataTable, Input
 
 from reader import paths
 from reader.config import PinyinDisplay, Settings
-from reader.core.convert import to_simplified
 from reader.core.loader import load_text
-from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
-from reader.core.pipeline import Annotator
-from reader.core.segment import is_han_char
 from reader.core.vocab import Context, Status, VocabStore, WordForms
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reading import ReadingScreen, sentence_around
 from reader.ui.screens.vocab import DefinitionEditor, SortKey, VocabScreen, visible_items
 from reader.ui.widgets.reading_view import ReadingView
+from tests.support import LexiconAnnotator
 
 TEXT = """# 學習中文
 
@@ -44,48 +40,14 @@ LEXICON = {
     "明天": "ming2 tian1", "去": "qu4", "公園": "gong1 yuan2", "他": "ta1", "說": "shuo1",
     "很": "hen3", "難": "nan2",
 }  # fmt: skip
-_NON_HAN = re.compile(r"\s+|.", re.DOTALL)
 SIZE = (100, 30)
-
-
-class LexiconAnnotator(Annotator):
-    """Greedy longest match over LEXICON (the real dictionary still describes saved words)."""
-
-    def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
-        text = paragraph.text
-        simplified = to_simplified(text)
-        tokens: list[Token] = []
-        position = 0
-        while position < len(text):
-            if is_han_char(text[position]):
-                length = next(
-                    n for n in (2, 1) if text[position : position + n] in LEXICON or n == 1
-                )
-                end = position + length
-                word = text[position:end]
-                pinyin = tuple(LEXICON.get(word, "").split()) or ("",) * length
-                tokens.append(
-                    Token(
-                        word, position, end, TokenKind.HAN, simplified[position:end], word, pinyin
-                    )
-                )
-            else:
-                match = _NON_HAN.match(text, position)
-                assert match is not None
-                end = match.end()
-                kind = TokenKind.SPACE if match.group().isspace() else TokenKind.PUNCT
-                tokens.append(
-                    Token(match.group(), position, end, kind, match.group(), match.group())
-                )
-            position = end
-        return AnnotatedParagraph(paragraph, tuple(tokens))
 
 
 def make_app(settings: Settings | None = None, text: str = TEXT) -> ReaderApp:
     app = ReaderApp(
         load_text(text, source="vocab-test.txt"),
         settings=settings or Settings(),
-        annotator=LexiconAnnotator(),
+        annotator=LexiconAnnotator(LEXICON, longest=2),
         save_settings_on_change=False,
     )
     app.animation_level = "none"
