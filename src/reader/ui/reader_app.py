@@ -85,7 +85,7 @@ class ReaderApp(App[int]):
         the file is left for them to fix (settings are not saved over it)."""
         from reader.ui.screens.help import HelpScreen
         from reader.ui.screens.study import study_bindings
-        from reader.ui.screens.vocab import vocab_bindings
+        from reader.ui.screens.vocab import DefinitionEditor, vocab_bindings
 
         known_ids = {
             binding.id
@@ -93,7 +93,8 @@ class ReaderApp(App[int]):
             for binding in bindings
             if binding.id
         }
-        known_ids |= {b.id for b in HelpScreen.BINDINGS if isinstance(b, Binding) and b.id}
+        for screen_type in (HelpScreen, DefinitionEditor):
+            known_ids |= {b.id for b in screen_type.BINDINGS if isinstance(b, Binding) and b.id}
         problems = self.config_problems + unknown_binding_problems(self.settings, known_ids)
         for problem in problems:
             self.notify(str(problem), title="Config file", severity="warning", timeout=15)
