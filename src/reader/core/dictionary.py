@@ -141,30 +141,14 @@ class Dictionary:
             connection = _open_index(index, sha256)
             if connection is None:
                 raise ReaderError(f"the dictionary index at {index} cannot be read back")
-        meta = _read_meta(connection)
-        info = DictionaryInfo(
-            source=source,
-            date=meta.get("date") or None,
-            entries=int(meta["entries"]),
-            index_path=index,
-            sha256=sha256,
-        )
-        return cls(connection, info)
+        return cls(connection, _info(connection, source, index, sha256))
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Dictionary:
         """An in-memory dictionary from CC-CEDICT lines (for tests and small word lists)."""
         connection = sqlite3.connect(":memory:", check_same_thread=False)
         _populate(connection, lines, sha256="")
-        meta = _read_meta(connection)
-        info = DictionaryInfo(
-            source=None,
-            date=meta.get("date") or None,
-            entries=int(meta["entries"]),
-            index_path=None,
-            sha256=None,
-        )
-        return cls(connection, info)
+        return cls(connection, _info(connection, None, None, None))
 
     def close(self) -> None:
         with self._lock:
@@ -655,6 +639,19 @@ def _source_sha256(source: Path, directory: Path) -> str:
     with contextlib.suppress(OSError):
         atomic_write_text(stamp_file, f"{stamp}\t{sha256}")
     return sha256
+
+
+def _info(
+    connection: sqlite3.Connection, source: Path | None, index: Path | None, sha256: str | None
+) -> DictionaryInfo:
+    meta = _read_meta(connection)
+    return DictionaryInfo(
+        source=source,
+        date=meta.get("date") or None,
+        entries=int(meta["entries"]),
+        index_path=index,
+        sha256=sha256,
+    )
 
 
 def _open_index(index: Path, sha256: str) -> sqlite3.Connection | None:

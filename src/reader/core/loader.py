@@ -175,6 +175,19 @@ def _candidate(encoding: str, text: str, replaced: int = 0) -> _Candidate:
     return _Candidate(encoding, text, _plausibility(text) - replaced / max(1, len(text)))
 
 
+def _plausible_legacy(data: bytes) -> _Candidate | None:
+    """The best legacy decoding of `data`, if it reads like Chinese (or too little to judge)."""
+    candidates = _legacy_candidates(data)
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda candidate: candidate.score)
+    sample = best.text[:_PLAUSIBILITY_SAMPLE_CHARS]
+    non_ascii = len(sample) - len(sample.encode("ascii", errors="ignore"))
+    if non_ascii < _MIN_CHARS_TO_JUDGE or best.score >= _MIN_PLAUSIBLE_SHARE:
+        return best
+    return None
+
+
 def _legacy_candidates(data: bytes) -> list[_Candidate]:
     strict: list[_Candidate] = []
     for encoding in _LEGACY_ENCODINGS:
@@ -217,13 +230,9 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    candidates = _legacy_candidates(data)
-    if candidates:
-        best = max(candidates, key=lambda candidate: candidate.score)
-        sample = best.text[:_PLAUSIBILITY_SAMPLE_CHARS]
-        non_ascii = len(sample) - len(sample.encode("ascii", errors="ignore"))
-        if non_ascii < _MIN_CHARS_TO_JUDGE or best.score >= _MIN_PLAUSIBLE_SHARE:
-            return best.text
+    best = _plausible_legacy(data)
+    if best is not None:
+        return best.text
     raise InputError(
         f"{source}: cannot decode the text (tried {_TRIED_ENCODINGS}); "
         "save it as UTF-8 and try again"
@@ -642,17 +651,13 @@ def _stream_encoding(head: bytes, name: str) -> tuple[str, int, str]:
         pass
     # Legacy encodings never use a newline byte inside a character: cut the head there.
     whole_lines = head[: head.rfind(b"\n") + 1] or head
-    candidates = _legacy_candidates(whole_lines)
-    if candidates:
-        best = max(candidates, key=lambda candidate: candidate.score)
-        sample = best.text[:_PLAUSIBILITY_SAMPLE_CHARS]
-        non_ascii = len(sample) - len(sample.encode("ascii", errors="ignore"))
-        if non_ascii < _MIN_CHARS_TO_JUDGE or best.score >= _MIN_PLAUSIBLE_SHARE:
-            try:
-                whole_lines.decode(best.encoding)
-                return best.encoding, 0, "strict"
-            except UnicodeDecodeError:
-                return best.encoding, 0, "replace"
+    best = _plausible_legacy(whole_lines)
+    if best is not None:
+        try:
+            whole_lines.decode(best.encoding)
+            return best.encoding, 0, "strict"
+        except UnicodeDecodeError:
+            return best.encoding, 0, "replace"
     raise InputError(
         f"{name}: cannot decode the text (tried {_TRIED_ENCODINGS}); save it as UTF-8 and try again"
     )
