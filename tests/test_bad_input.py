@@ -613,7 +613,9 @@ def test_a_broken_config_is_named_defaults_used_and_left_untouched(
         f"env READER_HOME='{reader_home}' TERM=xterm-256color {command}; echo EXIT=$?; sleep 30",
     )  # fmt: skip
     # The app opens with the default settings and says what is wrong, and where.
-    screen = _wait_for(tmux_session, lambda shown: "Config file" in shown and "guān" in shown)
+    screen = _wait_for(
+        tmux_session, lambda shown: "Config file" in shown and "guān" in shown and "line 2" in shown
+    )
     assert "line 2" in screen
     _tmux("send-keys", "-t", tmux_session, "p")  # a toggle: normally saved to the config
     _tmux("send-keys", "-t", tmux_session, "q")

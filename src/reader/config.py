@@ -130,7 +130,8 @@ class ConfigProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}, line {self.line}" if self.line else str(self.path)
+        # The line first: a long path wraps in a notification, "line N" stays together.
+        where = f"line {self.line} of {self.path}" if self.line else str(self.path)
         return f"{where}: {self.message}"
 
 
