@@ -58,7 +58,11 @@ def tmux(*args: str) -> str:
 def time_to_screen(command: str, ready: Callable[[str], bool], home: Path) -> float:
     """Seconds from starting `command` in a new 120×40 tmux session until `ready(screen)`."""
     session = f"bench-{uuid.uuid4().hex[:8]}"
-    shell = f"cd {ROOT} && env READER_HOME={home} TERM=xterm-256color {command}; sleep 30"
+    # COLUMNS/LINES in the environment would override the tmux window's size.
+    shell = (
+        f"cd {ROOT} && env -u COLUMNS -u LINES READER_HOME={home} TERM=xterm-256color "
+        f"{command}; sleep 30"
+    )
     started = time.perf_counter()
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell)
     screen = ""

@@ -551,7 +551,8 @@ def _open_in_tmux(session: str, home: Path, path: Path, shown: str) -> str:
     command = " ".join(f"'{part}'" for part in [*reader_command(), str(path)])
     _tmux(
         "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-        f"env READER_HOME='{home}' TERM=xterm-256color {command}; echo EXIT=$?; sleep 30",
+        f"env -u COLUMNS -u LINES READER_HOME='{home}' TERM=xterm-256color {command}; "
+        "echo EXIT=$?; sleep 30",
     )  # fmt: skip
     screen = _wait_for(session, lambda text: shown in text or "EXIT=" in text)
     assert shown in screen, screen
@@ -610,7 +611,8 @@ def test_a_broken_config_is_named_defaults_used_and_left_untouched(
     command = " ".join(f"'{part}'" for part in [*reader_command(), str(text)])
     _tmux(
         "new-session", "-d", "-s", tmux_session, "-x", "160", "-y", "30",
-        f"env READER_HOME='{reader_home}' TERM=xterm-256color {command}; echo EXIT=$?; sleep 30",
+        f"env -u COLUMNS -u LINES READER_HOME='{reader_home}' TERM=xterm-256color {command}; "
+        "echo EXIT=$?; sleep 30",
     )  # fmt: skip
     # The app opens with the default settings and says what is wrong, and where.
     screen = _wait_for(

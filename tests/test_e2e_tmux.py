@@ -61,7 +61,9 @@ def terminal(reader_home: Path) -> Iterator[Terminal]:
     exports = " ".join(f"{name}={env[name]}" for name in ("READER_HOME",))
     _tmux(
         "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-        f"cd {REPO_ROOT} && env {exports} TERM=xterm-256color {command}; sleep 5",
+        # COLUMNS/LINES in the environment would override the window's 120x40.
+        f"cd {REPO_ROOT} && env -u COLUMNS -u LINES {exports} TERM=xterm-256color "
+        f"{command}; sleep 5",
     )  # fmt: skip
     try:
         yield Terminal(session)

@@ -270,7 +270,7 @@ def test_the_reading_screen_writes_only_under_reader_home(tmp_path: Path) -> Non
     subprocess.run(
         [
             "tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-            f"cd '{work}' && env READER_HOME='{home}' HOME='{user_home}' "
+            f"cd '{work}' && env -u COLUMNS -u LINES READER_HOME='{home}' HOME='{user_home}' "
             f"XDG_CONFIG_HOME='{user_home}/.config' XDG_DATA_HOME='{user_home}/.local/share' "
             f"XDG_CACHE_HOME='{user_home}/.cache' TERM=xterm-256color {command}; "
             "echo EXIT=$?; sleep 30",

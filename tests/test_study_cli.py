@@ -51,7 +51,7 @@ def test_reader_study_reviews_a_word_and_logs_it(reader_home: Path) -> None:
     command = " ".join(reader_command())
     tmux(
         "new-session", "-d", "-s", session, "-x", "100", "-y", "32",
-        f"cd {REPO_ROOT} && env READER_HOME={reader_home} TERM=xterm-256color "
+        f"cd {REPO_ROOT} && env -u COLUMNS -u LINES READER_HOME={reader_home} TERM=xterm-256color "
         f"{command} study > {log}; sleep 5",
     )  # fmt: skip
     try:
