@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from reader import paths
 from reader.core.loader import load_text
+from reader.core.models import AnnotatedParagraph, Paragraph, Script
 from reader.core.pipeline import Annotator, annotate
 from reader.core.segment import Segmenter, UserDictionary
 from reader.ui.prefetch import FirstScreenPrefetch
+from tests.support import LexiconAnnotator
 
 TEXT = "我們今天去公園散步。\n\n天氣很好，大家都很高興。\n\n明天再見。\n"
 
@@ -55,3 +62,62 @@ def test_a_cache_for_other_text_is_never_shown(reader_home: Path) -> None:
     again, texts = _prefetch("三")
     assert again._child is not None
     assert texts[0].replace("|", "") == "我們今天去公園散步。"
+
+
+# ---- the rest waits for the prefetched screen to be drawn ------------------------------------
+
+
+class _RecordingAnnotator(Annotator):
+    """Notes when the app first annotates a paragraph itself (its models would load then)."""
+
+    def __init__(self, inner: Annotator) -> None:
+        super().__init__()
+        self.inner = inner
+        self.first_call: float | None = None
+
+    def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
+        if self.first_call is None:
+            self.first_call = time.perf_counter()
+        return self.inner.annotate_paragraph(paragraph, script)
+
+
+async def test_the_app_annotates_the_rest_only_after_the_prefetched_rows_are_drawn(
+    reader_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading the models holds the GIL for ~0.3 s: started before the prefetched screen is
+    on the terminal, it delays the first paint (a refresh callback alone ran too early)."""
+    from reader.ui.reader_app import ReaderApp
+    from reader.ui.widgets.reading_view import ReadingView
+
+    drawn: list[float] = []
+    render_row = ReadingView._render_row
+
+    def recording_render_row(self: ReadingView, index: int, layout: Any, *args: Any) -> Any:
+        if not layout.provisional and not drawn:
+            drawn.append(time.perf_counter())
+        return render_row(self, index, layout, *args)
+
+    monkeypatch.setattr(ReadingView, "_render_row", recording_render_row)
+    text = "\n\n".join(f"第{n}段：我們今天去公園散步，天氣很好。" for n in range(12)) + "四"
+    document = load_text(text)
+    lexicon = LexiconAnnotator({"我們": "wo3 men5", "今天": "jin1 tian1", "公園": "gong1 yuan2"})
+    prefetch = FirstScreenPrefetch(annotate(document, lexicon), range(2))
+    recording = _RecordingAnnotator(lexicon)
+    app = ReaderApp(
+        document,
+        annotated=annotate(document, recording),
+        prefetch=prefetch,
+        save_settings_on_change=False,
+    )
+    # Too small to read in: the text is hidden, so nothing prefetched is drawn yet.
+    async with app.run_test(size=(30, 8)) as pilot:
+        await pilot.pause()
+        await asyncio.sleep(0.4)
+        assert recording.first_call is None  # still waiting for the prefetched rows
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert prefetch._child is not None  # the first two came from the child
+    assert drawn and recording.first_call is not None
+    assert recording.first_call > drawn[0]

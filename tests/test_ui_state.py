@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,20 @@ def test_run_app_raises_input_errors_before_starting(tmp_path: Path) -> None:
     empty.write_text("")
     with pytest.raises(InputError, match="no text to read"):
         run_app(str(empty))
+    assert gc.isenabled()  # collection paused for start-up is resumed when start-up fails
+
+
+def test_resuming_collection_freezes_the_start_up_objects() -> None:
+    from reader.ui.reader_app import resume_garbage_collection
+
+    frozen = gc.get_freeze_count()
+    resume_garbage_collection()  # never paused: nothing to do
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        resume_garbage_collection()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()

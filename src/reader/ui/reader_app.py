@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -26,6 +27,17 @@ from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
 
 CALM_THEME = DEFAULT_THEME
+# `run_app` pauses garbage collection during start-up; it resumes this long after mount, when
+# the first screen is drawn and the models have loaded.
+RESUME_GC_AFTER = 3.0  # seconds
+
+
+def resume_garbage_collection() -> None:
+    """Freeze the start-up objects (Textual, models: alive all session) so collections never
+    walk them again, then collect as usual. Nothing to do if collection was never paused."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class ReaderApp(App[int]):
@@ -65,6 +77,7 @@ class ReaderApp(App[int]):
             self.set_keymap(self.settings.keymap)
 
     def on_mount(self) -> None:
+        self.set_timer(RESUME_GC_AFTER, resume_garbage_collection)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.config_problems or self.settings.keys:
             # Well after the first paint: checking key ids imports every screen's bindings.

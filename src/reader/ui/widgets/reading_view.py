@@ -431,6 +431,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self.status_of: Callable[[Token], object | None] | None = None
         self._screen_ready = threading.Event()  # the paragraphs on screen are annotated
         self._prefetch_painted = threading.Event()  # the prefetched first screen is drawn
+        self._prefetch_delivered = False  # every prefetched paragraph has arrived, not drawn yet
         self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
         self.cursor_offset = offset
 
@@ -563,7 +564,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_reading_view_prefetch_delivered(self, message: ReadingView.PrefetchDelivered) -> None:
         message.stop()
-        self.call_after_refresh(self._prefetch_painted.set)
+        # Set once a prefetched row is drawn (see `render_line`): a refresh callback alone
+        # can run before the first paint, and the models would then load during it.
+        self._prefetch_delivered = True
+        self.refresh()
 
     def _annotation_failed(self, error: Exception) -> None:
         self.annotation_error = error
@@ -845,6 +849,11 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         if strip is None:
             strip = self._render_row(index, layout, line, kind, is_current, cursor, width)
             self._strips[key] = strip
+        if self._prefetch_delivered and not layout.provisional:
+            # Rows are rendered and written to the terminal in one synchronous step, so a
+            # callback queued now runs after the prefetched screen is on the terminal.
+            self._prefetch_delivered = False
+            self.call_later(self._prefetch_painted.set)
         return strip
 
     def _render_row(
