@@ -19,7 +19,15 @@ from hypothesis import strategies as st
 
 from reader.core.convert import convert_text
 from reader.core.errors import InputError
-from reader.core.loader import SplitMode, load_path, read_text, stream_lines, stream_path
+from reader.core.loader import (
+    SplitMode,
+    _lines_lazily,
+    load_path,
+    open_path,
+    read_text,
+    stream_lines,
+    stream_path,
+)
 from tests.support import SEED
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120)
@@ -246,3 +254,64 @@ def test_annotate_json_is_written_as_it_goes_and_equals_one_dump(
         check=True,
     )
     assert result.stdout.decode() == json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+
+
+# ---- the reading screen's progressive open ---------------------------------------------------
+
+
+@FUZZ
+@given(
+    text=texts,
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030"]),
+    split=st.sampled_from(["blocks", "lines"]),
+    first=st.integers(0, 8),
+    line_chunk_chars=st.integers(1, 12),
+)
+def test_opened_text_gives_the_loaded_document_a_part_at_a_time(
+    tmp_path_factory: pytest.TempPathFactory,
+    text: str,
+    encoding: str,
+    split: SplitMode,
+    first: int,
+    line_chunk_chars: int,
+) -> None:
+    data = "".join(char for char in text if _encodable(char, encoding)).encode(encoding)
+    path = tmp_path_factory.mktemp("open") / "text.txt"
+    path.write_bytes(data)
+    try:
+        expected = load_path(path, split)
+    except InputError:
+        with pytest.raises(InputError):
+            open_path(path, split)
+        return
+    opened = open_path(path, split, progressive_chars=0, line_chunk_chars=line_chunk_chars)
+    opened.read_until(first)
+    head = opened.document
+    # The id and script are the whole text's from the start; the first part is a prefix.
+    assert (head.doc_id, head.script, head.source) == (
+        expected.doc_id,
+        expected.script,
+        expected.source,
+    )
+    assert head.paragraphs == expected.paragraphs[: len(head.paragraphs)]
+    assert len(head.paragraphs) == min(first, len(expected.paragraphs))
+    assert opened.finish() == expected
+    assert opened.complete and opened.document == expected
+
+
+@FUZZ
+@given(text=st.text(alphabet="中a\n\r", max_size=30), chunk=st.integers(1, 8))
+def test_lines_made_lazily_are_the_lines_of_the_text(text: str, chunk: int) -> None:
+    assert list(_lines_lazily(text, chunk)) == text.split("\n")
+
+
+def test_a_short_text_opens_whole_and_a_long_one_in_parts(tmp_path: Path) -> None:
+    seed = open_path(SEED)
+    assert seed.complete and seed.document == load_path(SEED)
+    book = tmp_path / "book.txt"
+    book.write_text("\n\n".join([SEED.read_text(encoding="utf-8")] * 40), encoding="utf-8")
+    opened = open_path(book)
+    assert not opened.complete
+    opened.read_until(10)
+    assert len(opened.document.paragraphs) == 10
+    assert opened.finish() == load_path(book)

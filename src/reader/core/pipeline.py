@@ -164,6 +164,13 @@ class AnnotatedDocument:
         for index in range(len(self)):
             yield self[index]
 
+    def extend(self, document: Document) -> None:
+        """Take the whole of a text this was the first part of (same id, same first
+        paragraphs, so the annotations made so far stay valid)."""
+        if document.doc_id != self.document.doc_id or len(document.paragraphs) < len(self):
+            raise ValueError("extend() takes the whole of the same document")
+        self.document = document
+
     def is_annotated(self, index: int) -> bool:
         return index in self._cache
 

@@ -15,6 +15,9 @@ from reader import paths
 from reader.config import read_settings
 
 FIRST_SCREEN_PARAGRAPHS = 6
+# Paragraphs of a long text made before the app starts (from where the reader left off):
+# a few screens to read and scroll through while the rest is made.
+HEAD_PARAGRAPHS = 200
 
 
 def run_app(path: str | None = None) -> int:
@@ -29,19 +32,23 @@ def run_app(path: str | None = None) -> int:
     gc.disable()
     try:
         from reader.core.errors import InputError
-        from reader.core.loader import load_path
+        from reader.core.loader import open_path
         from reader.core.pipeline import annotate
         from reader.core.reading_state import ReadingStateStore
         from reader.ui.prefetch import FirstScreenPrefetch
 
-        document = load_path(path if path is not None else paths.seed_document())
+        # A long text's first paragraphs now; the screen makes the rest in a worker.
+        opened = open_path(path if path is not None else paths.seed_document())
+        state_store = ReadingStateStore()
+        position = state_store.get(opened.doc_id)
+        start = position.paragraph if position is not None else 0
+        opened.read_until(start + HEAD_PARAGRAPHS)
+        document = opened.document
         if not document.paragraphs:
             shown = "standard input" if path == "-" else str(path)
             raise InputError(f"{shown}: there is no text to read (it is empty)")
+        start = min(start, len(document.paragraphs) - 1)
         annotated = annotate(document)
-        state_store = ReadingStateStore()
-        position = state_store.get(document.doc_id)
-        start = position.paragraph if position is not None else 0
         first_screen = range(start, min(len(annotated), start + FIRST_SCREEN_PARAGRAPHS))
         # As early as possible: the child's models are the longest part of the first paint.
         prefetch = FirstScreenPrefetch(annotated, first_screen)
@@ -58,6 +65,7 @@ def run_app(path: str | None = None) -> int:
             state_store=state_store,
             prefetch=prefetch,
             config_problems=config_problems,
+            rest_of_document=None if opened.complete else opened.finish,
         )
         result = app.run()
     finally:

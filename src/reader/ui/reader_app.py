@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -59,8 +59,12 @@ class ReaderApp(App[int]):
         prefetch: FirstScreenPrefetch | None = None,
         vocab_store: VocabStore | None = None,
         config_problems: Sequence[ConfigProblem] = (),
+        rest_of_document: Callable[[], Document] | None = None,
     ) -> None:
+        """`document` may be the first part of a long text: `rest_of_document` then makes
+        the whole of it (called in a worker; see `reader.core.loader.OpenedText`)."""
         super().__init__()
+        self.rest_of_document = rest_of_document
         self.config_problems = tuple(config_problems)
         self.vocab_store = vocab_store
         self.document = document
@@ -90,6 +94,7 @@ class ReaderApp(App[int]):
                 save_settings_on_change=self.save_settings_on_change,
                 prefetch=self.prefetch,
                 vocab_store=self.vocab_store,
+                rest_of_document=self.rest_of_document,
             )
         )
 

@@ -7,6 +7,7 @@ config file's [keys] table can remap); the command palette lists them all.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,7 +32,7 @@ from reader.config import (
     save_settings,
 )
 from reader.core.errors import ReaderError
-from reader.core.models import Token
+from reader.core.models import Document, Token
 from reader.core.pipeline import AnnotatedDocument
 from reader.core.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.stats import token_status
@@ -155,6 +156,12 @@ def sentence_around(text: str, offset: int) -> str:
     return next((text[start:end] for start, end in spans if start <= offset < end), text.strip())
 
 
+def _simplified(text: str) -> str:
+    from reader.core.convert import to_simplified
+
+    return to_simplified(text)
+
+
 class ReadingScreen(Screen[None]):
     """The text, a status line, the gloss panel and the search box."""
 
@@ -169,9 +176,13 @@ class ReadingScreen(Screen[None]):
         save_settings_on_change: bool = True,
         prefetch: FirstScreenPrefetch | None = None,
         vocab_store: VocabStore | None = None,
+        rest_of_document: Callable[[], Document] | None = None,
     ) -> None:
+        """`rest_of_document`, for the first part of a long text, makes the whole of it (in a
+        worker, after the first paint)."""
         super().__init__()
         self.document = document
+        self._rest_of_document = rest_of_document
         self._vocab_store = vocab_store
         self._owns_vocab_store = vocab_store is None  # opened here, so closed here
         self.vocab_error: str | None = None  # why the vocabulary is unavailable, if it is
@@ -232,6 +243,46 @@ class ReadingScreen(Screen[None]):
         self._load_statuses()
         self._update_status()
         self.call_after_refresh(self._start_insight)
+        if self._rest_of_document is not None:
+            self._read_the_rest(self._rest_of_document)
+
+    # ---- the rest of a long text ---------------------------------------------------------------
+
+    @property
+    def reading_the_rest(self) -> bool:
+        """The text shown is the first part of a long one; the rest is being made."""
+        return self._rest_of_document is not None
+
+    @work(thread=True, exclusive=True, group="rest-of-document", exit_on_error=False)
+    def _read_the_rest(self, rest_of_document: Callable[[], Document]) -> None:
+        # Making paragraphs is Python work: let the first screen reach the terminal first.
+        self.view.first_paint.wait(timeout=2.0)
+        try:
+            document = rest_of_document()
+        except ReaderError as error:  # the part already shown stays readable
+            self.app.call_from_thread(self._rest_failed, error)
+            return
+        self.app.call_from_thread(self._rest_arrived, document)
+
+    def _rest_arrived(self, document: Document) -> None:
+        self._rest_of_document = None
+        self.document.extend(document)
+        self.view.document_grew()
+        if self.search_query:  # the hits in the part that just arrived count too
+            self.search_hits = find_hits(
+                self.search_query, document.paragraphs, self.view.annotated, _simplified
+            )
+        self.refresh_insight()
+
+    def _rest_failed(self, error: ReaderError) -> None:
+        self._rest_of_document = None
+        self.notify(
+            f"Only the first part of the text could be read: {error}",
+            title="Text cut short",
+            severity="error",
+            timeout=15,
+        )
+        self._update_status()
 
     def on_resize(self, event: Resize) -> None:
         too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
@@ -249,7 +300,10 @@ class ReadingScreen(Screen[None]):
         count = max(1, view.paragraph_count)
         percent = round(100 * (view.paragraph_index + 1) / count)
         options = view.options
-        parts = [f"¶ {view.paragraph_index + 1}/{view.paragraph_count}  {percent}%"]
+        if self.reading_the_rest:  # more paragraphs are coming: no total, no percentage
+            parts = [f"¶ {view.paragraph_index + 1}/{view.paragraph_count}+ (reading on…)"]
+        else:
+            parts = [f"¶ {view.paragraph_index + 1}/{view.paragraph_count}  {percent}%"]
         if self.search_hits:
             current = SearchHit(view.paragraph_index, view.cursor_offset)
             number = next(
@@ -515,15 +569,13 @@ class ReadingScreen(Screen[None]):
         self.run_search(event.value)
 
     def run_search(self, query: str) -> None:
-        from reader.core.convert import to_simplified
-
         view = self.view
         self.search_query = query.strip()
         self.search_hits = find_hits(
             self.search_query,
             self.document.document.paragraphs,
             view.annotated,
-            to_simplified,
+            _simplified,
         )
         if not self.search_hits:
             self.notify(f"No match for “{self.search_query}”.", severity="warning")

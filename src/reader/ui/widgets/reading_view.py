@@ -66,6 +66,9 @@ EXACT_LAYOUT_DELAY = 1.0  # seconds after the first paint
 FIRST_SCREEN_SPAN = 14  # paragraphs laid out at once around the top of the screen
 ANNOTATION_POST_INTERVAL = 0.15  # seconds between batches of off-screen results
 BACKGROUND_PAUSE = 0.004  # seconds the worker sleeps between off-screen paragraphs
+# Seconds the worker waits for the prefetched screen to be drawn (never, if the terminal is
+# too small to show text) before loading the models itself.
+PREFETCH_PAINT_WAIT = 1.0
 
 _PROVISIONAL_PATTERN = re.compile(r"\s+|[A-Za-z0-9]+|.", re.DOTALL)
 
@@ -231,13 +234,19 @@ def layout_paragraph(
     return ParagraphLayout(paragraph, provisional, columns, lines, tuple(rows), token_line)
 
 
-def estimated_height(paragraph: Paragraph, width: int, options: DisplayOptions) -> int:
-    """A cheap guess for paragraphs not laid out yet (long documents, off screen)."""
+def height_estimator(width: int, options: DisplayOptions) -> Callable[[Paragraph], int]:
+    """A cheap guess of a paragraph's height for those not laid out yet (long documents, off
+    screen): one call per paragraph of a book, so everything shared is worked out once."""
     factor = 1.7 if options.shows_pinyin else 1.2
-    lines = max(1, math.ceil(len(paragraph.text) * 2 * factor / max(8, width)))
+    cells = max(8, width)
     kinds = len(row_kinds(options))
     leading = 1 if kinds > 1 else 0
-    return lines * kinds + (lines - 1) * leading
+
+    def estimate(paragraph: Paragraph) -> int:
+        lines = max(1, math.ceil(len(paragraph.text) * 2 * factor / cells))
+        return lines * kinds + (lines - 1) * leading
+
+    return estimate
 
 
 # ---- styles --------------------------------------------------------------------------------
@@ -432,6 +441,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._screen_ready = threading.Event()  # the paragraphs on screen are annotated
         self._prefetch_painted = threading.Event()  # the prefetched first screen is drawn
         self._prefetch_delivered = False  # every prefetched paragraph has arrived, not drawn yet
+        self.first_paint = threading.Event()  # some text is on the terminal
+        self._first_paint_pending = False
         self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
         self.cursor_offset = offset
 
@@ -529,7 +540,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             # Loading the models for the rest is Python work that would hold the GIL while
             # the UI draws the prefetched screen: let that screen paint first.
             self.post_message(self.PrefetchDelivered())
-            self._prefetch_painted.wait(timeout=1.0)
+            self._prefetch_painted.wait(timeout=PREFETCH_PAINT_WAIT)
         while not worker.is_cancelled:
             index = next(
                 (i for i in self._priority if self._needs_annotation(i, done)),
@@ -597,6 +608,21 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self._screen_ready.is_set() and all(self.is_ready(i) for i in self._priority):
             self.call_after_refresh(self._screen_ready.set)
 
+    def document_grew(self) -> None:
+        """The rest of a long text has been made: its paragraphs join the ones on show."""
+        old_count = len(self._paragraphs)
+        count = len(self.document)
+        if count <= old_count:
+            return
+        self._paragraphs.extend([None] * (count - old_count))
+        self._total_chars = sum(len(p.text) for p in self.document.document.paragraphs)
+        if len(self._heights) == old_count and self._layout_width:
+            self._heights.extend(self._estimated_heights(range(old_count, count)))
+            self._recompute_starts()
+            self.refresh()
+        self._update_priority()
+        self._annotate()  # a worker that had finished the first part would not see the rest
+
     def reannotate(self) -> None:
         """Annotate every paragraph again (after a user-dictionary change); old ones stay
         on screen until their replacement arrives."""
@@ -649,13 +675,18 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         """Blank rows after a paragraph: more than the space between its own lines."""
         return 2 if len(row_kinds(self.options)) > 1 else 1
 
-    def _estimated_height(self, index: int) -> int:
-        paragraph = self.document.document.paragraphs[index]
-        return (
-            estimated_height(paragraph, self.text_width, self.options)
-            + self._paragraph_gap
-            + self._space_before(index)
-        )
+    def _estimated_heights(self, indices: range) -> list[int]:
+        estimate = height_estimator(self.text_width, self.options)
+        gap = self._paragraph_gap
+        paragraphs = self.document.document.paragraphs
+        spaced = self.options.view is not ViewMode.FOCUS  # as `_space_before`, inlined: a
+        heading = ParagraphKind.HEADING  # book has ~100,000 paragraphs
+        return [
+            estimate(paragraph) + gap + (1 if spaced and index and paragraph.kind is heading else 0)
+            for index, paragraph in zip(
+                indices, paragraphs[indices.start : indices.stop], strict=True
+            )
+        ]
 
     def _relayout(self) -> None:
         """Lay out again for a new width or new options, keeping the current paragraph in view.
@@ -671,7 +702,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._exact.clear()
         self._strips.clear()
         self._layout_width = self._content_width
-        self._heights = [self._estimated_height(index) for index in range(self.paragraph_count)]
+        self._heights = self._estimated_heights(range(self.paragraph_count))
         self._recompute_starts()
         around = {self.paragraph_index, anchor[0] if anchor else 0}
         self._settle(
@@ -685,7 +716,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             self.set_timer(EXACT_LAYOUT_DELAY, self._settle_everything)
 
     def _settle_everything(self) -> None:
-        self._settle(range(self.paragraph_count))
+        if self._total_chars <= EXACT_LAYOUT_CHAR_LIMIT:  # the text may have grown since
+            self._settle(range(self.paragraph_count))
 
     def _settle(
         self,
@@ -849,6 +881,9 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         if strip is None:
             strip = self._render_row(index, layout, line, kind, is_current, cursor, width)
             self._strips[key] = strip
+        if not self.first_paint.is_set() and not self._first_paint_pending:
+            self._first_paint_pending = True
+            self.call_later(self.first_paint.set)  # after this screen is written, as below
         if self._prefetch_delivered and not layout.provisional:
             # Rows are rendered and written to the terminal in one synchronous step, so a
             # callback queued now runs after the prefetched screen is on the terminal.
