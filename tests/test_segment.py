@@ -19,6 +19,7 @@ from reader.core.segment import (
     is_han_char,
     segment,
 )
+from reader.core.tables import LazyTable, pack_tables, unpack_tables
 
 
 @pytest.fixture(autouse=True)
@@ -201,6 +202,63 @@ def test_lattice_hmm_plain_first_classes() -> None:
         hmm_plain_first=frozenset({"ADV"}),
     )
     assert lattice.cut("更大") == ["更", "大"]
+
+
+# A toy lexicon over a few characters, Extension B included (𠮷 U+20BB7), with words of two to
+# five characters sharing their starts, so the decoder's per-start entries are exercised.
+_TOY_SCORES = {
+    "研": -8.0, "究": -8.0, "生": -7.0, "命": -6.0, "研究": -3.0, "研究生": -5.0,
+    "研究生命": -9.5, "研究生命科学": -11.0, "生命": -3.5, "命研": -2.0, "\U00020bb7": -6.0,
+    "\U00020bb7野": -4.0, "\U00020bb7野家": -5.5, "野": -7.5, "家": -6.5, "野家研": -4.5,
+}  # fmt: skip
+
+
+def _toy_lattices() -> tuple[HanLattice, HanLattice]:
+    """The same model over a plain dict and over a packed table (a block per character)."""
+    packed = unpack_tables(pack_tables({"scores": {w: str(s) for w, s in _TOY_SCORES.items()}}, 1))
+    lattices = []
+    for scores in (dict(_TOY_SCORES), LazyTable(packed["scores"], float)):
+        lattices.append(
+            HanLattice(
+                scores=scores,
+                unknown_char=-12.0,
+                weights={},
+                classes={},
+                surnames=frozenset(),
+                hmm=None,
+                max_word_length=6,
+            )
+        )
+    return lattices[0], lattices[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("研究生命科学野家\U00020bb7中")), max_size=14))
+def test_lattice_over_a_packed_lexicon_cuts_like_over_a_dict(text: str) -> None:
+    over_dict, over_table = _toy_lattices()
+    assert over_table.cut(text) == over_dict.cut(text)
+    for size in range(1, len(text) + 1):
+        word = text[:size]
+        assert over_table.knows(word) == over_dict.knows(word)
+
+
+def test_lattice_over_a_packed_lexicon_finds_long_words() -> None:
+    _, over_table = _toy_lattices()
+    assert over_table.cut("研究生命科学") == ["研究生命科学"]
+    assert over_table.cut("\U00020bb7野家研究") == ["\U00020bb7野家", "研究"]
+    assert over_table.cut("中研") == ["中", "研"]
+
+
+def test_shipped_lexicon_decodes_only_what_a_sentence_needs() -> None:
+    lattice = HanLattice.load()
+    scores, cuts = lattice.scores, lattice.dictionary_cuts
+    assert isinstance(scores, LazyTable) and isinstance(cuts, LazyTable)
+    assert scores.decoded_blocks == 0 and cuts.decoded_blocks == 0
+    blocks = len(scores._packed.block_ends)
+    text = "我们对未来的经济发展有信心"
+    assert lattice.cut(text)[:2] == ["我们", "对"]
+    # At most a block per character of the sentence, of the lexicon's ~1,400.
+    assert 0 < scores.decoded_blocks <= len(set(text)) < blocks / 50
 
 
 def test_token_kinds(segmenter: Segmenter) -> None:

@@ -1,6 +1,7 @@
 """Build the word-segmentation model shipped in src/reader/core/data/.
 
-Writes `segment_lexicon.tsv.gz` (every lexicon word with one compiled score, grouped by score)
+Writes `segment_lexicon.table` (every lexicon word with one compiled score, and the dictionary
+cuts; `reader.core.tables` format)
 and `segment_model.json` (weights of out-of-lexicon candidates, character classes, surnames
 and the character HMM) for `reader.core.segment.HanLattice`.
 
@@ -33,7 +34,7 @@ held-out F1 stays ≥ 0.90 (the issue's target). Protecting common 4+ character 
 CC-CEDICT 3+/4+ character words lowered held-out F1 without keeping more learner words whole.
 
 Words a learner cannot look up: jieba lists ~100,000 words CC-CEDICT lacks (更好, 國優). For
-each, the fewest CC-CEDICT words that spell it are written to the lexicon's `@cuts` section
+each, the fewest CC-CEDICT words that spell it are written to the lexicon's `cuts` table
 and the segmenter shows those instead — unless it is a proper noun or numeral (jieba tags
 nr/ns/nt/nz/m: 杜鲁门, 四百万 are no easier in pieces) or its cut scores more than
 `--cut-margin` (10) below it: GSD keeps many such words whole (最大, 很多, 更多), so cutting all
@@ -76,6 +77,7 @@ from reader.core.segment import (
     candidate_features,
     character_classes,
 )
+from reader.core.tables import pack_tables
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"
@@ -577,38 +579,25 @@ def dictionary_cuts(
 def write_model(
     model: Model, lexicon_path: Path, model_path: Path, cut_margin: float = math.inf
 ) -> None:
-    groups: defaultdict[str, list[str]] = defaultdict(list)
+    scores: dict[str, str] = {}  # two decimals, as the lexicon stores them
     dominated = dominated_words(model)
     for word in model.base:
         if word not in dominated:
-            groups[f"{model.score(word):.2f}"].append(word)
+            scores[word] = f"{model.score(word):.2f}"
     # Characters the lexicon lacks but training gave a weight of their own.
     for key in model.weights:
         if key.startswith("char:") and key[5:] not in model.base:
-            groups[f"{model.score(key[5:]):.2f}"].append(key[5:])
-    longest: dict[str, int] = {}
-    for words in groups.values():
-        for word in words:
-            if len(word) > 2 and longest.get(word[:2], 0) < len(word):
-                longest[word[:2]] = len(word)
-    by_length: defaultdict[int, list[str]] = defaultdict(list)
-    for prefix, length in longest.items():
-        by_length[length].append(prefix)
-    with gzip.GzipFile(lexicon_path, "wb", mtime=0) as raw:
-        raw.write(b"# reader segmentation lexicon, built by tools/build_segmentation_model.py\n")
-        raw.write(b"@scores\n")
-        for score in sorted(groups, key=float, reverse=True):
-            raw.write(f"{score}\t{' '.join(sorted(groups[score]))}\n".encode())
-        raw.write(b"@prefixes\n")
-        for length in sorted(by_length):
-            raw.write(f"{length}\t{' '.join(sorted(by_length[length]))}\n".encode())
-        by_cut: defaultdict[str, list[str]] = defaultdict(list)
-        written = {word: float(score) for score, words in groups.items() for word in words}
-        for word, lengths in dictionary_cuts(model, written, cut_margin).items():
-            by_cut[",".join(map(str, lengths))].append(word)
-        raw.write(b"@cuts\n")
-        for lengths_key in sorted(by_cut):
-            raw.write(f"{lengths_key}\t{' '.join(sorted(by_cut[lengths_key]))}\n".encode())
+            scores[key[5:]] = f"{model.score(key[5:]):.2f}"
+    written = {word: float(score) for word, score in scores.items()}
+    cuts = dictionary_cuts(model, written, cut_margin)
+    lexicon_path.write_bytes(
+        pack_tables(
+            {
+                "scores": scores,
+                "cuts": {word: ",".join(map(str, lengths)) for word, lengths in cuts.items()},
+            }
+        )
+    )
     candidate_prefixes = ("name", "oov")
     data = {
         "about": "compiled by tools/build_segmentation_model.py; see data/README.md",

@@ -14,14 +14,13 @@ segmentation and win over that.
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import json
 import math
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from reader import paths
 from reader.core.convert import to_simplified
 from reader.core.files import atomic_write_text
 from reader.core.models import TokenKind
+from reader.core.tables import LazyTable, read_tables
 
 Span = tuple[int, int, TokenKind]
 
@@ -196,7 +196,7 @@ class UserDictionary:
 # --- Han segmentation engine ------------------------------------------------------------
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
-LEXICON_FILE = _DATA_DIR / "segment_lexicon.tsv.gz"
+LEXICON_FILE = _DATA_DIR / "segment_lexicon.table"
 MODEL_FILE = _DATA_DIR / "segment_model.json"
 
 # Kinds of out-of-lexicon word candidates the lattice may use.
@@ -256,7 +256,7 @@ class HanLattice:
         surnames: frozenset[str],
         hmm: _CharHmm | None,
         max_word_length: int,
-        prefix_lengths: dict[str, int] | None = None,
+        prefix_lengths: Mapping[str, int] | None = None,
         given_names: Mapping[str, int] | None = None,
         dictionary_cuts: Mapping[str, tuple[int, ...]] | None = None,
         hmm_plain_first: frozenset[str] = frozenset(),
@@ -274,54 +274,42 @@ class HanLattice:
         self.surnames = surnames
         self.hmm = hmm
         self.max_word_length = max_word_length
-        # For each two-character start of a 3+ character word, the length of the longest one.
-        self.prefix_lengths = prefix_lengths if prefix_lengths is not None else {}
-        if prefix_lengths is None:
-            for word in scores:
-                if len(word) > 2 and self.prefix_lengths.get(word[:2], 0) < len(word):
-                    self.prefix_lengths[word[:2]] = len(word)
+        # What the decoder needs at each position, by the next two characters; the lexicon is
+        # read-only from here on (the builder's live scores are looked up, never copied).
+        self._words_at: _WordsAt
+        if isinstance(scores, LazyTable):
+            self._words_at = _TableWordsAt(scores)
+        else:
+            # For each two-character start of a 3+ character word, the longest one's length.
+            if prefix_lengths is None:
+                longest: dict[str, int] = {}
+                for word in scores:
+                    if len(word) > 2 and longest.get(word[:2], 0) < len(word):
+                        longest[word[:2]] = len(word)
+                prefix_lengths = longest
+            self._words_at = _MappingWordsAt(scores, prefix_lengths)
 
     @classmethod
     def load(cls, lexicon: Path = LEXICON_FILE, model: Path = MODEL_FILE) -> HanLattice:
-        scores: dict[str, float] = {}
-        prefix_lengths: dict[str, int] = {}
-        dictionary_cuts: dict[str, tuple[int, ...]] = {}
-        # Sections: "@scores" lines `score<TAB>word word…`, "@prefixes" lines
-        # `length<TAB>prefix prefix…`, "@cuts" lines `length,length…<TAB>word word…`;
-        # grouping makes loading a few bulk dict updates.
-        section: dict[str, Any] = scores
-        convert: Callable[[str], Any] = float
-        with gzip.open(lexicon, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("@"):
-                    if line.startswith("@prefixes"):
-                        section, convert = prefix_lengths, int
-                    elif line.startswith("@cuts"):
-                        section, convert = dictionary_cuts, _lengths
-                    else:
-                        section, convert = scores, float
-                    continue
-                if line.startswith("#"):
-                    continue
-                value, _, keys = line.rstrip("\n").partition("\t")
-                section.update(dict.fromkeys(keys.split(" "), convert(value)))
+        """The shipped model. Its lexicon (`reader.core.tables`: word -> score, word -> dictionary
+        cut) is decoded a few words at a time as the lattice meets them, so loading is cheap."""
+        tables = read_tables(lexicon)
         data = json.loads(model.read_text(encoding="utf-8"))
         hmm_data = data.get("hmm")
         return cls(
-            scores=scores,
+            scores=LazyTable(tables["scores"], float),
             unknown_char=float(data["unknown_char"]),
             weights={key: float(value) for key, value in data["weights"].items()},
             classes=character_classes(data["classes"], data["surnames"]),
             surnames=frozenset("".join(data["surnames"].values())),
             hmm=_CharHmm(hmm_data) if hmm_data else None,
             max_word_length=int(data["max_word_length"]),
-            prefix_lengths=prefix_lengths or None,
             given_names={
                 char: int(band)
                 for band, chars in data.get("given_names", {}).items()
                 for char in chars
             },
-            dictionary_cuts=dictionary_cuts,
+            dictionary_cuts=LazyTable(tables["cuts"], _lengths),
             hmm_plain_first=frozenset(data.get("hmm_plain_first", ())),
         )
 
@@ -374,10 +362,9 @@ class HanLattice:
 
     def _best_path(self, text: str, extra: dict[int, list[tuple[int, float, str]]]) -> list[str]:
         """Forward max-score path; words longer than two characters are tried only as far as
-        some lexicon word shares their first two characters (`prefix_lengths`)."""
-        scores = self.scores
+        some lexicon word shares their first two characters."""
+        words_at = self._words_at
         unknown = self.unknown_char
-        prefix_lengths = self.prefix_lengths
         size = len(text)
         best = [-math.inf] * (size + 1)
         best[0] = 0.0
@@ -390,18 +377,19 @@ class HanLattice:
                     here = value
                     back[start] = candidate_start
             best[start] = here
-            value = here + scores.get(text[start], unknown)
+            pair = text[start : start + 2]  # one character at the end
+            scores, longest = words_at[pair]
+            value = here + scores.get(pair[0], unknown)
             if value > best[start + 1]:
                 best[start + 1] = value
                 back[start + 1] = start
             if start + 2 > size:
                 continue
-            pair_score = scores.get(text[start : start + 2])
+            pair_score = scores.get(pair)
             if pair_score is not None and here + pair_score > best[start + 2]:
                 best[start + 2] = here + pair_score
                 back[start + 2] = start
-            longest = prefix_lengths.get(text[start : start + 2])
-            if longest is None:
+            if not longest:
                 continue
             for end in range(start + 3, min(size, start + longest) + 1):
                 word_score = scores.get(text[start:end])
@@ -471,6 +459,61 @@ class HanLattice:
 def _lengths(value: str) -> tuple[int, ...]:
     """ "1,2" -> (1, 2): the piece lengths of a dictionary cut."""
     return tuple(int(length) for length in value.split(","))
+
+
+# Scores of a first character and of the words starting with two characters, and the longest
+# such word's length (0 if none is longer than the two).
+_WordsEntry = tuple[Mapping[str, float], int]
+_NO_SCORES: Mapping[str, float] = {}  # never written
+
+
+class _WordsAt(dict[str, _WordsEntry]):
+    """The text's next two characters (one at its end) -> what the decoder needs there: one
+    dict lookup per position, then small-dict lookups. An entry is built on first use, whole,
+    and stored with one assignment, so threads sharing the lattice see none or a complete one.
+    """
+
+    def __missing__(self, start: str) -> _WordsEntry:
+        entry = self._build(start)
+        self[start] = entry
+        return entry
+
+    def _build(self, start: str) -> _WordsEntry:
+        raise NotImplementedError
+
+
+class _MappingWordsAt(_WordsAt):
+    """Over plain mappings (tests, the model builder's live scores): they serve every entry."""
+
+    def __init__(self, scores: Mapping[str, float], prefix_lengths: Mapping[str, int]) -> None:
+        super().__init__()
+        self._scores = scores
+        self._prefix_lengths = prefix_lengths
+
+    def _build(self, start: str) -> _WordsEntry:
+        return self._scores, self._prefix_lengths.get(start, 0)
+
+
+class _TableWordsAt(_WordsAt):
+    """Over the shipped lexicon table: each entry holds only the scores it needs (a first-screen
+    paragraph decodes a few hundred words, not the lexicon's first-character groups)."""
+
+    def __init__(self, scores: LazyTable[float]) -> None:
+        super().__init__()
+        self._scores = scores
+
+    def _build(self, start: str) -> _WordsEntry:
+        if len(start) == 1:
+            score = self._scores.get(start)
+            return ({start: score} if score is not None else _NO_SCORES), 0
+        first_scores, _ = self[start[0]]
+        words = self._scores.with_prefix(start)
+        if not words:
+            return first_scores, 0
+        scores = dict(first_scores)
+        scores.update(words)
+        longest = max(len(word) for word, _ in words)
+        return scores, longest if longest > 2 else 0
 
 
 class _CharHmm:
