@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +23,6 @@ from reader.core.pinyin import (
     PinyinReader,
     PinyinStyle,
     ReadingTables,
-    SortedTable,
     _model_queries,
     _Open,
     default_reader,
@@ -34,6 +34,7 @@ from reader.core.pinyin import (
     tone_of,
 )
 from reader.core.segment import is_han_char, segment
+from reader.core.tables import LazyTable, pack_tables
 from tests.support import SEED
 
 NUMBERED = re.compile(r"^[a-z]+[1-5]$")
@@ -275,12 +276,29 @@ def test_tables_narrow_by_the_original_character() -> None:
     assert tables.word_readings("沒有", "没有").readings == ()
 
 
-def test_sorted_table_is_a_mapping() -> None:
-    table = SortedTable(["中", "中国", "关系"], ["a", "b", "c"])
-    assert table["中国"] == "b"
-    assert table.get("关") is None
-    assert "关系" in table and "系" not in table
-    assert list(table) == ["中", "中国", "关系"] and len(table) == 3
+def test_tables_load_from_table_files(tmp_path: Path) -> None:
+    chars_file, words_file = tmp_path / "chars.table", tmp_path / "words.table"
+    chars = {"发": "fa1 fa4;", "髮": "fa4;fa3", "\U00020bb7": "ji2;", "長": "chang2 zhang3;"}
+    chars_file.write_bytes(pack_tables({"chars": chars}))
+    words_file.write_bytes(pack_tables({"words": {"头发": "*tou2 fa4", "長大": "zhang3 da4"}}))
+    tables = ReadingTables.load(chars_file, words_file)
+    assert tables.candidates("髮", "发") == ("fa4",)
+    assert tables.candidates("\U00020bb7", "\U00020bb7") == ("ji2",)
+    assert tables.candidates("中", "中") == ()
+    assert tables.word_readings("頭髮", "头发") == (("tou2 fa4",), True)
+    assert tables.word_readings("長大", "长大").readings == ("zhang3 da4",)
+    assert tables.word_readings("长城", "长城").readings == ()
+
+
+def test_shipped_tables_decode_only_what_is_looked_up() -> None:
+    tables = ReadingTables.load()
+    chars, words = tables._chars, tables._words
+    assert isinstance(chars, LazyTable) and isinstance(words, LazyTable)
+    assert chars.decoded_blocks == 0 and words.decoded_blocks == 0
+    assert tables.candidates("長", "长") == ("zhang3", "chang2")
+    assert tables.word_readings("長大", "长大").readings == ("zhang3 da4",)
+    assert chars.decoded_blocks <= 2 and words.decoded_blocks <= 2
+    assert len(chars._packed.block_ends) > 100 and len(words._packed.block_ends) > 100
 
 
 def test_model_queries_stay_inside_the_sentence_and_the_window() -> None:

@@ -14,11 +14,11 @@ Sources (all installed or bundled; nothing is downloaded):
 - wordfreq 3.1.1's Chinese list (`../shared/data/freq/large_zh.tsv`, data CC BY-SA 4.0): which
   words are common (marked `*` before their readings).
 
-Writes `src/reader/core/data/pinyin_chars.table.gz` (char -> `candidates;other readings`) and
-`src/reader/core/data/pinyin_words.table.gz` (word -> `reading|reading...`, syllables separated
-by spaces, `*` first for a common word); each file is the entry count, the sorted keys, then the
-values, one per line. A word is kept only when it has a polyphonic character: for the others
-the character table already gives the answer.
+Writes `src/reader/core/data/pinyin_chars.table` (table `chars`: char -> `candidates;other
+readings`) and `src/reader/core/data/pinyin_words.table` (table `words`: word ->
+`reading|reading...`, syllables separated by spaces, `*` first for a common word), in the
+`reader.core.tables` format. A word is kept only when it has a polyphonic character: for the
+others the character table already gives the answer.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
 from reader.core.pinyin import is_numbered_syllable, normalise_cedict_pinyin  # noqa: E402
+from reader.core.tables import pack_tables  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "src" / "reader" / "core" / "data"
 CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"
@@ -211,13 +212,10 @@ def build_words(
     return kept, simplified_of
 
 
-def write_table(path: Path, table: dict[str, str]) -> None:
-    """The entry count, then the sorted keys, then their values, one per line, gzipped without
-    a timestamp (an unchanged build gives an unchanged file). See `reader.core.pinyin`."""
-    keys = sorted(table)
-    lines = [str(len(keys)), *keys, *(table[key] for key in keys)]
-    with gzip.GzipFile(path, "wb", mtime=0) as out:
-        out.write(("\n".join(lines) + "\n").encode("utf-8"))
+def write_table(path: Path, name: str, table: dict[str, str]) -> None:
+    """`table` as the one table `name` of a `reader.core.tables` file (an unchanged build gives
+    an unchanged file). See `reader.core.pinyin`."""
+    path.write_bytes(pack_tables({name: table}))
 
 
 def main() -> None:
@@ -229,13 +227,13 @@ def main() -> None:
     for char, (candidates, every) in chars.items():
         others = [reading for reading in every if reading not in candidates]
         char_table[char] = f"{' '.join(candidates)};{' '.join(others)}"
-    write_table(OUT_DIR / "pinyin_chars.table.gz", char_table)
+    write_table(OUT_DIR / "pinyin_chars.table", "chars", char_table)
     word_table = {
         word: (COMMON_MARK if _simplified(word, simplified_of) in common else "")
         + "|".join(readings)
         for word, readings in words.items()
     }
-    write_table(OUT_DIR / "pinyin_words.table.gz", word_table)
+    write_table(OUT_DIR / "pinyin_words.table", "words", word_table)
     print(f"{len(chars)} characters, {len(words)} words -> {OUT_DIR}")
 
 

@@ -3,9 +3,9 @@
 How a character gets its reading (`PinyinReader.readings`, for a whole paragraph):
 
 1. Its candidates: the readings the character can have when written in Simplified
-   (`data/pinyin_chars.table.gz`), narrowed by the original Traditional character where that
+   (`data/pinyin_chars.table`), narrowed by the original Traditional character where that
    says more (髮 fà / 發 fā are both 发; 乾 gān / 幹 gàn are both 干). One candidate: done.
-2. Its word. A segmenter word the word table knows (`data/pinyin_words.table.gz`: pypinyin's
+2. Its word. A segmenter word the word table knows (`data/pinyin_words.table`: pypinyin's
    standard phrase readings and CC-CEDICT's; both kept where they disagree) proposes the
    reading; for a long unknown word, its longest known part does (和平相處 → 相處).
 3. Context rules, for a character standing alone (为 得 地 都 了 应 弄 ...; 很长, 不重): the
@@ -31,7 +31,6 @@ NumPy and the model on the first character the model must decide (`warm_up` does
 from __future__ import annotations
 
 import bisect
-import gzip
 import math
 import os
 import pickle
@@ -47,14 +46,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reader.core.segment import is_han_char
+from reader.core.tables import LazyTable, read_tables
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
-CHARS_FILE = _DATA_DIR / "pinyin_chars.table.gz"
-WORDS_FILE = _DATA_DIR / "pinyin_words.table.gz"
+CHARS_FILE = _DATA_DIR / "pinyin_chars.table"
+WORDS_FILE = _DATA_DIR / "pinyin_words.table"
 
 
 # --- syllable formats ------------------------------------------------------------------------
@@ -245,7 +245,9 @@ def _counted_yi(text: str, index: int) -> bool:
 class ReadingTables:
     """The character and word reading tables (built by `tools/build_pinyin_data.py`).
 
-    Values stay the raw strings of the files and are split on use, so loading is cheap.
+    Values stay the raw strings of the files and are split on use; the shipped tables
+    (`reader.core.tables`) decode a few keys at a time as they are looked up, so loading is
+    cheap.
     """
 
     def __init__(self, chars: Mapping[str, str], words: Mapping[str, str]) -> None:
@@ -254,7 +256,10 @@ class ReadingTables:
 
     @classmethod
     def load(cls, chars_file: Path = CHARS_FILE, words_file: Path = WORDS_FILE) -> ReadingTables:
-        return cls(_read_table(chars_file), _read_table(words_file))
+        return cls(
+            LazyTable(read_tables(chars_file)["chars"], str),
+            LazyTable(read_tables(words_file)["words"], str),
+        )
 
     @classmethod
     def from_entries(
@@ -307,37 +312,6 @@ class WordReadings(NamedTuple):
 
 _NO_WORD = WordReadings((), False)
 _COMMON_MARK = "*"
-
-
-class SortedTable(Mapping[str, str]):
-    """A read-only mapping over two sorted parallel lists, searched by bisection.
-
-    Building a dict of 100,000 entries costs ~50 ms at start-up; slicing the file's lines into
-    two lists costs a few, and a lookup stays a few microseconds.
-    """
-
-    def __init__(self, keys: list[str], values: list[str]) -> None:
-        self._keys = keys
-        self._values = values
-
-    def __getitem__(self, key: str) -> str:
-        index = bisect.bisect_left(self._keys, key)
-        if index < len(self._keys) and self._keys[index] == key:
-            return self._values[index]
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-
-def _read_table(path: Path) -> SortedTable:
-    """File format: a first line with the entry count N, then N sorted keys, then N values."""
-    lines = gzip.decompress(path.read_bytes()).decode("utf-8").split("\n")
-    count = int(lines[0])
-    return SortedTable(lines[1 : count + 1], lines[count + 1 : 2 * count + 1])
 
 
 # --- the polyphone model ---------------------------------------------------------------------
