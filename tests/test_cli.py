@@ -226,3 +226,14 @@ def test_python_dash_m_reader(reader_home: Path, tmp_path: Path) -> None:
         check=True,
     )
     assert result.stdout.startswith("reader ")
+
+
+def test_the_command_list_is_the_parsers() -> None:
+    """`main` tells a command from a path to read by `COMMANDS`, without building the parser."""
+    import argparse
+
+    from reader.cli import COMMANDS, build_parser
+
+    subparsers = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert len(subparsers) == 1
+    assert set(subparsers[0].choices) == COMMANDS
