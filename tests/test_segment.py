@@ -214,22 +214,40 @@ _TOY_SCORES = {
 
 
 def _toy_lattices() -> tuple[HanLattice, HanLattice]:
-    """The same model over a plain dict and over a packed table (a block per character)."""
-    packed = unpack_tables(pack_tables({"scores": {w: str(s) for w, s in _TOY_SCORES.items()}}, 1))
-    lattices = []
-    for scores in (dict(_TOY_SCORES), LazyTable(packed["scores"], float)):
-        lattices.append(
-            HanLattice(
-                scores=scores,
-                unknown_char=-12.0,
-                weights={},
-                classes={},
-                surnames=frozenset(),
-                hmm=None,
-                max_word_length=6,
-            )
+    """The same model over plain dicts and over packed tables (a block per character)."""
+    cuts = {"研究生命": (3, 1), "\U00020bb7野家": (1, 2)}
+    plain = HanLattice(
+        scores=dict(_TOY_SCORES),
+        unknown_char=-12.0,
+        weights={},
+        classes={},
+        surnames=frozenset(),
+        hmm=None,
+        max_word_length=6,
+        dictionary_cuts=cuts,
+    )
+    packed = unpack_tables(
+        pack_tables(
+            {
+                "scores": {word: str(score) for word, score in _TOY_SCORES.items()},
+                "prefixes": {start: str(size) for start, size in plain.prefix_lengths.items()},
+                "cuts": {word: ",".join(map(str, sizes)) for word, sizes in cuts.items()},
+            },
+            block_bytes=1,
         )
-    return lattices[0], lattices[1]
+    )
+    over_tables = HanLattice(
+        scores=LazyTable(packed["scores"], float),
+        unknown_char=-12.0,
+        weights={},
+        classes={},
+        surnames=frozenset(),
+        hmm=None,
+        max_word_length=6,
+        prefix_lengths=LazyTable(packed["prefixes"], int),
+        dictionary_cuts=LazyTable(packed["cuts"], lambda text: tuple(map(int, text.split(",")))),
+    )
+    return plain, over_tables
 
 
 @settings(max_examples=200, deadline=None)
@@ -240,6 +258,14 @@ def test_lattice_over_a_packed_lexicon_cuts_like_over_a_dict(text: str) -> None:
     for size in range(1, len(text) + 1):
         word = text[:size]
         assert over_table.knows(word) == over_dict.knows(word)
+        assert over_table.dictionary_split(word) == over_dict.dictionary_split(word)
+
+
+def test_packed_lexicon_answers_before_any_cut() -> None:
+    _, over_table = _toy_lattices()  # a fresh lattice has decoded nothing yet
+    assert over_table.knows("研究生") and not over_table.knows("研究科")
+    _, over_table = _toy_lattices()
+    assert over_table.dictionary_split("\U00020bb7野家") == ["\U00020bb7", "野家"]
 
 
 def test_lattice_over_a_packed_lexicon_finds_long_words() -> None:
@@ -247,6 +273,7 @@ def test_lattice_over_a_packed_lexicon_finds_long_words() -> None:
     assert over_table.cut("研究生命科学") == ["研究生命科学"]
     assert over_table.cut("\U00020bb7野家研究") == ["\U00020bb7野家", "研究"]
     assert over_table.cut("中研") == ["中", "研"]
+    assert over_table.dictionary_split("研究生命") == ["研究生", "命"]
 
 
 def test_shipped_lexicon_decodes_only_what_a_sentence_needs() -> None:

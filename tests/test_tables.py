@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -63,11 +64,8 @@ def test_keys_starting_with_non_bmp_characters() -> None:
         assert table["\U00020bb7野家"] == "ji2 ye3 jia1"
         assert table["\U00020000"] == "he1"
         assert table["\U0002a6d6\U00020000"] == ""
-        assert table.with_prefix("\U00020bb7") == [
-            ("\U00020bb7", "ji2"),
-            ("\U00020bb7野家", "ji2 ye3 jia1"),
-        ]
         assert "\U00020bb8" not in table and table.get("\U00020bb7野") is None
+        assert list(table) == sorted(WORDS)
 
 
 def test_missing_keys() -> None:
@@ -85,16 +83,24 @@ def test_empty_table() -> None:
     table = open_table({})
     assert len(table) == 0 and list(table) == []
     assert table.get("中") is None and "中" not in table
-    assert table.with_prefix("中") == []
+    assert table.decoded_blocks == 0
 
 
-def test_with_prefix_finds_exactly_the_keys_that_start_with_it() -> None:
-    table = open_table(WORDS, block_bytes=10_000)
-    assert [key for key, _ in table.with_prefix("中国")] == ["中国", "中国人"]
-    assert [key for key, _ in table.with_prefix("中")] == ["中", "中国", "中国人", "中文"]
-    assert table.with_prefix("中美") == [] and table.with_prefix("丁") == []
-    with pytest.raises(ValueError, match="empty"):
-        table.with_prefix("")
+def test_repeated_values_are_stored_once_and_parsed_once() -> None:
+    scores = {chr(0x4E00 + index) + "子": f"-{index % 5}.25" for index in range(200)}
+    packed = unpack_tables(pack_tables({"scores": scores}, block_bytes=64))["scores"]
+    assert packed.palette is not None  # 5 distinct values for 200 entries
+    assert unpack_tables(pack_tables({"t": WORDS}))["t"].palette is None  # all distinct
+    parsed: list[str] = []
+
+    def parse(text: str) -> float:
+        parsed.append(text)
+        return float(text)
+
+    table = LazyTable(packed, parse)
+    assert {key: table[key] for key in table} == {key: float(v) for key, v in scores.items()}
+    assert sorted(parsed) == sorted(set(scores.values()))
+    assert table["一子"] is table["丅子"]  # -0.25 both: one float object
 
 
 def test_only_looked_up_blocks_are_decoded() -> None:
@@ -105,28 +111,32 @@ def test_only_looked_up_blocks_are_decoded() -> None:
     assert table.decoded_blocks == 0
     assert len(table) == 200 and table.decoded_blocks == 0  # counts come from the index
     assert table["丁子"] == "1"
-    assert table.decoded_blocks == 1
+    assert table.decoded_blocks == 1 and "丁" in table.met
     assert table.get("一子") == "0" and table.decoded_blocks == 1  # the same block
     assert table.get("丁丁") is None and table.decoded_blocks == 1
     assert table.get("A") is None and table.decoded_blocks == 1  # before every block
+    assert len(table.entries) < 20
     assert table[chr(0x4E00 + 199) + "子"] == "199"
     assert table.decoded_blocks == 2
+    table.meet("丁")  # already met: nothing more to decode
+    assert table.decoded_blocks == 2
     assert list(table) == sorted(entries)
-    assert table.decoded_blocks == blocks
+    assert table.decoded_blocks == blocks and table.entries == entries
 
 
 def test_a_block_decoded_by_two_threads_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both threads must be inside the decoding of the same block together: if a half-built
-    # block were published first, the second thread would not decode and the barrier breaks.
+    # Both threads must be inside the decoding of the same block together: if a character
+    # were marked as met before its keys were in, the second thread would not decode (the
+    # barrier breaks) and would miss the keys.
     table = open_table(WORDS)
     both_decoding = threading.Barrier(2, timeout=10)
-    decode = PackedTable.block_text
+    decode = PackedTable.block
 
-    def block_text_together(packed: PackedTable, index: int) -> str:
+    def block_together(packed: PackedTable, index: int) -> tuple[list[str], Any]:
         both_decoding.wait()
         return decode(packed, index)
 
-    monkeypatch.setattr(PackedTable, "block_text", block_text_together)
+    monkeypatch.setattr(PackedTable, "block", block_together)
     results: dict[str, list[str | None]] = {}
 
     def look_up(name: str) -> None:
@@ -140,28 +150,32 @@ def test_a_block_decoded_by_two_threads_at_once(monkeypatch: pytest.MonkeyPatch)
     assert not both_decoding.broken
     expected = [WORDS["中国人"], WORDS["中文"], None, WORDS["中"]]
     assert results == {"a": expected, "b": expected}
-    monkeypatch.setattr(PackedTable, "block_text", decode)
+    monkeypatch.setattr(PackedTable, "block", decode)
     assert dict(table.items()) == WORDS
 
 
-def test_many_threads_share_a_fresh_table() -> None:
-    entries = {
-        chr(0x4E00 + index) + chr(0x4E00 + index * 7 % 500): str(index) for index in range(500)
-    }
-    table = open_table(entries, block_bytes=128)
+def _look_up_from_threads(table: LazyTable[float], entries: dict[str, str]) -> list[str]:
+    """The keys 8 threads, started together, found with a wrong value."""
     failures: list[str] = []
     start = threading.Barrier(8)
 
     def look_up_all() -> None:
         start.wait()
-        failures.extend(key for key, value in entries.items() if table.get(key) != value)
+        failures.extend(k for k, v in entries.items() if table.get(k) != float(v))
 
     threads = [threading.Thread(target=look_up_all) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert failures == []
+    return failures
+
+
+def test_many_threads_share_a_fresh_table() -> None:
+    entries = {chr(0x4E00 + i) + chr(0x4E00 + i * 7 % 500): f"-{i % 9}.5" for i in range(500)}
+    for block_bytes in (16, 128):
+        packed = unpack_tables(pack_tables({"t": entries}, block_bytes))["t"]
+        assert _look_up_from_threads(LazyTable(packed, float), entries) == []
 
 
 def test_packing_is_reproducible_and_ignores_insertion_order() -> None:
@@ -186,16 +200,13 @@ def test_bad_files_are_refused() -> None:
         unpack_tables(data[:-3])
 
 
-def test_the_block_size_bounds_what_one_lookup_decodes() -> None:
-    entries = {chr(0x4E00 + index) + "子": "x" * 20 for index in range(300)}
-    small = open_table(entries, block_bytes=tables.BLOCK_BYTES)
-    assert small["一子"] == "x" * 20
-    lines, count = small._block(0)
-    # A block closes at the first new character after BLOCK_BYTES of text.
-    assert (
-        tables.BLOCK_BYTES <= sum(len(line.encode()) + 1 for line in lines) < 2 * tables.BLOCK_BYTES
-    )
-    assert count < len(entries)
+def test_a_block_closes_after_block_bytes_at_a_new_first_character() -> None:
+    entries = {chr(0x4E00 + index) + "子": f"x{index:019}" for index in range(300)}
+    packed = unpack_tables(pack_tables({"t": entries}))["t"]
+    keys, values = packed.block(0)
+    size = sum(len(text.encode()) + 1 for text in [*keys, *values])
+    assert tables.BLOCK_BYTES <= size < 2 * tables.BLOCK_BYTES
+    assert keys[0] == "一子" and len(keys) < len(entries)
 
 
 _KEY = st.text(
@@ -203,11 +214,13 @@ _KEY = st.text(
     min_size=1,
     max_size=5,
 )
+_VALUE = st.text(st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=6)
 
 
 @settings(max_examples=150, deadline=None)
 @given(
-    entries=st.dictionaries(_KEY, st.text(st.characters(blacklist_characters="\n"), max_size=6)),
+    # Values from a short list make palettes; arbitrary ones are stored inline.
+    entries=st.dictionaries(_KEY, st.one_of(_VALUE, st.sampled_from(["-1.5", "2", ""]))),
     block_bytes=st.sampled_from([1, 16, 200, 100_000]),
     probes=st.lists(_KEY, max_size=10),
 )
@@ -217,8 +230,6 @@ def test_any_table_round_trips(
     table = open_table(entries, block_bytes)
     for probe in probes:
         assert table.get(probe) == entries.get(probe)
-        assert table.with_prefix(probe) == sorted(
-            (key, value) for key, value in entries.items() if key.startswith(probe)
-        )
+        assert (probe in table) == (probe in entries)
     assert list(table) == sorted(entries) and len(table) == len(entries)
     assert {key: table[key] for key in table} == entries

@@ -1,7 +1,7 @@
 """Build the word-segmentation model shipped in src/reader/core/data/.
 
-Writes `segment_lexicon.table` (every lexicon word with one compiled score, and the dictionary
-cuts; `reader.core.tables` format)
+Writes `segment_lexicon.table` (every lexicon word with one compiled score, the longest word
+per two-character start, and the dictionary cuts; `reader.core.tables` format)
 and `segment_model.json` (weights of out-of-lexicon candidates, character classes, surnames
 and the character HMM) for `reader.core.segment.HanLattice`.
 
@@ -80,6 +80,7 @@ from reader.core.segment import (
 from reader.core.tables import pack_tables
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+LEXICON_BLOCK_BYTES = 128
 CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"
 GSD_DEV = (
     REPO_ROOT.parent
@@ -588,14 +589,22 @@ def write_model(
     for key in model.weights:
         if key.startswith("char:") and key[5:] not in model.base:
             scores[key[5:]] = f"{model.score(key[5:]):.2f}"
+    longest: dict[str, int] = {}
+    for word in scores:
+        if len(word) > 2 and longest.get(word[:2], 0) < len(word):
+            longest[word[:2]] = len(word)
     written = {word: float(score) for word, score in scores.items()}
     cuts = dictionary_cuts(model, written, cut_margin)
     lexicon_path.write_bytes(
         pack_tables(
             {
                 "scores": scores,
+                "prefixes": {prefix: str(length) for prefix, length in longest.items()},
                 "cuts": {word: ",".join(map(str, lengths)) for word, lengths in cuts.items()},
-            }
+            },
+            # Small blocks: the first screen decodes every word of its characters and little
+            # else (~25 ms in all with 128-byte blocks, ~31 ms with 1 KiB; 10% larger file).
+            block_bytes=LEXICON_BLOCK_BYTES,
         )
     )
     candidate_prefixes = ("name", "oov")

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from reader import paths
 from reader.core.convert import to_simplified
@@ -33,6 +33,7 @@ from reader.core.models import TokenKind
 from reader.core.tables import LazyTable, read_tables
 
 Span = tuple[int, int, TokenKind]
+V = TypeVar("V")
 
 # --- character classes -------------------------------------------------------------------
 
@@ -274,25 +275,29 @@ class HanLattice:
         self.surnames = surnames
         self.hmm = hmm
         self.max_word_length = max_word_length
-        # What the decoder needs at each position, by the next two characters; the lexicon is
-        # read-only from here on (the builder's live scores are looked up, never copied).
-        self._words_at: _WordsAt
-        if isinstance(scores, LazyTable):
-            self._words_at = _TableWordsAt(scores)
-        else:
-            # For each two-character start of a 3+ character word, the longest one's length.
-            if prefix_lengths is None:
-                longest: dict[str, int] = {}
-                for word in scores:
-                    if len(word) > 2 and longest.get(word[:2], 0) < len(word):
-                        longest[word[:2]] = len(word)
-                prefix_lengths = longest
-            self._words_at = _MappingWordsAt(scores, prefix_lengths)
+        # For each two-character start of a 3+ character word, the length of the longest one.
+        if prefix_lengths is None:
+            longest: dict[str, int] = {}
+            for word in scores:
+                if len(word) > 2 and longest.get(word[:2], 0) < len(word):
+                    longest[word[:2]] = len(word)
+            prefix_lengths = longest
+        self.prefix_lengths = prefix_lengths
+        # Lookups read plain dicts: a lexicon table's `entries`, which gain a character's words
+        # the first time the lattice meets the character (`_meet`); other mappings are read as
+        # they are (the model builder's live scores change while it trains).
+        mappings = (scores, self.prefix_lengths, self.dictionary_cuts)
+        self._tables = [mapping for mapping in mappings if isinstance(mapping, LazyTable)]
+        self._scores_met = _entries(scores)
+        self._prefixes_met = _entries(prefix_lengths)
+        self._cuts_met = _entries(self.dictionary_cuts)
+        self._met: set[str] = set()  # characters whose words are in the dicts above
 
     @classmethod
     def load(cls, lexicon: Path = LEXICON_FILE, model: Path = MODEL_FILE) -> HanLattice:
-        """The shipped model. Its lexicon (`reader.core.tables`: word -> score, word -> dictionary
-        cut) is decoded a few words at a time as the lattice meets them, so loading is cheap."""
+        """The shipped model. Its lexicon (`reader.core.tables`: word -> score, two-character
+        start -> longest word length, word -> dictionary cut) is decoded a block at a time as
+        the lattice meets the characters, so loading is cheap."""
         tables = read_tables(lexicon)
         data = json.loads(model.read_text(encoding="utf-8"))
         hmm_data = data.get("hmm")
@@ -304,6 +309,7 @@ class HanLattice:
             surnames=frozenset("".join(data["surnames"].values())),
             hmm=_CharHmm(hmm_data) if hmm_data else None,
             max_word_length=int(data["max_word_length"]),
+            prefix_lengths=LazyTable(tables["prefixes"], int),
             given_names={
                 char: int(band)
                 for band, chars in data.get("given_names", {}).items()
@@ -314,7 +320,9 @@ class HanLattice:
         )
 
     def knows(self, word: str) -> bool:
-        return word in self.scores
+        if word[:1] not in self._met:
+            self._meet(word[:1])
+        return word in self._scores_met
 
     def dictionary_split(self, word: str) -> list[str] | None:
         """`word` as the CC-CEDICT words a learner can look up, when it is a lexicon word
@@ -323,7 +331,9 @@ class HanLattice:
         Only lexicon words are cut: out-of-lexicon words (surname + given name, HMM words)
         are names and new words no dictionary lists.
         """
-        lengths = self.dictionary_cuts.get(word)
+        if word[:1] not in self._met:
+            self._meet(word[:1])
+        lengths = self._cuts_met.get(word)
         if lengths is None:
             return None
         parts: list[str] = []
@@ -355,6 +365,12 @@ class HanLattice:
         result.pop()  # the sentinel
         return result
 
+    def _meet(self, first: str) -> None:
+        """Make the words starting with `first` available to the decoder's dicts."""
+        for table in self._tables:
+            table.meet(first)
+        self._met.add(first)  # only once they are all there: another thread may be decoding
+
     def _candidate_score(self, word: str, kind: str) -> float:
         weights = self.weights
         features = candidate_features(word, kind, self.classes, self.given_names)
@@ -362,8 +378,10 @@ class HanLattice:
 
     def _best_path(self, text: str, extra: dict[int, list[tuple[int, float, str]]]) -> list[str]:
         """Forward max-score path; words longer than two characters are tried only as far as
-        some lexicon word shares their first two characters."""
-        words_at = self._words_at
+        some lexicon word shares their first two characters (`prefix_lengths`)."""
+        scores = self._scores_met
+        prefix_lengths = self._prefixes_met
+        met = self._met
         unknown = self.unknown_char
         size = len(text)
         best = [-math.inf] * (size + 1)
@@ -377,19 +395,22 @@ class HanLattice:
                     here = value
                     back[start] = candidate_start
             best[start] = here
-            pair = text[start : start + 2]  # one character at the end
-            scores, longest = words_at[pair]
-            value = here + scores.get(pair[0], unknown)
+            first = text[start]
+            if first not in met:
+                self._meet(first)
+            value = here + scores.get(first, unknown)
             if value > best[start + 1]:
                 best[start + 1] = value
                 back[start + 1] = start
             if start + 2 > size:
                 continue
+            pair = text[start : start + 2]
             pair_score = scores.get(pair)
             if pair_score is not None and here + pair_score > best[start + 2]:
                 best[start + 2] = here + pair_score
                 back[start + 2] = start
-            if not longest:
+            longest = prefix_lengths.get(pair)
+            if longest is None:
                 continue
             for end in range(start + 3, min(size, start + longest) + 1):
                 word_score = scores.get(text[start:end])
@@ -439,7 +460,7 @@ class HanLattice:
                 word_end = position + len(word)
                 if (
                     len(word) > 1
-                    and word not in self.scores
+                    and not self.knows(word)
                     and not self._surnamed(word)
                     and self.classes.get(word[0]) not in self.hmm_plain_first
                 ):
@@ -456,64 +477,13 @@ class HanLattice:
                     extra.setdefault(word_end, []).append((position, score, NAME_WORD))
 
 
+def _entries(mapping: Mapping[str, V]) -> Mapping[str, V]:
+    return mapping.entries if isinstance(mapping, LazyTable) else mapping
+
+
 def _lengths(value: str) -> tuple[int, ...]:
     """ "1,2" -> (1, 2): the piece lengths of a dictionary cut."""
     return tuple(int(length) for length in value.split(","))
-
-
-# Scores of a first character and of the words starting with two characters, and the longest
-# such word's length (0 if none is longer than the two).
-_WordsEntry = tuple[Mapping[str, float], int]
-_NO_SCORES: Mapping[str, float] = {}  # never written
-
-
-class _WordsAt(dict[str, _WordsEntry]):
-    """The text's next two characters (one at its end) -> what the decoder needs there: one
-    dict lookup per position, then small-dict lookups. An entry is built on first use, whole,
-    and stored with one assignment, so threads sharing the lattice see none or a complete one.
-    """
-
-    def __missing__(self, start: str) -> _WordsEntry:
-        entry = self._build(start)
-        self[start] = entry
-        return entry
-
-    def _build(self, start: str) -> _WordsEntry:
-        raise NotImplementedError
-
-
-class _MappingWordsAt(_WordsAt):
-    """Over plain mappings (tests, the model builder's live scores): they serve every entry."""
-
-    def __init__(self, scores: Mapping[str, float], prefix_lengths: Mapping[str, int]) -> None:
-        super().__init__()
-        self._scores = scores
-        self._prefix_lengths = prefix_lengths
-
-    def _build(self, start: str) -> _WordsEntry:
-        return self._scores, self._prefix_lengths.get(start, 0)
-
-
-class _TableWordsAt(_WordsAt):
-    """Over the shipped lexicon table: each entry holds only the scores it needs (a first-screen
-    paragraph decodes a few hundred words, not the lexicon's first-character groups)."""
-
-    def __init__(self, scores: LazyTable[float]) -> None:
-        super().__init__()
-        self._scores = scores
-
-    def _build(self, start: str) -> _WordsEntry:
-        if len(start) == 1:
-            score = self._scores.get(start)
-            return ({start: score} if score is not None else _NO_SCORES), 0
-        first_scores, _ = self[start[0]]
-        words = self._scores.with_prefix(start)
-        if not words:
-            return first_scores, 0
-        scores = dict(first_scores)
-        scores.update(words)
-        longest = max(len(word) for word, _ in words)
-        return scores, longest if longest > 2 else 0
 
 
 class _CharHmm:
