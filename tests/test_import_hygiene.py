@@ -39,3 +39,20 @@ def test_importing_reader_does_not_import_textual() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_the_reading_screen_draws_pinyin_without_loading_the_engine() -> None:
+    """The parent process paints while a child loads the engine: it must not load it too."""
+    probe = (
+        "import sys\n"
+        "from reader.config import PinyinNotation\n"
+        "from reader.ui.reader_app import ReaderApp\n"
+        "from reader.ui.widgets.reading_view import display_syllable\n"
+        "assert display_syllable('zhong1', PinyinNotation.MARKS) == ('zhōng', 1)\n"
+        "engine = ('reader.core.pinyin', 'reader.core.segment', 'reader.core.dictionary')\n"
+        "print(','.join(m for m in engine if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -21,19 +21,21 @@ from reader.core.pinyin import (
     _WINDOW,
     ModelQuery,
     PinyinReader,
-    PinyinStyle,
     ReadingTables,
     _model_queries,
     _Open,
     default_reader,
-    format_syllable,
-    is_numbered_syllable,
     normalise_cedict_pinyin,
-    strip_tones,
     surface_tones,
-    tone_of,
 )
 from reader.core.segment import is_han_char, segment
+from reader.core.syllables import (
+    PinyinStyle,
+    format_syllable,
+    is_numbered_syllable,
+    strip_tones,
+    tone_of,
+)
 from reader.core.tables import LazyTable, pack_tables
 from tests.support import SEED
 

@@ -33,7 +33,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from reader.core.pinyin import is_numbered_syllable, normalise_cedict_pinyin  # noqa: E402
+from reader.core.pinyin import normalise_cedict_pinyin  # noqa: E402
+from reader.core.syllables import is_numbered_syllable  # noqa: E402
 from reader.core.tables import pack_tables  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "src" / "reader" / "core" / "data"

@@ -119,7 +119,7 @@ def _build_app_parser() -> argparse.ArgumentParser:
 
 
 def _pinyin_marks(token: Token) -> str | None:
-    from reader.core.pinyin import PinyinStyle, format_syllable
+    from reader.core.syllables import PinyinStyle, format_syllable
 
     if not token.is_han:
         return None

@@ -193,13 +193,13 @@ def _tag_text(text: str) -> str:
 
 def pinyin_marks(syllables: Sequence[str]) -> str:
     """Syllables of one word joined, with tone marks: ("guan1", "xi5") -> "guānxi"."""
-    from reader.core.pinyin import PinyinStyle, format_syllable
+    from reader.core.syllables import PinyinStyle, format_syllable
 
     return "".join(format_syllable(s, PinyinStyle.MARKS) for s in syllables if s)
 
 
 def tone_number(syllable: str) -> int:
-    from reader.core.pinyin import tone_of
+    from reader.core.syllables import tone_of
 
     return tone_of(syllable) if syllable else 5
 

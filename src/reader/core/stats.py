@@ -398,7 +398,7 @@ def _percent(value: float) -> float:
 
 def pinyin_marks(syllables: Sequence[str]) -> str:
     """A word's syllables joined with tone marks: ("guan1", "xi5") -> "guānxi"."""
-    from reader.core.pinyin import PinyinStyle, format_syllable
+    from reader.core.syllables import PinyinStyle, format_syllable
 
     return "".join(format_syllable(s, PinyinStyle.MARKS) for s in syllables if s)
 

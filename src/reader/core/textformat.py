@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from reader.core.layout import item_for_token, pack
 from reader.core.models import AnnotatedParagraph, ParagraphKind, Token, TokenKind
-from reader.core.pinyin import PinyinStyle, format_syllable
+from reader.core.syllables import PinyinStyle, format_syllable
 
 
 @lru_cache(maxsize=4096)

@@ -165,7 +165,7 @@ def syllables_text(
     separator: str = "",
     base: Style | None = None,
 ) -> Text:
-    from reader.core.pinyin import PinyinStyle, format_syllable, tone_of
+    from reader.core.syllables import PinyinStyle, format_syllable, tone_of
 
     text = Text()
     for index, syllable in enumerate(syllables):
@@ -180,7 +180,7 @@ def syllables_text(
 
 def hanzi_text(word: str, syllables: Sequence[str], scheme: ToneColours, styles: Styles) -> Text:
     """The word with each character coloured by its tone (plain if the reading does not fit)."""
-    from reader.core.pinyin import tone_of
+    from reader.core.syllables import tone_of
 
     if len(word) != len(syllables):
         return Text(word, style=styles.word)

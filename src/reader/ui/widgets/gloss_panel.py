@@ -142,7 +142,7 @@ def word_facts_line(content: GlossContent) -> str:
 
 
 def format_pinyin(cedict_pinyin: str, notation: PinyinNotation) -> str:
-    from reader.core.pinyin import PinyinStyle, format_syllable
+    from reader.core.syllables import PinyinStyle, format_syllable
 
     style = PinyinStyle(notation.value)
     return " ".join(format_syllable(syllable, style) for syllable in cedict_pinyin.split())

@@ -147,7 +147,7 @@ def display_syllable(numbered: str, notation: PinyinNotation) -> tuple[str, int]
     """A numbered syllable ("zhong1") as shown, with its tone (5 = neutral, 0 = unknown)."""
     if not numbered:
         return "", 0
-    from reader.core.pinyin import PinyinStyle, format_syllable, tone_of
+    from reader.core.syllables import PinyinStyle, format_syllable, tone_of
 
     return format_syllable(numbered, PinyinStyle(notation.value)), tone_of(numbered)
 

@@ -1,0 +1,138 @@
+"""Pinyin syllables as written: tone marks, tone numbers or zhuyin, from numbered syllables.
+
+Its own small module so the reading screen can draw pinyin without importing the reading
+engine (`reader.core.pinyin` loads the segmenter and tables).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import Enum
+
+
+class PinyinStyle(str, Enum):
+    MARKS = "marks"  # zhōng
+    NUMBERS = "numbers"  # zhong1
+    ZHUYIN = "zhuyin"  # ㄓㄨㄥ
+
+
+_NUMBERED = re.compile(r"^([a-zü]+)([1-5])$")
+UNKNOWN_READING = "xx"  # CC-CEDICT's placeholder for a character with no known reading
+_COMBINING_TONE = {1: "\u0304", 2: "\u0301", 3: "\u030c", 4: "\u0300"}
+_VOWELS = "aeiouü"
+
+
+def split_numbered(numbered: str) -> tuple[str, int] | None:
+    """'lv4' / 'lü4' / 'lu:4' / 'Zhong1' -> ('lü', 4); None if it is not a syllable."""
+    text = numbered.strip().lower().replace("u:", "ü").replace("v", "ü")
+    match = _NUMBERED.match(text)
+    if match is None or match.group(1) == UNKNOWN_READING:
+        return None
+    return match.group(1), int(match.group(2))
+
+
+def is_numbered_syllable(text: str) -> bool:
+    """True for a numbered syllable such as 'zhong1', 'lv4', 'lu:4', 'le5' (not 'xx5')."""
+    return split_numbered(text) is not None
+
+
+def tone_of(numbered: str) -> int:
+    """The tone 1-5 of a numbered syllable ('le5' -> 5); 5 for anything without a tone number."""
+    parts = split_numbered(numbered)
+    return parts[1] if parts else 5
+
+
+def strip_tones(numbered: str) -> str:
+    """'lv4' -> 'lv', 'zhong1' -> 'zhong' (for toneless search); other text is only lowercased."""
+    parts = split_numbered(numbered)
+    if parts is None:
+        return numbered.lower()
+    return parts[0].replace("ü", "v")
+
+
+def _with_tone_mark(letters: str, tone: int) -> str:
+    if tone == 5:
+        return letters
+    # The standard rule: a or e takes the mark; in ou the o does; otherwise the last vowel
+    # (so iu -> iú, ui -> uí). Syllabic m / n / ng carry it on the m or n.
+    if "a" in letters:
+        position = letters.index("a")
+    elif "e" in letters:
+        position = letters.index("e")
+    elif "ou" in letters:
+        position = letters.index("o")
+    else:
+        vowel_positions = [index for index, char in enumerate(letters) if char in _VOWELS]
+        if vowel_positions:
+            position = vowel_positions[-1]
+        else:
+            nasal = [index for index, char in enumerate(letters) if char in "mn"]
+            if not nasal:
+                return letters
+            position = nasal[0]
+    marked = letters[: position + 1] + _COMBINING_TONE[tone] + letters[position + 1 :]
+    return unicodedata.normalize("NFC", marked)
+
+
+_ZHUYIN_INITIALS = {
+    "zh": "ㄓ", "ch": "ㄔ", "sh": "ㄕ", "b": "ㄅ", "p": "ㄆ", "m": "ㄇ", "f": "ㄈ", "d": "ㄉ",
+    "t": "ㄊ", "n": "ㄋ", "l": "ㄌ", "g": "ㄍ", "k": "ㄎ", "h": "ㄏ", "j": "ㄐ", "q": "ㄑ",
+    "x": "ㄒ", "r": "ㄖ", "z": "ㄗ", "c": "ㄘ", "s": "ㄙ",
+}  # fmt: skip
+_ZHUYIN_FINALS = {
+    "a": "ㄚ", "o": "ㄛ", "e": "ㄜ", "ê": "ㄝ", "ai": "ㄞ", "ei": "ㄟ", "ao": "ㄠ", "ou": "ㄡ",
+    "an": "ㄢ", "en": "ㄣ", "ang": "ㄤ", "eng": "ㄥ", "ong": "ㄨㄥ", "er": "ㄦ",
+    "i": "ㄧ", "ia": "ㄧㄚ", "io": "ㄧㄛ", "ie": "ㄧㄝ", "iai": "ㄧㄞ", "iao": "ㄧㄠ",
+    "iou": "ㄧㄡ", "ian": "ㄧㄢ", "in": "ㄧㄣ", "iang": "ㄧㄤ", "ing": "ㄧㄥ", "iong": "ㄩㄥ",
+    "u": "ㄨ", "ua": "ㄨㄚ", "uo": "ㄨㄛ", "uai": "ㄨㄞ", "uei": "ㄨㄟ", "uan": "ㄨㄢ",
+    "uen": "ㄨㄣ", "uang": "ㄨㄤ", "ueng": "ㄨㄥ",
+    "ü": "ㄩ", "üe": "ㄩㄝ", "üan": "ㄩㄢ", "ün": "ㄩㄣ",
+}  # fmt: skip
+_ZHUYIN_WHOLE = {"r": "ㄦ", "m": "ㄇ", "hm": "ㄏㄇ", "n": "ㄋ", "ng": "ㄫ", "hng": "ㄏㄫ"}
+_ZHUYIN_TONE = {1: "", 2: "ˊ", 3: "ˇ", 4: "ˋ"}
+_BARE_INITIALS = {"zh", "ch", "sh", "r", "z", "c", "s"}  # zhi chi shi ri zi ci si: no final
+
+
+def _to_zhuyin(letters: str, tone: int) -> str | None:
+    if letters in _ZHUYIN_WHOLE:
+        body = _ZHUYIN_WHOLE[letters]
+    else:
+        rest = letters
+        if rest.startswith("y"):  # y/w are spelling devices: yu -> ü, yi -> i, ya -> ia ...
+            if rest.startswith("yu"):
+                rest = "ü" + rest[2:]
+            else:
+                rest = rest[1:] if rest.startswith("yi") else "i" + rest[1:]
+        elif rest.startswith("w"):
+            rest = rest[1:] if rest.startswith("wu") else "u" + rest[1:]
+        initial = next((i for i in ("zh", "ch", "sh") if rest.startswith(i)), None)
+        if initial is None and rest[:1] in _ZHUYIN_INITIALS:
+            initial = rest[:1]
+        final = rest[len(initial or "") :]
+        if initial in ("j", "q", "x") and final.startswith("u"):
+            final = "ü" + final[1:]
+        final = {"iu": "iou", "ui": "uei", "un": "uen"}.get(final, final)
+        if initial in _BARE_INITIALS and final == "i":
+            final = ""
+        if final and final not in _ZHUYIN_FINALS:
+            return None
+        body = (_ZHUYIN_INITIALS[initial] if initial else "") + _ZHUYIN_FINALS.get(final, "")
+        if not body:
+            return None
+    return "˙" + body if tone == 5 else body + _ZHUYIN_TONE[tone]
+
+
+def format_syllable(numbered: str, style: PinyinStyle) -> str:
+    """'zhong1' -> 'zhōng' (MARKS) / 'zhong1' (NUMBERS) / 'ㄓㄨㄥ' (ZHUYIN); 'lv4' -> 'lǜ';
+    'le5' -> 'le' / 'le5' / '˙ㄌㄜ'. Text that is not a numbered syllable comes back unchanged."""
+    parts = split_numbered(numbered)
+    if parts is None:
+        return numbered
+    letters, tone = parts
+    if style is PinyinStyle.NUMBERS:
+        return letters.replace("ü", "v") + str(tone)
+    if style is PinyinStyle.ZHUYIN:
+        zhuyin = _to_zhuyin(letters, tone)
+        return zhuyin if zhuyin is not None else letters.replace("ü", "v") + str(tone)
+    return _with_tone_mark(letters, tone)
