@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.core import loader
 from reader.core.convert import convert_text
 from reader.core.errors import InputError
 from reader.core.loader import (
@@ -315,3 +316,61 @@ def test_a_short_text_opens_whole_and_a_long_one_in_parts(tmp_path: Path) -> Non
     opened.read_until(10)
     assert len(opened.document.paragraphs) == 10
     assert opened.finish() == load_path(book)
+
+
+# Only plain UTF-8 takes the head-first path (no CR, no BOM), and only past a newline in the
+# head: newlines are frequent here so that most examples take it.
+_PLAIN_PIECES = [piece for piece in PIECES if "\r" not in piece and "\ufeff" not in piece]
+plain_texts = st.lists(
+    st.sampled_from([*_PLAIN_PIECES, "\n", "\n", "\n"]), min_size=10, max_size=60
+).map("".join)
+
+
+@FUZZ
+@given(
+    text=plain_texts,
+    head_bytes=st.integers(4, 48),
+    first=st.integers(0, 8),
+    line_chunk_chars=st.integers(1, 12),
+)
+def test_a_long_utf8_text_decoded_from_its_head_is_the_loaded_document(
+    tmp_path_factory: pytest.TempPathFactory,
+    text: str,
+    head_bytes: int,
+    first: int,
+    line_chunk_chars: int,
+) -> None:
+    """The head-first path (long plain UTF-8), made to happen on small texts: a tiny head,
+    and a script sample of one character so short heads can hold it."""
+    path = tmp_path_factory.mktemp("head") / "text.txt"
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_SCRIPT_SAMPLE_HAN", 1)
+        try:
+            expected = load_path(path)
+        except InputError:
+            return
+        opened = open_path(
+            path,
+            progressive_chars=0,
+            line_chunk_chars=line_chunk_chars,
+            head_bytes=head_bytes,
+        )
+        opened.read_until(first)
+        head = opened.document
+        assert (head.doc_id, head.script) == (expected.doc_id, expected.script)
+        assert head.paragraphs == expected.paragraphs[: len(head.paragraphs)]
+        assert opened.finish() == expected
+
+
+def test_a_long_text_whose_rest_is_not_utf8_says_where(tmp_path: Path) -> None:
+    head = ("我們今天去公園散步，天氣很好。\n" * 2000).encode("utf-8")
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(head + "後面是另一種編碼。\n".encode("gb18030") * 100)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_SCRIPT_SAMPLE_HAN", 100)
+        opened = open_path(path, progressive_chars=0, head_bytes=len(head) // 3)
+    opened.read_until(10)
+    assert len(opened.document.paragraphs) == 10
+    with pytest.raises(InputError, match=rf"offset {len(head)} are not UTF-8 like the start"):
+        opened.finish()

@@ -45,7 +45,7 @@ import re
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -322,6 +322,8 @@ def _document(text: str, source: str, split: SplitMode) -> Document:
 # once, the rest in a worker, so a 20 MB book paints its first screen as soon as an article.
 PROGRESSIVE_CHARS = 100_000
 _LINE_CHUNK_CHARS = 1 << 16
+# A long UTF-8 text is decoded this far before its first screen (the rest in the worker).
+_DECODE_HEAD_BYTES = 1 << 20
 
 
 def open_path(
@@ -330,20 +332,68 @@ def open_path(
     *,
     progressive_chars: int = PROGRESSIVE_CHARS,
     line_chunk_chars: int = _LINE_CHUNK_CHARS,
+    head_bytes: int = _DECODE_HEAD_BYTES,
 ) -> OpenedText:
     """Open a file ("-" is stdin) to read: like `load_path`, but paragraphs are made as they
-    are asked for (`OpenedText.read_until`, `finish`). Bad input raises InputError here."""
+    are asked for (`OpenedText.read_until`, `finish`). Bad input raises InputError here.
+
+    A long plain UTF-8 text (no BOM, no CR) is decoded as far as its first `head_bytes` now
+    and the rest when its paragraphs are made; its id is the hash of its bytes, which are
+    exactly the normalised text's UTF-8. If the rest is not UTF-8 like the head, making its
+    paragraphs raises InputError (`load_path` would try the legacy encodings on the whole).
+    """
     if split not in SPLIT_MODES:
         raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
+    name = _display_name(path)
     data = read_bytes(path)
-    text, plain_utf8 = _decode(data, _display_name(path))
+    opened = _open_long_utf8(data, source, name, split, line_chunk_chars, head_bytes)
+    if opened is not None:
+        return opened
+    text, plain_utf8 = _decode(data, name)
     text = normalise_text(text)
     if plain_utf8 and b"\r" not in data:
         doc_id = hashlib.sha256(data).hexdigest()[:16]  # = document_id(text), without re-encoding
     else:
         doc_id = document_id(text)
     return OpenedText(text, source, split, doc_id, progressive_chars, line_chunk_chars)
+
+
+def _open_long_utf8(
+    data: bytes, source: str, name: str, split: SplitMode, line_chunk_chars: int, head_bytes: int
+) -> OpenedText | None:
+    """A long plain UTF-8 text opened from its decoded head (see `open_path`), or None."""
+    if len(data) <= 2 * head_bytes or b"\r" in data or _looks_binary(data):
+        return None
+    if any(data.startswith(bom) for bom, _, _ in _BOMS):
+        return None
+    head_end = data.rfind(b"\n", 0, head_bytes) + 1
+    if head_end == 0:
+        return None
+    try:
+        head = data[:head_end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not _samples_whole_script(head):
+        return None  # the script is judged on more than the head: decode it all now
+    # The hash runs on the other core (hashlib lets go of the GIL) while the head is split.
+    digest: list[str] = []
+    hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(data).hexdigest()))
+    hasher.start()
+
+    def decode_rest() -> str:
+        try:
+            return str(memoryview(data)[head_end:], "utf-8")  # no 20 MB copy first
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{name}: bytes at offset {head_end + error.start} are not UTF-8 like the start "
+                "of the text; save it as UTF-8 and try again"
+            ) from None
+
+    opened = OpenedText(head, source, split, "", 0, line_chunk_chars, rest_of_text=decode_rest)
+    hasher.join()
+    opened.doc_id = digest[0][:16]
+    return opened
 
 
 class OpenedText:
@@ -360,11 +410,20 @@ class OpenedText:
         doc_id: str,
         progressive_chars: int = PROGRESSIVE_CHARS,
         line_chunk_chars: int = _LINE_CHUNK_CHARS,
+        *,
+        rest_of_text: Callable[[], str] | None = None,
     ) -> None:
+        """`text`, or with `rest_of_text` the head of the text up to a newline (the rest is
+        decoded when its paragraphs are made; the head then holds the script's sample)."""
         self.source = source
         self.doc_id = doc_id
         self.script = detect_script(text)
         lines = _lines_lazily(text, line_chunk_chars)
+        if rest_of_text is not None:  # the head ends with "\n": its lines, then the rest's
+            lines = itertools.chain(
+                _lines_lazily(text[:-1], line_chunk_chars),
+                _lines_after(rest_of_text, line_chunk_chars),
+            )
         self._pending: Iterator[Paragraph] | None = (
             _line_paragraphs(lines) if split == "lines" else _block_paragraphs(lines)
         )
@@ -416,6 +475,10 @@ class OpenedText:
             source=self.source,
             title=_title(paragraphs, self.source),
         )
+
+
+def _lines_after(rest_of_text: Callable[[], str], chunk: int) -> Iterator[str]:
+    yield from _lines_lazily(rest_of_text(), chunk)
 
 
 def _lines_lazily(text: str, chunk: int = _LINE_CHUNK_CHARS) -> Iterator[str]:
@@ -857,6 +920,12 @@ _CLEARLY_TRADITIONAL_SHARE = 0.1
 @cache
 def _opencc(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(f"{config}.json")
+
+
+def _samples_whole_script(text: str) -> bool:
+    """True if `text` holds all the Han characters `detect_script` looks at, so a text
+    starting with it is judged the same."""
+    return any(True for _ in itertools.islice(_HAN.finditer(text), _SCRIPT_SAMPLE_HAN - 1, None))
 
 
 def detect_script(text: str) -> Script:
