@@ -102,3 +102,30 @@ def test_an_annotated_document_takes_only_its_own_whole_text() -> None:
     annotated.extend(whole)
     assert len(annotated) == 3
     assert annotated[0] is first  # what was annotated stays
+
+
+async def test_a_rest_that_cannot_be_read_leaves_the_first_part_readable(tmp_path: Path) -> None:
+    from reader.core.errors import InputError
+
+    book = tmp_path / "book.txt"
+    book.write_text("\n\n".join([PARAGRAPH] * 30), encoding="utf-8")
+    opened = open_path(book, progressive_chars=0)
+    opened.read_until(10)
+
+    def rest_of_document() -> object:
+        raise InputError("book.txt: bytes at offset 999 are not UTF-8 like the start of the text")
+
+    app = ReaderApp(
+        opened.document,
+        annotator=LexiconAnnotator(LEXICON),
+        rest_of_document=rest_of_document,  # type: ignore[arg-type]
+        save_settings_on_change=False,
+    )
+    async with app.run_test(size=(100, 34)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReadingScreen)
+        await until(pilot, lambda: not screen.reading_the_rest)
+        assert screen.view.paragraph_count == 10
+        assert "¶ 1/10  " in status_of(screen)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("offset 999" in message for message in messages)
