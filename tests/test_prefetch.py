@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,47 @@ async def test_the_app_annotates_the_rest_only_after_the_prefetched_rows_are_dra
     assert prefetch._child is not None  # the first two came from the child
     assert drawn and recording.first_call is not None
     assert recording.first_call > drawn[0]
+
+
+# ---- the engine warmed up in a child forked before the text is read -------------------------
+
+
+def _children() -> set[int]:
+    """This process's live child processes (Linux)."""
+    pid = os.getpid()
+    listed = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return {int(child) for child in listed.split()}
+
+
+def test_a_warm_child_annotates_what_it_is_sent_and_caches_it(reader_home: Path) -> None:
+    from reader.ui.prefetch import EngineWarmup
+
+    document = load_text(TEXT + "五")
+    warmup = EngineWarmup()
+    assert warmup.pid in _children()
+    prefetch = FirstScreenPrefetch(annotate(document), range(1, 3), warmup)
+    assert prefetch._child == warmup.pid
+    received = list(prefetch.results())
+    assert [p.index for p in received] == [1, 2]
+    here = annotate(document)  # the same annotation made in this process
+    assert [p.tokens for p in received] == [here[1].tokens, here[2].tokens]
+    assert warmup.pid not in _children()  # reaped
+    again = FirstScreenPrefetch(annotate(document), range(1, 3), EngineWarmup())
+    assert again._cached is not None and [p.tokens for p in again.results()] == [
+        p.tokens for p in received
+    ]
+
+
+def test_a_warm_child_not_needed_is_stopped(reader_home: Path, tmp_path: Path) -> None:
+    from reader.core.errors import InputError
+    from reader.ui.app import run_app
+    from reader.ui.prefetch import EngineWarmup
+
+    warmup = EngineWarmup()
+    child = warmup.pid
+    warmup.cancel()
+    assert warmup.pid is None and child not in _children()
+    before = _children()
+    with pytest.raises(InputError):
+        run_app(str(tmp_path / "missing.txt"))
+    assert _children() <= before  # the child forked for it is gone

@@ -30,12 +30,15 @@ def run_app(path: str | None = None) -> int:
     # they are made cost ~80 ms before the first paint. The app resumes collection (with the
     # start-up objects frozen) a few seconds after it starts: see `ReaderApp`.
     gc.disable()
+    from reader.ui.prefetch import EngineWarmup, FirstScreenPrefetch
+
+    # First of all: the engine loads in a child while the text is read and Textual starts.
+    warmup: EngineWarmup | None = EngineWarmup()
     try:
         from reader.core.errors import InputError
         from reader.core.loader import open_path
         from reader.core.pipeline import annotate
         from reader.core.reading_state import ReadingStateStore
-        from reader.ui.prefetch import FirstScreenPrefetch
 
         # A long text's first paragraphs now; the screen makes the rest in a worker.
         opened = open_path(path if path is not None else paths.seed_document())
@@ -50,8 +53,8 @@ def run_app(path: str | None = None) -> int:
         start = min(start, len(document.paragraphs) - 1)
         annotated = annotate(document)
         first_screen = range(start, min(len(annotated), start + FIRST_SCREEN_PARAGRAPHS))
-        # As early as possible: the child's models are the longest part of the first paint.
-        prefetch = FirstScreenPrefetch(annotated, first_screen)
+        prefetch = FirstScreenPrefetch(annotated, first_screen, warmup)
+        warmup = None  # the prefetch has it now (it sent the work, or cancelled it)
         settings, config_problems = read_settings()
         if path == "-":
             _reattach_terminal_stdin()
@@ -69,6 +72,8 @@ def run_app(path: str | None = None) -> int:
         )
         result = app.run()
     finally:
+        if warmup is not None:  # bad input: the engine is not needed
+            warmup.cancel()
         gc.enable()  # a no-op once the app has resumed it
     return result if isinstance(result, int) else 0
 

@@ -18,10 +18,11 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import reader
 from reader import paths
@@ -58,10 +59,94 @@ def decode_paragraph(line: str, document: Document) -> AnnotatedParagraph:
     return AnnotatedParagraph(document.paragraphs[int(data["index"])], tokens)
 
 
-class FirstScreenPrefetch:
-    """Paragraphs annotated ahead of the app; `results()` yields them as they arrive."""
+class EngineWarmup:
+    """A child forked first thing, before the text is even read: it loads the engine (the
+    longest part of a first paint) while the parent reads the text and starts Textual, then
+    annotates the paragraphs `FirstScreenPrefetch` sends it, or is cancelled (first screen
+    cached, or bad input).
+    """
 
-    def __init__(self, annotated: AnnotatedDocument, indices: Sequence[int]) -> None:
+    def __init__(self) -> None:
+        self.pid: int | None = None
+        if not hasattr(os, "fork"):  # pragma: no cover - platforms without fork
+            return
+        job_read, self._job_write = os.pipe()
+        self._results_read, results_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns, never runs the parent's cleanup
+            try:
+                os.close(self._job_write)
+                os.close(self._results_read)
+                _run_warm_child(job_read, results_write)
+            finally:
+                os._exit(0)
+        os.close(job_read)
+        os.close(results_write)
+        self.pid = pid
+
+    def send(self, job: dict[str, Any]) -> IO[str]:
+        """Give the child its paragraphs; the returned pipe yields their JSON lines."""
+        with os.fdopen(self._job_write, "w", encoding="utf-8") as out:
+            out.write(json.dumps(job, ensure_ascii=False))
+        return os.fdopen(self._results_read, "r", encoding="utf-8")
+
+    def cancel(self) -> None:
+        """Not needed after all: stop the child (it may still be loading) and reap it."""
+        if self.pid is None:
+            return
+        for descriptor in (self._job_write, self._results_read):
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.pid = None
+
+
+def _run_warm_child(job_read: int, results_write: int) -> None:
+    """Load the engine, then annotate the job's paragraphs (see `EngineWarmup`)."""
+    # Nothing here is for the terminal (the parent reports every problem itself).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    from reader.core.models import Paragraph, ParagraphKind, Script
+    from reader.core.pipeline import default_annotator
+
+    annotator = default_annotator()
+    annotator.pinyin_reader.warm_up()
+    annotator.annotate_paragraph(
+        Paragraph(0, ParagraphKind.PARAGRAPH, "重開，中國。"), Script.UNKNOWN
+    )
+    with os.fdopen(job_read, "r", encoding="utf-8") as job_in:
+        raw = job_in.read()
+    if not raw:
+        return  # cancelled
+    job = json.loads(raw)
+    script = Script(job["script"])
+    lines = []
+    with os.fdopen(results_write, "w", encoding="utf-8") as out:
+        for index, kind, text, heading_level in job["paragraphs"]:
+            paragraph = Paragraph(index, ParagraphKind(kind), text, heading_level)
+            lines.append(encode_paragraph(annotator.annotate_paragraph(paragraph, script)) + "\n")
+            out.write(lines[-1])
+            out.flush()
+    atomic_write_text(Path(job["cache"]), "".join(lines))
+
+
+class FirstScreenPrefetch:
+    """Paragraphs annotated ahead of the app; `results()` yields them as they arrive.
+
+    With a `warmup` child (started before the text was read), it annotates them; otherwise a
+    child is forked now. Either way the result is cached for the next opening.
+    """
+
+    def __init__(
+        self,
+        annotated: AnnotatedDocument,
+        indices: Sequence[int],
+        warmup: EngineWarmup | None = None,
+    ) -> None:
         self.document = annotated.document
         self.indices = tuple(indices)
         self._child: int | None = None
@@ -70,6 +155,21 @@ class FirstScreenPrefetch:
         self._cache_path = paths.cache_dir() / "first-screen" / f"{self._cache_key()}.jsonl"
         self._cached = self._read_cache()
         if self._cached is not None:
+            if warmup is not None:
+                warmup.cancel()
+            return
+        if warmup is not None and warmup.pid is not None:
+            paragraphs = [self.document.paragraphs[index] for index in self.indices]
+            self._pipe = warmup.send(
+                {
+                    "script": self.document.script.value,
+                    "cache": str(self._cache_path),
+                    "paragraphs": [
+                        [p.index, p.kind.value, p.text, p.heading_level] for p in paragraphs
+                    ],
+                }
+            )
+            self._child = warmup.pid
             return
         if hasattr(os, "fork"):
             read_end, write_end = os.pipe()
