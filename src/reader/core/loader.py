@@ -922,10 +922,21 @@ def _opencc(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(f"{config}.json")
 
 
+def _script_sample(text: str) -> list[str]:
+    """The first `_SCRIPT_SAMPLE_HAN` Han characters of `text` (fewer if it has fewer),
+    found a growing piece at a time (findall makes no match objects)."""
+    found: list[str] = []
+    start, step = 0, 2 * _SCRIPT_SAMPLE_HAN
+    while len(found) < _SCRIPT_SAMPLE_HAN and start < len(text):
+        found += _HAN.findall(text, start, start + step)
+        start, step = start + step, 2 * step
+    return found[:_SCRIPT_SAMPLE_HAN]
+
+
 def _samples_whole_script(text: str) -> bool:
     """True if `text` holds all the Han characters `detect_script` looks at, so a text
     starting with it is judged the same."""
-    return any(True for _ in itertools.islice(_HAN.finditer(text), _SCRIPT_SAMPLE_HAN - 1, None))
+    return len(_script_sample(text)) == _SCRIPT_SAMPLE_HAN
 
 
 def detect_script(text: str) -> Script:
@@ -936,11 +947,7 @@ def detect_script(text: str) -> Script:
     Simplified. s2hk rather than s2t, because s2t also "converts" forms Hong Kong writes
     itself (台, 温, 户); 着 and 裏 are kept by both.
     """
-    counts: Counter[str] = Counter()
-    for number, match in enumerate(_HAN.finditer(text)):
-        if number >= _SCRIPT_SAMPLE_HAN:
-            break
-        counts[match.group()] += 1
+    counts = Counter(_script_sample(text))
     if not counts:
         return Script.UNKNOWN
     chars = list(counts)

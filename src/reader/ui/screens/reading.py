@@ -255,8 +255,9 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="rest-of-document", exit_on_error=False)
     def _read_the_rest(self, rest_of_document: Callable[[], Document]) -> None:
-        # Making paragraphs is Python work: let the first screen reach the terminal first.
-        self.view.first_paint.wait(timeout=2.0)
+        # Making paragraphs is Python work (0.4 s for 20 MB) that would hold the GIL while the
+        # first screen is drawn: wait until its words and pinyin are on the terminal.
+        self.view.annotated_paint.wait(timeout=2.0)
         try:
             document = rest_of_document()
         except ReaderError as error:  # the part already shown stays readable

@@ -441,8 +441,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._screen_ready = threading.Event()  # the paragraphs on screen are annotated
         self._prefetch_painted = threading.Event()  # the prefetched first screen is drawn
         self._prefetch_delivered = False  # every prefetched paragraph has arrived, not drawn yet
-        self.first_paint = threading.Event()  # some text is on the terminal
-        self._first_paint_pending = False
+        self.annotated_paint = threading.Event()  # words with their pinyin are on the terminal
+        self._annotated_paint_pending = False
         self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
         self.cursor_offset = offset
 
@@ -881,9 +881,9 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         if strip is None:
             strip = self._render_row(index, layout, line, kind, is_current, cursor, width)
             self._strips[key] = strip
-        if not self.first_paint.is_set() and not self._first_paint_pending:
-            self._first_paint_pending = True
-            self.call_later(self.first_paint.set)  # after this screen is written, as below
+        if not layout.provisional and not self._annotated_paint_pending:
+            self._annotated_paint_pending = True
+            self.call_later(self.annotated_paint.set)  # after this screen is written, as below
         if self._prefetch_delivered and not layout.provisional:
             # Rows are rendered and written to the terminal in one synchronous step, so a
             # callback queued now runs after the prefetched screen is on the terminal.
