@@ -169,3 +169,27 @@ def test_a_warm_child_not_needed_is_stopped(reader_home: Path, tmp_path: Path) -
     with pytest.raises(InputError):
         run_app(str(tmp_path / "missing.txt"))
     assert _children() <= before  # the child forked for it is gone
+
+
+def test_the_view_can_take_what_has_arrived_and_the_worker_the_rest(reader_home: Path) -> None:
+    """`take_ready` (the view, as it mounts) and `results` (its worker) share the paragraphs:
+    each arrives exactly once, in order."""
+    document = load_text(TEXT + "六")
+    waited = FirstScreenPrefetch(annotate(document), range(3))
+    taken = waited.take_ready(30.0)  # the child writes all three well within this
+    assert [p.index for p in taken] == [0, 1, 2]
+    assert list(waited.results()) == []
+    assert waited._child not in _children()  # reaped once the pipe closed
+
+    cached = FirstScreenPrefetch(annotate(document), range(3))
+    assert cached._cached is not None
+    assert [p.tokens for p in cached.take_ready(0.0)] == [p.tokens for p in taken]
+    assert list(cached.results()) == []
+
+    rules = UserDictionary.load()
+    rules.add_join("今天去")  # a new cache key: annotated by a child again
+    rules.save()
+    hurried = FirstScreenPrefetch(annotate(document), range(3))
+    first = hurried.take_ready(0.0)  # likely nothing yet; whatever came is not given twice
+    rest = list(hurried.results())
+    assert [p.index for p in first + rest] == [0, 1, 2]

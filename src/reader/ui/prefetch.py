@@ -18,11 +18,13 @@ import contextlib
 import hashlib
 import json
 import os
+import select
 import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import reader
 from reader import paths
@@ -84,11 +86,11 @@ class EngineWarmup:
         os.close(results_write)
         self.pid = pid
 
-    def send(self, job: dict[str, Any]) -> IO[str]:
-        """Give the child its paragraphs; the returned pipe yields their JSON lines."""
+    def send(self, job: dict[str, Any]) -> int:
+        """Give the child its paragraphs; the returned descriptor reads their JSON lines."""
         with os.fdopen(self._job_write, "w", encoding="utf-8") as out:
             out.write(json.dumps(job, ensure_ascii=False))
-        return os.fdopen(self._results_read, "r", encoding="utf-8")
+        return self._results_read
 
     def cancel(self) -> None:
         """Not needed after all: stop the child (it may still be loading) and reap it."""
@@ -150,6 +152,10 @@ class FirstScreenPrefetch:
         self.document = annotated.document
         self.indices = tuple(indices)
         self._child: int | None = None
+        self._results_fd = -1  # the child's results, read by `_receive`
+        self._unread = b""  # the start of a line not complete yet
+        self._received: list[AnnotatedParagraph] = []  # arrived, not handed out yet
+        self._ended = False  # the child is done (or wrote a broken line) and reaped
         self._thread_results: list[AnnotatedParagraph] = []
         self._thread: threading.Thread | None = None
         self._cache_path = paths.cache_dir() / "first-screen" / f"{self._cache_key()}.jsonl"
@@ -160,7 +166,7 @@ class FirstScreenPrefetch:
             return
         if warmup is not None and warmup.pid is not None:
             paragraphs = [self.document.paragraphs[index] for index in self.indices]
-            self._pipe = warmup.send(
+            self._results_fd = warmup.send(
                 {
                     "script": self.document.script.value,
                     "cache": str(self._cache_path),
@@ -188,7 +194,7 @@ class FirstScreenPrefetch:
                     os._exit(0)
             os.close(write_end)
             self._child = pid
-            self._pipe = os.fdopen(read_end, "r", encoding="utf-8")
+            self._results_fd = read_end
         else:  # pragma: no cover - platforms without fork
             self._thread = threading.Thread(
                 target=self._annotate_in_thread, args=(annotated,), daemon=True
@@ -226,8 +232,24 @@ class FirstScreenPrefetch:
         for index in self.indices:
             self._thread_results.append(annotated[index])
 
+    def take_ready(self, wait: float) -> list[AnnotatedParagraph]:
+        """Every paragraph that arrives within `wait` seconds (all of them if they are all
+        there sooner), so the first layout can use them; `results()` gives the others."""
+        if self._cached is not None:
+            ready, self._cached = self._cached, []
+            return ready
+        if self._child is None:  # pragma: no cover - the thread fallback
+            return []
+        deadline = time.monotonic() + wait
+        while not self._ended and len(self._received) < len(self.indices):
+            if not self._receive(max(0.0, deadline - time.monotonic())):
+                break
+        ready, self._received = self._received, []
+        return ready
+
     def results(self) -> Iterator[AnnotatedParagraph]:
-        """Blocks (reading the pipe releases the GIL) until the child has written each one."""
+        """The paragraphs not taken yet. Blocks until the child has written each one
+        (waiting on the pipe releases the GIL)."""
         if self._cached is not None:
             yield from self._cached
             return
@@ -236,13 +258,38 @@ class FirstScreenPrefetch:
                 self._thread.join()
             yield from self._thread_results
             return
-        try:
-            with self._pipe:
-                for line in self._pipe:
-                    try:
-                        yield decode_paragraph(line, self.document)
-                    except (ValueError, KeyError, IndexError, TypeError):
-                        return  # a broken line: the view annotates the rest itself
-        finally:
+        while True:
+            received, self._received = self._received, []
+            yield from received
+            if self._ended:
+                return
+            self._receive(None)
+
+    def _receive(self, timeout: float | None) -> bool:
+        """Read what the child wrote within `timeout` (None: until something comes); False
+        if nothing came in time."""
+        readable, _, _ = select.select([self._results_fd], [], [], timeout)
+        if not readable:
+            return False
+        chunk = os.read(self._results_fd, 1 << 16)
+        if not chunk:
+            self._end()
+            return True
+        *lines, self._unread = (self._unread + chunk).split(b"\n")
+        for line in lines:
+            try:
+                self._received.append(decode_paragraph(line.decode("utf-8"), self.document))
+            except (ValueError, KeyError, IndexError, TypeError):
+                self._end()  # a broken line: the view annotates the rest itself
+                break
+        return True
+
+    def _end(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        with contextlib.suppress(OSError):
+            os.close(self._results_fd)
+        if self._child is not None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._child, 0)

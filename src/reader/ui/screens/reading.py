@@ -40,7 +40,12 @@ from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
 from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.search import SearchHit, find_hits, next_hit
 from reader.ui.widgets.gloss_panel import GlossPanel
-from reader.ui.widgets.reading_view import DisplayOptions, ReadingView, is_word
+from reader.ui.widgets.reading_view import (
+    WRITE_OUT_PAUSE,
+    DisplayOptions,
+    ReadingView,
+    is_word,
+)
 
 if TYPE_CHECKING:
     from reader.core.dictionary import Dictionary
@@ -257,7 +262,8 @@ class ReadingScreen(Screen[None]):
     def _read_the_rest(self, rest_of_document: Callable[[], Document]) -> None:
         # Making paragraphs is Python work (0.4 s for 20 MB) that would hold the GIL while the
         # first screen is drawn: wait until its words and pinyin are on the terminal.
-        self.view.annotated_paint.wait(timeout=2.0)
+        if self.view.annotated_paint.wait(timeout=2.0):
+            time.sleep(WRITE_OUT_PAUSE)
         try:
             document = rest_of_document()
         except ReaderError as error:  # the part already shown stays readable

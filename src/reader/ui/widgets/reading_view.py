@@ -69,6 +69,11 @@ BACKGROUND_PAUSE = 0.004  # seconds the worker sleeps between off-screen paragra
 # Seconds the worker waits for the prefetched screen to be drawn (never, if the terminal is
 # too small to show text) before loading the models itself.
 PREFETCH_PAINT_WAIT = 1.0
+# Textual's writer thread sends a drawn screen to the terminal after the render: seconds left
+# to it before a worker starts long Python work (which would compete for the GIL).
+WRITE_OUT_PAUSE = 0.1
+# Seconds the view may wait, as it mounts, for the first screen's annotations from the child.
+PREFETCH_MOUNT_WAIT = 0.15
 
 _PROVISIONAL_PATTERN = re.compile(r"\s+|[A-Za-z0-9]+|.", re.DOTALL)
 
@@ -489,6 +494,13 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         for index in range(self.paragraph_count):  # annotated before the app started
             if self.document.is_annotated(index):
                 self._paragraphs[index] = self.document[index]
+        if self.prefetch is not None:
+            # Waiting a moment here lets the first paint show the words with their pinyin
+            # (the child is usually a little ahead of the app's start-up); a paint of the
+            # raw characters first, then of the words, costs longer.
+            for annotated in self.prefetch.take_ready(PREFETCH_MOUNT_WAIT):
+                if 0 <= annotated.index < self.paragraph_count:
+                    self._paragraphs[annotated.index] = annotated
         self._update_priority()
         self._annotate()
 
@@ -540,7 +552,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             # Loading the models for the rest is Python work that would hold the GIL while
             # the UI draws the prefetched screen: let that screen paint first.
             self.post_message(self.PrefetchDelivered())
-            self._prefetch_painted.wait(timeout=PREFETCH_PAINT_WAIT)
+            if self._prefetch_painted.wait(timeout=PREFETCH_PAINT_WAIT):
+                time.sleep(WRITE_OUT_PAUSE)
         while not worker.is_cancelled:
             index = next(
                 (i for i in self._priority if self._needs_annotation(i, done)),
