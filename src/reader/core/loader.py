@@ -346,10 +346,11 @@ def open_path(
         raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
     name = _display_name(path)
+    if source != STDIN_SOURCE:
+        opened = _open_long_utf8(Path(path), source, name, split, line_chunk_chars, head_bytes)
+        if opened is not None:
+            return opened
     data = read_bytes(path)
-    opened = _open_long_utf8(data, source, name, split, line_chunk_chars, head_bytes)
-    if opened is not None:
-        return opened
     text, plain_utf8 = _decode(data, name)
     text = normalise_text(text)
     if plain_utf8 and b"\r" not in data:
@@ -360,40 +361,86 @@ def open_path(
 
 
 def _open_long_utf8(
-    data: bytes, source: str, name: str, split: SplitMode, line_chunk_chars: int, head_bytes: int
+    file: Path, source: str, name: str, split: SplitMode, line_chunk_chars: int, head_bytes: int
 ) -> OpenedText | None:
-    """A long plain UTF-8 text opened from its decoded head (see `open_path`), or None."""
-    if len(data) <= 2 * head_bytes or b"\r" in data or _looks_binary(data):
-        return None
-    if any(data.startswith(bom) for bom, _, _ in _BOMS):
-        return None
-    head_end = data.rfind(b"\n", 0, head_bytes) + 1
-    if head_end == 0:
-        return None
+    """A long plain UTF-8 file opened from its head (see `open_path`), or None (then the
+    caller reads it whole). A thread reads the rest and hashes the whole (file reads and
+    hashlib let go of the GIL) while the head is decoded and its first paragraphs made; the
+    id waits for it (`OpenedText.doc_id`)."""
     try:
-        head = data[:head_end].decode("utf-8")
-    except UnicodeDecodeError:
+        if file.stat().st_size <= 2 * head_bytes:
+            return None
+        handle = file.open("rb")
+    except OSError:
+        return None  # the caller's read says what is wrong
+    try:
+        head_data = _read_up_to(handle, head_bytes, name)
+        head_end = head_data.rfind(b"\n") + 1
+        if (
+            head_end == 0
+            or b"\r" in head_data
+            or _looks_binary(head_data)
+            or any(head_data.startswith(bom) for bom, _, _ in _BOMS)
+        ):
+            handle.close()
+            return None
+        head = head_data[:head_end].decode("utf-8")
+        sample = _script_sample(head)
+    except (UnicodeDecodeError, InputError):
+        handle.close()
         return None
-    if not _samples_whole_script(head):
+    if len(sample) < _SCRIPT_SAMPLE_HAN:
+        handle.close()
         return None  # the script is judged on more than the head: decode it all now
-    # The hash runs on the other core (hashlib lets go of the GIL) while the head is split.
+    rest: list[bytes] = []
+    problems: list[OSError] = []
     digest: list[str] = []
-    hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(data).hexdigest()))
-    hasher.start()
+
+    def read_and_hash() -> None:
+        try:
+            with handle:
+                rest.append(handle.read())
+        except OSError as error:
+            problems.append(error)
+            return
+        if b"\r" not in rest[0]:  # else the id is of the normalised text (`doc_id`)
+            whole = hashlib.sha256(head_data)
+            whole.update(rest[0])
+            digest.append(whole.hexdigest()[:16])
+
+    reader = threading.Thread(target=read_and_hash, daemon=True)
+    reader.start()
+
+    def rest_bytes() -> bytes:
+        reader.join()
+        if problems:
+            raise _unreadable(file, problems[0])
+        return head_data[head_end:] + rest[0]
 
     def decode_rest() -> str:
+        data = rest_bytes()
         try:
-            return str(memoryview(data)[head_end:], "utf-8")  # no 20 MB copy first
+            return normalise_text(data.decode("utf-8"))
         except UnicodeDecodeError as error:
             raise InputError(
                 f"{name}: bytes at offset {head_end + error.start} are not UTF-8 like the start "
                 "of the text; save it as UTF-8 and try again"
             ) from None
 
-    opened = OpenedText(head, source, split, "", 0, line_chunk_chars, rest_of_text=decode_rest)
-    hasher.join()
-    opened.doc_id = digest[0][:16]
-    return opened
+    def doc_id() -> str:
+        rest_bytes()
+        return digest[0] if digest else document_id(head + decode_rest())
+
+    return OpenedText(
+        head,
+        source,
+        split,
+        doc_id,
+        0,
+        line_chunk_chars,
+        rest_of_text=decode_rest,
+        script=_script_of_sample(sample),
+    )
 
 
 class OpenedText:
@@ -407,17 +454,18 @@ class OpenedText:
         text: str,
         source: str,
         split: SplitMode,
-        doc_id: str,
+        doc_id: str | Callable[[], str],
         progressive_chars: int = PROGRESSIVE_CHARS,
         line_chunk_chars: int = _LINE_CHUNK_CHARS,
         *,
         rest_of_text: Callable[[], str] | None = None,
+        script: Script | None = None,
     ) -> None:
         """`text`, or with `rest_of_text` the head of the text up to a newline (the rest is
         decoded when its paragraphs are made; the head then holds the script's sample)."""
         self.source = source
-        self.doc_id = doc_id
-        self.script = detect_script(text)
+        self._doc_id = doc_id  # or what works it out, once (the file may still be read)
+        self.script = script if script is not None else detect_script(text)
         lines = _lines_lazily(text, line_chunk_chars)
         if rest_of_text is not None:  # the head ends with "\n": its lines, then the rest's
             lines = itertools.chain(
@@ -432,6 +480,12 @@ class OpenedText:
         self._whole: Document | None = None
         if len(text) <= progressive_chars:
             self.finish()
+
+    @property
+    def doc_id(self) -> str:
+        if not isinstance(self._doc_id, str):
+            self._doc_id = self._doc_id()
+        return self._doc_id
 
     @property
     def complete(self) -> bool:
@@ -933,12 +987,6 @@ def _script_sample(text: str) -> list[str]:
     return found[:_SCRIPT_SAMPLE_HAN]
 
 
-def _samples_whole_script(text: str) -> bool:
-    """True if `text` holds all the Han characters `detect_script` looks at, so a text
-    starting with it is judged the same."""
-    return len(_script_sample(text)) == _SCRIPT_SAMPLE_HAN
-
-
 def detect_script(text: str) -> Script:
     """Traditional, Simplified, or UNKNOWN when nothing tells them apart.
 
@@ -947,7 +995,11 @@ def detect_script(text: str) -> Script:
     Simplified. s2hk rather than s2t, because s2t also "converts" forms Hong Kong writes
     itself (台, 温, 户); 着 and 裏 are kept by both.
     """
-    counts = Counter(_script_sample(text))
+    return _script_of_sample(_script_sample(text))
+
+
+def _script_of_sample(sample: list[str]) -> Script:
+    counts = Counter(sample)
     if not counts:
         return Script.UNKNOWN
     chars = list(counts)

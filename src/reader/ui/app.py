@@ -42,6 +42,9 @@ def run_app(path: str | None = None) -> int:
 
         # A long text's first paragraphs now; the screen makes the rest in a worker.
         opened = open_path(path if path is not None else paths.seed_document())
+        # While a long file's rest is read and hashed (its id waits for that):
+        opened.read_until(HEAD_PARAGRAPHS)
+        settings, config_problems = read_settings()
         state_store = ReadingStateStore()
         position = state_store.get(opened.doc_id)
         start = position.paragraph if position is not None else 0
@@ -55,7 +58,6 @@ def run_app(path: str | None = None) -> int:
         first_screen = range(start, min(len(annotated), start + FIRST_SCREEN_PARAGRAPHS))
         prefetch = FirstScreenPrefetch(annotated, first_screen, warmup)
         warmup = None  # the prefetch has it now (it sent the work, or cancelled it)
-        settings, config_problems = read_settings()
         if path == "-":
             _reattach_terminal_stdin()
 
