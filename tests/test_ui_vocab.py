@@ -173,6 +173,10 @@ async def test_mark_paragraph_known_keeps_words_already_marked() -> None:
             "公園": Status.KNOWN,
         }
         assert screen.statuses["公園"] is Status.KNOWN
+        # Words marked this way keep where they were met, like words saved one by one.
+        park = store().require("公園")
+        assert [(c.sentence, c.paragraph_index) for c in park.contexts] == [("明天我們去公園。", 1)]
+        assert park.contexts[0].doc_id == screen.document.document.doc_id
 
 
 async def test_pinyin_for_unknown_words_only() -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -633,18 +633,28 @@ class VocabStore:
                 connection.execute("UPDATE words SET updated_at = ? WHERE id = ?", (moment, row_id))
             return self._load(connection, row_id)
 
-    def set_many(self, words: Iterable[WordForms], status: Status) -> int:
-        """Give every word `status` in one transaction, saving those not yet saved.
+    def set_many(
+        self,
+        words: Iterable[WordForms],
+        status: Status,
+        contexts: Mapping[str, Context] | None = None,
+    ) -> int:
+        """Give every word `status` in one transaction, saving those not yet saved (with
+        their context from `contexts`, by Traditional form, when there is one).
 
         For "mark the rest of this paragraph known". Returns how many rows changed.
         """
         moment = _stamp(utc_now())
         changed = 0
+        contexts = contexts or {}
         with self._transaction() as connection:
             for forms in words:
                 row_id = self._find_id(connection, forms.traditional, exact=True)
                 if row_id is None:
-                    self._insert(connection, forms, status, moment)
+                    row_id = self._insert(connection, forms, status, moment)
+                    context = contexts.get(forms.traditional)
+                    if context is not None:
+                        self._add_context(connection, row_id, context, moment)
                     changed += 1
                 else:
                     cursor = connection.execute(

@@ -779,8 +779,9 @@ class ReadingScreen(Screen[None]):
             self.notify("Every word of this paragraph is marked already.")
             return
         forms = [describe_token(token) for token in unmarked.values()]
+        contexts = {word: self._context_of(token) for word, token in unmarked.items()}
         try:
-            store.set_many(forms, Status.KNOWN)
+            store.set_many(forms, Status.KNOWN, contexts)
         except ReaderError as error:
             self.notify(str(error), severity="error")
             return
