@@ -46,6 +46,9 @@ class LexiconAnnotator(Annotator):
         self.lexicon = lexicon
         self.longest = longest
 
+    def warm_up(self) -> None:
+        """Nothing to load: the lexicon is in memory."""
+
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
         text = paragraph.text
         simplified = to_simplified(text)

@@ -15,6 +15,7 @@ from reader.core.models import (
     AnnotatedParagraph,
     Document,
     Paragraph,
+    ParagraphKind,
     Script,
     Token,
     TokenKind,
@@ -77,6 +78,14 @@ class Annotator:
 
                 self._pinyin_reader = default_reader()
             return self._pinyin_reader
+
+    def warm_up(self) -> None:
+        """Load every part now (the segmenter, the pinyin tables and model, the dictionary,
+        OpenCC), e.g. in a child while the app starts, so the first paragraph is as fast as
+        the rest."""
+        self.pinyin_reader.warm_up()
+        sample = Paragraph(0, ParagraphKind.PARAGRAPH, "重開，中國。")
+        self.annotate_paragraph(sample, Script.UNKNOWN)
 
     def reload_user_dictionary(self) -> None:
         """Re-read the learner's split/join rules (the reading screen calls this after a fix)."""

@@ -29,8 +29,16 @@ from typing import Any
 import reader
 from reader import paths
 from reader.core.files import atomic_write_text
-from reader.core.models import AnnotatedParagraph, Document, Token, TokenKind
-from reader.core.pipeline import AnnotatedDocument
+from reader.core.models import (
+    AnnotatedParagraph,
+    Document,
+    Paragraph,
+    ParagraphKind,
+    Script,
+    Token,
+    TokenKind,
+)
+from reader.core.pipeline import AnnotatedDocument, Annotator, default_annotator
 
 _ENGINE_DATA = Path(reader.__file__).resolve().parent / "core" / "data"
 
@@ -62,13 +70,14 @@ def decode_paragraph(line: str, document: Document) -> AnnotatedParagraph:
 
 
 class EngineWarmup:
-    """A child forked first thing, before the text is even read: it loads the engine (the
-    longest part of a first paint) while the parent reads the text and starts Textual, then
-    annotates the paragraphs `FirstScreenPrefetch` sends it, or is cancelled (first screen
-    cached, or bad input).
+    """A child that loads the engine (the longest part of a first paint), then annotates the
+    paragraphs `FirstScreenPrefetch` sends it, or is cancelled (first screen cached, or bad
+    input). `run_app` forks it first thing, before the text is even read, so the engine loads
+    while the parent reads the text and starts Textual.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, annotator: Annotator | None = None) -> None:
+        """`annotator`: the one to annotate with (the process-wide one by default)."""
         self.pid: int | None = None
         if not hasattr(os, "fork"):  # pragma: no cover - platforms without fork
             return
@@ -79,7 +88,7 @@ class EngineWarmup:
             try:
                 os.close(self._job_write)
                 os.close(self._results_read)
-                _run_warm_child(job_read, results_write)
+                _run_warm_child(annotator or default_annotator(), job_read, results_write)
             finally:
                 os._exit(0)
         os.close(job_read)
@@ -106,20 +115,13 @@ class EngineWarmup:
         self.pid = None
 
 
-def _run_warm_child(job_read: int, results_write: int) -> None:
+def _run_warm_child(annotator: Annotator, job_read: int, results_write: int) -> None:
     """Load the engine, then annotate the job's paragraphs (see `EngineWarmup`)."""
     # Nothing here is for the terminal (the parent reports every problem itself).
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    from reader.core.models import Paragraph, ParagraphKind, Script
-    from reader.core.pipeline import default_annotator
-
-    annotator = default_annotator()
-    annotator.pinyin_reader.warm_up()
-    annotator.annotate_paragraph(
-        Paragraph(0, ParagraphKind.PARAGRAPH, "重開，中國。"), Script.UNKNOWN
-    )
+    annotator.warm_up()
     with os.fdopen(job_read, "r", encoding="utf-8") as job_in:
         raw = job_in.read()
     if not raw:
@@ -139,8 +141,8 @@ def _run_warm_child(job_read: int, results_write: int) -> None:
 class FirstScreenPrefetch:
     """Paragraphs annotated ahead of the app; `results()` yields them as they arrive.
 
-    With a `warmup` child (started before the text was read), it annotates them; otherwise a
-    child is forked now. Either way the result is cached for the next opening.
+    A child annotates them: `warmup`, started before the text was read, or one forked now.
+    The result is cached for the next opening.
     """
 
     def __init__(
@@ -164,7 +166,9 @@ class FirstScreenPrefetch:
             if warmup is not None:
                 warmup.cancel()
             return
-        if warmup is not None and warmup.pid is not None:
+        if warmup is None:
+            warmup = EngineWarmup(annotated.annotator)
+        if warmup.pid is not None:
             paragraphs = [self.document.paragraphs[index] for index in self.indices]
             self._results_fd = warmup.send(
                 {
@@ -176,25 +180,6 @@ class FirstScreenPrefetch:
                 }
             )
             self._child = warmup.pid
-            return
-        if hasattr(os, "fork"):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: annotate, write, leave without running any cleanup
-                try:
-                    os.close(read_end)
-                    lines = []
-                    with os.fdopen(write_end, "w", encoding="utf-8") as out:
-                        for index in self.indices:
-                            lines.append(encode_paragraph(annotated[index]) + "\n")
-                            out.write(lines[-1])
-                            out.flush()
-                    atomic_write_text(self._cache_path, "".join(lines))
-                finally:
-                    os._exit(0)
-            os.close(write_end)
-            self._child = pid
-            self._results_fd = read_end
         else:  # pragma: no cover - platforms without fork
             self._thread = threading.Thread(
                 target=self._annotate_in_thread, args=(annotated,), daemon=True
