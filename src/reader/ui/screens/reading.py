@@ -41,7 +41,6 @@ from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.search import SearchHit, find_hits, next_hit
 from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import (
-    WRITE_OUT_PAUSE,
     DisplayOptions,
     ReadingView,
     is_word,
@@ -262,8 +261,7 @@ class ReadingScreen(Screen[None]):
     def _read_the_rest(self, rest_of_document: Callable[[], Document]) -> None:
         # Making paragraphs is Python work (0.4 s for 20 MB) that would hold the GIL while the
         # first screen is drawn: wait until its words and pinyin are on the terminal.
-        if self.view.annotated_paint.wait(timeout=2.0):
-            time.sleep(WRITE_OUT_PAUSE)
+        self.view.wait_for_annotated_paint(2.0)
         try:
             document = rest_of_document()
         except ReaderError as error:  # the part already shown stays readable

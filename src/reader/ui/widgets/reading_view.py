@@ -406,9 +406,6 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             self.paragraphs = paragraphs
             self.generation = generation
 
-    class PrefetchDelivered(Message):
-        """Every prefetched paragraph has been posted (this arrives after them)."""
-
     def __init__(
         self,
         document: AnnotatedDocument,
@@ -444,9 +441,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         # `restyle()` after it changes).
         self.status_of: Callable[[Token], object | None] | None = None
         self._screen_ready = threading.Event()  # the paragraphs on screen are annotated
-        self._prefetch_painted = threading.Event()  # the prefetched first screen is drawn
-        self._prefetch_delivered = False  # every prefetched paragraph has arrived, not drawn yet
-        self.annotated_paint = threading.Event()  # words with their pinyin are on the terminal
+        self._annotated_paint = threading.Event()  # words with their pinyin are on the terminal
         self._annotated_paint_pending = False
         self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
         self.cursor_offset = offset
@@ -551,9 +546,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 self.post_message(self.Annotated([annotated], generation))
             # Loading the models for the rest is Python work that would hold the GIL while
             # the UI draws the prefetched screen: let that screen paint first.
-            self.post_message(self.PrefetchDelivered())
-            if self._prefetch_painted.wait(timeout=PREFETCH_PAINT_WAIT):
-                time.sleep(WRITE_OUT_PAUSE)
+            self.wait_for_annotated_paint(PREFETCH_PAINT_WAIT)
         while not worker.is_cancelled:
             index = next(
                 (i for i in self._priority if self._needs_annotation(i, done)),
@@ -586,12 +579,12 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         if pending and not worker.is_cancelled:
             self.post_message(self.Annotated(pending, generation))
 
-    def on_reading_view_prefetch_delivered(self, message: ReadingView.PrefetchDelivered) -> None:
-        message.stop()
-        # Set once a prefetched row is drawn (see `render_line`): a refresh callback alone
-        # can run before the first paint, and the models would then load during it.
-        self._prefetch_delivered = True
-        self.refresh()
+    def wait_for_annotated_paint(self, timeout: float) -> None:
+        """Block (a worker) until words with their pinyin are on the terminal, and a moment
+        more, before long Python work that would compete with that paint for the GIL. Set
+        from `render_line`: a refresh callback alone can run before the first paint."""
+        if self._annotated_paint.wait(timeout=timeout):
+            time.sleep(WRITE_OUT_PAUSE)
 
     def _annotation_failed(self, error: Exception) -> None:
         self.annotation_error = error
@@ -895,13 +888,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             strip = self._render_row(index, layout, line, kind, is_current, cursor, width)
             self._strips[key] = strip
         if not layout.provisional and not self._annotated_paint_pending:
+            # Rows are rendered and handed to the terminal in one synchronous step, so a
+            # callback queued now runs after this screen has gone out.
             self._annotated_paint_pending = True
-            self.call_later(self.annotated_paint.set)  # after this screen is written, as below
-        if self._prefetch_delivered and not layout.provisional:
-            # Rows are rendered and written to the terminal in one synchronous step, so a
-            # callback queued now runs after the prefetched screen is on the terminal.
-            self._prefetch_delivered = False
-            self.call_later(self._prefetch_painted.set)
+            self.call_later(self._annotated_paint.set)
         return strip
 
     def _render_row(
