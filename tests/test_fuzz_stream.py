@@ -374,3 +374,14 @@ def test_a_long_text_whose_rest_is_not_utf8_says_where(tmp_path: Path) -> None:
     assert len(opened.document.paragraphs) == 10
     with pytest.raises(InputError, match=rf"offset {len(head)} are not UTF-8 like the start"):
         opened.finish()
+
+
+def test_a_zero_width_space_starting_the_rest_is_text_not_a_bom(tmp_path: Path) -> None:
+    """U+FEFF is dropped only at the start of a file: the rest's first line keeps it."""
+    head = "我們今天去公園散步，天氣很好。\n" * 50
+    path = tmp_path / "feff.txt"
+    path.write_text(head + "\ufeff明天再見。\n" * 400, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_SCRIPT_SAMPLE_HAN", 10)
+        opened = open_path(path, progressive_chars=0, head_bytes=len(head.encode("utf-8")))
+        assert opened.finish() == load_path(path)

@@ -213,12 +213,6 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
     A BOM is removed; line endings are left as they are (see `normalise_text`).
     Raises InputError for binary data and for bytes no tried encoding can read.
     """
-    return _decode(data, source)[0]
-
-
-def _decode(data: bytes, source: str) -> tuple[str, bool]:
-    """`decode_bytes`, and whether the bytes were plain UTF-8 (no BOM): then, without CRs,
-    they are exactly the normalised text's UTF-8 and can be hashed as they are."""
     for bom, encoding, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -230,16 +224,16 @@ def _decode(data: bytes, source: str) -> tuple[str, bool]:
                 ) from None
             if _decoded_looks_binary(text):
                 raise InputError(f"{source}: looks like a binary file, not text")
-            return text, False
+            return text
     if _looks_binary(data):
         raise InputError(f"{source}: looks like a binary file, not text")
     try:
-        return data.decode("utf-8"), True
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     best = _plausible_legacy(data)
     if best is not None:
-        return best.text, False
+        return best.text
     raise InputError(
         f"{source}: cannot decode the text (tried {_TRIED_ENCODINGS}); "
         "save it as UTF-8 and try again"
@@ -248,8 +242,10 @@ def _decode(data: bytes, source: str) -> tuple[str, bool]:
 
 def normalise_text(text: str) -> str:
     """CRLF and lone CR to LF, without a leading BOM."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    return _unify_newlines(text.removeprefix("\ufeff"))
+
+
+def _unify_newlines(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -351,13 +347,8 @@ def open_path(
         if opened is not None:
             return opened
     data = read_bytes(path)
-    text, plain_utf8 = _decode(data, name)
-    text = normalise_text(text)
-    if plain_utf8 and b"\r" not in data:
-        doc_id = hashlib.sha256(data).hexdigest()[:16]  # = document_id(text), without re-encoding
-    else:
-        doc_id = document_id(text)
-    return OpenedText(text, source, split, doc_id, progressive_chars, line_chunk_chars)
+    text = normalise_text(decode_bytes(data, name))
+    return OpenedText(text, source, split, document_id(text), progressive_chars, line_chunk_chars)
 
 
 def _open_long_utf8(
@@ -420,7 +411,8 @@ def _open_long_utf8(
     def decode_rest() -> str:
         data = rest_bytes()
         try:
-            return normalise_text(data.decode("utf-8"))
+            # Not normalise_text: a U+FEFF here is mid-text, not a byte-order mark.
+            return _unify_newlines(data.decode("utf-8"))
         except UnicodeDecodeError as error:
             raise InputError(
                 f"{name}: bytes at offset {head_end + error.start} are not UTF-8 like the start "
@@ -466,7 +458,7 @@ class OpenedText:
         self.source = source
         self._doc_id = doc_id  # or what works it out, once (the file may still be read)
         self.script = script if script is not None else detect_script(text)
-        lines = _lines_lazily(text, line_chunk_chars)
+        lines: Iterator[str] = _lines_lazily(text, line_chunk_chars)
         if rest_of_text is not None:  # the head ends with "\n": its lines, then the rest's
             lines = itertools.chain(
                 _lines_lazily(text[:-1], line_chunk_chars),
