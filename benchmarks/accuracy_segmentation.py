@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader import paths
-from reader.core.convert import to_simplified
-from reader.core.segment import Segmenter, is_han_char
+from reader.core.engine.convert import to_simplified
+from reader.core.engine.segment import Segmenter, is_han_char
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = REPO_ROOT.parent / "shared" / "data" / "eval" / "segmentation"
