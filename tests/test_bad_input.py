@@ -38,6 +38,8 @@ import pytest
 from reader.core.text.loader import load_path
 from tests.support import SEED, reader_command, subprocess_env
 
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 60
 WORKS = None  # an expectation: exit 0, no complaint
 

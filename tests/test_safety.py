@@ -24,6 +24,8 @@ from reader.core.errors import ReaderError
 from reader.core.export.writers import AnkiConnect, AnkiConnectError
 from tests.support import REPO_ROOT, SEED, reader_command
 
+pytestmark = pytest.mark.slow
+
 SOURCE = REPO_ROOT / "src" / "reader"
 
 # ---- nothing from the user is unpickled or evaluated
