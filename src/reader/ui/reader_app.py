@@ -19,11 +19,12 @@ from reader.config import (
     save_settings,
     unknown_binding_problems,
 )
-from reader.core.engine.pipeline import AnnotatedDocument, Annotator, annotate
+from reader.core.engine.pipeline import Annotator, annotate
+from reader.core.engine.store import ParagraphStore
+from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
-from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
 
 CALM_THEME = DEFAULT_THEME
@@ -53,7 +54,7 @@ class ReaderApp(App[int]):
         *,
         settings: Settings | None = None,
         annotator: Annotator | None = None,
-        annotated: AnnotatedDocument | None = None,
+        paragraphs: ParagraphStore | None = None,
         state_store: ReadingStateStore | None = None,
         save_settings_on_change: bool = True,
         prefetch: FirstScreenPrefetch | None = None,
@@ -69,7 +70,7 @@ class ReaderApp(App[int]):
         self.vocab_store = vocab_store
         self.document = document
         self.settings = settings if settings is not None else Settings()
-        self.annotated: AnnotatedDocument = annotated or annotate(document, annotator)
+        self.paragraphs: ParagraphStore = paragraphs or annotate(document, annotator)
         self.state_store = state_store
         self.save_settings_on_change = save_settings_on_change
         self.prefetch = prefetch
@@ -88,7 +89,7 @@ class ReaderApp(App[int]):
             self.set_timer(0.5, self._report_config_problems)
         self.push_screen(
             ReadingScreen(
-                self.annotated,
+                self.paragraphs,
                 self.settings,
                 state_store=self.state_store,
                 save_settings_on_change=self.save_settings_on_change,

@@ -56,6 +56,7 @@ import opencc
 
 from reader.core.errors import InputError
 from reader.core.models import Document, Paragraph, ParagraphKind, Script
+from reader.core.text.sentences import split_sentences
 
 SplitMode = Literal["blocks", "lines"]
 SPLIT_MODES: tuple[SplitMode, ...] = ("blocks", "lines")
@@ -1018,54 +1019,3 @@ def _script_of_sample(sample: list[str]) -> Script:
     if simplified_votes > traditional_votes:
         return Script.SIMPLIFIED
     return Script.UNKNOWN
-
-
-# ---- sentences
-
-
-_SENTENCE_END = frozenset("。！？!?；;…⋯")
-_CLOSERS = frozenset("」』）)】〕》〉”’\"'")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans [start, end) of the sentences of `text`, by its own punctuation.
-
-    A sentence ends after a run of 。！？；… (and "." before a space or the end, so 22.5
-    stays whole), taking any closing quotes or brackets that follow with it; a line break
-    ends one too. Spans exclude surrounding whitespace, are in order and do not overlap.
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    length = len(text)
-    position = 0
-    while position < length:
-        char = text[position]
-        end: int | None = None
-        if char == "\n":
-            end = position
-            position += 1
-        elif char in _SENTENCE_END or (
-            char == "." and (position + 1 == length or text[position + 1].isspace())
-        ):
-            position += 1
-            while position < length and (
-                text[position] in _SENTENCE_END or text[position] in _CLOSERS
-            ):
-                position += 1
-            end = position
-        else:
-            position += 1
-        if end is not None:
-            _add_span(text, start, end, spans)
-            start = position
-    _add_span(text, start, length, spans)
-    return spans
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        spans.append((start, end))
