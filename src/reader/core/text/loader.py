@@ -259,22 +259,53 @@ def _display_name(path: str | Path) -> str:
     return "stdin" if str(path) == STDIN_SOURCE else str(path)
 
 
+# Every reader of input stops here: endless input (/dev/zero, a pipe that never ends) is
+# refused with one line instead of filling memory. The longest books are a few megabytes.
+MAX_INPUT_BYTES = 256 << 20
+_READ_CHUNK_BYTES = 1 << 20
+
+
+def _too_long(name: str) -> InputError:
+    return InputError(
+        f"{name}: longer than {MAX_INPUT_BYTES >> 20} MB, the most reader opens; "
+        "split it into parts and try again"
+    )
+
+
 def read_bytes(path: str | Path) -> bytes:
-    """The raw bytes of a file, or of stdin for "-"; InputError saying why when impossible."""
+    """The raw bytes of a file, or of stdin for "-"; InputError saying why when impossible.
+
+    Read a chunk at a time: binary data is refused on its first 64 KB and anything longer
+    than `MAX_INPUT_BYTES` when it gets there, so neither fills memory first."""
+    name = _display_name(path)
     if str(path) == STDIN_SOURCE:
         stream = sys.stdin
         if stream is None:
             raise InputError("stdin: no standard input to read")
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            data: bytes = buffer.read()
-            return data
-        return stream.read().encode("utf-8")  # a text-only stream (already decoded)
-    file = Path(path)
+        if getattr(stream, "buffer", None) is None:
+            text = stream.read(MAX_INPUT_BYTES + 1)  # a text-only stream (already decoded)
+            if len(text) > MAX_INPUT_BYTES:
+                raise _too_long(name)
+            return str(text).encode("utf-8")
+    handle = _open_binary(path)
     try:
-        return file.read_bytes()
-    except OSError as error:
-        raise _unreadable(file, error) from None
+        head = _read_up_to(handle, _BINARY_SAMPLE_BYTES, name)
+        if not any(head.startswith(bom) for bom, _, _ in _BOMS) and _looks_binary(head):
+            raise InputError(f"{name}: looks like a binary file, not text")
+        pieces = [head]
+        total = len(head)
+        while len(head) == _BINARY_SAMPLE_BYTES:  # else the input has ended
+            piece = _read_up_to(handle, _READ_CHUNK_BYTES, name)
+            if not piece:
+                break
+            total += len(piece)
+            if total > MAX_INPUT_BYTES:
+                raise _too_long(name)
+            pieces.append(piece)
+        return b"".join(pieces)
+    finally:
+        if str(path) != STDIN_SOURCE:
+            handle.close()
 
 
 def read_text(path: str | Path) -> str:
@@ -569,16 +600,16 @@ def _paragraphs_by_line(text: str) -> tuple[Paragraph, ...]:
 
 
 def _line_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
-    """One paragraph per line; the newline ending the last line does not start another one."""
+    """One paragraph per line (a line over 2,000 characters in pieces cut at sentence ends,
+    which join back into it); the newline ending the last line does not start another one."""
     index = 0
     previous: str | None = None
-    for line in lines:
-        if previous is not None:
-            yield Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=previous)
-            index += 1
+    for line in itertools.chain(lines, (None,)):
+        if previous is not None and (line is not None or previous):
+            for piece in _split_long(previous, verbatim=True) or [previous]:
+                yield Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=piece)
+                index += 1
         previous = line
-    if previous:
-        yield Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=previous)
 
 
 class _UnitKind(Enum):
@@ -628,8 +659,8 @@ def _paragraphs_by_block(text: str) -> tuple[Paragraph, ...]:
 def _block_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
     index = 0
     for unit in _joined(_units(lines)):
-        pieces = _split_long(unit.text) if unit.kind is _UnitKind.TEXT else [unit.text]
-        for piece in pieces:
+        # Headings and captions too: a line with no break can be megabytes long.
+        for piece in _split_long(unit.text):
             yield Paragraph(index, _KINDS[unit.kind], piece, unit.heading_level)
             index += 1
 
@@ -639,28 +670,24 @@ def _block_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
 _MAX_PARAGRAPH_CHARS = 2000
 
 
-def _split_long(text: str) -> list[str]:
-    """Cut a very long paragraph at sentence ends into pieces of at most 2,000 characters."""
+def _split_long(text: str, *, verbatim: bool = False) -> list[str]:
+    """Cut a very long paragraph at sentence ends into pieces of at most 2,000 characters
+    (a sentence longer than that is cut every 2,000 characters). The pieces are stripped of
+    the spaces between them, or, `verbatim`, cover the text exactly."""
     if len(text) <= _MAX_PARAGRAPH_CHARS:
         return [text]
-    pieces: list[str] = []
-    piece_start: int | None = None
-    piece_end = 0
+    cuts = [0]  # where each piece starts
     for start, end in split_sentences(text):
         while end - start > _MAX_PARAGRAPH_CHARS:  # a sentence too long on its own
-            if piece_start is not None:
-                pieces.append(text[piece_start:piece_end])
-                piece_start = None
-            pieces.append(text[start : start + _MAX_PARAGRAPH_CHARS])
+            if start > cuts[-1]:
+                cuts.append(start)
             start += _MAX_PARAGRAPH_CHARS
-        if piece_start is not None and end - piece_start > _MAX_PARAGRAPH_CHARS:
-            pieces.append(text[piece_start:piece_end])
-            piece_start = None
-        if piece_start is None:
-            piece_start = start
-        piece_end = end
-    if piece_start is not None:
-        pieces.append(text[piece_start:piece_end])
+            cuts.append(start)
+        if end - cuts[-1] > _MAX_PARAGRAPH_CHARS and start > cuts[-1]:
+            cuts.append(start)
+    pieces = [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    if verbatim:
+        return [piece for piece in pieces if piece]
     return [stripped for piece in pieces if (stripped := piece.strip())]
 
 
@@ -926,6 +953,8 @@ def _decoded_chunks(
     try:
         while True:
             data = _read_up_to(handle, chunk_bytes, name)
+            if offset + len(data) > MAX_INPUT_BYTES:
+                raise _too_long(name)
             yield _decode_chunk(decoder, data, offset, encoding, name, final=not data)
             if not data:
                 return
