@@ -49,10 +49,10 @@ def test_the_reading_screen_draws_pinyin_without_loading_the_engine() -> None:
     """The parent process paints while a child loads the engine: it must not load it too."""
     probe = (
         "import sys\n"
-        "from reader.config import PinyinNotation\n"
+        "from reader.core.engine.syllables import PinyinStyle\n"
         "from reader.ui.reader_app import ReaderApp\n"
         "from reader.ui.widgets.reading_view import display_syllable\n"
-        "assert display_syllable('zhong1', PinyinNotation.MARKS) == ('zhōng', 1)\n"
+        "assert display_syllable('zhong1', PinyinStyle.MARKS) == ('zhōng', 1)\n"
         "engine = ('reader.core.engine.pinyin', 'reader.core.engine.segment',"
         " 'reader.core.dictionary.cedict')\n"
         "print(','.join(m for m in engine if m in sys.modules))\n"

@@ -23,7 +23,6 @@ from textual.widgets import Footer, Input, Static
 
 from reader.config import (
     PinyinDisplay,
-    PinyinNotation,
     ScriptDisplay,
     Settings,
     ToneColours,
@@ -32,6 +31,7 @@ from reader.config import (
     save_settings,
 )
 from reader.core.engine.store import ParagraphStore
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.errors import ReaderError
 from reader.core.learner.known import KnownShares
@@ -73,9 +73,9 @@ _LABELS: dict[tuple[type[Enum], Enum], str] = {
         (ToneColours.STANDARD, "tones: standard"),
         (ToneColours.PLECO, "tones: Pleco"),
         (ToneColours.OFF, "tones: off"),
-        (PinyinNotation.MARKS, "marks"),
-        (PinyinNotation.NUMBERS, "numbers"),
-        (PinyinNotation.ZHUYIN, "zhuyin"),
+        (PinyinStyle.MARKS, "marks"),
+        (PinyinStyle.NUMBERS, "numbers"),
+        (PinyinStyle.ZHUYIN, "zhuyin"),
         (ViewMode.CONTINUOUS, "continuous"),
         (ViewMode.FOCUS, "focus"),
     )

@@ -32,8 +32,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from reader.config import PinyinNotation, ScriptDisplay, Settings, ToneColours
+from reader.config import ScriptDisplay, Settings, ToneColours
 from reader.core.engine.pipeline import Annotator
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.errors import ReaderError
 from reader.core.learner.study import (
     NEW_CARDS_PER_DAY,
@@ -158,14 +159,14 @@ def sentence_text(
 
 def syllables_text(
     syllables: Sequence[str],
-    notation: PinyinNotation,
+    notation: PinyinStyle,
     scheme: ToneColours,
     styles: Styles,
     *,
     separator: str = "",
     base: Style | None = None,
 ) -> Text:
-    from reader.core.engine.syllables import PinyinStyle, format_syllable, tone_of
+    from reader.core.engine.syllables import format_syllable, tone_of
 
     text = Text()
     for index, syllable in enumerate(syllables):
@@ -173,7 +174,7 @@ def syllables_text(
             continue
         if index and separator:
             text.append(separator)
-        shown = format_syllable(syllable, PinyinStyle(notation.value))
+        shown = format_syllable(syllable, notation)
         text.append(shown, style=(base or Style()) + styles.tone(scheme, tone_of(syllable)))
     return text
 
@@ -198,7 +199,7 @@ _NO_SPACE_AFTER = set("「『（《〈([")
 def sentence_pinyin_text(
     tokens: Sequence[Token],
     forms: Sequence[str],
-    notation: PinyinNotation,
+    notation: PinyinStyle,
     scheme: ToneColours,
     styles: Styles,
 ) -> Text:
@@ -230,7 +231,7 @@ class CardContent:
     revealed: bool
     tokens: tuple[Token, ...] | None
     script: ScriptDisplay
-    notation: PinyinNotation
+    notation: PinyinStyle
     tone_colours: ToneColours
 
 

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from reader.config import PinyinNotation
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.models import Entry, Lookup, Token
 
 if TYPE_CHECKING:
@@ -141,10 +141,10 @@ def word_facts_line(content: GlossContent) -> str:
     return "  ·  ".join(parts)
 
 
-def format_pinyin(cedict_pinyin: str, notation: PinyinNotation) -> str:
-    from reader.core.engine.syllables import PinyinStyle, format_syllable
+def format_pinyin(cedict_pinyin: str, notation: PinyinStyle) -> str:
+    from reader.core.engine.syllables import format_syllable
 
-    style = PinyinStyle(notation.value)
+    style = notation
     return " ".join(format_syllable(syllable, style) for syllable in cedict_pinyin.split())
 
 
@@ -154,7 +154,7 @@ def _headword(entry: Entry) -> str:
     return f"{entry.traditional} 〔{entry.simplified}〕"
 
 
-def render_gloss(content: GlossContent, notation: PinyinNotation) -> Text:
+def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
     """The panel text: heading, entries, see-also, compound parts, characters."""
     token, result = content.token, content.lookup
     text = Text()
@@ -210,7 +210,7 @@ def render_gloss(content: GlossContent, notation: PinyinNotation) -> Text:
     return text
 
 
-def _append_entry(text: Text, entry: Entry, notation: PinyinNotation) -> None:
+def _append_entry(text: Text, entry: Entry, notation: PinyinStyle) -> None:
     text.append(f"\n{_headword(entry)}", style="bold")
     text.append(f"  {format_pinyin(entry.pinyin, notation)}\n", style="italic")
     for number, definition in enumerate(entry.definitions, start=1):
@@ -244,7 +244,7 @@ class GlossPanel(VerticalScroll, can_focus=False):
         open or compile the index on first use)."""
         super().__init__(id=id)
         self._dictionary = dictionary
-        self.notation = PinyinNotation.MARKS
+        self.notation = PinyinStyle.MARKS
         self.token: Token | None = None
         self.content: GlossContent | None = None
 
@@ -265,14 +265,14 @@ class GlossPanel(VerticalScroll, can_focus=False):
         content = self.body.content
         return content.plain if isinstance(content, Text) else str(content)
 
-    def open(self, token: Token | None, notation: PinyinNotation) -> None:
+    def open(self, token: Token | None, notation: PinyinStyle) -> None:
         self.add_class("-open")
         self.show(token, notation)
 
     def close(self) -> None:
         self.remove_class("-open")
 
-    def show(self, token: Token | None, notation: PinyinNotation) -> None:
+    def show(self, token: Token | None, notation: PinyinStyle) -> None:
         self.notation = notation
         if token is None:
             self.token = None

@@ -36,13 +36,13 @@ from textual.worker import get_current_worker
 
 from reader.config import (
     PinyinDisplay,
-    PinyinNotation,
     ScriptDisplay,
     Settings,
     ToneColours,
     ViewMode,
 )
 from reader.core.engine.store import ParagraphStore
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.learner.vocab import Status
 from reader.core.models import (
@@ -94,7 +94,7 @@ class DisplayOptions:
     pinyin: PinyinDisplay = PinyinDisplay.ALL
     script: ScriptDisplay = ScriptDisplay.ORIGINAL
     tone_colours: ToneColours = ToneColours.STANDARD
-    pinyin_style: PinyinNotation = PinyinNotation.MARKS
+    pinyin_style: PinyinStyle = PinyinStyle.MARKS
     view: ViewMode = ViewMode.CONTINUOUS
 
     @classmethod
@@ -149,13 +149,13 @@ class ParagraphLayout:
 
 
 @lru_cache(maxsize=8192)
-def display_syllable(numbered: str, notation: PinyinNotation) -> tuple[str, int]:
+def display_syllable(numbered: str, notation: PinyinStyle) -> tuple[str, int]:
     """A numbered syllable ("zhong1") as shown, with its tone (5 = neutral, 0 = unknown)."""
     if not numbered:
         return "", 0
-    from reader.core.engine.syllables import PinyinStyle, format_syllable, tone_of
+    from reader.core.engine.syllables import format_syllable, tone_of
 
-    return format_syllable(numbered, PinyinStyle(notation.value)), tone_of(numbered)
+    return format_syllable(numbered, notation), tone_of(numbered)
 
 
 @lru_cache(maxsize=256)
