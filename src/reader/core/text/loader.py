@@ -415,45 +415,78 @@ def _open_long_utf8(
     if len(sample) < _SCRIPT_SAMPLE_HAN:
         handle.close()
         return None  # the script is judged on more than the head: decode it all now
-    rest: list[bytes] = []
     problems: list[OSError] = []
-    digest: list[str] = []
+    too_long: list[bool] = []
+    digest: list[str] = []  # the id: the hash of the bytes, when they are the normalised text
+    has_cr: list[bool] = []
 
     def read_and_hash() -> None:
+        """Hash the whole file a chunk at a time, keeping none of it (the rest is read again
+        when its paragraphs are made: a book's bytes never sit in memory)."""
+        whole = hashlib.sha256(head_data)
+        size = len(head_data)
         try:
             with handle:
-                rest.append(handle.read())
+                while chunk := handle.read(_READ_CHUNK_BYTES):
+                    whole.update(chunk)
+                    size += len(chunk)
+                    if b"\r" in chunk:
+                        has_cr.append(True)
+                    if size > MAX_INPUT_BYTES:
+                        too_long.append(True)
+                        return
         except OSError as error:
             problems.append(error)
             return
-        if b"\r" not in rest[0]:  # else the id is of the normalised text (`doc_id`)
-            whole = hashlib.sha256(head_data)
-            whole.update(rest[0])
-            digest.append(whole.hexdigest()[:16])
+        digest.append(whole.hexdigest()[:16])
 
     reader = threading.Thread(target=read_and_hash, daemon=True)
     reader.start()
 
-    def rest_bytes() -> bytes:
+    def wait_for_rest() -> None:
         reader.join()
         if problems:
             raise _unreadable(file, problems[0])
-        return head_data[head_end:] + rest[0]
+        if too_long:
+            raise _too_long(name)
 
-    def decode_rest() -> str:
-        data = rest_bytes()
+    def rest_chunks() -> Iterator[str]:
+        """The rest decoded a chunk at a time; the bytes must hash as they did."""
+        wait_for_rest()
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        again = hashlib.sha256(head_data[:head_end])
+        offset = head_end
         try:
-            # Not normalise_text: a U+FEFF here is mid-text, not a byte-order mark.
-            return _unify_newlines(data.decode("utf-8"))
-        except UnicodeDecodeError as error:
-            raise InputError(
-                f"{name}: bytes at offset {head_end + error.start} are not UTF-8 like the start "
-                "of the text; save it as UTF-8 and try again"
-            ) from None
+            with file.open("rb") as rest_handle:
+                rest_handle.seek(head_end)
+                while True:
+                    chunk = rest_handle.read(_READ_CHUNK_BYTES)
+                    again.update(chunk)
+                    carried = len(decoder.getstate()[0])
+                    try:
+                        # Not normalise_text: a U+FEFF here is mid-text, not a byte-order mark.
+                        yield decoder.decode(chunk, final=not chunk)
+                    except UnicodeDecodeError as error:
+                        raise InputError(
+                            f"{name}: bytes at offset {offset - carried + error.start} are not "
+                            "UTF-8 like the start of the text; save it as UTF-8 and try again"
+                        ) from None
+                    if not chunk:
+                        break
+                    offset += len(chunk)
+        except OSError as error:
+            raise _unreadable(file, error) from None
+        if digest and again.hexdigest()[:16] != digest[0]:
+            raise InputError(f"{name}: changed while it was being read; open it again")
+
+    def rest_lines() -> Iterator[str]:
+        return _stream_lines(rest_chunks(), strip_bom=False)
 
     def doc_id() -> str:
-        rest_bytes()
-        return digest[0] if digest else document_id(head + decode_rest())
+        wait_for_rest()
+        if digest and not has_cr:
+            return digest[0]
+        return document_id(head + _unify_newlines("".join(rest_chunks())))
 
     return OpenedText(
         head,
@@ -462,7 +495,7 @@ def _open_long_utf8(
         doc_id,
         0,
         line_chunk_chars,
-        rest_of_text=decode_rest,
+        rest_lines=rest_lines,
         script=_script_of_sample(sample),
     )
 
@@ -482,19 +515,19 @@ class OpenedText:
         progressive_chars: int = PROGRESSIVE_CHARS,
         line_chunk_chars: int = _LINE_CHUNK_CHARS,
         *,
-        rest_of_text: Callable[[], str] | None = None,
+        rest_lines: Callable[[], Iterator[str]] | None = None,
         script: Script | None = None,
     ) -> None:
-        """`text`, or with `rest_of_text` the head of the text up to a newline (the rest is
-        decoded when its paragraphs are made; the head then holds the script's sample)."""
+        """`text`, or with `rest_lines` the head of the text up to a newline (the rest's lines
+        are read when its paragraphs are made; the head then holds the script's sample)."""
         self.source = source
         self._doc_id = doc_id  # or what works it out, once (the file may still be read)
         self.script = script if script is not None else detect_script(text)
         lines: Iterator[str] = _lines_lazily(text, line_chunk_chars)
-        if rest_of_text is not None:  # the head ends with "\n": its lines, then the rest's
+        if rest_lines is not None:  # the head ends with "\n": its lines, then the rest's
             lines = itertools.chain(
                 _lines_lazily(text[:-1], line_chunk_chars),
-                _lines_after(rest_of_text, line_chunk_chars),
+                _lines_after(rest_lines),
             )
         self._pending: Iterator[Paragraph] | None = (
             _line_paragraphs(lines) if split == "lines" else _block_paragraphs(lines)
@@ -555,8 +588,8 @@ class OpenedText:
         )
 
 
-def _lines_after(rest_of_text: Callable[[], str], chunk: int) -> Iterator[str]:
-    yield from _lines_lazily(rest_of_text(), chunk)
+def _lines_after(rest_lines: Callable[[], Iterator[str]]) -> Iterator[str]:
+    yield from rest_lines()  # started only when the first paragraph of the rest is wanted
 
 
 def _lines_lazily(text: str, chunk: int = _LINE_CHUNK_CHARS) -> Iterator[str]:
@@ -963,10 +996,10 @@ def _decoded_chunks(
         handle.close()
 
 
-def _stream_lines(chunks: Iterable[str]) -> Iterator[str]:
+def _stream_lines(chunks: Iterable[str], *, strip_bom: bool = True) -> Iterator[str]:
     """The lines of a text arriving in pieces, exactly as `normalise_text(text).split("\\n")`."""
     pending = ""
-    started = False
+    started = not strip_bom  # the rest of a text: a U+FEFF there is text
     for chunk in chunks:
         if not started and chunk:
             chunk = chunk.removeprefix("\ufeff")
