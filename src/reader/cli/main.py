@@ -13,6 +13,7 @@ Heavy modules are imported inside the handlers so `reader --help` stays instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import io
 import itertools
@@ -312,7 +313,13 @@ def _run_app(args: argparse.Namespace) -> int:
     require_terminal(args.path)
     from reader.ui.app import run_app
 
-    return run_app(args.path)
+    code = run_app(args.path)
+    # The screen is closed and everything saved; worker threads (a model loading, a book
+    # being annotated) would be joined at interpreter exit: q ends the process now.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
 
 
 def require_terminal(path: str | None = None, screen: str = "the reading screen") -> None:

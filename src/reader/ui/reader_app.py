@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 
@@ -31,6 +33,13 @@ CALM_THEME = DEFAULT_THEME
 # `run_app` pauses garbage collection during start-up; it resumes this long after mount, when
 # the first screen is drawn and the models have loaded.
 RESUME_GC_AFTER = 3.0  # seconds
+
+
+class _UnjoinedExecutor(ThreadPoolExecutor):
+    """The default executor of the app's loop: shutting it down does not wait for threads."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=cancel_futures)
 
 
 def resume_garbage_collection() -> None:
@@ -82,6 +91,10 @@ class ReaderApp(App[int]):
             self.set_keymap(self.settings.keymap)
 
     def on_mount(self) -> None:
+        # Thread workers run on the loop's default executor, which asyncio joins when the
+        # app ends: quitting would wait for a paragraph, a model load or a whole book's worth
+        # of work. Nothing they do needs finishing (every write is one transaction).
+        asyncio.get_running_loop().set_default_executor(_UnjoinedExecutor())
         self.set_timer(RESUME_GC_AFTER, resume_garbage_collection)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.config_problems or self.settings.keys:
