@@ -49,7 +49,7 @@ def _alive(pid: int) -> bool:
 
 
 def quit_after(command: str, env: dict[str, str], wait: float, before: list[str]) -> float:
-    session = f"quit-{os.getpid()}"
+    session = f"quit-{os.getpid()}-{time.monotonic_ns()}"
     subprocess.run(
         ["tmux", *SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
          f"exec {command}"],
@@ -72,7 +72,7 @@ def quit_after(command: str, env: dict[str, str], wait: float, before: list[str]
             time.sleep(0.005)
         return time.monotonic() - pressed
     finally:
-        subprocess.run(["tmux", *SOCKET, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", *SOCKET, "kill-session", "-t", session], capture_output=True)
 
 
 def main() -> None:

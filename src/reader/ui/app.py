@@ -72,6 +72,7 @@ def run_app(path: str | None = None) -> int:
             config_problems=config_problems,
             rest_of_document=None if opened.complete else opened.finish,
         )
+        app.exit_at_once = True  # q ends the process (see `ReaderApp.quit_now`)
         result = app.run()
     finally:
         if warmup is not None:  # bad input: the engine is not needed

@@ -880,4 +880,8 @@ class ReadingScreen(Screen[None]):
 
     async def action_quit(self) -> None:
         self.save_position()
-        self.app.exit(0)
+        quit_now = getattr(self.app, "quit_now", None)  # ReaderApp's (no import: no cycle)
+        if quit_now is not None:
+            quit_now(0)
+        else:
+            self.app.exit(0)
