@@ -60,22 +60,27 @@ def _status(pid: int) -> dict[str, int]:
     return values
 
 
-def read_for(book: Path, env: dict[str, str], seconds: float) -> dict[str, float]:
-    session = f"book-{os.getpid()}"
-    socket = ["-L", "reader-bench-book"]
+def start_in_tmux(socket: list[str], session: str, command: str, env: dict[str, str]) -> int:
+    """Run `command` in a new 120x40 tmux session; its process id."""
     subprocess.run(
         ["tmux", *socket, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-         f"exec {READER} {book}"],
+         f"exec {command}"],
         env=env,
         check=True,
     )  # fmt: skip
+    return int(
+        subprocess.run(
+            ["tmux", *socket, "list-panes", "-t", session, "-F", "#{pane_pid}"],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()[0]
+    )  # fmt: skip
+
+
+def read_for(book: Path, env: dict[str, str], seconds: float) -> dict[str, float]:
+    session = f"book-{os.getpid()}"
+    socket = ["-L", "reader-bench-book"]
+    pid = start_in_tmux(socket, session, f"{READER} {book}", env)
     try:
-        pid = int(
-            subprocess.run(
-                ["tmux", *socket, "list-panes", "-t", session, "-F", "#{pane_pid}"],
-                capture_output=True, text=True, check=True,
-            ).stdout.split()[0]
-        )  # fmt: skip
         samples: list[int] = []
         start = time.monotonic()
         step = 0

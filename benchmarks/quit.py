@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from book import READER, fresh_home, make_book
+from book import READER, fresh_home, make_book, start_in_tmux  # noqa: E402
 
 SOCKET = ["-L", "reader-bench-quit"]
 HELLO = """
@@ -50,18 +50,8 @@ def _alive(pid: int) -> bool:
 
 def quit_after(command: str, env: dict[str, str], wait: float, before: list[str]) -> float:
     session = f"quit-{os.getpid()}-{time.monotonic_ns()}"
-    subprocess.run(
-        ["tmux", *SOCKET, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-         f"exec {command}"],
-        env=env, check=True,
-    )  # fmt: skip
+    pid = start_in_tmux(SOCKET, session, command, env)
     try:
-        pid = int(
-            subprocess.run(
-                ["tmux", *SOCKET, "list-panes", "-t", session, "-F", "#{pane_pid}"],
-                capture_output=True, text=True, check=True,
-            ).stdout.split()[0]
-        )  # fmt: skip
         time.sleep(wait)
         for key in before:
             subprocess.run(["tmux", *SOCKET, "send-keys", "-t", session, key], check=True)

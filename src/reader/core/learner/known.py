@@ -14,22 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from reader.core.learner.stats import KnownShare
+from reader.core.learner.stats import KnownShare, token_status
 from reader.core.learner.vocab import Status
 
 if TYPE_CHECKING:
-    from reader.core.engine.store import Form, ParagraphStore
+    from reader.core.engine.store import ParagraphStore
 
 Statuses = Mapping[str, Status]
-
-
-def form_status(form: Form, statuses: Statuses) -> Status | None:
-    """The learner's status of a word as written, or in either script (as `token_status`)."""
-    for written in (form.text, form.traditional, form.simplified):
-        status = statuses.get(written)
-        if status is not None:
-            return status
-    return None
 
 
 class KnownShares:
@@ -44,7 +35,7 @@ class KnownShares:
 
     def _of(self, form_id: int) -> Status | None:
         if form_id not in self._status:
-            self._status[form_id] = form_status(self.store.form(form_id), self.statuses)
+            self._status[form_id] = token_status(self.store.form(form_id), self.statuses)
         return self._status[form_id]
 
     def paragraph(self, index: int) -> float | None:

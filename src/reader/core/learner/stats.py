@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reader.core.learner.vocab import Status, VocabStore, hsk_level
 from reader.core.models import AnnotatedParagraph, Token, TokenKind
@@ -120,7 +120,18 @@ def counted_tokens(paragraph: AnnotatedParagraph) -> list[Token]:
     return [token for token in paragraph.tokens if token.is_han]
 
 
-def token_status(token: Token, statuses: Statuses) -> Status | None:
+class WrittenWord(Protocol):
+    """A word with its forms: a `Token`, or a form of the paragraph store."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def traditional(self) -> str: ...
+    @property
+    def simplified(self) -> str: ...
+
+
+def token_status(token: WrittenWord, statuses: Statuses) -> Status | None:
     """The learner's status of a word as written, or in either script; None if never saved."""
     for form in (token.text, token.traditional, token.simplified):
         status = statuses.get(form)
