@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from book import READER, fresh_home, make_book, start_in_tmux  # noqa: E402
+from book import READER, fresh_home, make_book, start_in_tmux
 
 SOCKET = ["-L", "reader-bench-quit"]
 HELLO = """
