@@ -21,7 +21,13 @@ from reader.config import (
 from reader.core.engine.syllables import PinyinStyle
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
-from reader.ui.search import SearchHit, find_hits, is_pinyin_query, next_hit, normalise_pinyin_query
+from reader.core.text.search import (
+    SearchHit,
+    find_hits,
+    is_pinyin_query,
+    next_hit,
+    normalise_pinyin_query,
+)
 
 # ---- settings ------------------------------------------------------------------------------
 

@@ -136,7 +136,7 @@ def cmd_study(args: argparse.Namespace) -> int:
     new_limit = NEW_CARDS_PER_DAY if args.new_limit is None else args.new_limit
     if new_limit < 0:
         raise ReaderError("--new-limit must be 0 or more")
-    from reader.cli.main import require_terminal
+    from reader.cli.terminal import require_terminal
 
     require_terminal(screen="the study screen")
     return run_study(directions=directions, new_limit=new_limit)

@@ -38,9 +38,9 @@ from reader.core.learner.known import KnownShares
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.learner.stats import token_status
 from reader.core.models import Document, Token
+from reader.core.text.search import SearchHit, find_hits, next_hit
 from reader.core.text.sentences import sentence_at
 from reader.ui.insight import chart_runs, column_value, known_chart
-from reader.ui.search import SearchHit, find_hits, next_hit
 from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import (
     DisplayOptions,
@@ -137,21 +137,6 @@ def reading_bindings() -> list[Binding]:
         _binding("question_mark,f1", "help", "Help", show=True, key_display="?"),
         _binding("q", "quit", "Quit", show=True),
     ]
-
-
-def best_split(word: str, is_word: Any) -> list[str]:
-    """Where to split a word in two: both halves dictionary words if possible, then the most
-    balanced cut; a two-character word splits into its characters."""
-    if len(word) <= 2:
-        return list(word)
-    cuts = range(1, len(word))
-
-    def score(cut: int) -> tuple[int, int]:
-        known = sum(1 for part in (word[:cut], word[cut:]) if len(part) == 1 or is_word(part))
-        return known, -abs(len(word) - 2 * cut)
-
-    cut = max(cuts, key=score)
-    return [word[:cut], word[cut:]]
 
 
 def _simplified(text: str) -> str:
@@ -518,6 +503,8 @@ class ReadingScreen(Screen[None]):
         if token is None or not token.is_han or len(token.text) < 2:
             self.notify("Only a word of two or more characters can be split.", severity="warning")
             return
+        from reader.core.dictionary.compounds import best_split
+
         parts = best_split(token.text, self._dictionary().has_word)
         self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
         self.notify(f"Split {token.text} → {' · '.join(parts)} (saved to your dictionary)")

@@ -723,9 +723,9 @@ class StudyApp(App[int]):
         self, screen_factory: Callable[[], StudyScreen], keymap: Mapping[str, str] | None = None
     ) -> None:
         super().__init__()
-        from reader.ui.reader_app import CALM_THEME
+        from reader.config import DEFAULT_THEME
 
-        self.theme = CALM_THEME
+        self.theme = DEFAULT_THEME
         self._screen_factory = screen_factory
         self.summary: SessionSummary | None = None
         self.keymap = dict(keymap or {})
