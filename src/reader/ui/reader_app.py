@@ -9,7 +9,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -21,7 +20,6 @@ from reader.config import (
     DEFAULT_THEME,
     ConfigProblem,
     Settings,
-    save_settings,
     unknown_binding_problems,
 )
 from reader.core.engine.pipeline import Annotator, annotate
@@ -31,6 +29,7 @@ from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
+from reader.ui.settings import LiveSettings
 
 CALM_THEME = DEFAULT_THEME
 # `run_app` pauses garbage collection during start-up; it resumes this long after mount, when
@@ -81,10 +80,10 @@ class ReaderApp(App[int]):
         self.config_problems = tuple(config_problems)
         self.vocab_store = vocab_store
         self.document = document
-        self.settings = settings if settings is not None else Settings()
+        # The one settings object: screens and widgets read it and listen to it.
+        self.live_settings = LiveSettings(settings, save=save_settings_on_change)
         self.paragraphs: ParagraphStore = paragraphs or annotate(document, annotator)
         self.state_store = state_store
-        self.save_settings_on_change = save_settings_on_change
         self.prefetch = prefetch
         self.title = document.title
         self.theme = (
@@ -92,6 +91,11 @@ class ReaderApp(App[int]):
         )
         if self.settings.keys:
             self.set_keymap(self.settings.keymap)
+
+    @property
+    def settings(self) -> Settings:
+        """The learner's settings now (`live_settings.current`)."""
+        return self.live_settings.current
 
     exit_at_once = False
     """Set by `run_app`: q ends the process as soon as the terminal is restored."""
@@ -126,9 +130,8 @@ class ReaderApp(App[int]):
         self.push_screen(
             ReadingScreen(
                 self.paragraphs,
-                self.settings,
+                self.live_settings,
                 state_store=self.state_store,
-                save_settings_on_change=self.save_settings_on_change,
                 prefetch=self.prefetch,
                 vocab_store=self.vocab_store,
                 rest_of_document=self.rest_of_document,
@@ -156,14 +159,7 @@ class ReaderApp(App[int]):
 
     def _remember_theme(self, theme: Theme) -> None:
         """A theme picked in the command palette is kept for the next session."""
-        # The palette may be on top: find the reading screen in the stack.
-        screen = next((s for s in self.screen_stack if isinstance(s, ReadingScreen)), None)
-        if screen is None or screen.settings.theme == theme.name:
-            return
-        screen.settings = replace(screen.settings, theme=theme.name)
-        self.settings = screen.settings
-        if self.save_settings_on_change:
-            save_settings(screen.settings)
+        self.live_settings.update(theme=theme.name)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every reading action, not just the few in the Footer."""

@@ -28,7 +28,6 @@ from reader.config import (
     ToneColours,
     ViewMode,
     next_value,
-    save_settings,
 )
 from reader.core.engine.store import ParagraphStore
 from reader.core.engine.syllables import PinyinStyle
@@ -41,9 +40,9 @@ from reader.core.models import Document, Token
 from reader.core.text.search import SearchHit, find_hits, next_hit
 from reader.core.text.sentences import sentence_at
 from reader.ui.insight import chart_runs, column_value, known_chart
+from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import (
-    DisplayOptions,
     ReadingView,
     is_word,
 )
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
     from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore
     from reader.ui.screens.vocab import VocabJump
 
+_TOGGLES = ("pinyin", "script", "tone_colours", "pinyin_style", "view")
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
 NARROW_WIDTH = 90
@@ -153,10 +153,9 @@ class ReadingScreen(Screen[None]):
     def __init__(
         self,
         paragraphs: ParagraphStore,
-        settings: Settings,
+        settings: LiveSettings | Settings | None = None,
         *,
         state_store: ReadingStateStore | None = None,
-        save_settings_on_change: bool = True,
         prefetch: FirstScreenPrefetch | None = None,
         vocab_store: VocabStore | None = None,
         rest_of_document: Callable[[], Document] | None = None,
@@ -176,9 +175,8 @@ class ReadingScreen(Screen[None]):
         self._chart_values: list[float | None] | None = None
         self._chart_stale = False
         self._chart_drawn_at = 0.0
-        self.settings = settings
+        self.live_settings = LiveSettings.of(settings)  # the app's: read, never copied
         self.state_store = state_store or ReadingStateStore()
-        self.save_settings_on_change = save_settings_on_change
         self.prefetch = prefetch
         self.search_query = ""
         self.search_hits: list[SearchHit] = []
@@ -192,13 +190,13 @@ class ReadingScreen(Screen[None]):
         with Vertical(id="main"):
             yield ReadingView(
                 self.paragraphs,
-                DisplayOptions.from_settings(self.settings),
+                self.live_settings,
                 paragraph_index=self._start.paragraph,
                 offset=self._start.offset,
                 prefetch=self.prefetch,
                 id="reading-view",
             )
-            yield GlossPanel(self._dictionary, id="gloss")
+            yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
             yield Input(placeholder="Search: hanzi or pinyin without tones", id="search")
             yield Static(id="known-chart")
             yield Static(id="status")
@@ -222,6 +220,7 @@ class ReadingScreen(Screen[None]):
         return self.query_one("#search", Input)
 
     def on_mount(self) -> None:
+        self._unsubscribe = self.live_settings.subscribe(self._settings_changed)
         self.view.focus()
         self._load_statuses()
         self._update_status()
@@ -387,7 +386,7 @@ class ReadingScreen(Screen[None]):
     @on(ReadingView.CursorMoved)
     def _cursor_moved(self, message: ReadingView.CursorMoved) -> None:
         if self.gloss_panel.is_open:
-            self.gloss_panel.show(message.token, self.settings.pinyin_style)
+            self.gloss_panel.show(message.token)
         self._update_status()
         self._draw_chart()
         self._schedule_position_save()
@@ -406,6 +405,7 @@ class ReadingScreen(Screen[None]):
             self._last_saved = position
 
     def on_unmount(self) -> None:
+        self._unsubscribe()
         if self.query(ReadingView):
             self.save_position()
         if self._owns_vocab_store and self._vocab_store is not None:
@@ -413,14 +413,16 @@ class ReadingScreen(Screen[None]):
 
     # ---- settings ------------------------------------------------------------------------------
 
-    def _apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        self.view.set_options(DisplayOptions.from_settings(settings))
-        if self.gloss_panel.is_open:
-            self.gloss_panel.show(self.view.cursor_token, settings.pinyin_style)
-        if self.save_settings_on_change:
-            save_settings(settings)
+    @property
+    def settings(self) -> Settings:
+        return self.live_settings.current
+
+    def _settings_changed(self, settings: Settings) -> None:
+        """Listener of the settings object (the view and the gloss panel listen too)."""
         self._update_status()
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.live_settings.update(**{name: getattr(settings, name) for name in _TOGGLES})
 
     def action_cycle_pinyin(self) -> None:
         self._apply_settings(replace(self.settings, pinyin=next_value(self.settings.pinyin)))
@@ -474,7 +476,7 @@ class ReadingScreen(Screen[None]):
         if panel.is_open:
             panel.close()
         else:
-            panel.open(self.view.cursor_token, self.settings.pinyin_style)
+            panel.open(self.view.cursor_token)
 
     def action_close(self) -> None:
         if self.search_input.has_class("-open"):
@@ -771,7 +773,7 @@ class ReadingScreen(Screen[None]):
         if store is None:
             return
         self.app.push_screen(
-            VocabScreen(store, self.settings, current_doc_id=self.paragraphs.document.doc_id),
+            VocabScreen(store, self.live_settings, current_doc_id=self.paragraphs.document.doc_id),
             self._vocabulary_closed,
         )
 
@@ -823,7 +825,7 @@ class ReadingScreen(Screen[None]):
         if store is None:
             return
         self.app.push_screen(
-            StudyScreen(store, self.settings, annotator=self.paragraphs.annotator),
+            StudyScreen(store, self.live_settings, annotator=self.paragraphs.annotator),
             self._study_closed,
         )
 

@@ -53,6 +53,7 @@ from reader.core.learner.study import (
 from reader.core.learner.vocab import Direction, VocabStore
 from reader.core.models import Token
 from reader.ui.screens.help import HelpScreen, keys_table
+from reader.ui.settings import LiveSettings
 
 HELP_FILE_NAME = "study_help.md"
 HEATMAP_WEEKS = 16
@@ -484,7 +485,7 @@ class StudyScreen(Screen[SessionSummary]):
     def __init__(
         self,
         store: VocabStore,
-        settings: Settings | None = None,
+        settings: LiveSettings | Settings | None = None,
         *,
         directions: Sequence[Direction] = (Direction.READ,),
         new_limit: int | None = None,
@@ -495,7 +496,7 @@ class StudyScreen(Screen[SessionSummary]):
     ) -> None:
         super().__init__()
         self.store = store
-        self.settings = settings if settings is not None else Settings()
+        self.live_settings = LiveSettings.of(settings)  # the app's: read, never copied
         self.session = StudySession(
             store,
             directions=directions,
@@ -509,6 +510,10 @@ class StudyScreen(Screen[SessionSummary]):
         self._shown_at: datetime | None = None
 
     # -- composition
+
+    @property
+    def settings(self) -> Settings:
+        return self.live_settings.current
 
     def compose(self) -> ComposeResult:
         yield Static(id="study-header")

@@ -19,8 +19,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from reader.config import Settings
 from reader.core.engine.syllables import PinyinStyle
 from reader.core.models import Entry, Lookup, Token
+from reader.ui.settings import LiveSettings
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
@@ -237,6 +239,7 @@ class GlossPanel(VerticalScroll, can_focus=False):
     def __init__(
         self,
         dictionary: Callable[[], Dictionary],
+        settings: LiveSettings | None = None,
         *,
         id: str | None = None,
     ) -> None:
@@ -244,7 +247,7 @@ class GlossPanel(VerticalScroll, can_focus=False):
         open or compile the index on first use)."""
         super().__init__(id=id)
         self._dictionary = dictionary
-        self.notation = PinyinStyle.MARKS
+        self.settings = settings or LiveSettings(save=False)  # the app's settings object
         self.token: Token | None = None
         self.content: GlossContent | None = None
 
@@ -265,15 +268,29 @@ class GlossPanel(VerticalScroll, can_focus=False):
         content = self.body.content
         return content.plain if isinstance(content, Text) else str(content)
 
-    def open(self, token: Token | None, notation: PinyinStyle) -> None:
+    @property
+    def notation(self) -> PinyinStyle:
+        return self.settings.current.pinyin_style
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.settings.subscribe(self._settings_changed)
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    def _settings_changed(self, settings: Settings) -> None:
+        if self.is_open and self.content is not None:
+            self.body.update(render_gloss(self.content, settings.pinyin_style))
+
+    def open(self, token: Token | None) -> None:
         self.add_class("-open")
-        self.show(token, notation)
+        self.show(token)
 
     def close(self) -> None:
         self.remove_class("-open")
 
-    def show(self, token: Token | None, notation: PinyinStyle) -> None:
-        self.notation = notation
+    def show(self, token: Token | None) -> None:
+        notation = self.notation
         if token is None:
             self.token = None
             self.content = None

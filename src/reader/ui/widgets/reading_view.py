@@ -54,6 +54,7 @@ from reader.core.models import (
     TokenKind,
 )
 from reader.core.text.layout import PackedLine, item_for_token, pack
+from reader.ui.settings import LiveSettings
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
 RIGHT_MARGIN = 1
@@ -410,7 +411,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(
         self,
         store: ParagraphStore,
-        options: DisplayOptions | None = None,
+        settings: LiveSettings | None = None,
         *,
         paragraph_index: int = 0,
         offset: int = 0,
@@ -423,7 +424,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         # The annotated paragraphs are the store's (memory LRU over the disk cache): the view
         # keeps only layouts of what it draws, and the heights of the rest.
         self.store = store
-        self.options = options or DisplayOptions()
+        self.settings = settings or LiveSettings(save=False)  # the app's settings object
+        self._options: tuple[Settings, DisplayOptions] | None = None  # derived, not a copy
         count = len(store)
         self._layouts: LRUCache[int, ParagraphLayout] = LRUCache(LAYOUTS_KEPT)
         self._exact: set[int] = set()  # paragraphs whose height is laid out, not estimated
@@ -488,6 +490,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_mount(self) -> None:
         super().on_mount()  # type: ignore[no-untyped-call]
+        self._shown_options = self.options  # what the layout was made for
+        self._unsubscribe = self.settings.subscribe(self._settings_changed)
         if self.prefetch is not None:
             # Waiting a moment here lets the first paint show the words with their pinyin
             # (the child is usually a little ahead of the app's start-up); a paint of the
@@ -495,6 +499,9 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             self.store.put(self.prefetch.take_ready(PREFETCH_MOUNT_WAIT))
         self._update_priority()
         self._annotate()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
 
     def notify_style_update(self) -> None:
         """The theme or the CSS changed: resolve the component styles again and redraw."""
@@ -1123,11 +1130,21 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 return
             target += delta
 
-    def set_options(self, options: DisplayOptions) -> None:
-        if options == self.options:
+    @property
+    def options(self) -> DisplayOptions:
+        """What the settings say about how the text looks (worked out once per change)."""
+        current = self.settings.current
+        if self._options is None or self._options[0] is not current:
+            self._options = (current, DisplayOptions.from_settings(current))
+        return self._options[1]
+
+    def _settings_changed(self, settings: Settings) -> None:
+        """Listener of the settings object: lay out again if the text looks different."""
+        old, self._shown_options = self._shown_options, self.options
+        if self._shown_options == old:
             return
-        view_changed = options.view != self.options.view
-        self.options = options
+        view_changed = self._shown_options.view != old.view
+        options = self._shown_options
         self._relayout()
         if view_changed and options.view is ViewMode.CONTINUOUS:
             self.scroll_to(y=self._starts[self.paragraph_index], animate=False)
