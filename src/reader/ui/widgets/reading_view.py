@@ -559,9 +559,16 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             )
             urgent = index is not None
             if index is None:
-                # Off-screen work waits for the first screen, then leaves the UI thread
-                # most of the GIL (a long book keeps this worker busy for minutes).
-                self._screen_ready.wait(timeout=3.0)
+                if store.complete:
+                    break  # every paragraph is in the store (a text opened before)
+                # Off-screen work waits for the first screen (annotated here, or painted from
+                # the store), then leaves the UI thread most of the GIL (a long book keeps
+                # this worker busy for minutes).
+                deadline = time.monotonic() + 3.0
+                while not (self._screen_ready.is_set() or self._annotated_paint.is_set()):
+                    if time.monotonic() > deadline or worker.is_cancelled:
+                        break
+                    time.sleep(0.01)
                 time.sleep(BACKGROUND_PAUSE)
                 count = self.paragraph_count
                 while scan_from < count and (scan_from in made or store.is_annotated(scan_from)):
