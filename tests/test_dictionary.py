@@ -391,6 +391,7 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path: Path, damage: str) -> None:
     assert reopened.info().entries == 16
 
 
+@pytest.mark.slow
 def test_two_processes_building_at_once_both_succeed(tmp_path: Path) -> None:
     source = write_cedict(tmp_path / "src" / "mini.u8.gz", SMALL_CEDICT)
     cache = tmp_path / "cache"

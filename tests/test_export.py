@@ -322,6 +322,7 @@ def test_anki_not_running_is_said_clearly(items: list[VocabItem]) -> None:
         push_to_anki(items, client)
 
 
+@pytest.mark.slow
 def test_only_loopback_unless_allowed() -> None:
     with pytest.raises(ReaderError, match="--allow-remote"):
         AnkiConnect("http://192.0.2.10:8765")

@@ -14,7 +14,6 @@ from textual.widgets import Static
 from reader import paths
 from reader.config import (
     PinyinDisplay,
-    PinyinNotation,
     ScriptDisplay,
     Settings,
     ToneColours,
@@ -23,6 +22,7 @@ from reader.config import (
 )
 from reader.core.engine.pipeline import Annotator
 from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.models import Document, Token
 from reader.core.text.loader import load_text
@@ -276,10 +276,10 @@ async def test_t_cycles_marks_numbers_zhuyin() -> None:
     async with reading() as (_app, pilot, screen, view):
         assert "jīntiān" in screen_text(view)
         await pilot.press("t")
-        assert screen.settings.pinyin_style is PinyinNotation.NUMBERS
+        assert screen.settings.pinyin_style is PinyinStyle.NUMBERS
         assert "jin1tian1" in screen_text(view)
         await pilot.press("t")
-        assert screen.settings.pinyin_style is PinyinNotation.ZHUYIN
+        assert screen.settings.pinyin_style is PinyinStyle.ZHUYIN
         assert "ㄐㄧㄣ" in screen_text(view)
         await pilot.press("t")
         assert "jīntiān" in screen_text(view)

@@ -10,7 +10,6 @@ import pytest
 from reader import paths
 from reader.config import (
     PinyinDisplay,
-    PinyinNotation,
     ScriptDisplay,
     Settings,
     ToneColours,
@@ -19,9 +18,16 @@ from reader.config import (
     next_value,
     save_settings,
 )
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
-from reader.ui.search import SearchHit, find_hits, is_pinyin_query, next_hit, normalise_pinyin_query
+from reader.core.text.search import (
+    SearchHit,
+    find_hits,
+    is_pinyin_query,
+    next_hit,
+    normalise_pinyin_query,
+)
 
 # ---- settings ------------------------------------------------------------------------------
 
@@ -35,7 +41,7 @@ def test_settings_round_trip_through_the_toml_file() -> None:
         pinyin=PinyinDisplay.OFF,
         script=ScriptDisplay.BOTH,
         tone_colours=ToneColours.PLECO,
-        pinyin_style=PinyinNotation.ZHUYIN,
+        pinyin_style=PinyinStyle.ZHUYIN,
         view=ViewMode.FOCUS,
         keys=(("reading.next_paragraph", "j,ctrl+n"),),
     )

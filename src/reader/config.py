@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reader import paths
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.files import atomic_write_text
 
 if sys.version_info >= (3, 11):
@@ -62,14 +63,6 @@ class ToneColours(str, Enum):
     OFF = "off"
 
 
-class PinyinNotation(str, Enum):
-    """How syllables are written; the values match `reader.core.engine.pinyin.PinyinStyle`."""
-
-    MARKS = "marks"
-    NUMBERS = "numbers"
-    ZHUYIN = "zhuyin"
-
-
 class ViewMode(str, Enum):
     """CONTINUOUS scrolls through the whole text; FOCUS shows one paragraph, centred."""
 
@@ -98,7 +91,7 @@ class Settings:
     """Hanzi as written, converted to Simplified, or both (Simplified on a line under)."""
     tone_colours: ToneColours = ToneColours.STANDARD
     """Colour of each syllable by its tone."""
-    pinyin_style: PinyinNotation = PinyinNotation.MARKS
+    pinyin_style: PinyinStyle = PinyinStyle.MARKS
     """Tone marks (zhōng), tone numbers (zhong1) or zhuyin (ㄓㄨㄥ)."""
     view: ViewMode = ViewMode.CONTINUOUS
     """Continuous scrolling or one paragraph at a time."""
@@ -116,7 +109,7 @@ _DISPLAY_FIELDS: dict[str, type[Enum]] = {
     "pinyin": PinyinDisplay,
     "script": ScriptDisplay,
     "tone_colours": ToneColours,
-    "pinyin_style": PinyinNotation,
+    "pinyin_style": PinyinStyle,
     "view": ViewMode,
 }
 

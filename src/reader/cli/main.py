@@ -13,6 +13,7 @@ Heavy modules are imported inside the handlers so `reader --help` stays instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import io
 import itertools
@@ -309,30 +310,18 @@ def _cmd_dict_build(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    from reader.cli.terminal import require_terminal
+
     require_terminal(args.path)
     from reader.ui.app import run_app
 
-    return run_app(args.path)
-
-
-def require_terminal(path: str | None = None, screen: str = "the reading screen") -> None:
-    """A screen reads keys from a terminal; without one it could only hang or crash
-    (stdin closed, /dev/null, a pipe), so say so before loading anything."""
-    if path == "-":  # the text comes on stdin, the keys from the controlling terminal after it
-        try:
-            os.close(os.open("/dev/tty", os.O_RDONLY))
-        except OSError:
-            raise ReaderError(
-                f"reading a text from stdin on {screen} needs a terminal for the keys; "
-                "use `reader annotate -` in scripts"
-            ) from None
-        return
-    try:
-        interactive = sys.stdin is not None and sys.stdin.isatty()
-    except ValueError:  # closed
-        interactive = False
-    if not interactive:
-        raise ReaderError(f"{screen} needs a terminal on standard input; run it from one")
+    code = run_app(args.path)
+    # The screen is closed and everything saved; worker threads (a model loading, a book
+    # being annotated) would be joined at interpreter exit: q ends the process now.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
 
 
 # ---- entry point
