@@ -9,6 +9,7 @@ screen shows its pinyin sooner.
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Any
 
 from reader import paths
@@ -61,6 +62,7 @@ def run_app(path: str | None = None) -> int:
         if path == "-":
             _reattach_terminal_stdin()
 
+        from reader.ui.problems import problems_reported
         from reader.ui.reader_app import ReaderApp
 
         app = ReaderApp(
@@ -72,7 +74,14 @@ def run_app(path: str | None = None) -> int:
             config_problems=config_problems,
             rest_of_document=None if opened.complete else opened.finish,
         )
-        result = app.run()
+        try:
+            result = app.run()
+        finally:
+            app.stop_listening()
+        for problem in problems_reported(app):  # said in the app; said again where it ran
+            print(f"reader: {problem}", file=sys.stderr)
+        if app.return_code:  # Textual stopped on an error (it printed the traceback)
+            return app.return_code
     finally:
         if warmup is not None:  # bad input: the engine is not needed
             warmup.cancel()

@@ -18,12 +18,15 @@ from reader.config import (
     Settings,
     save_settings,
     unknown_binding_problems,
+    unknown_theme_problems,
 )
+from reader.core import notices
 from reader.core.engine.pipeline import AnnotatedDocument, Annotator, annotate
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
 from reader.ui.prefetch import FirstScreenPrefetch
+from reader.ui.problems import report_problem, saving
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
 
 CALM_THEME = DEFAULT_THEME
@@ -65,6 +68,7 @@ class ReaderApp(App[int]):
         the whole of it (called in a worker; see `reader.core.text.loader.OpenedText`)."""
         super().__init__()
         self.rest_of_document = rest_of_document
+        self.stop_listening: Callable[[], None] = lambda: None  # see on_mount
         self.config_problems = tuple(config_problems)
         self.vocab_store = vocab_store
         self.document = document
@@ -74,14 +78,20 @@ class ReaderApp(App[int]):
         self.save_settings_on_change = save_settings_on_change
         self.prefetch = prefetch
         self.title = document.title
-        self.theme = (
-            self.settings.theme if self.settings.theme in self.available_themes else CALM_THEME
-        )
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self.theme = CALM_THEME
+            self.config_problems += unknown_theme_problems(self.settings, self.available_themes)
         if self.settings.keys:
             self.set_keymap(self.settings.keymap)
 
     def on_mount(self) -> None:
         self.set_timer(RESUME_GC_AFTER, resume_garbage_collection)
+        # Files that could not be read on the way (e.g. rules that are not UTF-8) are said.
+        self.stop_listening = notices.listen(
+            lambda message: report_problem(self, message, title="Problem")
+        )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.config_problems or self.settings.keys:
             # Well after the first paint: checking key ids imports every screen's bindings.
@@ -123,10 +133,12 @@ class ReaderApp(App[int]):
         screen = next((s for s in self.screen_stack if isinstance(s, ReadingScreen)), None)
         if screen is None or screen.settings.theme == theme.name:
             return
+        previous = screen.settings
         screen.settings = replace(screen.settings, theme=theme.name)
         self.settings = screen.settings
         if self.save_settings_on_change:
-            save_settings(screen.settings)
+            with saving(self):
+                save_settings(screen.settings, previous=previous)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every reading action, not just the few in the Footer."""

@@ -24,7 +24,7 @@ from reader.core.models import (
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
     from reader.core.engine.pinyin import PinyinReader
-    from reader.core.engine.segment import Segmenter
+    from reader.core.engine.segment import Segmenter, UserDictionary
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
@@ -87,10 +87,11 @@ class Annotator:
         sample = Paragraph(0, ParagraphKind.PARAGRAPH, "重開，中國。")
         self.annotate_paragraph(sample, Script.UNKNOWN)
 
-    def reload_user_dictionary(self) -> None:
-        """Re-read the learner's split/join rules (the reading screen calls this after a fix)."""
+    def reload_user_dictionary(self, user_dictionary: UserDictionary | None = None) -> None:
+        """Use the learner's changed split/join rules (the reading screen calls this after a
+        fix), or re-read them from their file."""
         with self._lock:
-            self.segmenter.reload_user_dictionary()
+            self.segmenter.reload_user_dictionary(user_dictionary)
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
         from reader.core.dictionary.cedict import gloss_for_reading

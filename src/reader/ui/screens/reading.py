@@ -38,6 +38,7 @@ from reader.core.learner.stats import token_status
 from reader.core.models import Document, Token
 from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
 from reader.ui.prefetch import FirstScreenPrefetch
+from reader.ui.problems import saving
 from reader.ui.search import SearchHit, find_hits, next_hit
 from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import (
@@ -429,8 +430,9 @@ class ReadingScreen(Screen[None]):
         view = self.view
         position = ReadingPosition(view.paragraph_index, view.cursor_offset)
         if position != self._last_saved:
-            self.state_store.save(self.document.document.doc_id, position)
-            self._last_saved = position
+            with saving(self.app):
+                self.state_store.save(self.document.document.doc_id, position)
+                self._last_saved = position
 
     def on_unmount(self) -> None:
         if self.query(ReadingView):
@@ -441,12 +443,13 @@ class ReadingScreen(Screen[None]):
     # ---- settings ------------------------------------------------------------------------------
 
     def _apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
+        previous, self.settings = self.settings, settings
         self.view.set_options(DisplayOptions.from_settings(settings))
         if self.gloss_panel.is_open:
             self.gloss_panel.show(self.view.cursor_token, settings.pinyin_style)
         if self.save_settings_on_change:
-            save_settings(settings)
+            with saving(self.app):
+                save_settings(settings, previous=previous)
         self._update_status()
 
     def action_cycle_pinyin(self) -> None:
@@ -514,17 +517,22 @@ class ReadingScreen(Screen[None]):
     def _dictionary(self) -> Dictionary:
         return self.document.annotator.dictionary
 
-    def _edit_user_dictionary(self, change: Any) -> None:
-        """Apply `change(user_dictionary)`, save it, and re-annotate with the new rules."""
+    def _edit_user_dictionary(self, change: Any) -> str:
+        """Apply `change(user_dictionary)` to the rules in use, re-annotate with them, and
+        save the change into the rules file (if that fails, the change still holds here).
+        Returns where the change went, for the notification."""
         from reader.core.engine.segment import UserDictionary
 
-        segmenter = self.document.annotator.segmenter
-        current = segmenter.user_dictionary
-        user_dictionary = UserDictionary.load(current.path if current is not None else None)
+        annotator = self.document.annotator
+        user_dictionary = annotator.segmenter.user_dictionary or UserDictionary.load()
         change(user_dictionary)
-        user_dictionary.save()
-        self.document.annotator.reload_user_dictionary()
+        where = "for this session only: not saved"
+        with saving(self.app):
+            user_dictionary.save()  # also takes in the rules another instance saved
+            where = "saved to your dictionary"
+        annotator.reload_user_dictionary(user_dictionary)
         self.view.reannotate()
+        return where
 
     def action_split_word(self) -> None:
         token = self.view.cursor_token
@@ -532,8 +540,8 @@ class ReadingScreen(Screen[None]):
             self.notify("Only a word of two or more characters can be split.", severity="warning")
             return
         parts = best_split(token.text, self._dictionary().has_word)
-        self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
-        self.notify(f"Split {token.text} → {' · '.join(parts)} (saved to your dictionary)")
+        where = self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
+        self.notify(f"Split {token.text} → {' · '.join(parts)} ({where})")
 
     def _next_word_token(self) -> Token | None:
         view = self.view
@@ -551,8 +559,8 @@ class ReadingScreen(Screen[None]):
             self.notify("Only two adjacent Chinese words can be joined.", severity="warning")
             return
         joined = token.text + following.text
-        self._edit_user_dictionary(lambda words: words.add_join(joined))
-        self.notify(f"Joined {token.text} + {following.text} → {joined} (saved to your dictionary)")
+        where = self._edit_user_dictionary(lambda words: words.add_join(joined))
+        self.notify(f"Joined {token.text} + {following.text} → {joined} ({where})")
 
     # ---- search ----------------------------------------------------------------------------------
 
