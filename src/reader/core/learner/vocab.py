@@ -278,6 +278,12 @@ def reading_in_sentence(
     return ()
 
 
+def _simplified_form(word: str) -> str:
+    from reader.core.engine.convert import to_simplified
+
+    return to_simplified(word)
+
+
 def _other_forms(word: str) -> tuple[str, ...]:
     from reader.core.engine.convert import to_simplified, to_traditional
 
@@ -321,9 +327,18 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# What an unreadable stored time is read as: the word stays usable (listed, exported,
+# studied: a card due then is due now) instead of stopping every command that reads it.
+UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def _parse_stamp(text: str) -> datetime:
     # fromisoformat is ~20x faster than strptime (a study queue parses thousands of stamps).
-    return datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:  # a row edited by hand, or by another tool
+        return UNKNOWN_TIME
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def parse_since(text: str) -> datetime:
@@ -334,13 +349,14 @@ def parse_since(text: str) -> datetime:
             day = date.fromisoformat(value)
             return datetime(day.year, day.month, day.day).astimezone(timezone.utc)
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.astimezone()  # naive: the learner's local time
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across UTC
         raise ReaderError(
-            f"cannot read the date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            f"cannot read the date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM "
+            "(between years 1 and 9999)"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # naive: the learner's local time
-    return moment.astimezone(timezone.utc)
 
 
 # ---- the store
@@ -875,16 +891,22 @@ class VocabStore:
 
     @staticmethod
     def _find_id(connection: sqlite3.Connection, word: str, *, exact: bool = False) -> int | None:
+        """The row of `word`: its Traditional form, else its Simplified form, else a word
+        with the same Simplified form (a variant spelling: the learner typed 很難說, the
+        dictionary saved it as 很難説). `exact` looks at the Traditional form only."""
         row = connection.execute("SELECT id FROM words WHERE traditional = ?", (word,)).fetchone()
         if row is not None or exact:
             return int(row[0]) if row is not None else None
-        rows = connection.execute(
-            "SELECT id, traditional FROM words WHERE simplified = ? ORDER BY id", (word,)
-        ).fetchall()
-        if len(rows) > 1:
-            forms = ", ".join(traditional for _, traditional in rows)
-            raise ReaderError(f"{word} is ambiguous ({forms}): give the Traditional form")
-        return int(rows[0][0]) if rows else None
+        for form in dict.fromkeys((word, _simplified_form(word))):
+            rows = connection.execute(
+                "SELECT id, traditional FROM words WHERE simplified = ? ORDER BY id", (form,)
+            ).fetchall()
+            if len(rows) > 1:
+                forms = ", ".join(traditional for _, traditional in rows)
+                raise ReaderError(f"{word} is ambiguous ({forms}): give the Traditional form")
+            if rows:
+                return int(rows[0][0])
+        return None
 
     @staticmethod
     def _insert(
