@@ -77,6 +77,7 @@ def test_apkg_imports_into_anki_with_fields_cards_and_css(
     store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
 ) -> None:
     package = tmp_path / "out" / "vocab.apkg"
+    package.parent.mkdir()
     result = export_apkg(store.items(), package)
     assert result.notes == 3 and package.is_file()
     assert not [p for p in package.parent.iterdir() if p.name != "vocab.apkg"]  # no temp left
