@@ -9,7 +9,6 @@ project runs its tests on 3.11, so the test against it is opt-in: install it in 
 from __future__ import annotations
 
 import io
-
 import json
 import os
 import re

@@ -19,6 +19,7 @@ history and the heat map stay true). `reader.core.learner.study` decides; this m
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import paths
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, StorageError
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
@@ -442,6 +443,8 @@ class VocabStore:
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_vocab_path()
         self._lock = threading.RLock()
+        # True when the file or its folder cannot be written: words are read, never saved.
+        self.read_only = False
         self._connection = self._open()
 
     # -- opening
@@ -449,6 +452,10 @@ class VocabStore:
     def _open(self) -> sqlite3.Connection:
         if self.path.exists() and not self.path.is_file():
             raise _not_ours(self.path, "not a file")
+        if self.path.exists() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        ):
+            return self._open_read_only()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(
             self.path,
@@ -462,6 +469,39 @@ class VocabStore:
             connection.close()
             raise
         return connection
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """The database in a folder that cannot be written (a read-only home): `vocab list`,
+        exports and the reading screen's colours still work; every change is refused.
+
+        A WAL database needs its -shm file; where none can be made, SQLite reads the file as
+        immutable (nobody can write it here either)."""
+        self.read_only = True
+        uri = self.path.resolve().as_uri()
+        for mode in ("mode=ro", "immutable=1"):
+            connection = sqlite3.connect(
+                f"{uri}?{mode}", uri=True, isolation_level=None, check_same_thread=False
+            )
+            try:
+                application_id, version, _ = self._identify(connection)
+                problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            except sqlite3.OperationalError:
+                connection.close()
+                continue
+            except sqlite3.DatabaseError as error:
+                connection.close()
+                raise _not_ours(self.path, str(error)) from None
+            if application_id != APPLICATION_ID or problems != ["ok"]:
+                connection.close()
+                raise _not_ours(self.path, "" if problems == ["ok"] else f"damaged: {problems[0]}")
+            if version != SCHEMA_VERSION:
+                connection.close()
+                raise ReaderError(
+                    f"{self.path} is read-only and needs upgrading (schema {version}); "
+                    "make its folder writable"
+                )
+            return connection
+        raise ReaderError(f"{self.path} cannot be opened, even to read; check its permissions")
 
     def _prepare(self, connection: sqlite3.Connection) -> None:
         try:
@@ -532,6 +572,11 @@ class VocabStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise StorageError(
+                f"the vocabulary database {self.path} is read-only (its folder or the file "
+                "cannot be written); nothing can be saved"
+            )
         with self._lock, self._database_errors():
             connection = self._connection
             connection.execute("BEGIN IMMEDIATE")

@@ -222,10 +222,12 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
                     f"{source}: starts with a {name} byte-order mark but is not valid "
                     f"{name} (bad bytes at offset {error.start + len(bom)})"
                 ) from None
-            if _decoded_looks_binary(text):
+            if _decoded_looks_binary(text) or "\x00" in text:
                 raise InputError(f"{source}: looks like a binary file, not text")
             return text
-    if _looks_binary(data):
+    # The sample decides for control characters; a NUL anywhere makes it binary (a text
+    # with a binary tail would otherwise pass: the sample is the first 64 KB).
+    if _looks_binary(data) or b"\x00" in data:
         raise InputError(f"{source}: looks like a binary file, not text")
     try:
         return data.decode("utf-8")
@@ -406,6 +408,8 @@ def _open_long_utf8(
         reader.join()
         if problems:
             raise _unreadable(file, problems[0])
+        if b"\x00" in rest[0]:
+            raise InputError(f"{name}: looks like a binary file, not text (a NUL byte)")
         return head_data[head_end:] + rest[0]
 
     def decode_rest() -> str:
