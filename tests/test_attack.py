@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,8 +26,11 @@ from tests.test_bad_input import (
     WORKS,
     Outcome,
     Refused,
+    _tmux,
     _unreadable_prefix,
+    _wait_for,
     assert_outcome,
+    needs_tmux,
     run,
 )
 
@@ -436,3 +440,46 @@ def test_two_instances_keep_each_others_rules(reader_home: Path) -> None:
     assert rules.read_text(encoding="utf-8").startswith(
         "# my own note\nthis line is not a rule\njoin 中美\n"
     )
+
+
+# ---- the reading screen on a read-only data and config folder (a real terminal)
+
+
+@pytest.fixture
+def tmux_session() -> Iterator[str]:
+    session = f"reader-attack-{uuid.uuid4().hex[:8]}"
+    yield session
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+
+
+@needs_tmux
+def test_the_reading_screen_on_a_read_only_home_keeps_reading(
+    saved_word: Path, tmp_path: Path, tmux_session: str
+) -> None:
+    prefix = _unreadable_prefix()
+    text = tmp_path / "short.txt"
+    text.write_text("中美關係很好。\n\n第二段話。\n", encoding="utf-8")
+    folders = [saved_word / "data", saved_word / "config"]
+    (saved_word / "config").mkdir(exist_ok=True)
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        command = " ".join(f"'{part}'" for part in [*prefix, *reader_command(), str(text)])
+        _tmux(
+            "new-session", "-d", "-s", tmux_session, "-x", "100", "-y", "30",
+            f"env -u COLUMNS -u LINES READER_HOME='{saved_word}' TERM=xterm-256color "
+            f"{command}; echo EXIT=$?; sleep 30",
+        )  # fmt: skip
+        _wait_for(tmux_session, lambda shown: "guān" in shown or "EXIT=" in shown)
+        for key in ("j", "p", "k", "l", "x"):  # a move, a toggle, a split: each saves
+            _tmux("send-keys", "-t", tmux_session, key)
+        screen = _wait_for(tmux_session, lambda shown: "could not be saved" in shown)
+        assert "Traceback" not in screen
+        _tmux("send-keys", "-t", tmux_session, "q")
+        screen = _wait_for(tmux_session, lambda shown: "EXIT=" in shown)
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
+    assert "EXIT=0" in screen and "Traceback" not in screen
+    assert "could not be saved" in screen  # said again on stderr when the app ends
+    assert not (saved_word / "config" / "config.toml").exists()
