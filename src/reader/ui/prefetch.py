@@ -205,7 +205,8 @@ class FirstScreenPrefetch:
         try:
             lines = self._cache_path.read_text(encoding="utf-8").splitlines()
             paragraphs = [decode_paragraph(line, self.document) for line in lines]
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
+        # RecursionError: a damaged line nested too deep for json (the cache is only ours).
+        except (OSError, ValueError, KeyError, IndexError, TypeError, RecursionError):
             return None
         if [p.index for p in paragraphs] != list(self.indices):
             return None
@@ -264,7 +265,7 @@ class FirstScreenPrefetch:
         for line in lines:
             try:
                 self._received.append(decode_paragraph(line.decode("utf-8"), self.document))
-            except (ValueError, KeyError, IndexError, TypeError):
+            except (ValueError, KeyError, IndexError, TypeError, RecursionError):
                 self._end()  # a broken line: the view annotates the rest itself
                 break
         return True
