@@ -490,15 +490,22 @@ EXPORT_TABLE = [
     pytest.param(
         "tsv",
         lambda d: _file(d / "a file", "x") / "out.tsv",
-        Refused("cannot write"),
+        Refused("is not a folder"),
         id="tsv-parent-is-a-file",
     ),
     pytest.param(
-        "tsv", lambda d: d / "new folder 中文" / "my words ü.tsv", WORKS, id="tsv-new-folder"
+        "tsv",
+        lambda d: d / "new folder 中文" / "my words ü.tsv",
+        Refused("does not exist"),
+        id="tsv-no-such-folder",
     ),
     pytest.param(
-        "anki", lambda d: d / "new folder 中文" / "my deck ü.apkg", WORKS, id="anki-new-folder"
+        "anki",
+        lambda d: d / "new folder 中文" / "my deck ü.apkg",
+        Refused("does not exist"),
+        id="anki-no-such-folder",
     ),
+    pytest.param("tsv", lambda d: d / "中文 words ü.tsv", WORKS, id="tsv-non-ascii"),
     pytest.param("pleco", lambda d: d / "pleco 詞彙.txt", WORKS, id="pleco-non-ascii"),
 ]
 

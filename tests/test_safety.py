@@ -227,6 +227,7 @@ def test_commands_write_only_their_folders_and_the_export(tmp_path: Path) -> Non
     text = texts / "article.txt"
     shutil.copy(SEED, text)
     export = tmp_path / "exports" / "words.tsv"
+    export.parent.mkdir()  # --out never makes folders
     env = {
         "PATH": os.environ.get("PATH", ""),
         "READER_HOME": str(home),

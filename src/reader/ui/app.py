@@ -9,6 +9,7 @@ screen shows its pinyin sooner.
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Any
 
 from reader import paths
@@ -73,7 +74,13 @@ def run_app(path: str | None = None) -> int:
             rest_of_document=None if opened.complete else opened.finish,
         )
         app.exit_at_once = True  # q ends the process (see `ReaderApp.quit_now`)
-        result = app.run()
+        try:
+            result = app.run()
+        finally:
+            app.stop_listening()
+        app.repeat_problems_on_stderr()  # q normally ends the process before this
+        if app.return_code:  # Textual stopped on an error (it printed the traceback)
+            return app.return_code
     finally:
         if warmup is not None:  # bad input: the engine is not needed
             warmup.cancel()
@@ -84,7 +91,6 @@ def run_app(path: str | None = None) -> int:
 def _reattach_terminal_stdin() -> None:
     """After reading the text from a pipe, read keys from the terminal instead."""
     import os
-    import sys
 
     try:
         terminal = os.open("/dev/tty", os.O_RDONLY)

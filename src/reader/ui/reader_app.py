@@ -21,13 +21,16 @@ from reader.config import (
     ConfigProblem,
     Settings,
     unknown_binding_problems,
+    unknown_theme_problems,
 )
+from reader.core import notices
 from reader.core.engine.pipeline import Annotator, annotate
 from reader.core.engine.store import ParagraphStore
 from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
+from reader.ui.problems import problems_reported, report_problem
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
 from reader.ui.settings import LiveSettings
 
@@ -77,18 +80,25 @@ class ReaderApp(App[int]):
         the whole of it (called in a worker; see `reader.core.text.loader.OpenedText`)."""
         super().__init__()
         self.rest_of_document = rest_of_document
+        self.stop_listening: Callable[[], None] = lambda: None  # see on_mount
         self.config_problems = tuple(config_problems)
         self.vocab_store = vocab_store
         self.document = document
         # The one settings object: screens and widgets read it and listen to it.
-        self.live_settings = LiveSettings(settings, save=save_settings_on_change)
+        self.live_settings = LiveSettings(
+            settings,
+            save=save_settings_on_change,
+            on_problem=lambda message: report_problem(self, message),
+        )
         self.paragraphs: ParagraphStore = paragraphs or annotate(document, annotator)
         self.state_store = state_store
         self.prefetch = prefetch
         self.title = document.title
-        self.theme = (
-            self.settings.theme if self.settings.theme in self.available_themes else CALM_THEME
-        )
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self.theme = CALM_THEME
+            self.config_problems += unknown_theme_problems(self.settings, self.available_themes)
         if self.settings.keys:
             self.set_keymap(self.settings.keymap)
 
@@ -112,10 +122,20 @@ class ReaderApp(App[int]):
             with contextlib.suppress(Exception):
                 driver.stop_application_mode()
                 driver.close()  # the writer thread sends what is queued, then stops
+        self.repeat_problems_on_stderr()
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
         os._exit(code)
+
+    def repeat_problems_on_stderr(self) -> None:
+        """Every problem notified in the app, said again where it ran (once the terminal is
+        the shell's again)."""
+        stderr = sys.__stderr__  # while the app runs, sys.stderr is Textual's capture
+        if stderr is None:
+            return
+        for problem in problems_reported(self):
+            print(f"reader: {problem}", file=stderr)
 
     def on_mount(self) -> None:
         # Thread workers run on the loop's default executor, which asyncio joins when the
@@ -123,6 +143,10 @@ class ReaderApp(App[int]):
         # of work. Nothing they do needs finishing (every write is one transaction).
         asyncio.get_running_loop().set_default_executor(_UnjoinedExecutor())
         self.set_timer(RESUME_GC_AFTER, resume_garbage_collection)
+        # Files that could not be read on the way (e.g. rules that are not UTF-8) are said.
+        self.stop_listening = notices.listen(
+            lambda message: report_problem(self, message, title="Problem")
+        )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.config_problems or self.settings.keys:
             # Well after the first paint: checking key ids imports every screen's bindings.

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from reader.config import Settings, save_settings
+from reader.core.errors import StorageError
 
 Listener = Callable[[Settings], None]
 
@@ -20,10 +21,18 @@ Listener = Callable[[Settings], None]
 class LiveSettings:
     """`current`, `update(**changes)` and `subscribe(listener)`."""
 
-    def __init__(self, settings: Settings | None = None, *, save: bool = True) -> None:
-        """`save`: write each change to the config file (tests and benchmarks turn it off)."""
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        save: bool = True,
+        on_problem: Callable[[str], None] | None = None,
+    ) -> None:
+        """`save`: write each change to the config file (tests and benchmarks turn it off).
+        `on_problem(message)` hears of a save that failed; the change still applies."""
         self.current = settings if settings is not None else Settings()
         self.save = save
+        self.on_problem = on_problem
         self._listeners: list[Listener] = []
 
     @classmethod
@@ -41,11 +50,17 @@ class LiveSettings:
     def update(self, **changes: Any) -> None:
         """Change some settings: saved (unless the file has problems), then every listener
         is told, in the order they subscribed."""
-        changed = replace(self.current, **changes)
-        if changed == self.current:
+        previous = self.current
+        changed = replace(previous, **changes)
+        if changed == previous:
             return
         self.current = changed
         if self.save:
-            save_settings(changed)
+            try:  # only what changed: another instance's other changes stay
+                save_settings(changed, previous=previous)
+            except StorageError as error:
+                if self.on_problem is None:
+                    raise
+                self.on_problem(str(error))
         for listener in list(self._listeners):
             listener(changed)

@@ -28,7 +28,7 @@ from reader.core.models import (
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
     from reader.core.engine.pinyin import PinyinReader
-    from reader.core.engine.segment import Segmenter
+    from reader.core.engine.segment import Segmenter, UserDictionary
     from reader.core.engine.store import ParagraphStore
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
@@ -114,12 +114,16 @@ class Annotator:
             rules_bytes = rules.read_bytes()
         except OSError:
             rules_bytes = b""
+        if segmenter is not None and segmenter.user_dictionary is not None:
+            # Rules applied here but not saved (a read-only folder) are part of the output too.
+            rules_bytes += segmenter.user_dictionary.unsaved_fingerprint()
         return f"{engine_version()}|{hashlib.sha256(rules_bytes).hexdigest()[:16]}"
 
-    def reload_user_dictionary(self) -> None:
-        """Re-read the learner's split/join rules (the reading screen calls this after a fix)."""
+    def reload_user_dictionary(self, user_dictionary: UserDictionary | None = None) -> None:
+        """Use the learner's changed split/join rules (the reading screen calls this after a
+        fix), or re-read them from their file."""
         with self._lock:
-            self.segmenter.reload_user_dictionary()
+            self.segmenter.reload_user_dictionary(user_dictionary)
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
         from reader.core.dictionary.cedict import gloss_for_reading

@@ -39,6 +39,7 @@ from reader.core.models import AnnotatedParagraph, Document, Token, TokenKind
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
+    from reader.core.engine.segment import UserDictionary
 
 STORE_FORMAT = 1
 MEMORY_PARAGRAPHS = 256  # the LRU in front of the disk: a few screens either way
@@ -495,14 +496,15 @@ class ParagraphStore:
 
     # ---- the learner's rules changed
 
-    def rules_changed(self) -> None:
-        """The segmentation rules changed: annotations are made (and kept) under the new
-        rules; until a paragraph is redone, `shown` gives its old annotation."""
+    def rules_changed(self, user_dictionary: UserDictionary | None = None) -> None:
+        """The segmentation rules changed (to `user_dictionary`, or as their file says now):
+        annotations are made (and kept) under the new rules; until a paragraph is redone,
+        `shown` gives its old annotation."""
         with self._lock:
             self.generation += 1
             self._previous = {**self._previous, **self._memory}
             self._memory.clear()
-            self.annotator.reload_user_dictionary()
+            self.annotator.reload_user_dictionary(user_dictionary)
             self.close()
             self._open()
 

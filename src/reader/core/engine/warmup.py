@@ -234,7 +234,7 @@ class FirstScreenPrefetch:
         for line in lines:
             try:
                 self._received.append(decode_paragraph(line.decode("utf-8"), self.document))
-            except (ValueError, KeyError, IndexError, TypeError):
+            except (ValueError, KeyError, IndexError, TypeError, RecursionError):
                 self._end()  # a broken line: the view annotates the rest itself
                 break
         return True

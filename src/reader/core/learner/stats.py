@@ -342,7 +342,7 @@ def document_stats(
     *,
     pre_reading_size: int = DEFAULT_PRE_READING_SIZE,
 ) -> DocumentStats:
-    """Statistics of annotated paragraphs (pass an AnnotatedDocument to cover it all).
+    """Statistics of annotated paragraphs (pass every paragraph to cover a document).
 
     One pass, keeping no paragraph: a book can come annotated one paragraph at a time
     (`pipeline.annotate_each`) in bounded memory."""

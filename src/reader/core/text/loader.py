@@ -223,10 +223,12 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
                     f"{source}: starts with a {name} byte-order mark but is not valid "
                     f"{name} (bad bytes at offset {error.start + len(bom)})"
                 ) from None
-            if _decoded_looks_binary(text):
+            if _decoded_looks_binary(text) or "\x00" in text:
                 raise InputError(f"{source}: looks like a binary file, not text")
             return text
-    if _looks_binary(data):
+    # The sample decides for control characters; a NUL anywhere makes it binary (a text
+    # with a binary tail would otherwise pass: the sample is the first 64 KB).
+    if _looks_binary(data) or b"\x00" in data:
         raise InputError(f"{source}: looks like a binary file, not text")
     try:
         return data.decode("utf-8")
@@ -462,6 +464,8 @@ def _open_long_utf8(
                 while True:
                     chunk = rest_handle.read(_READ_CHUNK_BYTES)
                     again.update(chunk)
+                    if b"\x00" in chunk:
+                        raise InputError(f"{name}: looks like a binary file, not text (a NUL byte)")
                     carried = len(decoder.getstate()[0])
                     try:
                         # Not normalise_text: a U+FEFF here is mid-text, not a byte-order mark.

@@ -40,6 +40,7 @@ from reader.core.models import Document, Token
 from reader.core.text.search import SearchHit, find_hits, next_hit
 from reader.core.text.sentences import sentence_at
 from reader.ui.insight import chart_runs, column_value, known_chart
+from reader.ui.problems import saving
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import (
@@ -401,8 +402,9 @@ class ReadingScreen(Screen[None]):
         view = self.view
         position = ReadingPosition(view.paragraph_index, view.cursor_offset)
         if position != self._last_saved:
-            self.state_store.save(self.paragraphs.document.doc_id, position)
-            self._last_saved = position
+            with saving(self.app):
+                self.state_store.save(self.paragraphs.document.doc_id, position)
+                self._last_saved = position
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -489,16 +491,22 @@ class ReadingScreen(Screen[None]):
     def _dictionary(self) -> Dictionary:
         return self.paragraphs.annotator.dictionary
 
-    def _edit_user_dictionary(self, change: Any) -> None:
-        """Apply `change(user_dictionary)`, save it, and re-annotate with the new rules."""
+    def _edit_user_dictionary(self, change: Any) -> str:
+        """Apply `change(user_dictionary)` to the rules in use, re-annotate with them, and
+        save the change into the rules file (if that fails, the change still holds here).
+        Returns where the change went, for the notification."""
         from reader.core.engine.segment import UserDictionary
 
         segmenter = self.paragraphs.annotator.segmenter
-        current = segmenter.user_dictionary
-        user_dictionary = UserDictionary.load(current.path if current is not None else None)
+        user_dictionary = segmenter.user_dictionary or UserDictionary.load()
         change(user_dictionary)
-        user_dictionary.save()
-        self.view.reannotate()  # the store reloads the rules and keeps annotations under them
+        where = "for this session only: not saved"
+        with saving(self.app):
+            user_dictionary.save()  # also takes in the rules another instance saved
+            where = "saved to your dictionary"
+        # The store keeps annotations under the rules in use (saved or not).
+        self.view.reannotate(user_dictionary)
+        return where
 
     def action_split_word(self) -> None:
         token = self.view.cursor_token
@@ -508,8 +516,8 @@ class ReadingScreen(Screen[None]):
         from reader.core.dictionary.compounds import best_split
 
         parts = best_split(token.text, self._dictionary().has_word)
-        self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
-        self.notify(f"Split {token.text} → {' · '.join(parts)} (saved to your dictionary)")
+        where = self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
+        self.notify(f"Split {token.text} → {' · '.join(parts)} ({where})")
 
     def _next_word_token(self) -> Token | None:
         view = self.view
@@ -527,8 +535,8 @@ class ReadingScreen(Screen[None]):
             self.notify("Only two adjacent Chinese words can be joined.", severity="warning")
             return
         joined = token.text + following.text
-        self._edit_user_dictionary(lambda words: words.add_join(joined))
-        self.notify(f"Joined {token.text} + {following.text} → {joined} (saved to your dictionary)")
+        where = self._edit_user_dictionary(lambda words: words.add_join(joined))
+        self.notify(f"Joined {token.text} + {following.text} → {joined} ({where})")
 
     # ---- search ----------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -55,6 +55,9 @@ from reader.core.models import (
 )
 from reader.core.text.layout import PackedLine, item_for_token, pack
 from reader.ui.settings import LiveSettings
+
+if TYPE_CHECKING:
+    from reader.core.engine.segment import UserDictionary
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
 RIGHT_MARGIN = 1
@@ -634,10 +637,11 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._update_priority()
         self._annotate()  # a worker that had finished the first part would not see the rest
 
-    def reannotate(self) -> None:
-        """Annotate every paragraph again (after a user-dictionary change); old ones stay
-        on screen until their replacement arrives."""
-        self.store.rules_changed()
+    def reannotate(self, user_dictionary: UserDictionary | None = None) -> None:
+        """Annotate every paragraph again (after a user-dictionary change: the rules now in
+        use, or re-read from their file); old ones stay on screen until their replacement
+        arrives."""
+        self.store.rules_changed(user_dictionary)
         self._strips.clear()
         self._update_priority()
         self._annotate()
