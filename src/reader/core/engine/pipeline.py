@@ -95,6 +95,7 @@ class Annotator:
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
         from reader.core.dictionary.cedict import gloss_for_reading
         from reader.core.engine.convert import to_simplified, to_traditional
+        from reader.core.engine.standard import WordInContext, full_tones, standard_readings
 
         text = paragraph.text
         with self._lock:
@@ -112,25 +113,38 @@ class Annotator:
                 traditional[start:end] for start, end, kind in spans if kind is TokenKind.HAN
             ]
             lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
-        tokens = []
+        words = []
         for start, end, kind in spans:
-            word = text[start:end]
+            is_han = kind is TokenKind.HAN
+            lookup = lookups[traditional[start:end]] if is_han else None
+            words.append(
+                WordInContext(
+                    simplified[start:end],
+                    tuple(s or UNKNOWN_SYLLABLE for s in syllables[start:end]) if is_han else (),
+                    (*lookup.entries, *lookup.references) if lookup is not None else (),
+                    is_han,
+                )
+            )
+        readings = standard_readings(words, self.dictionary.entries)
+        tokens = []
+        for (start, end, kind), word, reading in zip(spans, words, readings, strict=True):
+            text_of_word = text[start:end]
             if kind is not TokenKind.HAN:
-                tokens.append(Token(word, start, end, kind, simplified=word, traditional=word))
+                tokens.append(Token(text_of_word, start, end, kind, text_of_word, text_of_word))
                 continue
-            pinyin = tuple(syllable or UNKNOWN_SYLLABLE for syllable in syllables[start:end])
             key = traditional[start:end]
-            gloss = gloss_for_reading(lookups[key], " ".join(pinyin)) or NO_ENTRY_GLOSS
+            gloss = gloss_for_reading(lookups[key], " ".join(reading)) or NO_ENTRY_GLOSS
             tokens.append(
                 Token(
-                    word,
+                    text_of_word,
                     start,
                     end,
                     kind,
-                    simplified=simplified[start:end],
+                    simplified=word.simplified,
                     traditional=key,
-                    pinyin_numbered=pinyin,
+                    pinyin_numbered=reading,
                     gloss=gloss,
+                    full_tones=full_tones(reading, word.citation),
                 )
             )
         return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
