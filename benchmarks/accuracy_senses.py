@@ -72,11 +72,13 @@ def fitting_definitions(lookup: Lookup, expected: str) -> list[str]:
 
 
 def is_right(gloss: str | None, expected: str, lookup: Lookup) -> bool:
-    """Whether a one-line gloss is the expected definition (rendered markup compared as is)."""
+    """Whether a one-line gloss is the expected definition, its markup rendered or not."""
+    from reader.core.dictionary.markup import render
+
     if gloss is None:
         return False
     (wanted,) = fitting_definitions(lookup, expected)
-    return gloss == wanted or (expected in gloss and wanted.startswith(gloss))
+    return gloss in (wanted, render(wanted), render(wanted, simplified=True))
 
 
 def _script_of(text: str) -> Script:

@@ -103,7 +103,8 @@ texts = st.lists(
     max_size=40,
 ).map("".join)
 
-SYLLABLE = re.compile(r"[a-zü]+[1-5]")
+# A capital first letter starts a proper noun or a part of a name (Wang2 Yi4).
+SYLLABLE = re.compile(r"[a-zA-Z][a-zü]*[1-5]")
 
 
 def assert_annotation_invariants(annotated: AnnotatedParagraph) -> None:
@@ -125,6 +126,11 @@ def assert_annotation_invariants(annotated: AnnotatedParagraph) -> None:
             # The space-joined reading (CLI, vocabulary store) splits back one per character.
             assert len(" ".join(token.pinyin_numbered).split(" ")) == len(token.text)
             assert token.gloss
+            # Full tones differ from the standard reading only by giving neutral tones back.
+            if token.full_tones:
+                assert len(token.full_tones) == len(token.pinyin_numbered), token
+                for said, full in zip(token.pinyin_numbered, token.full_tones, strict=True):
+                    assert said == full or (said.endswith("5") and said[:-1] == full[:-1])
         else:
             assert not any(is_han_char(char) for char in token.text), token
             assert token.pinyin_numbered == ()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 
 class Script(str, Enum):
@@ -107,6 +108,7 @@ _POINTER_DEFINITION = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def _is_pointer_definition(definition: str) -> bool:
     return _POINTER_DEFINITION.match(definition) is not None
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from reader.core.models import (
     AnnotatedParagraph,
     Document,
+    Entry,
+    Lookup,
     Paragraph,
     ParagraphKind,
     Script,
@@ -23,10 +25,14 @@ from reader.core.models import (
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
+    from reader.core.dictionary.senses import Neighbours
     from reader.core.engine.pinyin import PinyinReader
     from reader.core.engine.segment import Segmenter
+    from reader.core.engine.standard import WordsInContext
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
+_WORD_CACHE_SIZE = 65536
+_UNSEEN = object()
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
 # B+ characters): every Han character keeps exactly one syllable, and a space-joined reading
 # still splits back into one syllable per character.
@@ -51,6 +57,19 @@ class Annotator:
         self._segmenter = segmenter
         self._pinyin_reader = pinyin_reader
         self._lock = threading.RLock()
+        # (Traditional form, reading in context, script) -> (standard reading, gloss) of words
+        # no neighbour can change: see `_readings_and_glosses`.
+        self._word_cache: dict[
+            tuple[str, tuple[str, ...], Script],
+            tuple[tuple[str, ...], str | None, tuple[str, ...]] | None,
+        ] = {}
+        self._context_cache: dict[
+            tuple[tuple[str, tuple[str, ...], Script], object],
+            tuple[tuple[str, ...], str | None, tuple[str, ...]],
+        ] = {}
+        self._entries_cache: dict[str, tuple[Entry, ...]] = {}
+        self._names: dict[str, list[str | None]] = {}  # a name -> its reading on its own
+        self._verb_like: dict[str, bool] = {}  # a word -> whether it looks like a verb
 
     @property
     def dictionary(self) -> Dictionary:
@@ -93,9 +112,12 @@ class Annotator:
             self.segmenter.reload_user_dictionary()
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
-        from reader.core.dictionary.cedict import gloss_for_reading
         from reader.core.engine.convert import to_simplified, to_traditional
-        from reader.core.engine.standard import WordInContext, full_tones, standard_readings
+        from reader.core.engine.standard import (
+            WordInContext,
+            WordsInContext,
+            first_sense_is_verb,
+        )
 
         text = paragraph.text
         with self._lock:
@@ -113,27 +135,41 @@ class Annotator:
                 traditional[start:end] for start, end, kind in spans if kind is TokenKind.HAN
             ]
             lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
+            names = self._name_like(simplified, traditional, spans, lookups)
+            self._read_names_alone(text, simplified, names, syllables)
         words = []
+        verb_like = self._verb_like
         for start, end, kind in spans:
-            is_han = kind is TokenKind.HAN
-            lookup = lookups[traditional[start:end]] if is_han else None
+            if kind is not TokenKind.HAN:
+                words.append(WordInContext(text[start:end], (), (), False))
+                continue
+            key = traditional[start:end]
+            lookup = lookups[key]
+            entries = lookup.entries + lookup.references if lookup.references else lookup.entries
+            if key not in verb_like:
+                verb_like[key] = first_sense_is_verb(entries)
             words.append(
                 WordInContext(
                     simplified[start:end],
-                    tuple(s or UNKNOWN_SYLLABLE for s in syllables[start:end]) if is_han else (),
-                    (*lookup.entries, *lookup.references) if lookup is not None else (),
-                    is_han,
+                    tuple(s or UNKNOWN_SYLLABLE for s in syllables[start:end]),
+                    entries,
+                    True,
+                    (start, end) in names,
+                    verb_like[key],
                 )
             )
-        readings = standard_readings(words, self.dictionary.entries)
+        context = WordsInContext(words, self._entries_of)
         tokens = []
-        for (start, end, kind), word, reading in zip(spans, words, readings, strict=True):
+        for (start, end, kind), reading, gloss, full, word in zip(
+            spans,
+            *self._readings_and_glosses(context, traditional, spans, lookups, script),
+            words,
+            strict=True,
+        ):
             text_of_word = text[start:end]
             if kind is not TokenKind.HAN:
                 tokens.append(Token(text_of_word, start, end, kind, text_of_word, text_of_word))
                 continue
-            key = traditional[start:end]
-            gloss = gloss_for_reading(lookups[key], " ".join(reading)) or NO_ENTRY_GLOSS
             tokens.append(
                 Token(
                     text_of_word,
@@ -141,13 +177,193 @@ class Annotator:
                     end,
                     kind,
                     simplified=word.simplified,
-                    traditional=key,
+                    traditional=traditional[start:end],
                     pinyin_numbered=reading,
                     gloss=gloss,
-                    full_tones=full_tones(reading, word.citation),
+                    full_tones=full,
                 )
             )
         return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
+
+    def _readings_and_glosses(
+        self,
+        context: WordsInContext,
+        traditional: str,
+        spans: list[tuple[int, int, TokenKind]],
+        lookups: dict[str, Lookup],
+        script: Script,
+    ) -> tuple[list[tuple[str, ...]], list[str | None], list[tuple[str, ...]]]:
+        """Each token's standard reading, one-line gloss and full tones. A word whose reading
+        and sense no neighbour can change is worked out once (per Traditional form, reading in
+        context and script) and remembered, the others once per set of neighbour facts: most
+        words of a text recur, and this is per-word Python."""
+        from reader.core.dictionary.senses import Neighbours
+        from reader.core.dictionary.senses import context_signature as sense_signature
+        from reader.core.dictionary.senses import depends_on_context as sense_depends
+        from reader.core.engine.standard import depends_on_context as reading_depends
+        from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
+
+        words = context.words
+        readings: list[tuple[str, ...]] = [()] * len(words)
+        cut = readings_of_cut_words(context, readings)
+        glosses: list[str | None] = [None] * len(words)
+        full: list[tuple[str, ...]] = [()] * len(words)
+        cache = self._word_cache
+        for index, ((start, end, kind), word) in enumerate(zip(spans, words, strict=True)):
+            if kind is not TokenKind.HAN:
+                continue
+            key = traditional[start:end]
+            remembered = (key, word.citation, script)
+            if index in cut:
+                around = context.neighbours(index)
+                glosses[index], readings[index] = sense_in_context(
+                    lookups[key], readings[index], around, word.simplified, script
+                )
+                full[index] = full_tones(readings[index], word.citation)
+                continue
+            known = cache.get(remembered, _UNSEEN)
+            if known is _UNSEEN:
+                readings[index] = reading_of(context, index)
+                free = not (
+                    reading_depends(word)
+                    or sense_depends(word.entries, readings[index], word.simplified)
+                )
+                if free:
+                    glosses[index], readings[index] = sense_in_context(
+                        lookups[key], readings[index], Neighbours(), word.simplified, script
+                    )
+                    full[index] = full_tones(readings[index], word.citation)
+                    self._remember(remembered, (readings[index], glosses[index], full[index]))
+                    continue
+                self._remember(remembered, None)
+            elif known is not None:
+                readings[index], glosses[index], full[index] = known
+                continue
+            # A word whose neighbours count, remembered with what they suggest.
+            around = context.neighbours(index)
+            hints: object = (
+                around if reading_depends(word) else sense_signature(word.simplified, around)
+            )
+            in_context = (remembered, hints)
+            seen = self._context_cache.get(in_context)
+            if seen is None:
+                if not readings[index]:
+                    readings[index] = reading_of(context, index)
+                gloss, reading = sense_in_context(
+                    lookups[key], readings[index], around, word.simplified, script
+                )
+                seen = (reading, gloss, full_tones(reading, word.citation))
+                self._context_cache[in_context] = seen
+            readings[index], glosses[index], full[index] = seen
+        return readings, glosses, full
+
+    def _remember(
+        self,
+        key: tuple[str, tuple[str, ...], Script],
+        value: tuple[tuple[str, ...], str | None, tuple[str, ...]] | None,
+    ) -> None:
+        if len(self._word_cache) >= _WORD_CACHE_SIZE:
+            self._word_cache.clear()
+            self._context_cache.clear()
+        self._word_cache[key] = value
+
+    def _entries_of(self, word: str) -> tuple[Entry, ...]:
+        """Direct dictionary entries of a word made of several tokens (remembered)."""
+        found = self._entries_cache.get(word)
+        if found is None:
+            found = self._entries_cache[word] = self.dictionary.entries(word)
+            if len(self._entries_cache) >= _WORD_CACHE_SIZE:
+                self._entries_cache.clear()
+        return found
+
+    def _name_like(
+        self,
+        simplified: str,
+        traditional: str,
+        spans: list[tuple[int, int, TokenKind]],
+        lookups: dict[str, Lookup],
+    ) -> set[tuple[int, int]]:
+        """Spans that look like personal names: no dictionary entry, two or three
+        characters, a common surname first (葛沖, 梁君彥)."""
+        from reader.core.engine.segment import common_surnames
+
+        found = set()
+        surnames = common_surnames()
+        for start, end, kind in spans:
+            if (
+                kind is TokenKind.HAN
+                and 2 <= end - start <= 3
+                and simplified[start] in surnames
+                and not lookups[traditional[start:end]].entries
+            ):
+                found.add((start, end))
+        return found
+
+    def _read_names_alone(
+        self,
+        text: str,
+        simplified: str,
+        names: set[tuple[int, int]],
+        syllables: list[str | None],
+    ) -> None:
+        """A name is read on its own, not in its sentence, so it reads the same everywhere in
+        a document (葛沖 read in two sentences could be gé in one and gě in the other)."""
+        unread = sorted({text[start:end] for start, end in names} - self._names.keys())
+        if unread:
+            from reader.core.engine.convert import to_simplified
+
+            alone = self.pinyin_reader.readings_many(
+                [(name, to_simplified(name), [(0, len(name))]) for name in unread]
+            )
+            if len(self._names) >= _WORD_CACHE_SIZE:
+                self._names.clear()
+            self._names.update(zip(unread, alone, strict=True))
+        for start, end in names:
+            syllables[start:end] = self._names[text[start:end]]
+
+
+def sense_in_context(
+    lookup: Lookup, reading: tuple[str, ...], around: Neighbours, word: str, script: Script
+) -> tuple[str, tuple[str, ...]]:
+    """The one-line gloss of a word read `reading` here (markup rendered in the document's
+    script), and the reading with the capitals of the entry chosen (中歐 Zhōng Ōu, China-EU,
+    not Zhōng'ōu, Central Europe). A word without an entry is glossed part by part, each
+    part's sense chosen by its reading in the word (葛沖: 葛 Gě "surname Ge")."""
+    from reader.core.dictionary.markup import render
+    from reader.core.dictionary.senses import Neighbours, choose_sense, same_reading
+
+    simplified = script is Script.SIMPLIFIED
+    entries = (*lookup.entries, *lookup.references)
+    if entries:
+        sense = choose_sense(entries, reading, around, word)
+        if sense is None:
+            return lookup.gloss or NO_ENTRY_GLOSS, reading
+        if same_reading(sense.entry, reading):
+            reading = _with_capitals_of(sense.entry.pinyin, reading)
+        return render(sense.definition, simplified), reading
+    parts = []
+    offset = 0
+    for index, part in enumerate(lookup.breakdown):
+        syllables = reading[offset : offset + len(part.query)]
+        offset += len(part.query)
+        part_entries = (*part.entries, *part.references)
+        before = lookup.breakdown[index - 1].query if index else ""
+        after = lookup.breakdown[index + 1].query if index + 1 < len(lookup.breakdown) else ""
+        key = part.entries[0].simplified if part.entries else part.query
+        sense = choose_sense(part_entries, syllables, Neighbours(before, after), key)
+        if sense is not None:
+            parts.append(f"{part.query}: {render(sense.definition, simplified)}")
+    return (" + ".join(parts) or NO_ENTRY_GLOSS), reading
+
+
+def _with_capitals_of(pinyin: str, reading: tuple[str, ...]) -> tuple[str, ...]:
+    capitals = [item[:1].isupper() for item in pinyin.split()]
+    if len(capitals) != len(reading):
+        return reading
+    return tuple(
+        syllable[:1].upper() + syllable[1:] if capital else syllable.lower()
+        for syllable, capital in zip(reading, capitals, strict=True)
+    )
 
 
 _default_annotator: Annotator | None = None

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reader.core.dictionary.senses import Neighbours
 from reader.core.engine.syllables import is_capitalised, split_numbered
 from reader.core.models import Entry, _is_pointer_definition
 
@@ -44,6 +45,8 @@ class WordInContext:
     citation: tuple[str, ...]  # syllables read in context, citation tones; () for non-Han
     entries: tuple[Entry, ...]  # its CC-CEDICT entries, then those they point to
     is_han: bool
+    name_like: bool = False  # no entry, two or three characters, a common surname first
+    verb_like: bool = False  # its first real sense is a verb (`first_sense_is_verb`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,10 @@ class _Reading:
         )
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words with two readings that agree with the syllables read, where the one with more senses is
 # not the one a learner meets first (女人 nǚrén "woman", not nǚren "wife").
 DEFAULT_READINGS = {
@@ -80,96 +87,65 @@ DEFAULT_READINGS = {
 
 # Words that end the subject part of a clause or modify a verb: after them a directional word
 # (起來, 出來, 過去) is a verb of its own, not a complement (他起來了, 都出來了).
-_NOT_VERBS = frozenset(
-    [
-        "我",
-        "你",
-        "您",
-        "他",
-        "她",
-        "它",
-        "我们",
-        "你们",
-        "他们",
-        "她们",
-        "它们",
-        "咱们",
-        "大家",
-        "自己",
-        "人",
-        "谁",
-        "这",
-        "那",
-        "都",
-        "也",
-        "就",
-        "还",
-        "又",
-        "才",
-        "再",
-        "已经",
-        "已",
-        "快",
-        "马上",
-        "立刻",
-        "早",
-        "刚",
-        "刚才",
-        "一起",
-        "一同",
-        "终于",
-        "又要",
-        "要",
-        "会",
-        "能",
-        "想",
-        "没",
-        "没有",
-        "不",
-    ]
+_NOT_VERBS = _words(
+    """我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 大家 自己 人 谁 这 那
+    都 也 就 还 又 才 再 已经 已 快 马上 立刻 早 刚 刚才 一起 一同 终于
+    又要 要 会 能 想 没 没有 不"""
 )
 # Verbs of moving past or across: 過 after them is the direction (走過馬路 zǒuguò), not the
 # aspect particle.
 _MOTION_VERBS = frozenset(
     "走跑跳飞穿越跨游爬赶驶开闪绕翻掠划滑挤迈踏冲闯漂流飘传递经通超透渡度跃掠"
 )
+# Function characters: a word with one after its first character is not a name (向更高).
+_NOT_IN_GIVEN_NAMES = frozenset(
+    "的了在是有和也都就更最很不没这那个们说要会能把被给对向从到为与及或但而"
+)
 # After these a lone 兒 is a child (一個兒, 的兒), not the erhua r of the word before.
-_NOT_BEFORE_ERHUA = frozenset(
-    ["的", "个", "和", "与", "及", "小", "孤", "幼", "婴", "女", "男", "健", "宠", "胎", "混血"]
-)
+_NOT_BEFORE_ERHUA = _words("""的 个 和 与 及 小 孤 幼 婴 女 男 健 宠 胎 混血""")
 _CLAUSE_BREAKS = frozenset("，。；：！？,.;:!?\n「」『』（）()“”《》、…")
-_DEGREE_WORDS = frozenset(
-    [
-        "很",
-        "太",
-        "真",
-        "挺",
-        "好",
-        "非常",
-        "十分",
-        "特别",
-        "多么",
-        "这么",
-        "那么",
-        "有点",
-        "有些",
-        "比较",
-        "更",
-        "最",
-        "不",
-    ]
-)
+_DEGREE_WORDS = _words("""很 太 真 挺 好 非常 十分 特别 多么 这么 那么 有点 有些 比较 更 最 不""")
 
 
+EntriesOf = Callable[[str], Sequence[Entry]]
 # Readings CC-CEDICT lacks of words whose other reading it has (XHC 7th ed. gives both).
 EXTRA_READINGS = {"兄弟": "xiong1 di5"}
 
 
-class _Paragraph:
+class WordsInContext:
     """The words of a paragraph, with their clause neighbours."""
 
-    def __init__(self, words: Sequence[WordInContext]) -> None:
+    def __init__(self, words: Sequence[WordInContext], entries_of: EntriesOf | None = None) -> None:
         self.words = words
+        self.entries_of = entries_of
+        self._questions: list[bool] | None = None
+        self._clause_starts: list[int] | None = None
+
+    def neighbours(self, index: int, hints_only: bool = False) -> Neighbours:
+        """What the words around word `index` suggest, for choosing its sense; with
+        `hints_only`, only the words just before and after."""
+        words = self.words
+        before = self.before(index)
+        after = self.after(index)
+        if hints_only:
+            return Neighbours(
+                before=before.simplified if before else "", after=after.simplified if after else ""
+            )
+        after_next = self.after(index + 1 + _gap(words, index)) if after else None
+        if self._questions is None or self._clause_starts is None:
+            self._questions = _questions(words)
+            self._clause_starts = _clause_starts(words)
+        clause_start = self._clause_starts[index]
+        return Neighbours(
+            before=before.simplified if before else "",
+            after=after.simplified if after else "",
+            after_next=after_next.simplified if after_next else "",
+            before_is_verb=before is not None and _looks_like_verb(before),
+            after_is_verb=after is not None and _looks_like_verb(after),
+            opens_clause=clause_start == index,
+            yi_before=any(w.simplified == "一" for w in words[clause_start:index]),
+            question=self._questions[index],
+        )
 
     def before(self, index: int) -> WordInContext | None:
         """The word just before, in the same clause (None at its start)."""
@@ -194,7 +170,7 @@ class _Paragraph:
         return None
 
 
-_ContextRule = Callable[[_Paragraph, int], "str | None"]
+_ContextRule = Callable[[WordsInContext, int], "str | None"]
 
 
 def standard_readings(
@@ -204,26 +180,51 @@ def standard_readings(
 
     `entries_of(word)` gives the dictionary entries of a word made of several tokens; with it,
     a dictionary word the segmenter cut (了/不/起, 說/不定, 基本/上) reads as that word."""
-    paragraph = _Paragraph(words)
-    readings = [
-        _standard(paragraph, index) if word.is_han else () for index, word in enumerate(words)
-    ]
-    if entries_of is not None:
-        for first, syllables in _spanning_words(words, entries_of):
-            for index, word in enumerate(words[first:], start=first):
-                if not syllables:
-                    break
-                readings[index], syllables = (
-                    syllables[: len(word.simplified)],
-                    syllables[len(word.simplified) :],
-                )
+    paragraph = WordsInContext(words, entries_of)
+    readings = [reading_of(paragraph, index) for index in range(len(words))]
+    readings_of_cut_words(paragraph, readings)
     return readings
 
 
-EntriesOf = Callable[[str], Sequence[Entry]]
+def reading_of(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
+    """The standard reading of one word (an empty tuple for a non-Han token)."""
+    return _standard(paragraph, index) if paragraph.words[index].is_han else ()
+
+
+def readings_of_cut_words(paragraph: WordsInContext, readings: list[tuple[str, ...]]) -> set[int]:
+    """Give the tokens of each dictionary word the segmenter cut that word's reading (in
+    place); the indices of the tokens changed."""
+    changed: set[int] = set()
+    if paragraph.entries_of is None:
+        return changed
+    words = paragraph.words
+    for first, syllables in _spanning_words(words, paragraph.entries_of):
+        for index, word in enumerate(words[first:], start=first):
+            if not syllables:
+                break
+            readings[index] = syllables[: len(word.simplified)]
+            syllables = syllables[len(word.simplified) :]
+            changed.add(index)
+    return changed
+
+
+def depends_on_context(word: WordInContext) -> bool:
+    """Whether the words around can change this word's standard reading (else it is the same
+    wherever the word is read the same way in context)."""
+    text = word.simplified
+    return (
+        text in _CONTEXT_RULES
+        or (len(text) == 1 and text in _PARTICLE_CHARACTERS)
+        or (len(text) == 2 and text[0] == "不")
+    )
+
+
+_PARTICLE_CHARACTERS = frozenset("不一儿过")
+
+
 # Tokens a cut dictionary word is looked for around: the 不 and 得 of 了不起, 來得及, 說不定;
 # the 一 of 看一看; a lone direction or place ending (基本/上, 看/上去, 想/起來).
-_SPAN_TRIGGERS = frozenset(["不", "得", "一", "上", "下", "里", "来", "去", "起", "过"])
+_SPAN_TRIGGERS = _words("""不 得 一 上 下 里 来 去 起 过""")
 _SPAN_STARTS = ("不", "得", "上", "下", "起", "来", "去", "过")
 
 
@@ -261,6 +262,40 @@ def _spanning_words(
     return found
 
 
+def _clause_starts(words: Sequence[WordInContext]) -> list[int]:
+    """For each word, the index of the first word of its clause (one pass)."""
+    found = []
+    start = 0
+    for index, word in enumerate(words):
+        found.append(start)
+        if not word.is_han and any(char in _CLAUSE_BREAKS for char in word.simplified):
+            start = index + 1
+    return found
+
+
+def _questions(words: Sequence[WordInContext]) -> list[bool]:
+    """For each word, whether its sentence ends with a question mark (one pass, backwards)."""
+    found = [False] * len(words)
+    question = False
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        if not word.is_han:
+            if any(mark in word.simplified for mark in "？?"):
+                question = True
+            elif any(mark in word.simplified for mark in "。！!；;"):
+                question = False
+        found[index] = question
+    return found
+
+
+def _gap(words: Sequence[WordInContext], index: int) -> int:
+    """Tokens between a word and the next Han word (spaces)."""
+    gap = 0
+    while index + 1 + gap < len(words) and not words[index + 1 + gap].is_han:
+        gap += 1
+    return gap
+
+
 def full_tones(standard: Sequence[str], citation: Sequence[str]) -> tuple[str, ...]:
     """The standard reading with each neutral tone given back the tone its character was read
     with in context (péngyou → péngyǒu, 去過 qùguo → qùguò); () when nothing changes. A name
@@ -277,7 +312,7 @@ def full_tones(standard: Sequence[str], citation: Sequence[str]) -> tuple[str, .
     return () if full == list(standard) else tuple(full)
 
 
-def _standard(paragraph: _Paragraph, index: int) -> tuple[str, ...]:
+def _standard(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
     word = paragraph.words[index]
     citation = word.citation
     before = paragraph.before(index)
@@ -307,15 +342,53 @@ def _standard(paragraph: _Paragraph, index: int) -> tuple[str, ...]:
     return chosen.written()
 
 
-def _without_entry(paragraph: _Paragraph, index: int) -> tuple[str, ...]:
+def _without_entry(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
     """A word no dictionary reading agrees with keeps what was read, but for a closing 兒,
-    which is the erhua r (塊兒 kuàir, 玩兒 wánr)."""
+    which is the erhua r (塊兒 kuàir, 玩兒 wánr), and a name whose surname has a reading of its
+    own (葛沖 Gě Chōng, not gé chōng)."""
     word = paragraph.words[index]
     syllables = list(word.citation)
     text = word.simplified
     if len(text) > 1 and text.endswith("儿") and syllables[-1].startswith("er"):
         syllables[-1] = _ERHUA
+    surname = _surname_reading(paragraph, word)
+    if surname is not None and split_numbered(syllables[1]) is not None:
+        syllables[0] = surname
+        syllables[1] = syllables[1][:1].upper() + syllables[1][1:]
     return tuple(syllables)
+
+
+def _surname_reading(paragraph: WordsInContext, word: WordInContext) -> str | None:
+    """For a word no dictionary knows that looks like a name (two or three characters, a
+    common surname first, no function character after it), the reading its first character
+    has only as a surname (葛 Ge3, 仇 Qiu2: CC-CEDICT's capitalised "surname" entry, a reading
+    none of its other entries has, the character standing for no other name), capitalised;
+    None otherwise."""
+    text = word.simplified
+    if not word.name_like or paragraph.entries_of is None:
+        return None
+    if any(char in _NOT_IN_GIVEN_NAMES for char in text[1:]):
+        return None
+    entries = paragraph.entries_of(text[0])
+    surnames = {
+        entry.pinyin
+        for entry in entries
+        if is_capitalised(entry.pinyin) and any(d.startswith("surname ") for d in entry.definitions)
+    }
+    others = {entry.pinyin.lower() for entry in entries if not is_capitalised(entry.pinyin)}
+    other_names = [
+        entry
+        for entry in entries
+        if is_capitalised(entry.pinyin)
+        and not any(d.startswith("surname ") for d in entry.definitions)
+    ]
+    if len(surnames) != 1 or other_names:  # 華 is also China (Huá): not only a surname
+        return None
+    reading = surnames.pop()
+    parts = split_numbered(reading)
+    if parts is None or reading.lower() in others:
+        return None
+    return parts[0][:1].upper() + parts[0][1:].replace("ü", "v") + str(parts[1])
 
 
 def _agrees(dictionary: tuple[str, ...], citation: tuple[str, ...]) -> bool:
@@ -373,7 +446,7 @@ def _readings(entries: tuple[Entry, ...]) -> tuple[_Reading, ...]:
 # --- particles and context -------------------------------------------------------------------
 
 
-def _particle(paragraph: _Paragraph, index: int) -> tuple[str, ...] | None:
+def _particle(paragraph: WordsInContext, index: int) -> tuple[str, ...] | None:
     word = paragraph.words[index]
     char = word.simplified
     before = paragraph.before(index)
@@ -404,18 +477,23 @@ def _aspect_guo(before: WordInContext | None) -> bool:
 
 
 def _looks_like_verb(word: WordInContext) -> bool:
-    """Whether the word's first real sense is a verb ("to ..."): what its neighbours suggest
-    of a word's part of speech, with no tagger."""
-    if word.simplified in _NOT_VERBS:
-        return False
-    for entry in word.entries:
+    """Whether the word looks like a verb to its neighbours (no tagger: its first sense)."""
+    return word.verb_like and word.simplified not in _NOT_VERBS
+
+
+def first_sense_is_verb(entries: Sequence[Entry]) -> bool:
+    """Whether a word's first real sense is a verb ("to ..."), what a neighbour can tell of
+    its part of speech without a tagger."""
+    for entry in entries:
         for definition in entry.definitions:
             if not _is_pointer_definition(definition):
-                return definition.startswith("to ") or definition.startswith("(coll.) to ")
+                return definition.startswith(("to ", "(coll.) to "))
     return False
 
 
-def _by_context(paragraph: _Paragraph, index: int, readings: Sequence[_Reading]) -> _Reading | None:
+def _by_context(
+    paragraph: WordsInContext, index: int, readings: Sequence[_Reading]
+) -> _Reading | None:
     rule = _CONTEXT_RULES.get(paragraph.words[index].simplified)
     if rule is None:
         return None
@@ -428,13 +506,13 @@ def _by_context(paragraph: _Paragraph, index: int, readings: Sequence[_Reading])
     return None
 
 
-def _neighbours(paragraph: _Paragraph, index: int) -> tuple[str, str]:
+def _neighbours(paragraph: WordsInContext, index: int) -> tuple[str, str]:
     before = paragraph.before(index)
     after = paragraph.after(index)
     return (before.simplified if before else "", after.simplified if after else "")
 
 
-def _dongxi(paragraph: _Paragraph, index: int) -> str | None:
+def _dongxi(paragraph: WordsInContext, index: int) -> str | None:
     """東西 dōngxī is east and west, a direction or a span (東西走向, 東西長十公里, 橫貫東西);
     everywhere else it is dōngxi, a thing."""
     before, after = _neighbours(paragraph, index)
@@ -444,7 +522,7 @@ def _dongxi(paragraph: _Paragraph, index: int) -> str | None:
     return "dong1 xi5"
 
 
-def _didao(paragraph: _Paragraph, index: int) -> str | None:
+def _didao(paragraph: WordsInContext, index: int) -> str | None:
     """地道 dìdào is a tunnel (一條地道, 地道口, 挖地道); after a degree word or before 的 it is
     dìdao, authentic."""
     before, after = _neighbours(paragraph, index)
@@ -455,7 +533,7 @@ def _didao(paragraph: _Paragraph, index: int) -> str | None:
     return None
 
 
-def _dayi(paragraph: _Paragraph, index: int) -> str | None:
+def _dayi(paragraph: WordsInContext, index: int) -> str | None:
     """大意 dàyi is careless after a degree word or a warning (太大意, 別大意); otherwise
     dàyì, the gist (文章的大意)."""
     before, after = _neighbours(paragraph, index)
@@ -466,7 +544,7 @@ def _dayi(paragraph: _Paragraph, index: int) -> str | None:
     return "da4 yi4"
 
 
-def _jingshen(paragraph: _Paragraph, index: int) -> str | None:
+def _jingshen(paragraph: WordsInContext, index: int) -> str | None:
     """精神 jīngshen is vigour after 有, 很, 真 (很有精神, 真精神); otherwise jīngshén, spirit."""
     before, _ = _neighbours(paragraph, index)
     if before in _DEGREE_WORDS or before in ("有", "很有", "没有", "没", "打起"):
@@ -474,7 +552,7 @@ def _jingshen(paragraph: _Paragraph, index: int) -> str | None:
     return None
 
 
-def _renjia(paragraph: _Paragraph, index: int) -> str | None:
+def _renjia(paragraph: WordsInContext, index: int) -> str | None:
     """人家 rénjiā is a household after a count (幾戶人家, 一家人家); otherwise rénjia."""
     before, _ = _neighbours(paragraph, index)
     if before[-1:] in ("户", "家") or before[-1:].isdigit():
@@ -482,7 +560,7 @@ def _renjia(paragraph: _Paragraph, index: int) -> str | None:
     return None
 
 
-def _difang(paragraph: _Paragraph, index: int) -> str | None:
+def _difang(paragraph: WordsInContext, index: int) -> str | None:
     """地方 dìfāng is local, as opposed to central (地方政府, 中央和地方); otherwise dìfang, a
     place."""
     before, after = _neighbours(paragraph, index)
@@ -500,7 +578,7 @@ def _complement(reading_alone: str, after_verb: str) -> _ContextRule:
     zhàn qilai, 說出來, 走過去); after a subject or an adverb, or at a clause's start, the verb
     itself (他起來了, 過去的事)."""
 
-    def rule(paragraph: _Paragraph, index: int) -> str | None:
+    def rule(paragraph: WordsInContext, index: int) -> str | None:
         before = paragraph.before(index)
         if before is None or before.simplified in _NOT_VERBS:
             return reading_alone
@@ -509,7 +587,7 @@ def _complement(reading_alone: str, after_verb: str) -> _ContextRule:
     return rule
 
 
-def _xiongdi(paragraph: _Paragraph, index: int) -> str | None:
+def _xiongdi(paragraph: WordsInContext, index: int) -> str | None:
     """兄弟 xiōngdi is one's younger brother or a mate (我兄弟, 他的兄弟, 兄弟，幫個忙); brothers
     together are xiōngdì (兄弟姐妹, 兄弟兩人, 兄弟國家)."""
     before, after = _neighbours(paragraph, index)
