@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from reader.core.engine.convert import CONFIGS, convert_text
 from reader.core.engine.pipeline import UNKNOWN_SYLLABLE, annotate, default_annotator
 from reader.core.engine.segment import is_han_char
+from reader.core.engine.syllables import format_word
 from reader.core.learner.stats import document_stats, format_stats_text, stats_to_json
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Script, TokenKind
-from reader.core.text.interlinear import cell_width, interlinear_lines, word_pinyin
+from reader.core.text.interlinear import cell_width, interlinear_lines
 from reader.core.text.layout import item_for_token, pack
 from reader.core.text.loader import load_text
 
@@ -218,7 +219,9 @@ def test_a_han_character_without_any_known_reading_still_has_one_syllable() -> N
 def _placed_indices(annotated: AnnotatedParagraph, max_width: int) -> tuple[list[int], set[int]]:
     tokens = annotated.tokens
     items = tuple(
-        item_for_token(token, max(cell_width(token.text), cell_width(word_pinyin(token))))
+        item_for_token(
+            token, max(cell_width(token.text), cell_width(format_word(token.pinyin_numbered)))
+        )
         for token in tokens
     )
     lines = pack(items, max_width)

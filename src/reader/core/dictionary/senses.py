@@ -71,27 +71,45 @@ def choose_sense(
     candidates = _candidate_senses(tuple(entries), tuple(reading))
     if not candidates:
         return None
-    single = len(word) == 1
-    if single and _counted(around.before[-1:]):
+    hints = part_of_speech_hints(word, around.before, around.after)
+    rule = _WORD_RULES.get(word)
+    if rule is None or hints[0]:
+        return _by_hints(candidates, word, *hints)
+    wanted = _matching(candidates, rule(around))
+    return wanted or _by_hints(candidates, word, *hints)
+
+
+def _by_hints(
+    candidates: Sequence[Sense], word: str, counted: bool, verb: bool, noun: bool
+) -> Sense:
+    """The sense of a word without a rule (or counted), from what the words next to it
+    suggest of its part of speech."""
+    if counted:
         # 一張桌子, 三條魚, 一項研究: after a number or 這/那 a character is a classifier.
         for sense in candidates:
             if _CLASSIFIER.match(sense.definition):
                 return sense
-    rule = _WORD_RULES.get(word)
-    wanted = rule(around) if rule is not None else None
-    if wanted is not None:
-        for matches in (str.__eq__, str.startswith, str.__contains__):
-            for sense in candidates:
-                if matches(sense.definition, wanted):
-                    return sense
+    preferred = _matching(candidates, _PREFERRED.get(word))
+    if preferred is not None:
+        return preferred
     if len(word) == 2 and word[0] == "中":
         # 中美, 中歐, 中非 in running text are China and another country far more often than
         # Central America, Europe or Africa.
         for sense in candidates:
             if sense.definition.startswith(("China-", "Sino-")):
                 return sense
-    counted = single and _counted(around.before[-1:])
-    return _by_penalty(candidates, single, counted, _verb_context(around), _noun_context(around))
+    return _by_penalty(candidates, len(word) == 1, counted, verb, noun)
+
+
+def _matching(candidates: Sequence[Sense], wanted: str | None) -> Sense | None:
+    """The candidate that is `wanted`, else the first starting with it, else containing it."""
+    if wanted is None:
+        return None
+    for matches in (str.__eq__, str.startswith, str.__contains__):
+        for sense in candidates:
+            if matches(sense.definition, wanted):
+                return sense
+    return None
 
 
 def depends_on_context(entries: Sequence[Entry], reading: Sequence[str], word: str) -> bool:
@@ -103,10 +121,9 @@ def depends_on_context(entries: Sequence[Entry], reading: Sequence[str], word: s
     candidates = _candidate_senses(tuple(entries), tuple(reading))
     if not candidates:
         return False
-    single = len(word) == 1
     chosen = {
-        _by_penalty(candidates, single, counted, verb, noun)
-        for counted in ((False, True) if single else (False,))
+        _by_hints(candidates, word, counted, verb, noun)
+        for counted in ((False, True) if len(word) == 1 else (False,))
         for verb in (False, True)
         for noun in (False, True)
     }
@@ -118,13 +135,13 @@ def has_rule(word: str) -> bool:
     return word in _WORD_RULES
 
 
-def context_signature(word: str, around: Neighbours) -> object:
-    """What of `around` the sense of `word` can depend on (for remembering choices): all of
-    it for a word with a rule, else only the part-of-speech hints."""
-    if word in _WORD_RULES:
-        return around
-    single = len(word) == 1
-    return (single and _counted(around.before[-1:]), _verb_context(around), _noun_context(around))
+def part_of_speech_hints(word: str, before: str, after: str) -> tuple[bool, bool, bool]:
+    """What the words just before and after suggest of `word`'s part of speech (counted,
+    verb, noun): all that the sense of a word without a rule can depend on."""
+    counted = len(word) == 1 and _counted(before[-1:])
+    verb = before in _BEFORE_VERBS or after in _AFTER_VERBS
+    noun = before in ("的", "之") or (bool(before) and before[-1] in "个种项位条张本件")
+    return counted, verb, noun
 
 
 def _by_penalty(
@@ -232,16 +249,6 @@ _BEFORE_VERBS = _words(
     别 不要 请"""
 )
 _AFTER_VERBS = _words("""了 着 过 得 起来 下来 下去 出来""")
-
-
-def _verb_context(around: Neighbours) -> bool:
-    return around.before in _BEFORE_VERBS or around.after in _AFTER_VERBS
-
-
-def _noun_context(around: Neighbours) -> bool:
-    return around.before in ("的", "之") or (
-        bool(around.before) and around.before[-1] in "个种项位条张本件"
-    )
 
 
 # --- rules for frequent words ------------------------------------------------------------------
@@ -496,6 +503,19 @@ def _kai(around: Neighbours) -> str | None:
     return None
 
 
+# Words whose first sense in CC-CEDICT is not the one running text means, whatever the
+# neighbours: 為 wèi "for" (not "because of"), 項 "item" (not "back of neck").
+_PREFERRED = {
+    "为": "for",
+    "以": "by means of",
+    "项": "item",
+    "打": "to hit; to strike",
+    "前景": "(future) prospects",
+    "打造": "(fig.) to create; to build; to develop",
+    "水平": "a standard; a level",
+    "分歧": "difference (of opinion, position); disagreement",
+}
+
 # Simplified word -> its rule. Readings choose first: a rule only picks among the senses of
 # the entries read as the word is read here (还 hái never gets "to pay back").
 _WORD_RULES: dict[str, Rule] = {
@@ -531,18 +551,10 @@ _WORD_RULES: dict[str, Rule] = {
     "开放": _kaifang,
     "著": _zhu,
     "开": _kai,
-    "为": lambda around: "for",
-    "以": lambda around: "by means of",
-    "项": lambda around: "item",
     "跟": lambda around: (
         "to follow closely" if around.after in ("在", "着", "上", "紧") else "with"
     ),
     "呢": lambda around: "(sentence-final particle) used in questions" if around.question else None,
-    "打": lambda around: "to hit; to strike",
-    "前景": lambda around: "(future) prospects",
-    "打造": lambda around: "(fig.) to create; to build; to develop",
-    "水平": lambda around: "a standard; a level",
-    "分歧": lambda around: "difference (of opinion, position); disagreement",
     "重": lambda around: "again" if around.after_is_verb else None,
     "时": lambda around: None if around.opens_clause else "when",
 }

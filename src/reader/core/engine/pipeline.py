@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
 _WORD_CACHE_SIZE = 65536
-_UNSEEN = object()
+# (Traditional form, syllables read in context, script) -> (standard reading, gloss, full tones)
+_WordKey = tuple[str, tuple[str, ...], Script]
+_WordResult = tuple[tuple[str, ...], str | None, tuple[str, ...]]
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
 # B+ characters): every Han character keeps exactly one syllable, and a space-joined reading
 # still splits back into one syllable per character.
@@ -59,14 +61,11 @@ class Annotator:
         self._lock = threading.RLock()
         # (Traditional form, reading in context, script) -> (standard reading, gloss) of words
         # no neighbour can change: see `_readings_and_glosses`.
-        self._word_cache: dict[
-            tuple[str, tuple[str, ...], Script],
-            tuple[tuple[str, ...], str | None, tuple[str, ...]] | None,
-        ] = {}
-        self._context_cache: dict[
-            tuple[tuple[str, tuple[str, ...], Script], object],
-            tuple[tuple[str, ...], str | None, tuple[str, ...]],
-        ] = {}
+        self._word_cache: dict[_WordKey, _WordResult] = {}
+        # Words whose neighbours count: whether all of them do (a rule reads them) or only
+        # what they suggest of the part of speech; and their results by those facts.
+        self._dependent: dict[_WordKey, bool] = {}
+        self._context_cache: dict[_WordKey, dict[object, _WordResult]] = {}
         self._entries_cache: dict[str, tuple[Entry, ...]] = {}
         self._names: dict[str, list[str | None]] = {}  # a name -> its reading on its own
         self._verb_like: dict[str, bool] = {}  # a word -> whether it looks like a verb
@@ -197,9 +196,9 @@ class Annotator:
         and sense no neighbour can change is worked out once (per Traditional form, reading in
         context and script) and remembered, the others once per set of neighbour facts: most
         words of a text recur, and this is per-word Python."""
-        from reader.core.dictionary.senses import Neighbours
-        from reader.core.dictionary.senses import context_signature as sense_signature
+        from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
         from reader.core.dictionary.senses import depends_on_context as sense_depends
+        from reader.core.dictionary.senses import has_rule as sense_has_rule
         from reader.core.engine.standard import depends_on_context as reading_depends
         from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
 
@@ -208,64 +207,65 @@ class Annotator:
         cut = readings_of_cut_words(context, readings)
         glosses: list[str | None] = [None] * len(words)
         full: list[tuple[str, ...]] = [()] * len(words)
-        cache = self._word_cache
+        known, dependent, in_context = self._word_cache, self._dependent, self._context_cache
+        if len(known) + len(in_context) >= _WORD_CACHE_SIZE:
+            known.clear()
+            dependent.clear()
+            in_context.clear()
+        near: list[tuple[str, str]] | None = None
         for index, ((start, end, kind), word) in enumerate(zip(spans, words, strict=True)):
             if kind is not TokenKind.HAN:
                 continue
             key = traditional[start:end]
             remembered = (key, word.citation, script)
-            if index in cut:
-                around = context.neighbours(index)
-                glosses[index], readings[index] = sense_in_context(
-                    lookups[key], readings[index], around, word.simplified, script
-                )
-                full[index] = full_tones(readings[index], word.citation)
+            result = known.get(remembered) if index not in cut else None
+            if result is not None:
+                readings[index], glosses[index], full[index] = result
                 continue
-            known = cache.get(remembered, _UNSEEN)
-            if known is _UNSEEN:
+            everything = dependent.get(remembered)
+            if everything is None and index not in cut:
                 readings[index] = reading_of(context, index)
-                free = not (
+                if not (
                     reading_depends(word)
                     or sense_depends(word.entries, readings[index], word.simplified)
-                )
-                if free:
-                    glosses[index], readings[index] = sense_in_context(
+                ):
+                    gloss, reading = sense_in_context(
                         lookups[key], readings[index], Neighbours(), word.simplified, script
                     )
-                    full[index] = full_tones(readings[index], word.citation)
-                    self._remember(remembered, (readings[index], glosses[index], full[index]))
+                    result = known[remembered] = (
+                        reading,
+                        gloss,
+                        full_tones(reading, word.citation),
+                    )
+                    readings[index], glosses[index], full[index] = result
                     continue
-                self._remember(remembered, None)
-            elif known is not None:
-                readings[index], glosses[index], full[index] = known
-                continue
-            # A word whose neighbours count, remembered with what they suggest.
-            around = context.neighbours(index)
-            hints: object = (
-                around if reading_depends(word) else sense_signature(word.simplified, around)
-            )
-            in_context = (remembered, hints)
-            seen = self._context_cache.get(in_context)
+                everything = dependent[remembered] = reading_depends(word) or sense_has_rule(
+                    word.simplified
+                )
+            # A word whose neighbours count, remembered with what of them counts: all of
+            # them for a rule, else what they suggest of its part of speech.
+            nearby: Neighbours | None = None
+            if everything or index in cut:
+                nearby = context.neighbours(index)
+                hints: object = nearby
+            else:
+                if near is None:
+                    near = context.next_to_each()
+                hints = part_of_speech_hints(word.simplified, *near[index])
+            if index in cut:  # read as the dictionary word it belongs to: that reading counts
+                hints = (readings[index], hints)
+            seen = in_context.setdefault(remembered, {}).get(hints)
             if seen is None:
+                nearby = nearby or context.neighbours(index)
                 if not readings[index]:
                     readings[index] = reading_of(context, index)
                 gloss, reading = sense_in_context(
-                    lookups[key], readings[index], around, word.simplified, script
+                    lookups[key], readings[index], nearby, word.simplified, script
                 )
                 seen = (reading, gloss, full_tones(reading, word.citation))
-                self._context_cache[in_context] = seen
+                in_context[remembered][hints] = seen
             readings[index], glosses[index], full[index] = seen
         return readings, glosses, full
-
-    def _remember(
-        self,
-        key: tuple[str, tuple[str, ...], Script],
-        value: tuple[tuple[str, ...], str | None, tuple[str, ...]] | None,
-    ) -> None:
-        if len(self._word_cache) >= _WORD_CACHE_SIZE:
-            self._word_cache.clear()
-            self._context_cache.clear()
-        self._word_cache[key] = value
 
     def _entries_of(self, word: str) -> tuple[Entry, ...]:
         """Direct dictionary entries of a word made of several tokens (remembered)."""

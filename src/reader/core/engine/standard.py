@@ -120,30 +120,55 @@ class WordsInContext:
         self.entries_of = entries_of
         self._questions: list[bool] | None = None
         self._clause_starts: list[int] | None = None
+        self._near: list[tuple[str, str]] | None = None
 
-    def neighbours(self, index: int, hints_only: bool = False) -> Neighbours:
-        """What the words around word `index` suggest, for choosing its sense; with
-        `hints_only`, only the words just before and after."""
+    def next_to_each(self) -> list[tuple[str, str]]:
+        """For each word, the words just before and after it in its clause ("" past its
+        edges), in two passes."""
+        words = self.words
+        found = [("", "")] * len(words)
+        before = ""
+        for index, word in enumerate(words):
+            if word.is_han:
+                found[index] = (before, "")
+                before = word.simplified
+            elif word.simplified.strip():
+                before = ""
+        after = ""
+        for index in range(len(words) - 1, -1, -1):
+            word = words[index]
+            if word.is_han:
+                found[index] = (found[index][0], after)
+                after = word.simplified
+            elif word.simplified.strip():
+                after = ""
+        return found
+
+    def neighbours(self, index: int) -> Neighbours:
+        """What the words around word `index` suggest, for choosing its sense."""
+        if self._near is None:
+            self._near = self.next_to_each()
+            self._questions = _questions(self.words)
+            self._clause_starts = _clause_starts(self.words)
+        assert self._questions is not None and self._clause_starts is not None
         words = self.words
         before = self.before(index)
         after = self.after(index)
-        if hints_only:
-            return Neighbours(
-                before=before.simplified if before else "", after=after.simplified if after else ""
-            )
-        after_next = self.after(index + 1 + _gap(words, index)) if after else None
-        if self._questions is None or self._clause_starts is None:
-            self._questions = _questions(words)
-            self._clause_starts = _clause_starts(words)
+        after_next = ""
+        if after is not None:
+            following = index + 1
+            while not words[following].is_han:
+                following += 1
+            after_next = self._near[following][1]
         clause_start = self._clause_starts[index]
         return Neighbours(
             before=before.simplified if before else "",
             after=after.simplified if after else "",
-            after_next=after_next.simplified if after_next else "",
+            after_next=after_next,
             before_is_verb=before is not None and _looks_like_verb(before),
             after_is_verb=after is not None and _looks_like_verb(after),
             opens_clause=clause_start == index,
-            yi_before=any(w.simplified == "一" for w in words[clause_start:index]),
+            yi_before=any(words[i].simplified == "一" for i in range(clause_start, index)),
             question=self._questions[index],
         )
 
@@ -286,14 +311,6 @@ def _questions(words: Sequence[WordInContext]) -> list[bool]:
                 question = False
         found[index] = question
     return found
-
-
-def _gap(words: Sequence[WordInContext], index: int) -> int:
-    """Tokens between a word and the next Han word (spaces)."""
-    gap = 0
-    while index + 1 + gap < len(words) and not words[index + 1 + gap].is_han:
-        gap += 1
-    return gap
 
 
 def full_tones(standard: Sequence[str], citation: Sequence[str]) -> tuple[str, ...]:
