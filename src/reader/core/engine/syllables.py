@@ -155,8 +155,9 @@ def word_pieces(syllables: Sequence[str], style: PinyinStyle) -> tuple[str, ...]
     """One word's syllables as they are written in it, one piece per syllable, so that joining
     the pieces gives the word (`format_word`) and each piece can keep its tone's colour:
     ("xi1", "an1") -> ("xī", "'ān"); ("Wang2", "Yi4") -> ("Wáng", " Yì"); ("na3", "r5") ->
-    ("nǎ", "r"); NUMBERS and ZHUYIN pieces after the first start with a space. Empty items
-    give empty pieces; items that are not syllables are kept, apart from their neighbours."""
+    ("nǎ", "r"); ZHUYIN pieces after the first start with a space (NUMBERS are joined as
+    marks are: jin1tian1). Empty items give empty pieces; items that are not syllables are
+    kept, apart from their neighbours."""
     pieces: list[str] = []
     after: tuple[str, int] | None = None  # the syllable before, if the last piece was one
     for numbered in syllables:
@@ -164,16 +165,16 @@ def word_pieces(syllables: Sequence[str], style: PinyinStyle) -> tuple[str, ...]
         syllable = split_numbered(numbered) if shown else None
         if not shown or not any(pieces):
             pass
-        elif after and numbered.lower() == _ERHUA and style is not PinyinStyle.NUMBERS:
+        elif after and numbered.lower() == _ERHUA:
             shown = "ㄦ" if style is PinyinStyle.ZHUYIN else shown
         elif (
-            style is not PinyinStyle.MARKS
+            style is PinyinStyle.ZHUYIN
             or after is None
             or syllable is None
             or is_capitalised(numbered)
         ):
             shown = " " + shown
-        elif syllable[0][:1] in "aoe":
+        elif style is PinyinStyle.MARKS and syllable[0][:1] in "aoe":
             shown = "'" + shown
         pieces.append(shown)
         if shown:
@@ -183,6 +184,6 @@ def word_pieces(syllables: Sequence[str], style: PinyinStyle) -> tuple[str, ...]
 
 def format_word(syllables: Sequence[str], style: PinyinStyle = PinyinStyle.MARKS) -> str:
     """A word's reading as dictionaries write it: ("peng2", "you5") -> "péngyou", ("Xi1",
-    "an1") -> "Xī'ān", ("Wang2", "Yi4") -> "Wáng Yì"; "wang2 yi4" with NUMBERS, "ㄆㄥˊ ˙ㄧㄡ"
+    "an1") -> "Xī'ān", ("Wang2", "Yi4") -> "Wáng Yì"; "peng2you5" with NUMBERS, "ㄆㄥˊ ˙ㄧㄡ"
     with ZHUYIN (see `word_pieces`)."""
     return "".join(word_pieces(syllables, style))
