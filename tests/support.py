@@ -41,10 +41,14 @@ class LexiconAnnotator(Annotator):
     (word -> "pin1 yin1"), so pictures and positions do not move when the real segmenter or
     pinyin model improves. Words longer than `longest` are never formed."""
 
-    def __init__(self, lexicon: dict[str, str], longest: int = 3) -> None:
+    def __init__(
+        self, lexicon: dict[str, str], longest: int = 3, glosses: dict[str, str] | None = None
+    ) -> None:
+        """`glosses`: word -> the one-line gloss its tokens carry (none by default)."""
         super().__init__()
         self.lexicon = lexicon
         self.longest = longest
+        self.glosses = glosses or {}
 
     def warm_up(self) -> None:
         """Nothing to load: the lexicon is in memory."""
@@ -66,7 +70,14 @@ class LexiconAnnotator(Annotator):
                 pinyin = tuple(self.lexicon.get(word, "").split()) or ("",) * length
                 tokens.append(
                     Token(
-                        word, position, end, TokenKind.HAN, simplified[position:end], word, pinyin
+                        word,
+                        position,
+                        end,
+                        TokenKind.HAN,
+                        simplified[position:end],
+                        word,
+                        pinyin,
+                        self.glosses.get(word),
                     )
                 )
             else:

@@ -146,7 +146,9 @@ class Annotator:
             lookup = lookups[key]
             entries = lookup.entries + lookup.references if lookup.references else lookup.entries
             if key not in verb_like:
-                verb_like[key] = first_sense_is_verb(entries)
+                # A word without an entry looks like what its first part looks like (喝水).
+                first = lookup.breakdown[0] if not entries and lookup.breakdown else None
+                verb_like[key] = first_sense_is_verb(entries or (first.entries if first else ()))
             words.append(
                 WordInContext(
                     simplified[start:end],
