@@ -218,7 +218,7 @@ def report_cpp(limit: int | None = None) -> dict[str, dict[str, object]]:
     print(
         f"    of the default reading's {wrong} differences from CPP, {sum(differences.values())}"
         " are CPP's citation tone on a syllable the learner standard has neutral;"
-        f" the rest: {(n - wrong + sum(differences.values())) / n:.2%} right counting those"
+        f" counting those as right: {(n - wrong + sum(differences.values())) / n:.2%}"
     )
     print("    " + ", ".join(f"{label} ×{count}" for label, count in differences.most_common(20)))
     return results

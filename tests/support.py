@@ -11,7 +11,14 @@ from pathlib import Path
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.pipeline import Annotator
 from reader.core.engine.segment import is_han_char
-from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
+from reader.core.models import (
+    AnnotatedParagraph,
+    Paragraph,
+    ParagraphKind,
+    Script,
+    Token,
+    TokenKind,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "seeds" / "000_f2ec13676ab21b41.txt"
@@ -93,3 +100,9 @@ class LexiconAnnotator(Annotator):
 
 
 _NON_HAN = re.compile(r"\s+|.", re.DOTALL)
+
+
+def annotate_sentence(annotator: Annotator, text: str) -> AnnotatedParagraph:
+    """A sentence through an annotator as one paragraph, in the script it is written in."""
+    script = Script.SIMPLIFIED if to_simplified(text) == text else Script.TRADITIONAL
+    return annotator.annotate_paragraph(Paragraph(0, ParagraphKind.PARAGRAPH, text), script)

@@ -12,7 +12,8 @@ import pytest
 from reader.core.engine.pipeline import Annotator, default_annotator
 from reader.core.engine.syllables import PinyinStyle, format_word, word_pieces
 from reader.core.engine.tones import shown_readings
-from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Script, Token
+from reader.core.models import Token
+from tests.support import annotate_sentence
 
 
 @pytest.fixture(scope="module")
@@ -20,16 +21,9 @@ def annotator() -> Annotator:
     return default_annotator()
 
 
-def annotate(annotator: Annotator, text: str) -> AnnotatedParagraph:
-    from reader.core.engine.convert import to_simplified
-
-    script = Script.SIMPLIFIED if to_simplified(text) == text else Script.TRADITIONAL
-    return annotator.annotate_paragraph(Paragraph(0, ParagraphKind.PARAGRAPH, text), script)
-
-
 def token(annotator: Annotator, text: str, word: str, occurrence: int = 0) -> Token:
-    found = [t for t in annotate(annotator, text).tokens if t.text == word]
-    assert len(found) > occurrence, [t.text for t in annotate(annotator, text).tokens]
+    found = [t for t in annotate_sentence(annotator, text).tokens if t.text == word]
+    assert len(found) > occurrence, [t.text for t in annotate_sentence(annotator, text).tokens]
     return found[occurrence]
 
 
@@ -120,7 +114,7 @@ def test_particle_characters_keep_their_other_uses(annotator: Annotator) -> None
 
 
 def test_a_word_and_its_negation_and_erhua(annotator: Annotator) -> None:
-    sentence = annotate(annotator, "你去不去？")
+    sentence = annotate_sentence(annotator, "你去不去？")
     assert [format_word(t.pinyin_numbered) for t in sentence.tokens if t.is_han] == [
         "nǐ",
         "qù",
@@ -181,10 +175,8 @@ def test_words_are_written_as_dictionaries_write_them(
 def shown(
     annotator: Annotator, text: str, *, full_tones: bool = False, tone_changes: bool = False
 ) -> list[str]:
-    paragraph = annotate(annotator, text)
-    readings = shown_readings(
-        paragraph.tokens, full_tones=full_tones, tone_changes=tone_changes
-    )
+    paragraph = annotate_sentence(annotator, text)
+    readings = shown_readings(paragraph.tokens, full_tones=full_tones, tone_changes=tone_changes)
     return [
         format_word(reading)
         for reading, t in zip(readings, paragraph.tokens, strict=True)
@@ -216,7 +208,7 @@ def test_full_tones_and_tone_changes_together(annotator: Annotator) -> None:
     text = "他是我的好朋友。"
     assert shown(annotator, text, full_tones=True) == ["tā", "shì", "wǒ", "de", "hǎo", "péngyǒu"]
     assert shown(annotator, text) == ["tā", "shì", "wǒ", "de", "hǎo", "péngyou"]
-    paragraph = annotate(annotator, text)
+    paragraph = annotate_sentence(annotator, text)
     # The display never changes the annotation: the same tokens serve every setting.
     shown_readings(paragraph.tokens, full_tones=True, tone_changes=True)
     assert token(annotator, text, "朋友").pinyin_numbered == ("peng2", "you5")

@@ -10,8 +10,8 @@ from reader.core.dictionary.markup import render
 from reader.core.dictionary.senses import Neighbours, choose_sense, ordered_senses
 from reader.core.engine.pipeline import Annotator, default_annotator
 from reader.core.learner.vocab import describe_word
-from reader.core.models import Entry, Paragraph, ParagraphKind, Script
-from tests.support import SEED
+from reader.core.models import Entry
+from tests.support import SEED, annotate_sentence
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +20,7 @@ def annotator() -> Annotator:
 
 
 def gloss(annotator: Annotator, text: str, word: str) -> str:
-    from reader.core.engine.convert import to_simplified
-
-    script = Script.SIMPLIFIED if to_simplified(text) == text else Script.TRADITIONAL
-    tokens = annotator.annotate_paragraph(Paragraph(0, ParagraphKind.PARAGRAPH, text), script)
+    tokens = annotate_sentence(annotator, text)
     found = [t for t in tokens.tokens if t.text == word]
     assert found, [t.text for t in tokens.tokens]
     assert found[0].gloss is not None
@@ -39,7 +36,11 @@ def gloss(annotator: Annotator, text: str, word: str) -> str:
         ("他给了我一张票。", "给", "to give"),
         ("桌上有一张地图。", "张", "classifier for flat objects, sheet"),
         ("這次我們一起去。", "次", "classifier for enumerated events: time"),
-        ("山上有一條小河。", "條", "classifier for long thin things (ribbon, river, road, trousers etc)"),
+        (
+            "山上有一條小河。",
+            "條",
+            "classifier for long thin things (ribbon, river, road, trousers etc)",
+        ),
         ("明天會下雪嗎？", "會", "to be likely to; to be sure to"),
         ("她會游泳。", "會", "can; to have the skill; to know how to"),
         ("我想喝水。", "想", "to desire; to want (to)"),
@@ -54,7 +55,7 @@ def gloss(annotator: Annotator, text: str, word: str) -> str:
     ],
 )
 def test_the_sense_that_fits(annotator: Annotator, text: str, word: str, expected: str) -> None:
-    assert gloss(annotator, text, word) == expected
+    assert gloss(annotator, text, word).startswith(expected)
 
 
 def test_a_word_without_an_entry_is_glossed_part_by_part(annotator: Annotator) -> None:
@@ -104,7 +105,9 @@ def test_variant_and_surname_senses_come_last() -> None:
 
 
 def test_cards_save_the_sense_chosen_first_with_markup_written_out() -> None:
-    saved = describe_word("在", pinyin_numbered=("zai4",), sense="(of sb or sth) to be (located) at")
+    saved = describe_word(
+        "在", pinyin_numbered=("zai4",), sense="(of sb or sth) to be (located) at"
+    )
     assert saved.definition.startswith("(of sb or sth) to be (located) at; to exist")
     dictionary_order = describe_word("東西")
     assert dictionary_order.definition.startswith("thing")

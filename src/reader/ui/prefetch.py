@@ -28,7 +28,12 @@ from typing import Any
 
 import reader
 from reader import paths
-from reader.core.engine.pipeline import AnnotatedDocument, Annotator, default_annotator
+from reader.core.engine.pipeline import (
+    ANNOTATION_VERSION,
+    AnnotatedDocument,
+    Annotator,
+    default_annotator,
+)
 from reader.core.files import atomic_write_text
 from reader.core.models import (
     AnnotatedParagraph,
@@ -54,6 +59,7 @@ def encode_paragraph(paragraph: AnnotatedParagraph) -> str:
             t.traditional,
             t.pinyin_numbered,
             t.gloss,
+            t.full_tones,
         ]
         for t in paragraph.tokens
     ]
@@ -63,8 +69,18 @@ def encode_paragraph(paragraph: AnnotatedParagraph) -> str:
 def decode_paragraph(line: str, document: Document) -> AnnotatedParagraph:
     data: dict[str, Any] = json.loads(line)
     tokens = tuple(
-        Token(text, start, end, TokenKind(kind), simplified, traditional, tuple(pinyin), gloss)
-        for text, start, end, kind, simplified, traditional, pinyin, gloss in data["tokens"]
+        Token(
+            text,
+            start,
+            end,
+            TokenKind(kind),
+            simplified,
+            traditional,
+            tuple(pinyin),
+            gloss,
+            tuple(full),
+        )
+        for text, start, end, kind, simplified, traditional, pinyin, gloss, full in data["tokens"]
     )
     return AnnotatedParagraph(document.paragraphs[int(data["index"])], tokens)
 
@@ -189,7 +205,7 @@ class FirstScreenPrefetch:
     def _cache_key(self) -> str:
         """Everything the first screen's annotation depends on."""
         digest = hashlib.sha256(
-            f"{reader.__version__}|{self.document.doc_id}|{self.indices}".encode()
+            f"{reader.__version__}|{ANNOTATION_VERSION}|{self.document.doc_id}|{self.indices}".encode()
         )
         engine_files = [p for p in sorted(_ENGINE_DATA.rglob("*")) if p.is_file()]
         for path in [*engine_files, paths.bundled_cedict()]:

@@ -147,9 +147,14 @@ def part_of_speech_hints(word: str, before: str, after: str) -> tuple[bool, bool
 def _by_penalty(
     candidates: Sequence[Sense], single: bool, counted: bool, verb: bool, noun: bool
 ) -> Sense:
+    # A proper noun's sense (冀 Jì, Hebei) only when no common word's sense fits as well.
     return min(
         enumerate(candidates),
-        key=lambda pair: (_penalty(pair[1].definition, single, counted, verb, noun), pair[0]),
+        key=lambda pair: (
+            _penalty(pair[1].definition, single, counted, verb, noun)
+            + (1.5 if pair[1].entry.pinyin[:1].isupper() else 0),
+            pair[0],
+        ),
     )[1]
 
 
@@ -228,7 +233,9 @@ def _penalty(
         penalty += 5
     if single and definition.startswith("(bound form)"):
         penalty += 2
-    if _LABELLED.match(definition):
+    if definition.startswith("(literary)"):
+        penalty += 1  # news and set phrases use them: 冀 "to hope for" in a headline
+    elif _LABELLED.match(definition):
         penalty += 2
     if definition.startswith("lit. "):
         penalty += 1
@@ -450,9 +457,10 @@ def _bei(around: Neighbours) -> str | None:
 
 
 def _rang(around: Neighbours) -> str | None:
-    if around.after in _PRONOUNS or around.after in _PEOPLE:
-        return "to let sb do sth"
-    return None
+    """讓 is to yield a seat or the way (讓座, 讓路), else to let or make someone do it."""
+    if not around.after or around.after[:1] in "座位路步开出":
+        return "to yield"
+    return "to let sb do sth"
 
 
 def _bi(around: Neighbours) -> str | None:
@@ -470,9 +478,13 @@ def _jiao(around: Neighbours) -> str | None:
 
 
 def _tong(around: Neighbours) -> str | None:
-    if around.after in _PRONOUNS or around.after in _PEOPLE:
-        return "with"
-    return "same"
+    """同 before someone or something is with (同他, 同各國合作); before a verb together (同去);
+    at a clause's end the same."""
+    if not around.after or around.after in ("的", "是"):
+        return "same"
+    if around.after_is_verb and around.after not in _PRONOUNS:
+        return "together"
+    return "with"
 
 
 def _yisi(around: Neighbours) -> str | None:

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from reader.core.engine.standard import WordsInContext
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
+# Bump when what a paragraph's annotation holds or how it is made changes without the data
+# files changing: annotations cached on disk (the first screen) made before are then unused.
+ANNOTATION_VERSION = 2  # 2: standard readings, full tones, the sense that fits
 _WORD_CACHE_SIZE = 65536
 # (Traditional form, syllables read in context, script) -> (standard reading, gloss, full tones)
 _WordKey = tuple[str, tuple[str, ...], Script]
