@@ -251,8 +251,7 @@ class Annotator:
             # them for a rule, else what they suggest of its part of speech.
             nearby: Neighbours | None = None
             if everything or index in cut:
-                nearby = context.neighbours(index)
-                hints: object = nearby
+                hints: object = context.signature(index)
             else:
                 if near is None:
                     near = context.next_to_each()

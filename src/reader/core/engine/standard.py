@@ -121,6 +121,7 @@ class WordsInContext:
         self._questions: list[bool] | None = None
         self._clause_starts: list[int] | None = None
         self._near: list[tuple[str, str]] | None = None
+        self._following: list[int] = []
 
     def next_to_each(self) -> list[tuple[str, str]]:
         """For each word, the words just before and after it in its clause ("" past its
@@ -144,32 +145,49 @@ class WordsInContext:
                 after = ""
         return found
 
+    def _prepare(self) -> None:
+        if self._near is None:
+            words = self.words
+            self._near = self.next_to_each()
+            self._questions = _questions(words)
+            self._clause_starts = _clause_starts(words)
+            # The next Han word's index after each word (len(words) when none).
+            following = [len(words)] * len(words)
+            upcoming = len(words)
+            for index in range(len(words) - 1, -1, -1):
+                following[index] = upcoming
+                if words[index].is_han:
+                    upcoming = index
+            self._following = following
+
+    def signature(self, index: int) -> tuple[str, str, str, bool, bool, bool]:
+        """Everything `neighbours(index)` is made from, cheaply: a word whose reading or
+        sense these facts decide reads the same wherever they are the same."""
+        self._prepare()
+        assert self._near is not None and self._questions is not None
+        assert self._clause_starts is not None
+        before, after = self._near[index]
+        following = self._following[index]
+        after_next = self._near[following][1] if after and following < len(self.words) else ""
+        clause_start = self._clause_starts[index]
+        yi_before = any(self.words[i].simplified == "一" for i in range(clause_start, index))
+        return (before, after, after_next, clause_start == index, yi_before, self._questions[index])
+
     def neighbours(self, index: int) -> Neighbours:
         """What the words around word `index` suggest, for choosing its sense."""
-        if self._near is None:
-            self._near = self.next_to_each()
-            self._questions = _questions(self.words)
-            self._clause_starts = _clause_starts(self.words)
-        assert self._questions is not None and self._clause_starts is not None
-        words = self.words
-        before = self.before(index)
-        after = self.after(index)
-        after_next = ""
-        if after is not None:
-            following = index + 1
-            while not words[following].is_han:
-                following += 1
-            after_next = self._near[following][1]
-        clause_start = self._clause_starts[index]
+        self._prepare()
+        before_word = self.before(index)
+        after_word = self.after(index)
+        before, after, after_next, opens_clause, yi_before, question = self.signature(index)
         return Neighbours(
-            before=before.simplified if before else "",
-            after=after.simplified if after else "",
+            before=before,
+            after=after,
             after_next=after_next,
-            before_is_verb=before is not None and _looks_like_verb(before),
-            after_is_verb=after is not None and _looks_like_verb(after),
-            opens_clause=clause_start == index,
-            yi_before=any(words[i].simplified == "一" for i in range(clause_start, index)),
-            question=self._questions[index],
+            before_is_verb=before_word is not None and _looks_like_verb(before_word),
+            after_is_verb=after_word is not None and _looks_like_verb(after_word),
+            opens_clause=opens_clause,
+            yi_before=yi_before,
+            question=question,
         )
 
     def before(self, index: int) -> WordInContext | None:
