@@ -620,6 +620,7 @@ _FINAL_PARTICLES = {"吧": "ba5", "啊": "a5", "呀": "ya5", "嘛": "ma5", "哦"
 _RETURNED = frozenset("钱书东西一两几些这那本笔个")
 _DONE_AGAIN = frozenset("说做写读来演播建修考拍装选画印排组学试申返讲唱听看")
 _GROWN = _word_set("了 大 高 出 满 得 成 胖 个子 出来 起来")
+_BY_NEXT_WORD = frozenset(("还", "重", "长", "中"))
 _WITH_YI = frozenset(("以", "以此", "以其", "以之"))
 
 
@@ -682,15 +683,8 @@ class _Context:
             return "liao3"  # potential complement: 走不了, 忘不了
         if word in ("着", "著"):
             return self._zhe(span_index)
-        after = self.next_word(span_index)
-        if word == "还" and after in _PRONOUNS and self.next_word(span_index + 1)[:1] in _RETURNED:
-            return "huan2"  # 還你錢, 還他一本書: to give back
-        if word == "重" and after[:1] in _DONE_AGAIN and len(after) == 1:
-            return "chong2"  # 重說一遍, 重做: again
-        if word == "长" and after in _GROWN:
-            return "zhang3"  # 長了, 長大, 長得: to grow
-        if word == "中" and after == "了":
-            return "zhong4"  # 中了一槍, 中了獎: to be hit, to win
+        if word in _BY_NEXT_WORD:
+            return self._by_next_word(word, span_index)
         if word == "弄":
             # lòng is a lane, numbered in addresses (118弄); otherwise nòng, to do / to handle.
             return "long4" if self.text[index - 1 : index].isdigit() else "nong4"
@@ -747,6 +741,19 @@ class _Context:
             return "de5"  # 慢慢地走, 高高兴兴地
         if len(previous) >= 2 and is_han_char(previous[-1]) and after[0] not in _PLACE_AFTER:
             return "de5"  # adverbial: 积极地参与
+        return None
+
+    def _by_next_word(self, word: str, span_index: int) -> str | None:
+        """还 重 长 中, by the word after them."""
+        after = self.next_word(span_index)
+        if word == "还" and after in _PRONOUNS and self.next_word(span_index + 1)[:1] in _RETURNED:
+            return "huan2"  # 還你錢, 還他一本書: to give back
+        if word == "重" and after[:1] in _DONE_AGAIN and len(after) == 1:
+            return "chong2"  # 重說一遍, 重做: again
+        if word == "长" and after in _GROWN:
+            return "zhang3"  # 長了, 長大, 長得: to grow
+        if word == "中" and after == "了":
+            return "zhong4"  # 中了一槍, 中了獎: to be hit, to win
         return None
 
     def _zhe(self, span_index: int) -> str | None:

@@ -35,9 +35,21 @@ NO_ENTRY_GLOSS = "(no dictionary entry)"
 # files changing: annotations cached on disk (the first screen) made before are then unused.
 ANNOTATION_VERSION = 2  # 2: standard readings, full tones, the sense that fits
 _WORD_CACHE_SIZE = 65536
-# (Traditional form, syllables read in context, script) -> (standard reading, gloss, full tones)
-_WordKey = tuple[str, tuple[str, ...], Script]
+# (Traditional form, syllables read in context, in Simplified) -> (standard reading, gloss,
+# full tones)
+_WordKey = tuple[str, tuple[str, ...], bool]
 _WordResult = tuple[tuple[str, ...], str | None, tuple[str, ...]]
+
+
+class _InContext(dict[object, _WordResult]):
+    """The results of a word whose neighbours count, by what of them counts: all of them
+    (`everything`: a rule reads them), else what they suggest of its part of speech."""
+
+    def __init__(self, everything: bool) -> None:
+        super().__init__()
+        self.everything = everything
+
+
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
 # B+ characters): every Han character keeps exactly one syllable, and a space-joined reading
 # still splits back into one syllable per character.
@@ -64,11 +76,9 @@ class Annotator:
         self._lock = threading.RLock()
         # (Traditional form, reading in context, script) -> (standard reading, gloss) of words
         # no neighbour can change: see `_readings_and_glosses`.
-        self._word_cache: dict[_WordKey, _WordResult] = {}
-        # Words whose neighbours count: whether all of them do (a rule reads them) or only
-        # what they suggest of the part of speech; and their results by those facts.
-        self._dependent: dict[_WordKey, bool] = {}
-        self._context_cache: dict[_WordKey, dict[object, _WordResult]] = {}
+        # A word's result, or for a word whose neighbours count its results by them.
+        self._word_cache: dict[_WordKey, _WordResult | _InContext] = {}
+        self._cut_cache: dict[_WordKey, _InContext] = {}  # words read as part of a cut word
         self._entries_cache: dict[str, tuple[Entry, ...]] = {}
         self._names: dict[str, list[str | None]] = {}  # a name -> its reading on its own
         self._verb_like: dict[str, bool] = {}  # a word -> whether it looks like a verb
@@ -141,9 +151,14 @@ class Annotator:
             self._read_names_alone(text, simplified, names, syllables)
         words = []
         verb_like = self._verb_like
+        others: dict[str, WordInContext] = {}  # punctuation and spaces: one object a text
         for start, end, kind in spans:
             if kind is not TokenKind.HAN:
-                words.append(WordInContext(text[start:end], (), (), False))
+                between = text[start:end]
+                other = others.get(between)
+                if other is None:
+                    other = others[between] = WordInContext(between, (), (), False)
+                words.append(other)
                 continue
             key = traditional[start:end]
             lookup = lookups[key]
@@ -152,10 +167,12 @@ class Annotator:
                 # A word without an entry looks like what its first part looks like (喝水).
                 first = lookup.breakdown[0] if not entries and lookup.breakdown else None
                 verb_like[key] = first_sense_is_verb(entries or (first.entries if first else ()))
+            read = syllables[start:end]
+            citation = tuple(s or UNKNOWN_SYLLABLE for s in read) if None in read else read
             words.append(
                 WordInContext(
                     simplified[start:end],
-                    tuple(s or UNKNOWN_SYLLABLE for s in syllables[start:end]),
+                    tuple(citation),  # type: ignore[arg-type]  # None is not in it
                     entries,
                     True,
                     (start, end) in names,
@@ -212,23 +229,18 @@ class Annotator:
         cut = readings_of_cut_words(context, readings)
         glosses: list[str | None] = [None] * len(words)
         full: list[tuple[str, ...]] = [()] * len(words)
-        known, dependent, in_context = self._word_cache, self._dependent, self._context_cache
-        if len(known) + len(in_context) >= _WORD_CACHE_SIZE:
+        known = self._word_cache
+        if len(known) >= _WORD_CACHE_SIZE:
             known.clear()
-            dependent.clear()
-            in_context.clear()
-        near: list[tuple[str, str]] | None = None
+            self._cut_cache.clear()
+        in_simplified = script is Script.SIMPLIFIED  # (an Enum hashes in Python: kept out)
         for index, ((start, end, kind), word) in enumerate(zip(spans, words, strict=True)):
             if kind is not TokenKind.HAN:
                 continue
             key = traditional[start:end]
-            remembered = (key, word.citation, script)
-            result = known.get(remembered) if index not in cut else None
-            if result is not None:
-                readings[index], glosses[index], full[index] = result
-                continue
-            everything = dependent.get(remembered)
-            if everything is None and index not in cut:
+            remembered = (key, word.citation, in_simplified)
+            record = known.get(remembered)
+            if record is None:
                 readings[index] = reading_of(context, index)
                 if not (
                     reading_depends(word)
@@ -237,37 +249,44 @@ class Annotator:
                     gloss, reading = sense_in_context(
                         lookups[key], readings[index], Neighbours(), word.simplified, script
                     )
-                    result = known[remembered] = (
+                    record = known[remembered] = (
                         reading,
                         gloss,
                         full_tones(reading, word.citation),
                     )
-                    readings[index], glosses[index], full[index] = result
-                    continue
-                everything = dependent[remembered] = reading_depends(word) or sense_has_rule(
-                    word.simplified
-                )
+                else:
+                    everything = reading_depends(word) or sense_has_rule(word.simplified)
+                    record = known[remembered] = _InContext(everything)
+            if index not in cut and type(record) is tuple:
+                readings[index], glosses[index], full[index] = record
+                continue
             # A word whose neighbours count, remembered with what of them counts: all of
-            # them for a rule, else what they suggest of its part of speech.
-            nearby: Neighbours | None = None
-            if everything or index in cut:
-                hints: object = context.signature(index)
+            # them for a rule, else what they suggest of its part of speech; a word read as
+            # part of a dictionary word the segmenter cut, with that reading.
+            if index in cut:
+                table = self._cut_cache.setdefault(remembered, _InContext(True))
             else:
-                if near is None:
-                    near = context.next_to_each()
-                hints = part_of_speech_hints(word.simplified, *near[index])
-            if index in cut:  # read as the dictionary word it belongs to: that reading counts
+                assert isinstance(record, _InContext)
+                table = record
+            hints: object
+            if table.everything or index in cut:
+                hints = context.signature(index)
+            else:
+                hints = part_of_speech_hints(word.simplified, *context.next_to(index))
+            if index in cut:
                 hints = (readings[index], hints)
-            seen = in_context.setdefault(remembered, {}).get(hints)
+            seen = table.get(hints)
             if seen is None:
-                nearby = nearby or context.neighbours(index)
                 if not readings[index]:
                     readings[index] = reading_of(context, index)
                 gloss, reading = sense_in_context(
-                    lookups[key], readings[index], nearby, word.simplified, script
+                    lookups[key],
+                    readings[index],
+                    context.neighbours(index),
+                    word.simplified,
+                    script,
                 )
-                seen = (reading, gloss, full_tones(reading, word.citation))
-                in_context[remembered][hints] = seen
+                seen = table[hints] = (reading, gloss, full_tones(reading, word.citation))
             readings[index], glosses[index], full[index] = seen
         return readings, glosses, full
 

@@ -103,6 +103,8 @@ _NOT_IN_GIVEN_NAMES = frozenset(
 )
 # After these a lone 兒 is a child (一個兒, 的兒), not the erhua r of the word before.
 _NOT_BEFORE_ERHUA = _words("""的 个 和 与 及 小 孤 幼 婴 女 男 健 宠 胎 混血""")
+_QUESTION_MARKS = frozenset("？?")
+_SENTENCE_ENDS = frozenset("。！!；;")
 _CLAUSE_BREAKS = frozenset("，。；：！？,.;:!?\n「」『』（）()“”《》、…")
 _DEGREE_WORDS = _words("""很 太 真 挺 好 非常 十分 特别 多么 这么 那么 有点 有些 比较 更 最 不""")
 
@@ -122,43 +124,55 @@ class WordsInContext:
         self._clause_starts: list[int] | None = None
         self._near: list[tuple[str, str]] | None = None
         self._following: list[int] = []
+        self._yi_before: list[bool] = []
 
-    def next_to_each(self) -> list[tuple[str, str]]:
-        """For each word, the words just before and after it in its clause ("" past its
-        edges), in two passes."""
-        words = self.words
-        found = [("", "")] * len(words)
-        before = ""
-        for index, word in enumerate(words):
-            if word.is_han:
-                found[index] = (before, "")
-                before = word.simplified
-            elif word.simplified.strip():
-                before = ""
-        after = ""
-        for index in range(len(words) - 1, -1, -1):
-            word = words[index]
-            if word.is_han:
-                found[index] = (found[index][0], after)
-                after = word.simplified
-            elif word.simplified.strip():
-                after = ""
-        return found
+    def next_to(self, index: int) -> tuple[str, str]:
+        """The words just before and after word `index` in its clause ("" past its edges)."""
+        self._prepare()
+        assert self._near is not None
+        return self._near[index]
 
     def _prepare(self) -> None:
-        if self._near is None:
-            words = self.words
-            self._near = self.next_to_each()
-            self._questions = _questions(words)
-            self._clause_starts = _clause_starts(words)
-            # The next Han word's index after each word (len(words) when none).
-            following = [len(words)] * len(words)
-            upcoming = len(words)
-            for index in range(len(words) - 1, -1, -1):
-                following[index] = upcoming
-                if words[index].is_han:
-                    upcoming = index
-            self._following = following
+        """The per-word facts `signature` reads, in one pass each way."""
+        if self._near is not None:
+            return
+        words = self.words
+        count = len(words)
+        near = [("", "")] * count
+        clause_starts = [0] * count
+        yi_before = [False] * count
+        before, start, yi = "", 0, False
+        for index, word in enumerate(words):
+            clause_starts[index] = start
+            yi_before[index] = yi
+            if word.is_han:
+                near[index] = (before, "")
+                before = word.simplified
+                yi = yi or before == "一"
+            else:
+                if word.simplified.strip():
+                    before = ""
+                if not _CLAUSE_BREAKS.isdisjoint(word.simplified):
+                    start, yi = index + 1, False
+        questions = [False] * count
+        following = [count] * count
+        after, question, upcoming = "", False, count
+        for index in range(count - 1, -1, -1):
+            word = words[index]
+            following[index] = upcoming
+            if word.is_han:
+                near[index] = (near[index][0], after)
+                after = word.simplified
+                upcoming = index
+            elif word.simplified.strip():
+                after = ""
+                if not _QUESTION_MARKS.isdisjoint(word.simplified):
+                    question = True
+                elif not _SENTENCE_ENDS.isdisjoint(word.simplified):
+                    question = False
+            questions[index] = question
+        self._near, self._clause_starts, self._yi_before = near, clause_starts, yi_before
+        self._questions, self._following = questions, following
 
     def signature(self, index: int) -> tuple[str, str, str, bool, bool, bool]:
         """Everything `neighbours(index)` is made from, cheaply: a word whose reading or
@@ -169,9 +183,8 @@ class WordsInContext:
         before, after = self._near[index]
         following = self._following[index]
         after_next = self._near[following][1] if after and following < len(self.words) else ""
-        clause_start = self._clause_starts[index]
-        yi_before = any(self.words[i].simplified == "一" for i in range(clause_start, index))
-        return (before, after, after_next, clause_start == index, yi_before, self._questions[index])
+        opens = self._clause_starts[index] == index
+        return (before, after, after_next, opens, self._yi_before[index], self._questions[index])
 
     def neighbours(self, index: int) -> Neighbours:
         """What the words around word `index` suggest, for choosing its sense."""
@@ -196,7 +209,7 @@ class WordsInContext:
             word = self.words[previous]
             if word.is_han:
                 return word
-            if any(char in _CLAUSE_BREAKS for char in word.simplified):
+            if not _CLAUSE_BREAKS.isdisjoint(word.simplified):
                 return None
             if word.simplified.strip():
                 return None
@@ -279,7 +292,9 @@ def _spanning_words(
     found: list[tuple[int, tuple[str, ...]]] = []
     taken = -1
     for index, word in enumerate(words):
-        if not word.is_han or not (
+        if not word.is_han or word.simplified[0] not in _SPAN_FIRST:
+            continue
+        if not (
             word.simplified in _SPAN_TRIGGERS
             or (len(word.simplified) == 2 and word.simplified.startswith(_SPAN_STARTS))
         ):
@@ -293,42 +308,32 @@ def _spanning_words(
             text = "".join(member.simplified for member in group)
             if len(text) > 4:
                 continue
-            readings = {
-                reading.written()
-                for reading in _readings(tuple(entries_of(text)))
-                if not reading.proper and len(reading.syllables) == len(text)
-            }
-            if len(readings) == 1:
-                found.append((first, readings.pop()))
+            reading = _one_reading(entries_of, text)
+            if reading is not None:
+                found.append((first, reading))
                 taken = last
                 break
     return found
 
 
-def _clause_starts(words: Sequence[WordInContext]) -> list[int]:
-    """For each word, the index of the first word of its clause (one pass)."""
-    found = []
-    start = 0
-    for index, word in enumerate(words):
-        found.append(start)
-        if not word.is_han and any(char in _CLAUSE_BREAKS for char in word.simplified):
-            start = index + 1
-    return found
+_SPAN_FIRST = frozenset("".join(_SPAN_TRIGGERS) + "".join(_SPAN_STARTS))
+_one_readings: dict[tuple[EntriesOf, str], tuple[str, ...] | None] = {}
 
 
-def _questions(words: Sequence[WordInContext]) -> list[bool]:
-    """For each word, whether its sentence ends with a question mark (one pass, backwards)."""
-    found = [False] * len(words)
-    question = False
-    for index in range(len(words) - 1, -1, -1):
-        word = words[index]
-        if not word.is_han:
-            if any(mark in word.simplified for mark in "？?"):
-                question = True
-            elif any(mark in word.simplified for mark in "。！!；;"):
-                question = False
-        found[index] = question
-    return found
+def _one_reading(entries_of: EntriesOf, text: str) -> tuple[str, ...] | None:
+    """A word's only lowercase reading in the dictionary, None if it has none or several
+    (remembered: the triggers recur on every page)."""
+    key = (entries_of, text)
+    if key not in _one_readings:
+        if len(_one_readings) >= 65536:
+            _one_readings.clear()
+        readings = {
+            reading.written()
+            for reading in _readings(tuple(entries_of(text)))
+            if not reading.proper and len(reading.syllables) == len(text)
+        }
+        _one_readings[key] = readings.pop() if len(readings) == 1 else None
+    return _one_readings[key]
 
 
 def full_tones(standard: Sequence[str], citation: Sequence[str]) -> tuple[str, ...]:
