@@ -80,7 +80,7 @@ def choose_sense(
 
 
 def _by_hints(
-    candidates: Sequence[Sense], word: str, counted: bool, verb: bool, noun: bool
+    candidates: tuple[Sense, ...], word: str, counted: bool, verb: bool, noun: bool
 ) -> Sense:
     """The sense of a word without a rule (or counted), from what the words next to it
     suggest of its part of speech."""
@@ -119,8 +119,11 @@ def depends_on_context(entries: Sequence[Entry], reading: Sequence[str], word: s
     if word in _WORD_RULES:
         return True
     candidates = _candidate_senses(tuple(entries), tuple(reading))
-    if not candidates:
+    if len(candidates) < 2:
         return False
+    kinds = {(classifier, verb) for _, classifier, verb in _scores(candidates, len(word) == 1)}
+    if len(kinds) == 1:
+        return False  # every hint moves every candidate alike
     chosen = {
         _by_hints(candidates, word, counted, verb, noun)
         for counted in ((False, True) if len(word) == 1 else (False,))
@@ -145,17 +148,56 @@ def part_of_speech_hints(word: str, before: str, after: str) -> tuple[bool, bool
 
 
 def _by_penalty(
-    candidates: Sequence[Sense], single: bool, counted: bool, verb: bool, noun: bool
+    candidates: tuple[Sense, ...], single: bool, counted: bool, verb: bool, noun: bool
 ) -> Sense:
-    # A proper noun's sense (冀 Jì, Hebei) only when no common word's sense fits as well.
-    return min(
-        enumerate(candidates),
-        key=lambda pair: (
-            _penalty(pair[1].definition, single, counted, verb, noun)
-            + (1.5 if pair[1].entry.pinyin[:1].isupper() else 0),
-            pair[0],
-        ),
-    )[1]
+    """The candidate with the least penalty for these hints (the first on a tie)."""
+    best = candidates[0]
+    least = float("inf")
+    for sense, (base, classifier, is_verb) in zip(
+        candidates, _scores(candidates, single), strict=True
+    ):
+        penalty = base
+        if counted != classifier:
+            penalty += 3 if counted else 1.5
+        if verb and not is_verb:
+            penalty += 1
+        if noun and is_verb:
+            penalty += 1.5
+        if penalty < least:
+            best, least = sense, penalty
+    return best
+
+
+def _scores(candidates: tuple[Sense, ...], single: bool) -> tuple[tuple[float, bool, bool], ...]:
+    key = (id(candidates), single)
+    found = _scores_by_identity.get(key)
+    if found is not None and found[0] is candidates:
+        return found[1]
+    scores = _scores_of(candidates, single)
+    if len(_scores_by_identity) >= 32768:
+        _scores_by_identity.clear()
+    _scores_by_identity[key] = (candidates, scores)
+    return scores
+
+
+_scores_by_identity: dict[
+    tuple[int, bool], tuple[tuple[Sense, ...], tuple[tuple[float, bool, bool], ...]]
+] = {}
+
+
+def _scores_of(candidates: tuple[Sense, ...], single: bool) -> tuple[tuple[float, bool, bool], ...]:
+    """Per candidate: the penalty no neighbour changes, whether it is a classifier, whether
+    a verb."""
+    return tuple(
+        (
+            _base_penalty(sense.definition, single)
+            # A proper noun's sense (冀 Jì, Hebei) only when no common word's fits as well.
+            + (1.5 if sense.entry.pinyin[:1].isupper() else 0),
+            _CLASSIFIER.match(sense.definition) is not None,
+            sense.definition.startswith(("to ", "(coll.) to ", "(fig.) to ")),
+        )
+        for sense in candidates
+    )
 
 
 def ordered_senses(entries: Sequence[Entry], chosen: str | None) -> list[tuple[Entry, list[int]]]:
@@ -182,8 +224,27 @@ def _normalised(pinyin: str) -> str:
     return pinyin.lower().replace("u:", "v").replace("ü", "v").strip()
 
 
-@lru_cache(maxsize=32768)
 def _candidate_senses(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:
+    """The senses of the entries read `reading` (else of all entries), real ones first."""
+    key = (id(entries), reading)
+    found = _candidates_by_identity.get(key)
+    if found is not None and found[0] is entries:
+        return found[1]
+    senses = _senses_read(entries, reading)
+    if len(_candidates_by_identity) >= 32768:
+        _candidates_by_identity.clear()
+    _candidates_by_identity[key] = (entries, senses)
+    return senses
+
+
+# The same entries tuple (a dictionary's remembered lookup) is asked about again and again:
+# remembered by identity, as hashing its entries costs more than choosing.
+_candidates_by_identity: dict[
+    tuple[int, tuple[str, ...]], tuple[tuple[Entry, ...], tuple[Sense, ...]]
+] = {}
+
+
+def _senses_read(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:
     read = [entry for entry in entries if same_reading(entry, reading)] or list(entries)
     senses = [
         Sense(entry, index)
@@ -222,10 +283,8 @@ _CLASSIFIER = re.compile(r"^(?:classifier|measure word|\(after a number\))")
 _COUNTERS = frozenset("一二两三四五六七八九十百千万几每这那哪某多半整好")
 
 
-@lru_cache(maxsize=65536)
-def _penalty(
-    definition: str, single: bool, counted: bool, verb_context: bool, noun_context: bool
-) -> float:
+def _base_penalty(definition: str, single: bool) -> float:
+    """What makes a sense less likely wherever the word stands."""
     penalty = 0.0
     if _is_pointer_definition(definition):
         penalty += 6
@@ -239,14 +298,6 @@ def _penalty(
         penalty += 2
     if definition.startswith("lit. "):
         penalty += 1
-    classifier = _CLASSIFIER.match(definition) is not None
-    if counted != classifier:
-        penalty += 3 if counted else 1.5
-    verb = definition.startswith(("to ", "(coll.) to ", "(fig.) to "))
-    if verb_context and not verb:
-        penalty += 1
-    if noun_context and verb:
-        penalty += 1.5
     return penalty
 
 

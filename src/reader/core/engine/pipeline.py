@@ -356,7 +356,7 @@ def sense_in_context(
     from reader.core.dictionary.senses import Neighbours, choose_sense, same_reading
 
     simplified = script is Script.SIMPLIFIED
-    entries = (*lookup.entries, *lookup.references)
+    entries = lookup.entries + lookup.references if lookup.references else lookup.entries
     if entries:
         sense = choose_sense(entries, reading, around, word)
         if sense is None:

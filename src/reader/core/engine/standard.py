@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from reader.core.dictionary.senses import Neighbours
 from reader.core.engine.syllables import is_capitalised, split_numbered
@@ -461,7 +460,6 @@ def _by_default(word: WordInContext, readings: Sequence[_Reading]) -> _Reading:
     )
 
 
-@lru_cache(maxsize=16384)
 def _readings(entries: tuple[Entry, ...]) -> tuple[_Reading, ...]:
     """The word's distinct readings, in the order its entries come."""
     found: dict[tuple[tuple[str, ...], tuple[bool, ...]], int] = {}
