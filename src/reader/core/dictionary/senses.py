@@ -25,9 +25,10 @@ Every sense stays in the gloss panel, the chosen one first (`ordered_senses`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from reader.core.models import Entry, _is_pointer_definition
 
@@ -169,20 +170,7 @@ def _by_penalty(
 
 
 def _scores(candidates: tuple[Sense, ...], single: bool) -> tuple[tuple[float, bool, bool], ...]:
-    key = (id(candidates), single)
-    found = _scores_by_identity.get(key)
-    if found is not None and found[0] is candidates:
-        return found[1]
-    scores = _scores_of(candidates, single)
-    if len(_scores_by_identity) >= 32768:
-        _scores_by_identity.clear()
-    _scores_by_identity[key] = (candidates, scores)
-    return scores
-
-
-_scores_by_identity: dict[
-    tuple[int, bool], tuple[tuple[Sense, ...], tuple[tuple[float, bool, bool], ...]]
-] = {}
+    return _by_identity(_scores_of, candidates, single)
 
 
 def _scores_of(candidates: tuple[Sense, ...], single: bool) -> tuple[tuple[float, bool, bool], ...]:
@@ -226,22 +214,28 @@ def _normalised(pinyin: str) -> str:
 
 def _candidate_senses(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:
     """The senses of the entries read `reading` (else of all entries), real ones first."""
-    key = (id(entries), reading)
-    found = _candidates_by_identity.get(key)
-    if found is not None and found[0] is entries:
-        return found[1]
-    senses = _senses_read(entries, reading)
-    if len(_candidates_by_identity) >= 32768:
-        _candidates_by_identity.clear()
-    _candidates_by_identity[key] = (entries, senses)
-    return senses
+    return _by_identity(_senses_read, entries, reading)
 
 
-# The same entries tuple (a dictionary's remembered lookup) is asked about again and again:
-# remembered by identity, as hashing its entries costs more than choosing.
-_candidates_by_identity: dict[
-    tuple[int, tuple[str, ...]], tuple[tuple[Entry, ...], tuple[Sense, ...]]
-] = {}
+# The same tuple (a dictionary's remembered lookup, its candidates) is asked about again and
+# again: results are remembered by its identity, as hashing CC-CEDICT entries costs more than
+# choosing. The tuple is kept with its result, so its id is never reused while remembered.
+_remembered: dict[tuple[object, int, object], tuple[object, object]] = {}
+T = TypeVar("T")
+R = TypeVar("R")
+A = TypeVar("A", bound=Hashable)
+
+
+def _by_identity(compute: Callable[[T, A], R], subject: T, argument: A) -> R:
+    key = (compute, id(subject), argument)
+    found = _remembered.get(key)
+    if found is not None and found[0] is subject:
+        return found[1]  # type: ignore[return-value]
+    result = compute(subject, argument)
+    if len(_remembered) >= 65536:
+        _remembered.clear()
+    _remembered[key] = (subject, result)
+    return result
 
 
 def _senses_read(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:
