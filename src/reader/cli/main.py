@@ -21,6 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from reader import __version__
@@ -75,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="blocks: paragraphs separated by blank lines, broken sentences rejoined (default); "
         "lines: every input line is one paragraph, verbatim",
     )
+    annotate.add_argument(
+        "--tones",
+        choices=("standard", "full"),
+        default=None,
+        help="standard: the mainland standard with its neutral tones (péngyou); full: every "
+        "syllable's own tone, Taiwan-style (péngyǒu). Default: the 'tones' setting (standard)",
+    )
+    annotate.add_argument(
+        "--tone-changes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show tone changes as spoken (一 不 and third-tone sandhi: yí gè, bú shì, níhǎo). "
+        "Default: the 'tone_changes' setting (off)",
+    )
     annotate.set_defaults(handler=_cmd_annotate)
 
     convert = commands.add_parser(
@@ -126,34 +141,63 @@ def _build_app_parser() -> argparse.ArgumentParser:
 # ---- annotate
 
 
-def _pinyin_marks(token: Token) -> str | None:
-    from reader.core.engine.syllables import PinyinStyle, format_syllable
+@dataclass(frozen=True, slots=True)
+class ReadingDisplay:
+    """How `annotate` writes readings: full tones or the standard, tone changes or not."""
 
-    if not token.is_han:
-        return None
-    return " ".join(format_syllable(s, PinyinStyle.MARKS) for s in token.pinyin_numbered)
+    full_tones: bool = False
+    tone_changes: bool = False
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> ReadingDisplay:
+        """The command's flags, else the learner's settings."""
+        from reader.config import ToneChanges, ToneStyle, read_settings
+
+        settings = read_settings()[0]
+        tones = args.tones or settings.tones.value
+        changes = args.tone_changes
+        if changes is None:
+            changes = settings.tone_changes is ToneChanges.ON
+        return cls(tones == ToneStyle.FULL.value, bool(changes))
+
+    def readings(self, paragraph: AnnotatedParagraph) -> list[tuple[str, ...]]:
+        from reader.core.engine.tones import shown_readings
+
+        return shown_readings(
+            paragraph.tokens, full_tones=self.full_tones, tone_changes=self.tone_changes
+        )
 
 
-def token_to_json(token: Token) -> dict[str, Any]:
+def token_to_json(token: Token, reading: Sequence[str] | None = None) -> dict[str, Any]:
+    """A token as JSON; `reading` is the reading to write (the standard one by default)."""
+    from reader.core.engine.syllables import format_word
+
+    syllables = token.pinyin_numbered if reading is None else reading
     return {
         "text": token.text,
         "start": token.start,
         "end": token.end,
         "simplified": token.simplified,
         "traditional": token.traditional,
-        "pinyin": _pinyin_marks(token),
-        "pinyin_numbered": " ".join(token.pinyin_numbered) if token.is_han else None,
+        "pinyin": format_word(syllables) if token.is_han else None,
+        "pinyin_numbered": " ".join(syllables) if token.is_han else None,
         "is_han": token.is_han,
         "gloss": token.gloss if token.is_han else None,
     }
 
 
-def paragraph_to_json(paragraph: AnnotatedParagraph) -> dict[str, Any]:
+def paragraph_to_json(
+    paragraph: AnnotatedParagraph, display: ReadingDisplay | None = None
+) -> dict[str, Any]:
+    readings = (display or ReadingDisplay()).readings(paragraph)
     return {
         "index": paragraph.index,
         "kind": paragraph.kind.value,
         "text": paragraph.text,
-        "tokens": [token_to_json(token) for token in paragraph.tokens],
+        "tokens": [
+            token_to_json(token, reading)
+            for token, reading in zip(paragraph.tokens, readings, strict=True)
+        ],
     }
 
 
@@ -190,7 +234,7 @@ def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagrap
         yield annotator.annotate_paragraph(paragraph, stream.script)
 
 
-def _write_json_document(path: str, split: SplitMode) -> None:
+def _write_json_document(path: str, split: SplitMode, display: ReadingDisplay) -> None:
     """The same text as `json.dumps(document, indent=1)`, written paragraph by paragraph:
     the header needs the whole document loaded, but no annotation is kept."""
     from reader.core.engine.pipeline import annotate_each
@@ -200,30 +244,31 @@ def _write_json_document(path: str, split: SplitMode) -> None:
     header = json.dumps(_document_header_json(document), ensure_ascii=False, indent=1)
     sys.stdout.write(header.removesuffix("\n}") + ',\n "paragraphs": [')
     for number, annotated in enumerate(annotate_each(document)):
-        body = json.dumps(paragraph_to_json(annotated), ensure_ascii=False, indent=1)
+        body = json.dumps(paragraph_to_json(annotated, display), ensure_ascii=False, indent=1)
         # Nested two levels deep in the document: each line indented by two more spaces.
         sys.stdout.write(("," if number else "") + "\n  " + body.replace("\n", "\n  "))
     _write_line("\n ]\n}" if document.paragraphs else "]\n}")
 
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
+    display = ReadingDisplay.from_arguments(args)
     if args.format == "json":
-        _write_json_document(args.path, args.split)
+        _write_json_document(args.path, args.split, display)
         return EXIT_OK
     stream = _annotated_stream(args.path, args.split)
     first = next(stream, None)  # opening errors surface before any output
     annotated = stream if first is None else itertools.chain((first,), stream)
     if args.format == "jsonl":
         for paragraph in annotated:
-            _write_line(json.dumps(paragraph_to_json(paragraph), ensure_ascii=False))
+            _write_line(json.dumps(paragraph_to_json(paragraph, display), ensure_ascii=False))
             sys.stdout.flush()  # a consumer sees each paragraph as soon as it is ready
     elif args.format == "tsv":
         _write_line(
             "paragraph\tstart\tend\ttext\tsimplified\ttraditional\tpinyin\tpinyin_numbered\tgloss"
         )
         for paragraph in annotated:
-            for token in paragraph.tokens:
-                row = token_to_json(token)
+            for token, reading in zip(paragraph.tokens, display.readings(paragraph), strict=True):
+                row = token_to_json(token, reading)
                 cells = [str(paragraph.index), str(token.start), str(token.end)] + [
                     _tsv_cell(row[key])
                     for key in (
@@ -242,7 +287,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         for number, paragraph in enumerate(annotated):
             if number:
                 _write_line()
-            for line in interlinear_lines(paragraph, width=_terminal_width()):
+            readings = display.readings(paragraph)
+            for line in interlinear_lines(paragraph, width=_terminal_width(), readings=readings):
                 _write_line(line)
     return EXIT_OK
 

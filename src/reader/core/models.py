@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 
 class Script(str, Enum):
@@ -107,6 +108,7 @@ _POINTER_DEFINITION = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def _is_pointer_definition(definition: str) -> bool:
     return _POINTER_DEFINITION.match(definition) is not None
 
@@ -121,8 +123,14 @@ class Token:
     kind: TokenKind
     simplified: str  # the Simplified form (same length as text); == text for non-Han tokens
     traditional: str  # the Traditional form (same length as text); == text for non-Han tokens
-    pinyin_numbered: tuple[str, ...] = ()  # one syllable per Han character: "zhong1", "lv4"
-    gloss: str | None = None  # short definition; None only for non-Han tokens
+    # One numbered syllable per Han character, as the mainland standard reads the word here,
+    # neutral tones included ("peng2", "you5"); capitalised where a proper noun or a part of a
+    # name starts ("Wang2", "Yi4"), as CC-CEDICT writes it.
+    pinyin_numbered: tuple[str, ...] = ()
+    gloss: str | None = None  # the sense that fits here, one line; None only for non-Han tokens
+    # The same syllables with every tone said in full (Taiwan-style citation: "peng2", "you3"),
+    # for the full-tones display; empty when that is `pinyin_numbered` itself.
+    full_tones: tuple[str, ...] = ()
 
     @property
     def is_han(self) -> bool:

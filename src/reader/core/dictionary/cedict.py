@@ -509,14 +509,20 @@ def format_lookup_text(result: Lookup, indent: str = "") -> str:
 
 
 def _format_entry(entry: Entry, indent: str) -> list[str]:
+    """An entry as a learner reads it: its pinyin as dictionaries write it (Zhōngguó), its
+    definitions with their markup written out (`CL:個|个[ge4]` → "measure word 個 gè")."""
+    from reader.core.dictionary.markup import render
+    from reader.core.engine.syllables import format_word
+
     headword = (
         entry.traditional
         if entry.traditional == entry.simplified
         else f"{entry.traditional} ({entry.simplified})"
     )
-    lines = [f"{indent}{headword} [{entry.pinyin}]"]
+    pinyin = format_word(entry.pinyin.replace("u:", "ü").split())
+    lines = [f"{indent}{headword} {pinyin} [{entry.pinyin}]"]
     lines.extend(
-        f"{indent}  {number}. {definition}"
+        f"{indent}  {number}. {render(definition)}"
         for number, definition in enumerate(entry.definitions, start=1)
     )
     return lines

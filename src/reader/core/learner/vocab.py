@@ -36,7 +36,7 @@ from reader.core.errors import ReaderError, StorageError
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
-    from reader.core.models import Entry, Token
+    from reader.core.models import Entry, Lookup, Token
 
 # "RdVc": marks a SQLite file as a reader vocabulary database.
 APPLICATION_ID = 0x52645663
@@ -159,20 +159,25 @@ def describe_word(
     pinyin_numbered: Sequence[str] = (),
     traditional: str | None = None,
     simplified: str | None = None,
+    sense: str | None = None,
 ) -> WordForms:
     """Both scripts, pinyin and a default definition for `word`.
 
-    `pinyin_numbered`, `traditional` and `simplified` come from the reading screen's token
-    when the word is saved there (the reading in context wins over the dictionary's);
-    missing parts come from CC-CEDICT, then from OpenCC conversion.
+    `pinyin_numbered`, `traditional`, `simplified` and `sense` (the gloss chosen in context)
+    come from the reading screen's token when the word is saved there (the reading and sense
+    in context win over the dictionary's order); missing parts come from CC-CEDICT, then from
+    OpenCC conversion. The definition is that sense, then the entry's other senses, CC-CEDICT
+    markup written out (`CL:個|个[ge4]` → "measure word 個 gè").
     """
     from reader.core.dictionary.cedict import lookup
+    from reader.core.dictionary.markup import render
 
     word = word.strip()
     if not word:
         raise ReaderError("an empty word cannot be saved")
     result = lookup(word)
     entry = _best_entry(result.entries, word, pinyin_numbered)
+    in_simplified = simplified == word != traditional
     if traditional is None or simplified is None:
         traditional, simplified = _script_forms(word, entry, traditional, simplified)
     if pinyin_numbered:
@@ -187,19 +192,42 @@ def describe_word(
             for syllable in entry_syllables(part.entries[0])
         )
     if entry is not None:
-        definition = "; ".join(entry.definitions[:DEFAULT_DEFINITION_COUNT])
+        definition = "; ".join(_card_senses(result, entry, reading, sense, in_simplified))
     else:
-        definition = result.gloss or ""
+        definition = sense or render(result.gloss or "", in_simplified)
     return WordForms(traditional, simplified, reading, definition)
+
+
+def _card_senses(
+    result: Lookup, entry: Entry, reading: Sequence[str], sense: str | None, simplified: bool
+) -> list[str]:
+    """The senses a card shows: the one chosen in context (else the one a learner needs
+    first), then the others of its entry in CC-CEDICT's order, markup written out."""
+    from reader.core.dictionary.markup import render
+    from reader.core.dictionary.senses import Neighbours, choose_sense, ordered_senses
+
+    if sense is None:
+        chosen = choose_sense((*result.entries, *result.references), reading, Neighbours(), "")
+        if chosen is not None:
+            sense = render(chosen.definition, simplified)
+    ordered = ordered_senses((*result.entries, *result.references), sense)
+    first, indices = ordered[0] if sense is not None and ordered else (entry, [])
+    if not indices or render(first.definitions[indices[0]], simplified) != sense:
+        first, indices = entry, list(range(len(entry.definitions)))
+    senses = [render(first.definitions[index], simplified) for index in indices]
+    return list(dict.fromkeys(senses))[:DEFAULT_DEFINITION_COUNT]
 
 
 def describe_token(token: Token) -> WordForms:
     """The forms of a word the learner saves from the reading screen."""
+    from reader.core.engine.pipeline import NO_ENTRY_GLOSS
+
     return describe_word(
         token.text,
         pinyin_numbered=token.pinyin_numbered,
         traditional=token.traditional,
         simplified=token.simplified,
+        sense=token.gloss if token.gloss != NO_ENTRY_GLOSS else None,
     )
 
 
