@@ -50,12 +50,15 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO, Literal, cast
+from typing import TYPE_CHECKING, BinaryIO, Literal, cast
 
 import opencc
 
 from reader.core.errors import InputError
 from reader.core.models import Document, Paragraph, ParagraphKind, Script
+
+if TYPE_CHECKING:
+    from reader.core.text.formats import OpenedDocument, StructuredSource
 
 SplitMode = Literal["blocks", "lines"]
 SPLIT_MODES: tuple[SplitMode, ...] = ("blocks", "lines")
@@ -281,8 +284,20 @@ def read_text(path: str | Path) -> str:
     return normalise_text(decode_bytes(read_bytes(path), source=_display_name(path)))
 
 
+def structured(path: str | Path) -> StructuredSource | None:
+    """The one hook for formats other than plain text: EPUB, web pages and subtitles are
+    read by `reader.core.text.formats` into the same Document (None: plain text)."""
+    from reader.core.text.formats import structured_source
+
+    return structured_source(path)
+
+
 def load_path(path: str | Path, split: SplitMode = "blocks") -> Document:
     """Load a file ("-" reads stdin as bytes) into a Document."""
+    if (other := structured(path)) is not None:
+        from reader.core.text.formats import load_structured
+
+        return load_structured(other)
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
     data = read_bytes(path)
     return _document(decode_bytes(data, source=_display_name(path)), source, split)
@@ -329,7 +344,7 @@ def open_path(
     progressive_chars: int = PROGRESSIVE_CHARS,
     line_chunk_chars: int = _LINE_CHUNK_CHARS,
     head_bytes: int = _DECODE_HEAD_BYTES,
-) -> OpenedText:
+) -> OpenedText | OpenedDocument:
     """Open a file ("-" is stdin) to read: like `load_path`, but paragraphs are made as they
     are asked for (`OpenedText.read_until`, `finish`). Bad input raises InputError here.
 
@@ -340,6 +355,10 @@ def open_path(
     """
     if split not in SPLIT_MODES:
         raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
+    if (other := structured(path)) is not None:
+        from reader.core.text.formats import open_structured
+
+        return open_structured(other)
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
     name = _display_name(path)
     if source != STDIN_SOURCE:
@@ -785,6 +804,11 @@ def stream_path(
     if split not in SPLIT_MODES:
         raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
+    if (other := structured(path)) is not None:
+        from reader.core.text.formats import load_structured
+
+        document = load_structured(other)
+        return ParagraphStream(source, document.script, iter(document.paragraphs))
     first, rest = _open_chunks(path, head_bytes, chunk_bytes)
     lines = _stream_lines(itertools.chain((first,), rest))
     paragraphs = _line_paragraphs(lines) if split == "lines" else _block_paragraphs(lines)
@@ -798,7 +822,13 @@ def stream_lines(
     chunk_bytes: int = STREAM_CHUNK_BYTES,
 ) -> Iterator[str]:
     """The lines of a file ("-" is stdin) as `read_text(path).split("\\n")` gives them, read in
-    chunks. Opening problems raise InputError here, later decoding ones while iterating."""
+    chunks. Opening problems raise InputError here, later decoding ones while iterating.
+    A structured file gives the lines of its paragraphs' text (a subtitle's cue text)."""
+    if (other := structured(path)) is not None:
+        from reader.core.text.formats import load_structured
+
+        document = load_structured(other)
+        return iter([line for p in document.paragraphs for line in p.text.split("\n")])
     first, rest = _open_chunks(path, head_bytes, chunk_bytes)
     return _stream_lines(itertools.chain((first,), rest))
 
