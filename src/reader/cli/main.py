@@ -106,6 +106,9 @@ def _add_optional_commands(commands: Any) -> None:
     from reader.cli.study import add_study_parsers
 
     add_study_parsers(commands)
+    from reader.cli.known import add_known_parsers
+
+    add_known_parsers(commands)
 
 
 def _build_app_parser() -> argparse.ArgumentParser:
@@ -348,7 +351,9 @@ def _use_utf8_streams() -> None:
 
 # The subcommands `build_parser` makes (a test keeps the two in step): the reading screen, the
 # usual case, is started without building their parsers (~15 ms before the first paint).
-COMMANDS = frozenset({"annotate", "convert", "dict", "export", "lookup", "stats", "study", "vocab"})
+COMMANDS = frozenset(
+    {"annotate", "convert", "dict", "export", "known", "lookup", "stats", "study", "vocab"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
