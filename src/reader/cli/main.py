@@ -76,9 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--config", default="hk2s", help="OpenCC configuration (default hk2s)")
     convert.set_defaults(handler=_cmd_convert)
 
-    lookup = commands.add_parser("lookup", help="look a word up in CC-CEDICT")
-    lookup.add_argument("word", metavar="WORD")
+    lookup = commands.add_parser(
+        "lookup",
+        help="look a word up in CC-CEDICT, or search it by pinyin (xingdong, xing2dong4, "
+        "xíngdòng) or English (relation)",
+    )
+    lookup.add_argument(
+        "words", nargs="+", metavar="QUERY", help="a Chinese word, pinyin or English"
+    )
     lookup.add_argument("--format", choices=("text", "json"), default="text")
+    lookup.add_argument(
+        "--limit", type=int, default=10, help="results per kind of match (pinyin, English)"
+    )
     lookup.set_defaults(handler=_cmd_lookup)
 
     dictionary = commands.add_parser("dict", help="the compiled dictionary index")
@@ -278,12 +287,28 @@ _CONVERT_BATCH_CHARS = 1 << 16
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
     from reader.core.dictionary.cedict import format_lookup_text, lookup, lookup_to_json
+    from reader.core.dictionary.search import has_han
 
+    args.word = " ".join(args.words)  # `reader lookup xíng dòng` and `to go` need no quotes
+    if not has_han(args.word):  # pinyin or English: search the dictionary
+        return _search(args)
     result = lookup(args.word.strip())
     if args.format == "json":
         _write_line(json.dumps(lookup_to_json(result), ensure_ascii=False, indent=1))
     else:
         _write_line(format_lookup_text(result))
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    from reader.core.dictionary.cedict import search
+    from reader.core.dictionary.search import format_results_text, results_to_json
+
+    results = search(args.word, limit=args.limit)
+    if args.format == "json":
+        _write_line(json.dumps(results_to_json(results), ensure_ascii=False, indent=1))
+    else:
+        _write_line(format_results_text(results))
     return EXIT_OK
 
 
