@@ -118,6 +118,9 @@ def _add_optional_commands(commands: Any) -> None:
     from reader.cli.known import add_known_parsers
 
     add_known_parsers(commands)
+    from reader.cli.library import add_library_parsers
+
+    add_library_parsers(commands)
 
 
 def _build_app_parser() -> argparse.ArgumentParser:
@@ -340,7 +343,22 @@ def _run_app(args: argparse.Namespace) -> int:
     require_terminal(args.path)
     from reader.ui.app import run_app
 
-    return run_app(args.path)
+    return run_app(args.path if args.path is not None else last_document())
+
+
+def last_document() -> str | None:
+    """The document to open when `reader` is given none: the one read last (where the
+    learner left it), or None for the bundled article (the first start, or a file gone)."""
+    from reader.core.learner.library import LibraryStore, default_library_path
+
+    if not default_library_path().exists():
+        return None  # the first start: no file made before the first paint
+    try:
+        with LibraryStore() as library:
+            entry = library.last_opened()
+    except ReaderError:
+        return None  # a damaged library never stops reading
+    return entry.path if entry is not None else None
 
 
 def require_terminal(path: str | None = None, screen: str = "the reading screen") -> None:
@@ -377,7 +395,18 @@ def _use_utf8_streams() -> None:
 # The subcommands `build_parser` makes (a test keeps the two in step): the reading screen, the
 # usual case, is started without building their parsers (~15 ms before the first paint).
 COMMANDS = frozenset(
-    {"annotate", "convert", "dict", "export", "known", "lookup", "stats", "study", "vocab"}
+    {
+        "annotate",
+        "convert",
+        "dict",
+        "export",
+        "known",
+        "library",
+        "lookup",
+        "stats",
+        "study",
+        "vocab",
+    }
 )
 
 

@@ -72,12 +72,55 @@ def run_app(path: str | None = None) -> int:
             config_problems=config_problems,
             rest_of_document=None if opened.complete else opened.finish,
         )
-        result = app.run()
+        library = LibraryRecorder(document, str(path or paths.seed_document()))
+        try:
+            result = app.run()
+        finally:
+            library.finish()
     finally:
         if warmup is not None:  # bad input: the engine is not needed
             warmup.cancel()
         gc.enable()  # a no-op once the app has resumed it
     return result if isinstance(result, int) else 0
+
+
+# The library is told about the document this long after start-up: its imports and write
+# (~90 ms) must not delay the first paint.
+LIBRARY_RECORD_AFTER = 1.5  # seconds
+
+
+class LibraryRecorder:
+    """Puts the opened document at the top of the library, in the background after the first
+    paint, or when the app ends if that comes first (standard input is not kept)."""
+
+    def __init__(self, document: Any, path: str) -> None:
+        import threading
+
+        self._document = document
+        self._path = path
+        self._lock = threading.Lock()
+        self._done = path == "-"
+        self._timer = threading.Timer(LIBRARY_RECORD_AFTER, self.record)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def record(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+            from reader.core.errors import ReaderError
+            from reader.core.learner.library import LibraryStore
+
+            try:
+                with LibraryStore() as library:
+                    library.record_open(self._document, self._path)
+            except (ReaderError, OSError):
+                pass  # the library is a convenience: it never stops reading
+
+    def finish(self) -> None:
+        self._timer.cancel()
+        self.record()
 
 
 def _reattach_terminal_stdin() -> None:
