@@ -109,6 +109,7 @@ def test_nothing_found_and_odd_queries(dictionary: Dictionary) -> None:
         dictionary.search("or").by_english
     )
     assert not dictionary.search("\ud800").found
+    assert dictionary.search("one's own").by_english  # an apostrophe is part of a word
 
 
 def test_keys() -> None:

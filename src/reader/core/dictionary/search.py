@@ -145,7 +145,6 @@ def populate_search(
     connection.executemany(
         "INSERT INTO senses (id, entry_id, key, later) VALUES (?, ?, ?, ?)", senses
     )
-    connection.execute("CREATE INDEX senses_by_key ON senses (key)")
     connection.executemany("INSERT INTO senses_fts (rowid, text) VALUES (?, ?)", texts)
     connection.execute("INSERT INTO senses_fts (senses_fts) VALUES ('optimize')")
 
@@ -335,7 +334,8 @@ class Searcher:
         if not words:
             return ()
         phrase = '"' + " ".join(words) + '"'
-        match = phrase if len(words) == 1 else f"{phrase} OR ({' AND '.join(words)})"
+        every_word = " AND ".join(f'"{word}"' for word in words)  # quoted: "one's" is a word
+        match = phrase if len(words) == 1 else f"{phrase} OR ({every_word})"
         rows = self._connection.execute(
             "SELECT e.id, e.traditional, e.simplified, e.pinyin, e.definitions, w.rank,"
             " min(2 * CASE WHEN s.key = ?1 THEN 0"
