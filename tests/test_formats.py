@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -284,7 +285,8 @@ def bad_files(folder: Path) -> dict[str, Path]:
         archive.writestr("mimetype", "application/epub+zip")
         archive.writestr("META-INF/container.xml", "<container/>")
     return {
-        "truncated EPUB": write(folder / "cut.epub", "") or _cut(folder / "cut.epub", data),
+        "truncated EPUB": _cut(folder / "cut.epub", data),
+        "empty EPUB": write(folder / "empty.epub", ""),
         "EPUB without a book in it": no_spine,
         "ZIP that is not an EPUB": not_epub,
         "HTML without text": write(
@@ -332,12 +334,11 @@ def test_every_bad_file_is_one_line_and_exit_2(tmp_path: Path, reader_home: Path
 
 
 def test_bad_files_raise_input_error_in_the_core(tmp_path: Path) -> None:
-    for label, path in bad_files(tmp_path).items():
+    for path in bad_files(tmp_path).values():
         with pytest.raises(InputError):
             load_path(path)
-        with pytest.raises(InputError):
-            open_path(path)
-        assert label  # every case is one the loader refuses
+        with pytest.raises(InputError, match="^" + re.escape(str(path))):
+            open_path(path)  # the message names the file first
 
 
 # ---- the real command

@@ -83,7 +83,11 @@ def format_of(path: str | Path, head: bytes | None = None) -> str:
 
 
 def _head(path: Path) -> bytes:
+    """The first bytes of a regular file. A pipe (`reader annotate <(cmd)`) or a device is
+    not sniffed: its bytes would be gone for the loader; it is read as text."""
     try:
+        if not path.is_file():
+            return b""
         with path.open("rb") as handle:
             return handle.read(_SNIFF_BYTES)
     except OSError:
