@@ -35,6 +35,14 @@ class TokenKind(str, Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class CueTiming:
+    """When a subtitle cue is on screen, in milliseconds from the start of the video."""
+
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """One block of the document after loading (headings and captions are blocks too)."""
 
@@ -42,6 +50,16 @@ class Paragraph:
     kind: ParagraphKind
     text: str
     heading_level: int = 0  # 1 for '#', 2 for '##' ...; 0 when not a heading
+    timing: CueTiming | None = None  # a subtitle cue's times; None for other formats
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One entry of a document's table of contents: a title and the paragraph it starts at."""
+
+    title: str
+    paragraph_index: int
+    level: int = 1  # 1 for a top-level entry, 2 for an entry nested in it...
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +71,8 @@ class Document:
     doc_id: str  # stable id from the normalised content (same text -> same id)
     source: str  # the path given, or "-" for stdin
     title: str  # first heading, else the start of the first paragraph
+    format: str = "text"  # the file format read: text, epub, html, srt, ass, vtt
+    contents: tuple[Section, ...] = ()  # table of contents (an EPUB's), in reading order
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reader import paths
+from reader.core.dictionary.search import DEFAULT_LIMIT, Searcher, SearchResults, populate_search
 from reader.core.engine.convert import to_simplified
 from reader.core.errors import ReaderError
 from reader.core.files import atomic_write_text
 from reader.core.models import Entry, Lookup, _is_pointer_definition
 
 # Bump when the index layout or the way it is derived changes: old index files are then ignored.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the search tables (reader.core.dictionary.search)
 
 _BUILD_NOTICE_AFTER_S = 0.5
 _LOOKUP_CACHE_SIZE = 50_000
@@ -422,6 +423,12 @@ class Dictionary:
             position = best[position][1]
         return self.lookup_many(pieces)
 
+    def search(self, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
+        """Words found by hanzi, pinyin (with or without tones) or English, best first
+        (see `reader.core.dictionary.search`)."""
+        with self._lock:
+            return Searcher(self._connection, _entry).search(query, limit)
+
     def _rows_for_keys(self, keys: list[str]) -> list[Any]:
         marks = ",".join("?" * len(keys))
         with self._lock:
@@ -453,6 +460,10 @@ def lookup(word: str) -> Lookup:
 
 def info() -> DictionaryInfo:
     return default_dictionary().info()
+
+
+def search(query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
+    return default_dictionary().search(query, limit)
 
 
 def build(force: bool = False) -> DictionaryInfo:
@@ -878,6 +889,8 @@ def _populate(
         "INSERT OR IGNORE INTO variants (character, variant, rank) VALUES (?, ?, ?)",
         _variant_rows(rows),
     )
+    on_progress()
+    populate_search(connection, rows)
     on_progress()
     meta = {
         "schema": str(SCHEMA_VERSION),

@@ -57,26 +57,27 @@ def strip_tones(numbered: str) -> str:
     return parts[0].replace("ü", "v")
 
 
-def _with_tone_mark(letters: str, tone: int) -> str:
-    if tone == 5:
-        return letters
-    # The standard rule: a or e takes the mark; in ou the o does; otherwise the last vowel
-    # (so iu -> iú, ui -> uí). Syllabic m / n / ng carry it on the m or n.
+def tone_mark_position(letters: str) -> int | None:
+    """Where a syllable's tone mark goes (index into `letters`): the standard rule, a or e
+    takes it; in ou the o does; otherwise the last vowel (iu -> iú, ui -> uí); syllabic
+    m / n / ng carry it on the m or n. None for letters with nowhere to put it."""
     if "a" in letters:
-        position = letters.index("a")
-    elif "e" in letters:
-        position = letters.index("e")
-    elif "ou" in letters:
-        position = letters.index("o")
-    else:
-        vowel_positions = [index for index, char in enumerate(letters) if char in _VOWELS]
-        if vowel_positions:
-            position = vowel_positions[-1]
-        else:
-            nasal = [index for index, char in enumerate(letters) if char in "mn"]
-            if not nasal:
-                return letters
-            position = nasal[0]
+        return letters.index("a")
+    if "e" in letters:
+        return letters.index("e")
+    if "ou" in letters:
+        return letters.index("o")
+    vowel_positions = [index for index, char in enumerate(letters) if char in _VOWELS]
+    if vowel_positions:
+        return vowel_positions[-1]
+    nasal = [index for index, char in enumerate(letters) if char in "mn"]
+    return nasal[0] if nasal else None
+
+
+def _with_tone_mark(letters: str, tone: int) -> str:
+    position = tone_mark_position(letters) if tone != 5 else None
+    if position is None:
+        return letters
     marked = letters[: position + 1] + _COMBINING_TONE[tone] + letters[position + 1 :]
     return unicodedata.normalize("NFC", marked)
 

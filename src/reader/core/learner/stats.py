@@ -369,7 +369,7 @@ def store_stats(
     """`document_stats` of the store's annotated paragraphs, from its summaries (the forms
     and their counts): no paragraph is annotated again or kept. Annotate the rest first
     (`store.fill(store.missing())`) to cover the whole text."""
-    from reader.core.learner.known import KnownShares
+    from reader.core.learner.shares import KnownShares
     from reader.core.text.sentences import sentence_at
 
     shares = KnownShares(store, statuses)
