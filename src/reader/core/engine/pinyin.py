@@ -306,20 +306,30 @@ class PolyphoneModel:
             backward_ids[row, : min(steps, len(sequence))] = sequence[::-1][:steps]
         inputs = self._inputs_forward[forward_ids] + self._inputs_backward[backward_ids]
         size = 2 * self._hidden
+        # Every step's arrays are made once and written in place: for the few rows of one
+        # paragraph, making arrays costs more than the arithmetic.
         state = np.zeros((rows, size), dtype=np.float32)
         cell = np.zeros_like(state)
+        scratch = np.empty_like(state)
+        gates = np.empty((rows, 4 * size), dtype=np.float32)
+        sigmoid = np.empty_like(gates)
+        input_gate, forget_gate = sigmoid[:, :size], sigmoid[:, size : 2 * size]
+        output_gate, candidate = sigmoid[:, 3 * size :], gates[:, 2 * size : 3 * size]
         outputs = np.empty((rows, steps, size), dtype=np.float32)
+        recurrent = self._recurrent
         for step in range(steps):
-            gates = inputs[:, step] + state @ self._recurrent
+            np.matmul(state, recurrent, out=gates)
+            gates += inputs[:, step]
             # One tanh for all four gates: sigmoid(x) = (1 + tanh(x / 2)) / 2, and the sigmoid
             # gates' weights were halved at load time.
             np.tanh(gates, out=gates)
-            sigmoid = gates * 0.5 + 0.5
-            cell = (
-                sigmoid[:, size : 2 * size] * cell
-                + sigmoid[:, :size] * gates[:, 2 * size : 3 * size]
-            )
-            state = sigmoid[:, 3 * size :] * np.tanh(cell)
+            np.multiply(gates, 0.5, out=sigmoid)
+            sigmoid += 0.5
+            cell *= forget_gate
+            np.multiply(input_gate, candidate, out=scratch)
+            cell += scratch
+            np.tanh(cell, out=scratch)
+            np.multiply(output_gate, scratch, out=state)
             outputs[:, step] = state
         row_index = np.arange(rows)
         hidden = self._hidden
@@ -455,43 +465,99 @@ class PinyinReader:
         context = _Context(
             simplified, spans, lambda word: bool(tables.word_readings(word, word).readings)
         )
+        plan_of = self._plan
         for span_index, (start, end) in enumerate(spans):
-            word: WordReadings | None = None  # looked up when first needed
-            for index in range(start, end):
-                char = original[index]
-                if not ("\u4e00" <= char <= "\u9fff" or is_han_char(char)):
-                    continue
-                candidates = tables.candidates(char, simplified[index])
-                if len(candidates) <= 1:
-                    result[index] = candidates[0] if candidates else None
-                    continue
-                if word is None:
-                    word = _NO_WORD
-                    if end - start > 1:
-                        word = tables.word_readings(original[start:end], simplified[start:end])
-                allowed = _allowed_by_words(word.readings, index - start, end - start)
-                common = word.common
-                if not allowed and end - start > 2:
-                    allowed, common = self._allowed_by_part(original, simplified, start, end, index)
-                if not allowed:
-                    by_rule = context.reading(span_index, index)
-                    if by_rule is not None and by_rule in candidates:
-                        result[index] = by_rule
-                        continue
-                if not allowed and end - start == 1:
-                    allowed, common = self._allowed_by_neighbour(
-                        original, simplified, index, context.neighbours(span_index)
+            plan = plan_of(original[start:end], simplified[start:end])
+            if plan.readings is not None:
+                result[start:end] = plan.readings
+                continue
+            for index, step in enumerate(plan.steps, start):
+                if isinstance(step, _Open):
+                    result[index] = step.proposal or step.candidates[0]  # until the model speaks
+                    open_positions[index] = step
+                elif isinstance(step, _InContext):
+                    self._settle_in_context(
+                        original,
+                        step.candidates,
+                        context,
+                        span_index,
+                        index,
+                        result,
+                        open_positions,
                     )
-                narrowed = tuple(c for c in candidates if c in allowed)
-                if len(narrowed) == 1 and (common or simplified[index] in _WORD_FINAL_CHARS):
-                    result[index] = narrowed[0]
-                    continue
-                proposal = narrowed[0] if len(narrowed) == 1 else None
-                if len(narrowed) > 1:
-                    candidates = narrowed
-                result[index] = proposal or candidates[0]  # until the model has spoken
-                open_positions[index] = _Open(candidates, proposal)
+                else:
+                    result[index] = step
         return result, open_positions
+
+    def _settle_in_context(
+        self,
+        original: str,
+        candidates: tuple[str, ...],
+        context: _Context,
+        span_index: int,
+        index: int,
+        result: list[str | None],
+        open_positions: dict[int, _Open],
+    ) -> None:
+        """A polyphone its word does not decide: by the context rules, for a character on its
+        own by the word it makes with a neighbour, else by the model."""
+        by_rule = context.reading(span_index, index)
+        if by_rule is not None and by_rule in candidates:
+            result[index] = by_rule
+            return
+        start, end = context.spans[span_index]
+        allowed: set[str] = set()
+        common = False
+        if end - start == 1:
+            allowed, common = self._allowed_by_neighbour(
+                original, context.text, index, context.neighbours(span_index)
+            )
+        narrowed = tuple(c for c in candidates if c in allowed)
+        if len(narrowed) == 1 and (common or context.text[index] in _WORD_FINAL_CHARS):
+            result[index] = narrowed[0]
+            return
+        proposal = narrowed[0] if len(narrowed) == 1 else None
+        if len(narrowed) > 1:
+            candidates = narrowed
+        result[index] = proposal or candidates[0]  # until the model has spoken
+        open_positions[index] = _Open(candidates, proposal)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance per process
+    def _plan(self, original: str, simplified: str) -> _Plan:
+        """What a word's characters read wherever the word stands (`_Plan`): a word's
+        readings decide most of them, so this is worked out once per word."""
+        tables = self.tables
+        length = len(original)
+        steps: list[str | _Open | _InContext | None] = []
+        word: WordReadings | None = None  # looked up when first needed
+        for offset, char in enumerate(original):
+            if not ("\u4e00" <= char <= "\u9fff" or is_han_char(char)):
+                steps.append(None)
+                continue
+            candidates = tables.candidates(char, simplified[offset])
+            if len(candidates) <= 1:
+                steps.append(candidates[0] if candidates else None)
+                continue
+            if length == 1:
+                steps.append(_InContext(candidates))
+                continue
+            if word is None:
+                word = tables.word_readings(original, simplified)
+            allowed = _allowed_by_words(word.readings, offset, length)
+            common = word.common
+            if not allowed and length > 2:
+                allowed, common = self._allowed_by_part(original, simplified, 0, length, offset)
+            if not allowed:
+                steps.append(_InContext(candidates))
+                continue
+            narrowed = tuple(c for c in candidates if c in allowed)
+            if len(narrowed) == 1 and (common or simplified[offset] in _WORD_FINAL_CHARS):
+                steps.append(narrowed[0])
+                continue
+            proposal = narrowed[0] if len(narrowed) == 1 else None
+            steps.append(_Open(narrowed if len(narrowed) > 1 else candidates, proposal))
+        readings = [step for step in steps if step is None or isinstance(step, str)]
+        return _Plan(tuple(steps), tuple(readings) if len(readings) == length else None)
 
     def _allowed_by_neighbour(
         self, original: str, simplified: str, index: int, neighbours: tuple[Span, Span]
@@ -536,6 +602,24 @@ class _Open:
 
     candidates: tuple[str, ...]
     proposal: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _InContext:
+    """A polyphone its word leaves open: the context rules, the neighbours or the model
+    decide among its candidates."""
+
+    candidates: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A word's characters as its word decides them: a reading (None for a character that is
+    not Han or has none), an open position for the model, or one for the context; and the
+    readings alone when every character is decided."""
+
+    steps: tuple[str | _Open | _InContext | None, ...]
+    readings: tuple[str | None, ...] | None
 
 
 def _allowed_by_words(word_readings: tuple[str, ...], offset: int, length: int) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +41,8 @@ _WORD_CACHE_SIZE = 65536
 # full tones)
 _WordKey = tuple[str, tuple[str, ...], bool]
 _WordResult = tuple[tuple[str, ...], str | None, tuple[str, ...]]
+# A paragraph converted and segmented: (paragraph, Simplified, Traditional, word spans).
+_Prepared = tuple[Paragraph, str, str, list[tuple[int, int, TokenKind]]]
 
 
 class _InContext(dict[object, _WordResult]):
@@ -154,7 +156,73 @@ class Annotator:
             self.segmenter.reload_user_dictionary(user_dictionary)
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
+        return self.annotate_many([paragraph], script)[0]
+
+    def annotate_many(
+        self, paragraphs: Sequence[Paragraph], script: Script
+    ) -> list[AnnotatedParagraph]:
+        """Paragraphs annotated together: the polyphone model runs once for all of them (its
+        cost is mostly per run, not per character), and so does reading the names alone. The
+        result is the same as annotating each on its own."""
         from reader.core.engine.convert import to_simplified, to_traditional
+
+        with self._lock:
+            prepared: list[_Prepared] = []
+            for paragraph in paragraphs:
+                text = paragraph.text
+                if script is Script.SIMPLIFIED:
+                    simplified, traditional = text, to_traditional(text)
+                else:
+                    simplified, traditional = to_simplified(text), text
+                spans = self.segmenter.segment(text, simplified)
+                prepared.append((paragraph, simplified, traditional, spans))
+            found: list[tuple[dict[str, Lookup], set[tuple[int, int]]]] = []
+            for _, simplified, traditional, spans in prepared:
+                # Look words up by their Traditional form: Simplified merges characters
+                # (后/後, 发/發) that the dictionary keeps apart.
+                han_words = [
+                    traditional[start:end] for start, end, kind in spans if kind is TokenKind.HAN
+                ]
+                lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
+                found.append((lookups, self._name_like(simplified, traditional, spans, lookups)))
+            unread = self._names_to_read(prepared, [name_spans for _, name_spans in found])
+            # One model run for the paragraphs and the names read alone.
+            every_syllable = self.pinyin_reader.readings_many(
+                [
+                    (paragraph.text, simplified, [(start, end) for start, end, _ in spans])
+                    for paragraph, simplified, _, spans in prepared
+                ]
+                + [(name, to_simplified(name), [(0, len(name))]) for name in unread]
+            )
+            self._names.update(zip(unread, every_syllable[len(prepared) :], strict=True))
+            del every_syllable[len(prepared) :]
+            for item, (_, name_spans), syllables in zip(
+                prepared, found, every_syllable, strict=True
+            ):
+                # A name reads the same everywhere in a document (葛沖 read in two sentences
+                # could be gé in one and gě in the other).
+                text = item[0].text
+                for start, end in name_spans:
+                    syllables[start:end] = self._names[text[start:end]]
+        return [
+            self._finish(*item, syllables, lookups, names, script)
+            for item, syllables, (lookups, names) in zip(
+                prepared, every_syllable, found, strict=True
+            )
+        ]
+
+    def _finish(
+        self,
+        paragraph: Paragraph,
+        simplified: str,
+        traditional: str,
+        spans: list[tuple[int, int, TokenKind]],
+        syllables: list[str | None],
+        lookups: dict[str, Lookup],
+        names: set[tuple[int, int]],
+        script: Script,
+    ) -> AnnotatedParagraph:
+        """The tokens of a paragraph whose words are read in context and looked up."""
         from reader.core.engine.standard import (
             WordInContext,
             WordsInContext,
@@ -162,23 +230,6 @@ class Annotator:
         )
 
         text = paragraph.text
-        with self._lock:
-            if script is Script.SIMPLIFIED:
-                simplified, traditional = text, to_traditional(text)
-            else:
-                simplified, traditional = to_simplified(text), text
-            spans = self.segmenter.segment(text, simplified)
-            syllables = self.pinyin_reader.readings(
-                text, simplified, [(start, end) for start, end, _ in spans]
-            )
-            # Look words up by their Traditional form: Simplified merges characters
-            # (后/後, 发/發) that the dictionary keeps apart.
-            han_words = [
-                traditional[start:end] for start, end, kind in spans if kind is TokenKind.HAN
-            ]
-            lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
-            names = self._name_like(simplified, traditional, spans, lookups)
-            self._read_names_alone(text, simplified, names, syllables)
         words = []
         verb_like = self._verb_like
         others: dict[str, WordInContext] = {}  # punctuation and spaces: one object a text
@@ -352,27 +403,19 @@ class Annotator:
                 found.add((start, end))
         return found
 
-    def _read_names_alone(
-        self,
-        text: str,
-        simplified: str,
-        names: set[tuple[int, int]],
-        syllables: list[str | None],
-    ) -> None:
-        """A name is read on its own, not in its sentence, so it reads the same everywhere in
-        a document (葛沖 read in two sentences could be gé in one and gě in the other)."""
-        unread = sorted({text[start:end] for start, end in names} - self._names.keys())
-        if unread:
-            from reader.core.engine.convert import to_simplified
-
-            alone = self.pinyin_reader.readings_many(
-                [(name, to_simplified(name), [(0, len(name))]) for name in unread]
-            )
-            if len(self._names) >= _WORD_CACHE_SIZE:
-                self._names.clear()
-            self._names.update(zip(unread, alone, strict=True))
-        for start, end in names:
-            syllables[start:end] = self._names[text[start:end]]
+    def _names_to_read(
+        self, prepared: Sequence[_Prepared], names: Sequence[set[tuple[int, int]]]
+    ) -> list[str]:
+        """The names of these paragraphs not read alone yet: a name is read on its own, not in
+        its sentence (`_names` keeps what was read)."""
+        wanted = {
+            item[0].text[start:end]
+            for item, spans in zip(prepared, names, strict=True)
+            for start, end in spans
+        }
+        if len(self._names) + len(wanted) > _WORD_CACHE_SIZE:
+            self._names.clear()
+        return sorted(wanted - self._names.keys())
 
 
 def sense_in_context(
