@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from reader.core.dictionary.senses import Neighbours
     from reader.core.engine.pinyin import PinyinReader
     from reader.core.engine.segment import Segmenter, UserDictionary
-    from reader.core.engine.standard import WordsInContext
+    from reader.core.engine.standard import WordInContext, WordsInContext
     from reader.core.engine.store import ParagraphStore
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
@@ -41,6 +41,8 @@ _WORD_CACHE_SIZE = 65536
 # full tones)
 _WordKey = tuple[str, tuple[str, ...], bool]
 _WordResult = tuple[tuple[str, ...], str | None, tuple[str, ...]]
+# A Han token: its Traditional and Simplified forms, syllables read in context, name-like.
+_WordIdent = tuple[str, str, tuple[str, ...], bool]
 # A paragraph converted and segmented: (paragraph, Simplified, Traditional, word spans).
 _Prepared = tuple[Paragraph, str, str, list[tuple[int, int, TokenKind]]]
 
@@ -88,6 +90,9 @@ class Annotator:
         self._entries_cache: dict[str, tuple[Entry, ...]] = {}
         self._names: dict[str, list[str | None]] = {}  # a name -> its reading on its own
         self._verb_like: dict[str, bool] = {}  # a word -> whether it looks like a verb
+        # A token as the reading and sense rules see it: by its text (not Han), else by
+        # `_WordIdent`; tokens recur all through a text.
+        self._words_in_context: dict[str | _WordIdent, WordInContext] = {}
 
     @property
     def dictionary(self) -> Dictionary:
@@ -223,43 +228,28 @@ class Annotator:
         script: Script,
     ) -> AnnotatedParagraph:
         """The tokens of a paragraph whose words are read in context and looked up."""
-        from reader.core.engine.standard import (
-            WordInContext,
-            WordsInContext,
-            first_sense_is_verb,
-        )
+        from reader.core.engine.standard import WordInContext, WordsInContext
 
         text = paragraph.text
-        words = []
-        verb_like = self._verb_like
-        others: dict[str, WordInContext] = {}  # punctuation and spaces: one object a text
+        words: list[WordInContext] = []
+        known = self._words_in_context
+        if len(known) >= _WORD_CACHE_SIZE:
+            known.clear()
         for start, end, kind in spans:
             if kind is not TokenKind.HAN:
                 between = text[start:end]
-                other = others.get(between)
-                if other is None:
-                    other = others[between] = WordInContext(between, (), (), False)
-                words.append(other)
+                word = known.get(between)
+                if word is None:
+                    word = known[between] = WordInContext(between, (), (), False)
+                words.append(word)
                 continue
-            key = traditional[start:end]
-            lookup = lookups[key]
-            entries = lookup.entries + lookup.references if lookup.references else lookup.entries
-            if key not in verb_like:
-                # A word without an entry looks like what its first part looks like (喝水).
-                first = lookup.breakdown[0] if not entries and lookup.breakdown else None
-                verb_like[key] = first_sense_is_verb(entries or (first.entries if first else ()))
             read = syllables[start:end]
-            citation = tuple(s or UNKNOWN_SYLLABLE for s in read) if None in read else read
-            words.append(
-                WordInContext(
-                    simplified[start:end],
-                    tuple(citation),  # type: ignore[arg-type]  # None is not in it
-                    entries,
-                    True,
-                    (start, end) in names,
-                    verb_like[key],
-                )
-            )
+            citation = tuple(s or UNKNOWN_SYLLABLE for s in read)
+            ident = (traditional[start:end], simplified[start:end], citation, (start, end) in names)
+            word = known.get(ident)
+            if word is None:
+                word = known[ident] = self._word_in_context(ident, lookups[ident[0]])
+            words.append(word)
         context = WordsInContext(words, self._entries_of)
         tokens = []
         for (start, end, kind), reading, gloss, full, word in zip(
@@ -269,23 +259,39 @@ class Annotator:
             strict=True,
         ):
             text_of_word = text[start:end]
-            if kind is not TokenKind.HAN:
-                tokens.append(Token(text_of_word, start, end, kind, text_of_word, text_of_word))
-                continue
-            tokens.append(
-                Token(
-                    text_of_word,
-                    start,
-                    end,
-                    kind,
-                    simplified=word.simplified,
-                    traditional=traditional[start:end],
-                    pinyin_numbered=reading,
-                    gloss=gloss,
-                    full_tones=full,
+            if kind is TokenKind.HAN:
+                tokens.append(
+                    Token(
+                        text_of_word,
+                        start,
+                        end,
+                        kind,
+                        word.simplified,
+                        traditional[start:end],
+                        reading,
+                        gloss,
+                        full,
+                    )
                 )
-            )
+            else:
+                tokens.append(Token(text_of_word, start, end, kind, text_of_word, text_of_word))
         return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
+
+    def _word_in_context(self, ident: _WordIdent, lookup: Lookup) -> WordInContext:
+        """A Han word as the reading and sense rules see it (made once per `_WordIdent`)."""
+        from reader.core.engine.standard import WordInContext, first_sense_is_verb
+
+        traditional, simplified, citation, name_like = ident
+        entries = lookup.entries + lookup.references if lookup.references else lookup.entries
+        verb_like = self._verb_like.get(traditional)
+        if verb_like is None:
+            # A word without an entry looks like what its first part looks like (喝水).
+            first = lookup.breakdown[0] if not entries and lookup.breakdown else None
+            verb_like = first_sense_is_verb(entries or (first.entries if first else ()))
+            if len(self._verb_like) >= _WORD_CACHE_SIZE:
+                self._verb_like.clear()
+            self._verb_like[traditional] = verb_like
+        return WordInContext(simplified, citation, entries, True, name_like, verb_like)
 
     def _readings_and_glosses(
         self,

@@ -49,6 +49,8 @@ BUSY_TIMEOUT_MS = 15_000
 
 _KINDS = tuple(TokenKind)
 _KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
+# A form as its token has it: text, Simplified, Traditional, pinyin, gloss, full tones.
+_FormKey = tuple[str, str, str, tuple[str, ...], str | None, tuple[str, ...]]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS forms (
@@ -145,8 +147,8 @@ class ParagraphStore:
             folder = self._folder or cache_folder()
             self._path = folder / f"{name}.sqlite3"
         self._connection = self._connect(self._path)
+        self._writer = StoreWriter(self._connection)
         self._forms: dict[int, Form] = {}
-        self._form_ids: dict[Form, int] = {}
         self._counts: dict[int, int] = {}
         self._on_disk = bytearray(len(self.document.paragraphs))
         self._annotated = 0
@@ -320,82 +322,20 @@ class ParagraphStore:
                 return  # only a cache: the paragraphs stay in memory this session
 
     def _write(self, paragraphs: Sequence[AnnotatedParagraph]) -> None:
-        connection = self._connection
-        counted: list[tuple[int, dict[int, int], dict[int, int]]] = []
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            for annotated in paragraphs:
-                index = annotated.index
-                if not 0 <= index < len(self._on_disk) or self._on_disk[index]:
-                    continue
-                packed = array("i")
-                uses: dict[int, int] = {}
-                firsts: dict[int, int] = {}
-                for token in annotated.tokens:
-                    form_id = 0
-                    if token.is_han:
-                        form_id = self._form_id(_form_of(token))
-                        uses[form_id] = uses.get(form_id, 0) + 1
-                        firsts.setdefault(form_id, token.start)
-                    packed.extend((_KIND_CODES[token.kind], token.end - token.start, form_id))
-                inserted = connection.execute(
-                    "INSERT OR IGNORE INTO paragraphs (idx, tokens) VALUES (?, ?)",
-                    (index, zlib.compress(packed.tobytes(), 1)),
-                ).rowcount
-                if not inserted:
-                    continue  # another writer was first: it counted the words
-                connection.executemany(
-                    "UPDATE forms SET count = count + ?,"
-                    " first_start = CASE WHEN first_paragraph IS NULL OR first_paragraph > ?"
-                    "  THEN ? ELSE first_start END,"
-                    " first_paragraph = CASE WHEN first_paragraph IS NULL OR first_paragraph > ?"
-                    "  THEN ? ELSE first_paragraph END"
-                    " WHERE id = ?",
-                    [
-                        (count, index, firsts[form_id], index, index, form_id)
-                        for form_id, count in uses.items()
-                    ],
-                )
-                counted.append((index, uses, firsts))
-            connection.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
-            # Ids handed out inside the rolled-back transaction no longer exist.
-            self._forms.clear()
-            self._form_ids.clear()
-            raise
-        for index, uses, _ in counted:
-            self._mark(index)
-            for form_id, count in uses.items():
-                self._counts[form_id] = self._counts.get(form_id, 0) + count
+        fresh = [p for p in paragraphs if 0 <= p.index < len(self._on_disk)]
+        fresh = [p for p in fresh if not self._on_disk[p.index]]
+        if fresh:
+            self.note_written(*self._writer.write(fresh))
 
-    def _form_id(self, form: Form) -> int:
-        known = self._form_ids.get(form)
-        if known is not None:
-            return known
-        values = (
-            form.text,
-            form.simplified,
-            form.traditional,
-            " ".join(form.pinyin_numbered),
-            form.gloss,
-            " ".join(form.full_tones),
-        )
-        self._connection.execute(
-            "INSERT OR IGNORE INTO forms (text, simplified, traditional, pinyin, gloss,"
-            " full_tones) VALUES (?, ?, ?, ?, ?, ?)",
-            values,
-        )
-        row = self._connection.execute(
-            "SELECT id FROM forms WHERE text = ? AND simplified = ? AND traditional = ?"
-            " AND pinyin = ? AND gloss IS ? AND full_tones = ?",
-            values,
-        ).fetchone()
-        form_id = int(row[0])
-        self._forms[form_id] = form
-        self._form_ids[form] = form_id
-        return form_id
+    def note_written(self, indices: Iterable[int], uses: dict[int, int]) -> None:
+        """Paragraphs another writer (a worker process) put into this store's file, and the
+        form counts they added."""
+        with self._lock:
+            for index in indices:
+                self._mark(index)
+            counts = self._counts
+            for form_id, count in uses.items():
+                counts[form_id] = counts.get(form_id, 0) + count
 
     def _decode(self, index: int, blob: bytes) -> AnnotatedParagraph | None:
         paragraph = self.document.paragraphs[index]
@@ -463,7 +403,6 @@ class ParagraphStore:
                     text, simplified, traditional, tuple(pinyin.split()), gloss, tuple(full.split())
                 )
                 self._forms[form_id] = form
-                self._form_ids.setdefault(form, form_id)
 
     # ---- summaries: the whole book without its paragraphs
 
@@ -523,15 +462,105 @@ class ParagraphStore:
             self._open()
 
 
-def _form_of(token: Token) -> Form:
-    return Form(
-        token.text,
-        token.simplified,
-        token.traditional,
-        token.pinyin_numbered,
-        token.gloss,
-        token.full_tones,
-    )
+class StoreWriter:
+    """Writes annotated paragraphs into a store's file, each batch in one transaction: the
+    paragraphs packed, their new forms, and the forms' counts and first places. Any number
+    of writers may share a file (each its own connection: threads, worker processes); a
+    paragraph already there is left as it is and counted by the writer that put it there."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self._form_ids: dict[_FormKey, int] = {}  # forms this writer has met, by their values
+
+    def write(self, paragraphs: Sequence[AnnotatedParagraph]) -> tuple[list[int], dict[int, int]]:
+        """Keep the paragraphs not stored yet: their indices, and the form counts they add."""
+        connection = self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            written = self._write(paragraphs)
+            connection.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+            # Ids handed out inside the rolled-back transaction no longer exist.
+            self._form_ids.clear()
+            raise
+        return written
+
+    def _write(self, paragraphs: Sequence[AnnotatedParagraph]) -> tuple[list[int], dict[int, int]]:
+        connection = self._connection
+        stored: set[int] = set()
+        indices = [annotated.index for annotated in paragraphs]
+        for chunk in range(0, len(indices), 500):
+            part = indices[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            stored.update(
+                index
+                for (index,) in connection.execute(
+                    f"SELECT idx FROM paragraphs WHERE idx IN ({marks})", part
+                )
+            )
+        form_ids = self._form_ids
+        han, codes = TokenKind.HAN, _KIND_CODES
+        rows: list[tuple[int, bytes]] = []
+        uses: dict[int, int] = {}
+        firsts: dict[int, tuple[int, int]] = {}  # form id -> (paragraph, start), the earliest
+        for annotated in paragraphs:
+            index = annotated.index
+            if index in stored:
+                continue  # another writer was first: it counted the words
+            stored.add(index)
+            packed: list[int] = []
+            for token in annotated.tokens:
+                kind = token.kind
+                form_id = 0
+                if kind is han:
+                    key = (
+                        token.text,
+                        token.simplified,
+                        token.traditional,
+                        token.pinyin_numbered,
+                        token.gloss,
+                        token.full_tones,
+                    )
+                    form_id = form_ids.get(key) or self._form_id(key)
+                    uses[form_id] = uses.get(form_id, 0) + 1
+                    first = firsts.get(form_id)
+                    if first is None or first > (index, token.start):
+                        firsts[form_id] = (index, token.start)
+                packed += (codes[kind], token.end - token.start, form_id)
+            rows.append((index, zlib.compress(array("i", packed).tobytes(), 1)))
+        connection.executemany("INSERT INTO paragraphs (idx, tokens) VALUES (?, ?)", rows)
+        connection.executemany(
+            "UPDATE forms SET count = count + ?,"
+            " first_start = CASE WHEN first_paragraph IS NULL OR first_paragraph > ?"
+            "  THEN ? ELSE first_start END,"
+            " first_paragraph = CASE WHEN first_paragraph IS NULL OR first_paragraph > ?"
+            "  THEN ? ELSE first_paragraph END"
+            " WHERE id = ?",
+            [
+                (count, paragraph, start, paragraph, paragraph, form_id)
+                for form_id, count in uses.items()
+                for paragraph, start in (firsts[form_id],)
+            ],
+        )
+        return [index for index, _ in rows], uses
+
+    def _form_id(self, key: _FormKey) -> int:
+        text, simplified, traditional, pinyin, gloss, full = key
+        values = (text, simplified, traditional, " ".join(pinyin), gloss, " ".join(full))
+        self._connection.execute(
+            "INSERT OR IGNORE INTO forms (text, simplified, traditional, pinyin, gloss,"
+            " full_tones) VALUES (?, ?, ?, ?, ?, ?)",
+            values,
+        )
+        row = self._connection.execute(
+            "SELECT id FROM forms WHERE text = ? AND simplified = ? AND traditional = ?"
+            " AND pinyin = ? AND gloss IS ? AND full_tones = ?",
+            values,
+        ).fetchone()
+        form_id = self._form_ids[key] = int(row[0])
+        return form_id
 
 
 def _trim_cache(folder: Path, keep: Path, limit: int = CACHE_LIMIT_BYTES) -> None:

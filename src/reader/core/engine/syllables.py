@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from enum import Enum
+from functools import lru_cache
 
 
 class PinyinStyle(str, Enum):
@@ -159,6 +160,19 @@ def word_pieces(syllables: Sequence[str], style: PinyinStyle) -> tuple[str, ...]
     ("nǎ", "r"); ZHUYIN pieces after the first start with a space (NUMBERS are joined as
     marks are: jin1tian1). Empty items give empty pieces; items that are not syllables are
     kept, apart from their neighbours."""
+    if type(syllables) is tuple:
+        return _cached_pieces(syllables, style)
+    return _pieces(syllables, style)
+
+
+@lru_cache(maxsize=65536)
+def _cached_pieces(syllables: tuple[str, ...], style: PinyinStyle) -> tuple[str, ...]:
+    """`word_pieces` of a word seen before (every screen and output line writes words that
+    recur all through a text)."""
+    return _pieces(syllables, style)
+
+
+def _pieces(syllables: Sequence[str], style: PinyinStyle) -> tuple[str, ...]:
     pieces: list[str] = []
     after: tuple[str, int] | None = None  # the syllable before, if the last piece was one
     for numbered in syllables:
@@ -187,4 +201,11 @@ def format_word(syllables: Sequence[str], style: PinyinStyle = PinyinStyle.MARKS
     """A word's reading as dictionaries write it: ("peng2", "you5") -> "péngyou", ("Xi1",
     "an1") -> "Xī'ān", ("Wang2", "Yi4") -> "Wáng Yì"; "peng2you5" with NUMBERS, "ㄆㄥˊ ˙ㄧㄡ"
     with ZHUYIN (see `word_pieces`)."""
-    return "".join(word_pieces(syllables, style))
+    if type(syllables) is tuple:
+        return _cached_word(syllables, style)
+    return "".join(_pieces(syllables, style))
+
+
+@lru_cache(maxsize=65536)
+def _cached_word(syllables: tuple[str, ...], style: PinyinStyle) -> str:
+    return "".join(_cached_pieces(syllables, style))
