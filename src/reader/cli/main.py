@@ -233,10 +233,49 @@ def _write_line(line: str = "") -> None:
     sys.stdout.write(visible_controls(line) + "\n")
 
 
-def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagraph]:
-    """Paragraphs annotated one at a time as the file is read, none kept: the line formats
-    (jsonl, tsv, text) stream a book with memory that does not grow with its length."""
-    from reader.core.engine.pipeline import default_annotator
+_TSV_COLUMNS = ("text", "simplified", "traditional", "pinyin", "pinyin_numbered", "gloss")
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotateOutput:
+    """One paragraph of `annotate`'s output, as the text written for it. It runs in the
+    worker processes that annotate a long text (so it is a picklable module-level class)."""
+
+    format: str  # text, jsonl, json or tsv
+    display: ReadingDisplay
+    width: int = 100  # of the text format's lines
+
+    def __call__(self, paragraph: AnnotatedParagraph) -> str:
+        from reader.core.text.controls import visible_controls
+
+        if self.format == "json":
+            body = json.dumps(
+                paragraph_to_json(paragraph, self.display), ensure_ascii=False, indent=1
+            )
+            # Nested two levels deep in the document: each line indented by two more spaces.
+            return "\n  " + body.replace("\n", "\n  ")
+        if self.format == "jsonl":
+            lines = [json.dumps(paragraph_to_json(paragraph, self.display), ensure_ascii=False)]
+        elif self.format == "tsv":
+            lines = []
+            for token, reading in zip(
+                paragraph.tokens, self.display.readings(paragraph), strict=True
+            ):
+                row = token_to_json(token, reading)
+                cells = [str(paragraph.index), str(token.start), str(token.end)]
+                lines.append("\t".join(cells + [_tsv_cell(row[key]) for key in _TSV_COLUMNS]))
+        else:
+            from reader.core.text.interlinear import interlinear_lines
+
+            readings = self.display.readings(paragraph)
+            lines = interlinear_lines(paragraph, width=self.width, readings=readings)
+        return "".join(visible_controls(line) + "\n" for line in lines)
+
+
+def _annotated_output(path: str, split: SplitMode, output: AnnotateOutput) -> Iterator[str]:
+    """Each paragraph's output as the file is read, none kept: a book streams with memory
+    that does not grow with its length, annotated on every core (`parallel`)."""
+    from reader.core.engine.parallel import annotate_in_order
     from reader.core.text.loader import stream_path
 
     stream = stream_path(path, split=split)
@@ -244,24 +283,21 @@ def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagrap
     first = next(paragraphs, None)  # bad input is refused before the engine loads
     if first is None:
         return
-    annotator = default_annotator()
-    for paragraph in itertools.chain((first,), paragraphs):
-        yield annotator.annotate_paragraph(paragraph, stream.script)
+    yield from annotate_in_order(itertools.chain((first,), paragraphs), stream.script, output)
 
 
 def _write_json_document(path: str, split: SplitMode, display: ReadingDisplay) -> None:
     """The same text as `json.dumps(document, indent=1)`, written paragraph by paragraph:
     the header needs the whole document loaded, but no annotation is kept."""
-    from reader.core.engine.pipeline import annotate_each
+    from reader.core.engine.parallel import annotate_in_order
     from reader.core.text.loader import load_path
 
     document = load_path(path, split=split)
     header = json.dumps(_document_header_json(document), ensure_ascii=False, indent=1)
     sys.stdout.write(header.removesuffix("\n}") + ',\n "paragraphs": [')
-    for number, annotated in enumerate(annotate_each(document)):
-        body = json.dumps(paragraph_to_json(annotated, display), ensure_ascii=False, indent=1)
-        # Nested two levels deep in the document: each line indented by two more spaces.
-        sys.stdout.write(("," if number else "") + "\n  " + body.replace("\n", "\n  "))
+    output = AnnotateOutput("json", display)
+    for number, body in enumerate(annotate_in_order(document.paragraphs, document.script, output)):
+        sys.stdout.write(("," if number else "") + body)
     _write_line("\n ]\n}" if document.paragraphs else "]\n}")
 
 
@@ -270,41 +306,19 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json_document(args.path, args.split, display)
         return EXIT_OK
-    stream = _annotated_stream(args.path, args.split)
+    output = AnnotateOutput(args.format, display, _terminal_width())
+    stream = _annotated_output(args.path, args.split, output)
     first = next(stream, None)  # opening errors surface before any output
-    annotated = stream if first is None else itertools.chain((first,), stream)
-    if args.format == "jsonl":
-        for paragraph in annotated:
-            _write_line(json.dumps(paragraph_to_json(paragraph, display), ensure_ascii=False))
+    if args.format == "tsv":
+        _write_line("paragraph\tstart\tend\t" + "\t".join(_TSV_COLUMNS))
+    if first is None:
+        return EXIT_OK
+    for number, text in enumerate(itertools.chain((first,), stream)):
+        if number and args.format == "text":
+            sys.stdout.write("\n")
+        sys.stdout.write(text)
+        if args.format == "jsonl":
             sys.stdout.flush()  # a consumer sees each paragraph as soon as it is ready
-    elif args.format == "tsv":
-        _write_line(
-            "paragraph\tstart\tend\ttext\tsimplified\ttraditional\tpinyin\tpinyin_numbered\tgloss"
-        )
-        for paragraph in annotated:
-            for token, reading in zip(paragraph.tokens, display.readings(paragraph), strict=True):
-                row = token_to_json(token, reading)
-                cells = [str(paragraph.index), str(token.start), str(token.end)] + [
-                    _tsv_cell(row[key])
-                    for key in (
-                        "text",
-                        "simplified",
-                        "traditional",
-                        "pinyin",
-                        "pinyin_numbered",
-                        "gloss",
-                    )
-                ]
-                _write_line("\t".join(cells))
-    else:
-        from reader.core.text.interlinear import interlinear_lines
-
-        for number, paragraph in enumerate(annotated):
-            if number:
-                _write_line()
-            readings = display.readings(paragraph)
-            for line in interlinear_lines(paragraph, width=_terminal_width(), readings=readings):
-                _write_line(line)
     return EXIT_OK
 
 

@@ -155,6 +155,19 @@ class Dictionary:
         with self._lock:
             self._connection.close()
 
+    def reconnect(self) -> None:
+        """Open the index again, for a forked worker process: SQLite connections must not be
+        shared across a fork. The lookups remembered so far stay. An in-memory dictionary is
+        the child's own copy already."""
+        info = self._info
+        if info.index_path is None or info.sha256 is None:
+            return
+        connection = _open_index(info.index_path, info.sha256)
+        if connection is None:
+            raise ReaderError(f"the dictionary index at {info.index_path} cannot be read back")
+        self._lock = threading.RLock()  # a lock held by another thread at the fork stays held
+        self._connection = connection
+
     # ---- queries
 
     def info(self) -> DictionaryInfo:

@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
 _WORD_CACHE_SIZE = 65536
-# (Traditional form, syllables read in context, in Simplified) -> (standard reading, gloss,
-# full tones)
-_WordKey = tuple[str, tuple[str, ...], bool]
+# (Traditional form, Simplified form, syllables read in context, in a Simplified text) ->
+# (standard reading, gloss, full tones)
+_WordKey = tuple[str, str, tuple[str, ...], bool]
 _WordResult = tuple[tuple[str, ...], str | None, tuple[str, ...]]
 # A Han token: its Traditional and Simplified forms, syllables read in context, name-like.
 _WordIdent = tuple[str, str, tuple[str, ...], bool]
@@ -325,16 +325,20 @@ class Annotator:
             if kind is not TokenKind.HAN:
                 continue
             key = traditional[start:end]
-            remembered = (key, word.citation, in_simplified)
+            # Its Simplified form too: the rules read it, and a text in both scripts (a
+            # Simplified text quoting Traditional) has words with one Traditional form and two.
+            remembered = (key, word.simplified, word.citation, in_simplified)
             record = known.get(remembered)
             if record is None:
-                readings[index] = reading_of(context, index)
-                if not (
-                    reading_depends(word)
-                    or sense_depends(word.entries, readings[index], word.simplified)
-                ):
+                # The word's own reading; a token of a cut word keeps that word's reading (the
+                # first occurrence of a word used to lose it: output depended on what was
+                # annotated before).
+                own = reading_of(context, index)
+                if index not in cut:
+                    readings[index] = own
+                if not (reading_depends(word) or sense_depends(word.entries, own, word.simplified)):
                     gloss, reading = sense_in_context(
-                        lookups[key], readings[index], Neighbours(), word.simplified, script
+                        lookups[key], own, Neighbours(), word.simplified, script
                     )
                     record = known[remembered] = (
                         reading,

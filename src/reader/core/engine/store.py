@@ -120,7 +120,9 @@ class ParagraphStore:
         self.document = document
         self.annotator = annotator or default_annotator()
         self.generation = 0  # bumps when the rules change and every annotation is redone
-        self.annotations_made = 0  # paragraphs this process annotated (not read back)
+        # Paragraphs annotated for this store in this session (here or by its worker
+        # processes), not read back.
+        self.annotations_made = 0
         self._memory_size = memory_paragraphs
         self._folder = folder
         self._lock = threading.RLock()
@@ -240,17 +242,25 @@ class ParagraphStore:
             self.annotations_made += 1
         return annotated
 
-    def fill(self, indices: Iterable[int], batch: int = 64) -> None:
-        """Annotate and keep every paragraph of `indices` not annotated yet."""
-        pending: list[AnnotatedParagraph] = []
+    def fill(self, indices: Iterable[int], *, jobs: int | None = None) -> None:
+        """Annotate and keep every paragraph of `indices` not annotated yet: on every core
+        (`parallel.StoreFill`) when there is enough of it, else here in batches."""
+        from reader.core.engine import parallel
+
+        wanted = [index for index in indices if not self.is_annotated(index)]
+        jobs = parallel.worker_count() if jobs is None else jobs
+        if jobs > 1 and parallel.StoreFill.worthwhile(self, wanted):
+            with parallel.StoreFill(self, wanted, jobs=jobs) as filling:
+                while not filling.done:
+                    filling.poll(None)
+            return
+        paragraphs = self.document.paragraphs
         generation = self.generation
-        for index in indices:
-            if not self.is_annotated(index):
-                pending.append(self.make(index))
-            if len(pending) >= batch:
-                self.put(pending, generation)
-                pending = []
-        self.put(pending, generation)
+        for batch in parallel.batches(paragraphs[index] for index in wanted):
+            made = self.annotator.annotate_many(batch, self.document.script)
+            with self._lock:
+                self.annotations_made += len(made)
+            self.put(made, generation)
 
     def __iter__(self) -> Iterator[AnnotatedParagraph]:
         for index in range(len(self)):
@@ -325,11 +335,16 @@ class ParagraphStore:
         fresh = [p for p in paragraphs if 0 <= p.index < len(self._on_disk)]
         fresh = [p for p in fresh if not self._on_disk[p.index]]
         if fresh:
-            self.note_written(*self._writer.write(fresh))
+            self._written(*self._writer.write(fresh))
 
-    def note_written(self, indices: Iterable[int], uses: dict[int, int]) -> None:
-        """Paragraphs another writer (a worker process) put into this store's file, and the
-        form counts they added."""
+    def note_written(self, indices: Sequence[int], uses: dict[int, int]) -> None:
+        """Paragraphs a worker process annotated for this store and put into its file, and
+        the form counts they added."""
+        with self._lock:
+            self.annotations_made += len(indices)
+            self._written(indices, uses)
+
+    def _written(self, indices: Iterable[int], uses: dict[int, int]) -> None:
         with self._lock:
             for index in indices:
                 self._mark(index)
@@ -460,6 +475,12 @@ class ParagraphStore:
             self.annotator.reload_user_dictionary(user_dictionary)
             self.close()
             self._open()
+
+
+def open_writer(path: str | Path) -> StoreWriter:
+    """A writer of its own for a store's file (a worker process writing into the store)."""
+    connection = ParagraphStore._prepare(sqlite3.connect(path, check_same_thread=False))
+    return StoreWriter(connection)
 
 
 class StoreWriter:

@@ -133,11 +133,16 @@ def _run_warm_child(annotator: Annotator, job_read: int, results_write: int) -> 
         return  # cancelled
     job = json.loads(raw)
     script = Script(job["script"])
+    paragraphs = [
+        Paragraph(index, ParagraphKind(kind), text, heading_level)
+        for index, kind, text, heading_level in job["paragraphs"]
+    ]
     with os.fdopen(results_write, "w", encoding="utf-8") as out:
-        for index, kind, text, heading_level in job["paragraphs"]:
-            paragraph = Paragraph(index, ParagraphKind(kind), text, heading_level)
-            out.write(encode_paragraph(annotator.annotate_paragraph(paragraph, script)) + "\n")
-            out.flush()
+        # Together: the model runs once for the whole screen (the first paint waits for
+        # all of it anyway).
+        for annotated in annotator.annotate_many(paragraphs, script):
+            out.write(encode_paragraph(annotated) + "\n")
+        out.flush()
 
 
 class FirstScreenPrefetch:

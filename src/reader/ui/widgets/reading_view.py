@@ -59,6 +59,7 @@ from reader.core.text.layout import PackedLine, item_for_token, pack
 from reader.ui.settings import LiveSettings
 
 if TYPE_CHECKING:
+    from reader.core.engine.parallel import StoreFill
     from reader.core.engine.segment import UserDictionary
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
@@ -72,6 +73,8 @@ EXACT_LAYOUT_DELAY = 1.0  # seconds after the first paint
 FIRST_SCREEN_SPAN = 14  # paragraphs laid out at once around the top of the screen
 ANNOTATION_POST_INTERVAL = 0.15  # seconds between batches of off-screen results
 BACKGROUND_PAUSE = 0.004  # seconds the worker sleeps between off-screen paragraphs
+# Seconds the worker waits for the whole-book workers before it looks at the screen again.
+FILL_POLL_SECONDS = 0.05
 # Seconds the worker waits for the prefetched screen to be drawn (never, if the terminal is
 # too small to show text) before loading the models itself.
 PREFETCH_PAINT_WAIT = 1.0
@@ -586,45 +589,77 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             # Loading the models for the rest is Python work that would hold the GIL while
             # the UI draws the prefetched screen: let that screen paint first.
             self.wait_for_annotated_paint(PREFETCH_PAINT_WAIT)
+        from reader.core.engine.parallel import StoreFill, WorkerError
+
         made: set[int] = set()  # annotated here, maybe not put yet
-        while not worker.is_cancelled:
-            index = next(
-                (i for i in self._priority if i not in made and not store.is_annotated(i)),
-                None,
-            )
-            urgent = index is not None
-            if index is None:
-                if store.complete:
-                    break  # every paragraph is in the store (a text opened before)
-                # Off-screen work waits for the first screen (annotated here, or painted from
-                # the store), then leaves the UI thread most of the GIL (a long book keeps
-                # this worker busy for minutes).
-                deadline = time.monotonic() + 3.0
-                while not (self._screen_ready.is_set() or self._annotated_paint.is_set()):
-                    if time.monotonic() > deadline or worker.is_cancelled:
+        # The rest of a long text is annotated by worker processes that write into the
+        # store (`parallel.StoreFill`); this thread annotates what is on screen meanwhile.
+        filling: StoreFill | None = None
+        here = False  # the rest is annotated in this thread (a short text, or no workers)
+        try:
+            while not worker.is_cancelled:
+                index = next(
+                    (i for i in self._priority if i not in made and not store.is_annotated(i)),
+                    None,
+                )
+                urgent = index is not None
+                if index is None:
+                    if store.complete:
+                        break  # every paragraph is in the store (a text opened before)
+                    # Off-screen work waits for the first screen (annotated here, or painted
+                    # from the store), then leaves the UI thread most of the GIL (a long book
+                    # keeps this worker busy for minutes).
+                    deadline = time.monotonic() + 3.0
+                    while not (self._screen_ready.is_set() or self._annotated_paint.is_set()):
+                        if time.monotonic() > deadline or worker.is_cancelled:
+                            break
+                        time.sleep(0.01)
+                    if filling is None and not here:
+                        filling = StoreFill(store) if StoreFill.worthwhile(store) else None
+                        here = filling is None
+                    if filling is not None:
+                        if pending:
+                            self._deliver(pending, generation)
+                            made.clear()
+                            pending = []
+                        try:
+                            landed = filling.poll(FILL_POLL_SECONDS)
+                        except WorkerError:
+                            filling.close()
+                            filling, here = None, True  # annotate the rest here
+                            continue
+                        if landed:
+                            self.post_message(self.Annotated(landed, generation))
+                        if filling.done:
+                            filling.close()
+                            filling, here = None, True  # what is left (if anything): here
+                        continue
+                    time.sleep(BACKGROUND_PAUSE)
+                    count = self.paragraph_count
+                    while scan_from < count and (
+                        scan_from in made or store.is_annotated(scan_from)
+                    ):
+                        scan_from += 1
+                    if scan_from >= count:
                         break
-                    time.sleep(0.01)
-                time.sleep(BACKGROUND_PAUSE)
-                count = self.paragraph_count
-                while scan_from < count and (scan_from in made or store.is_annotated(scan_from)):
-                    scan_from += 1
-                if scan_from >= count:
-                    break
-                index = scan_from
-            try:
-                pending.append(store.make(index))
-            except Exception as error:  # the raw text stays readable; say why pinyin is missing
-                self.app.call_from_thread(self._annotation_failed, error)
-                return
-            made.add(index)
-            now = time.monotonic()
-            if urgent or now - last_post > ANNOTATION_POST_INTERVAL:
+                    index = scan_from
+                try:
+                    pending.append(store.make(index))
+                except Exception as error:  # the raw text stays readable; say why pinyin is missing
+                    self.app.call_from_thread(self._annotation_failed, error)
+                    return
+                made.add(index)
+                now = time.monotonic()
+                if urgent or now - last_post > ANNOTATION_POST_INTERVAL:
+                    self._deliver(pending, generation)
+                    made.clear()
+                    pending = []
+                    last_post = now
+            if pending and not worker.is_cancelled:
                 self._deliver(pending, generation)
-                made.clear()
-                pending = []
-                last_post = now
-        if pending and not worker.is_cancelled:
-            self._deliver(pending, generation)
+        finally:
+            if filling is not None:
+                filling.close()
 
     def _deliver(self, paragraphs: list[AnnotatedParagraph], generation: int) -> None:
         """Keep what the worker made in the store (one transaction), then tell the UI."""
