@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import functools
 import io
 import itertools
 import json
@@ -28,7 +29,7 @@ from reader import __version__
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
-    from reader.core.models import AnnotatedParagraph, Document, Token
+    from reader.core.models import AnnotatedParagraph, Document, Token, TokenKind
     from reader.core.text.loader import SplitMode
 
 EXIT_OK = 0
@@ -255,7 +256,7 @@ class AnnotateOutput:
             # Nested two levels deep in the document: each line indented by two more spaces.
             return "\n  " + body.replace("\n", "\n  ")
         if self.format == "jsonl":
-            lines = [json.dumps(paragraph_to_json(paragraph, self.display), ensure_ascii=False)]
+            lines = [_jsonl_line(paragraph, self.display.readings(paragraph))]
         elif self.format == "tsv":
             lines = []
             for token, reading in zip(
@@ -270,6 +271,44 @@ class AnnotateOutput:
             readings = self.display.readings(paragraph)
             lines = interlinear_lines(paragraph, width=self.width, readings=readings)
         return "".join(visible_controls(line) + "\n" for line in lines)
+
+
+def _jsonl_line(paragraph: AnnotatedParagraph, readings: Sequence[tuple[str, ...]]) -> str:
+    """`json.dumps(paragraph_to_json(paragraph), ensure_ascii=False)`, character for
+    character, with each token's fields after its position written once per word: a book's
+    words recur, and encoding them was as costly as annotating them."""
+    from json.encoder import encode_basestring as quoted  # what json.dumps uses here
+
+    tokens = ", ".join(
+        f'{{"text": {quoted(token.text)}, "start": {token.start}, "end": {token.end}, '
+        + _token_fields(
+            token.text, token.simplified, token.traditional, token.kind, token.gloss, reading
+        )
+        for token, reading in zip(paragraph.tokens, readings, strict=True)
+    )
+    return (
+        f'{{"index": {paragraph.index}, "kind": {quoted(paragraph.kind.value)}, '
+        f'"text": {quoted(paragraph.text)}, "tokens": [{tokens}]}}'
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _token_fields(
+    text: str,
+    simplified: str,
+    traditional: str,
+    kind: TokenKind,
+    gloss: str | None,
+    reading: tuple[str, ...],
+) -> str:
+    """A token's JSON after its "end" field (the same wherever the word is read so)."""
+    from reader.core.models import Token
+
+    token = Token(text, 0, len(text), kind, simplified, traditional, gloss=gloss)
+    fields = token_to_json(token, reading)
+    for position in ("text", "start", "end"):
+        del fields[position]
+    return json.dumps(fields, ensure_ascii=False)[1:]  # without its opening brace
 
 
 def _annotated_output(path: str, split: SplitMode, output: AnnotateOutput) -> Iterator[str]:

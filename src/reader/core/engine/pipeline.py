@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.core.engine.words import MEMORY_SIZE, NO_ENTRY_GLOSS, WordMemory
 from reader.core.models import (
     AnnotatedParagraph,
     Document,
@@ -23,43 +24,19 @@ from reader.core.models import (
     Paragraph,
     ParagraphKind,
     Script,
-    Token,
     TokenKind,
 )
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
-    from reader.core.dictionary.senses import Neighbours
     from reader.core.engine.pinyin import PinyinReader
     from reader.core.engine.segment import Segmenter, UserDictionary
-    from reader.core.engine.standard import WordInContext, WordsInContext
     from reader.core.engine.store import ParagraphStore
 
-NO_ENTRY_GLOSS = "(no dictionary entry)"
-_WORD_CACHE_SIZE = 65536
-# (Traditional form, Simplified form, syllables read in context, in a Simplified text) ->
-# (standard reading, gloss, full tones)
-_WordKey = tuple[str, str, tuple[str, ...], bool]
-_WordResult = tuple[tuple[str, ...], str | None, tuple[str, ...]]
-# A Han token: its Traditional and Simplified forms, syllables read in context, name-like.
-_WordIdent = tuple[str, str, tuple[str, ...], bool]
+__all__ = ["NO_ENTRY_GLOSS", "Annotator", "annotate", "annotate_each", "default_annotator"]
+
 # A paragraph converted and segmented: (paragraph, Simplified, Traditional, word spans).
 _Prepared = tuple[Paragraph, str, str, list[tuple[int, int, TokenKind]]]
-
-
-class _InContext(dict[object, _WordResult]):
-    """The results of a word whose neighbours count, by what of them counts: all of them
-    (`everything`: a rule reads them), else what they suggest of its part of speech."""
-
-    def __init__(self, everything: bool) -> None:
-        super().__init__()
-        self.everything = everything
-
-
-# The syllable of a Han character no reading table knows (tens of thousands of rare Extension
-# B+ characters): every Han character keeps exactly one syllable, and a space-joined reading
-# still splits back into one syllable per character.
-UNKNOWN_SYLLABLE = "?"
 
 
 class Annotator:
@@ -82,17 +59,9 @@ class Annotator:
         # A dictionary or pinyin reader of one's own (tests): its output is not kept on disk.
         self._own_parts = dictionary is not None or pinyin_reader is not None
         self._lock = threading.RLock()
-        # (Traditional form, reading in context, script) -> (standard reading, gloss) of words
-        # no neighbour can change: see `_readings_and_glosses`.
-        # A word's result, or for a word whose neighbours count its results by them.
-        self._word_cache: dict[_WordKey, _WordResult | _InContext] = {}
-        self._cut_cache: dict[_WordKey, _InContext] = {}  # words read as part of a cut word
+        self._words = WordMemory(self._entries_of)  # each word's reading and gloss, once
         self._entries_cache: dict[str, tuple[Entry, ...]] = {}
         self._names: dict[str, list[str | None]] = {}  # a name -> its reading on its own
-        self._verb_like: dict[str, bool] = {}  # a word -> whether it looks like a verb
-        # A token as the reading and sense rules see it: by its text (not Han), else by
-        # `_WordIdent`; tokens recur all through a text.
-        self._words_in_context: dict[str | _WordIdent, WordInContext] = {}
 
     @property
     def dictionary(self) -> Dictionary:
@@ -210,183 +179,30 @@ class Annotator:
                 for start, end in name_spans:
                     syllables[start:end] = self._names[text[start:end]]
         return [
-            self._finish(*item, syllables, lookups, names, script)
-            for item, syllables, (lookups, names) in zip(
+            AnnotatedParagraph(
+                paragraph,
+                self._words.tokens(
+                    paragraph.text,
+                    simplified,
+                    traditional,
+                    spans,
+                    syllables,
+                    lookups,
+                    names,
+                    script,
+                ),
+            )
+            for (paragraph, simplified, traditional, spans), syllables, (lookups, names) in zip(
                 prepared, every_syllable, found, strict=True
             )
         ]
-
-    def _finish(
-        self,
-        paragraph: Paragraph,
-        simplified: str,
-        traditional: str,
-        spans: list[tuple[int, int, TokenKind]],
-        syllables: list[str | None],
-        lookups: dict[str, Lookup],
-        names: set[tuple[int, int]],
-        script: Script,
-    ) -> AnnotatedParagraph:
-        """The tokens of a paragraph whose words are read in context and looked up."""
-        from reader.core.engine.standard import WordInContext, WordsInContext
-
-        text = paragraph.text
-        words: list[WordInContext] = []
-        known = self._words_in_context
-        if len(known) >= _WORD_CACHE_SIZE:
-            known.clear()
-        for start, end, kind in spans:
-            if kind is not TokenKind.HAN:
-                between = text[start:end]
-                word = known.get(between)
-                if word is None:
-                    word = known[between] = WordInContext(between, (), (), False)
-                words.append(word)
-                continue
-            read = syllables[start:end]
-            citation = tuple(s or UNKNOWN_SYLLABLE for s in read)
-            ident = (traditional[start:end], simplified[start:end], citation, (start, end) in names)
-            word = known.get(ident)
-            if word is None:
-                word = known[ident] = self._word_in_context(ident, lookups[ident[0]])
-            words.append(word)
-        context = WordsInContext(words, self._entries_of)
-        tokens = []
-        for (start, end, kind), reading, gloss, full, word in zip(
-            spans,
-            *self._readings_and_glosses(context, traditional, spans, lookups, script),
-            words,
-            strict=True,
-        ):
-            text_of_word = text[start:end]
-            if kind is TokenKind.HAN:
-                tokens.append(
-                    Token(
-                        text_of_word,
-                        start,
-                        end,
-                        kind,
-                        word.simplified,
-                        traditional[start:end],
-                        reading,
-                        gloss,
-                        full,
-                    )
-                )
-            else:
-                tokens.append(Token(text_of_word, start, end, kind, text_of_word, text_of_word))
-        return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
-
-    def _word_in_context(self, ident: _WordIdent, lookup: Lookup) -> WordInContext:
-        """A Han word as the reading and sense rules see it (made once per `_WordIdent`)."""
-        from reader.core.engine.standard import WordInContext, first_sense_is_verb
-
-        traditional, simplified, citation, name_like = ident
-        entries = lookup.entries + lookup.references if lookup.references else lookup.entries
-        verb_like = self._verb_like.get(traditional)
-        if verb_like is None:
-            # A word without an entry looks like what its first part looks like (喝水).
-            first = lookup.breakdown[0] if not entries and lookup.breakdown else None
-            verb_like = first_sense_is_verb(entries or (first.entries if first else ()))
-            if len(self._verb_like) >= _WORD_CACHE_SIZE:
-                self._verb_like.clear()
-            self._verb_like[traditional] = verb_like
-        return WordInContext(simplified, citation, entries, True, name_like, verb_like)
-
-    def _readings_and_glosses(
-        self,
-        context: WordsInContext,
-        traditional: str,
-        spans: list[tuple[int, int, TokenKind]],
-        lookups: dict[str, Lookup],
-        script: Script,
-    ) -> tuple[list[tuple[str, ...]], list[str | None], list[tuple[str, ...]]]:
-        """Each token's standard reading, one-line gloss and full tones. A word whose reading
-        and sense no neighbour can change is worked out once (per Traditional form, reading in
-        context and script) and remembered, the others once per set of neighbour facts: most
-        words of a text recur, and this is per-word Python."""
-        from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
-        from reader.core.dictionary.senses import depends_on_context as sense_depends
-        from reader.core.dictionary.senses import has_rule as sense_has_rule
-        from reader.core.engine.standard import depends_on_context as reading_depends
-        from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
-
-        words = context.words
-        readings: list[tuple[str, ...]] = [()] * len(words)
-        cut = readings_of_cut_words(context, readings)
-        glosses: list[str | None] = [None] * len(words)
-        full: list[tuple[str, ...]] = [()] * len(words)
-        known = self._word_cache
-        if len(known) >= _WORD_CACHE_SIZE:
-            known.clear()
-            self._cut_cache.clear()
-        in_simplified = script is Script.SIMPLIFIED  # (an Enum hashes in Python: kept out)
-        for index, ((start, end, kind), word) in enumerate(zip(spans, words, strict=True)):
-            if kind is not TokenKind.HAN:
-                continue
-            key = traditional[start:end]
-            # Its Simplified form too: the rules read it, and a text in both scripts (a
-            # Simplified text quoting Traditional) has words with one Traditional form and two.
-            remembered = (key, word.simplified, word.citation, in_simplified)
-            record = known.get(remembered)
-            if record is None:
-                # The word's own reading; a token of a cut word keeps that word's reading (the
-                # first occurrence of a word used to lose it: output depended on what was
-                # annotated before).
-                own = reading_of(context, index)
-                if index not in cut:
-                    readings[index] = own
-                if not (reading_depends(word) or sense_depends(word.entries, own, word.simplified)):
-                    gloss, reading = sense_in_context(
-                        lookups[key], own, Neighbours(), word.simplified, script
-                    )
-                    record = known[remembered] = (
-                        reading,
-                        gloss,
-                        full_tones(reading, word.citation),
-                    )
-                else:
-                    everything = reading_depends(word) or sense_has_rule(word.simplified)
-                    record = known[remembered] = _InContext(everything)
-            if index not in cut and type(record) is tuple:
-                readings[index], glosses[index], full[index] = record
-                continue
-            # A word whose neighbours count, remembered with what of them counts: all of
-            # them for a rule, else what they suggest of its part of speech; a word read as
-            # part of a dictionary word the segmenter cut, with that reading.
-            if index in cut:
-                table = self._cut_cache.setdefault(remembered, _InContext(True))
-            else:
-                assert isinstance(record, _InContext)
-                table = record
-            hints: object
-            if table.everything or index in cut:
-                hints = context.signature(index)
-            else:
-                hints = part_of_speech_hints(word.simplified, *context.next_to(index))
-            if index in cut:
-                hints = (readings[index], hints)
-            seen = table.get(hints)
-            if seen is None:
-                if not readings[index]:
-                    readings[index] = reading_of(context, index)
-                gloss, reading = sense_in_context(
-                    lookups[key],
-                    readings[index],
-                    context.neighbours(index),
-                    word.simplified,
-                    script,
-                )
-                seen = table[hints] = (reading, gloss, full_tones(reading, word.citation))
-            readings[index], glosses[index], full[index] = seen
-        return readings, glosses, full
 
     def _entries_of(self, word: str) -> tuple[Entry, ...]:
         """Direct dictionary entries of a word made of several tokens (remembered)."""
         found = self._entries_cache.get(word)
         if found is None:
             found = self._entries_cache[word] = self.dictionary.entries(word)
-            if len(self._entries_cache) >= _WORD_CACHE_SIZE:
+            if len(self._entries_cache) >= MEMORY_SIZE:
                 self._entries_cache.clear()
         return found
 
@@ -423,53 +239,9 @@ class Annotator:
             for item, spans in zip(prepared, names, strict=True)
             for start, end in spans
         }
-        if len(self._names) + len(wanted) > _WORD_CACHE_SIZE:
+        if len(self._names) + len(wanted) > MEMORY_SIZE:
             self._names.clear()
         return sorted(wanted - self._names.keys())
-
-
-def sense_in_context(
-    lookup: Lookup, reading: tuple[str, ...], around: Neighbours, word: str, script: Script
-) -> tuple[str, tuple[str, ...]]:
-    """The one-line gloss of a word read `reading` here (markup rendered in the document's
-    script), and the reading with the capitals of the entry chosen (中歐 Zhōng Ōu, China-EU,
-    not Zhōng'ōu, Central Europe). A word without an entry is glossed part by part, each
-    part's sense chosen by its reading in the word (葛沖: 葛 Gě "surname Ge")."""
-    from reader.core.dictionary.markup import render
-    from reader.core.dictionary.senses import Neighbours, choose_sense, same_reading
-
-    simplified = script is Script.SIMPLIFIED
-    entries = lookup.entries + lookup.references if lookup.references else lookup.entries
-    if entries:
-        sense = choose_sense(entries, reading, around, word)
-        if sense is None:
-            return lookup.gloss or NO_ENTRY_GLOSS, reading
-        if same_reading(sense.entry, reading):
-            reading = _with_capitals_of(sense.entry.pinyin, reading)
-        return render(sense.definition, simplified), reading
-    parts = []
-    offset = 0
-    for index, part in enumerate(lookup.breakdown):
-        syllables = reading[offset : offset + len(part.query)]
-        offset += len(part.query)
-        part_entries = (*part.entries, *part.references)
-        before = lookup.breakdown[index - 1].query if index else ""
-        after = lookup.breakdown[index + 1].query if index + 1 < len(lookup.breakdown) else ""
-        key = part.entries[0].simplified if part.entries else part.query
-        sense = choose_sense(part_entries, syllables, Neighbours(before, after), key)
-        if sense is not None:
-            parts.append(f"{part.query}: {render(sense.definition, simplified)}")
-    return (" + ".join(parts) or NO_ENTRY_GLOSS), reading
-
-
-def _with_capitals_of(pinyin: str, reading: tuple[str, ...]) -> tuple[str, ...]:
-    capitals = [item[:1].isupper() for item in pinyin.split()]
-    if len(capitals) != len(reading):
-        return reading
-    return tuple(
-        syllable[:1].upper() + syllable[1:] if capital else syllable.lower()
-        for syllable, capital in zip(reading, capitals, strict=True)
-    )
 
 
 _PACKAGE = Path(__file__).resolve().parent.parent.parent

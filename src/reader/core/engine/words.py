@@ -1,0 +1,256 @@
+"""The words of a paragraph as a learner reads them: each Han token's standard reading, gloss
+and full tones, from the syllables read in context and the dictionary's entries.
+
+This is per-word Python (`reader.core.engine.standard` for the reading,
+`reader.core.dictionary.senses` for the gloss), and most words of a text recur, so
+`WordMemory` works each word out once and remembers it:
+
+- a word whose reading and sense no neighbour can change: one result;
+- a word whose neighbours count: a result per set of what of them counts (all of them where
+  a rule reads them, else what they suggest of its part of speech);
+- a token of a dictionary word the segmenter cut (了/不/起): a result per that word's reading
+  and the neighbours.
+
+A word is known by its Traditional and Simplified forms, the syllables read in context and
+the text's script: everything its result depends on besides the neighbours, so a paragraph
+reads the same whatever was annotated before it (and in whichever worker process).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from reader.core.models import Entry, Lookup, Script, Token, TokenKind
+
+if TYPE_CHECKING:
+    from reader.core.dictionary.senses import Neighbours
+    from reader.core.engine.standard import WordInContext, WordsInContext
+
+NO_ENTRY_GLOSS = "(no dictionary entry)"
+# The syllable of a Han character no reading table knows (tens of thousands of rare Extension
+# B+ characters): every Han character keeps exactly one syllable, and a space-joined reading
+# still splits back into one syllable per character.
+UNKNOWN_SYLLABLE = "?"
+MEMORY_SIZE = 65536  # words remembered (then forgotten all at once)
+
+# (standard reading, one-line gloss, full tones)
+_Result = tuple[tuple[str, ...], str | None, tuple[str, ...]]
+# A Han token: Traditional form, Simplified form, syllables read in context, in a Simplified
+# text.
+_WordKey = tuple[str, str, tuple[str, ...], bool]
+
+
+class _ByNeighbours(dict[object, _Result]):
+    """The results of a word whose neighbours count, by what of them counts: all of them
+    (`everything`: a rule reads them), else what they suggest of its part of speech."""
+
+    def __init__(self, everything: bool) -> None:
+        super().__init__()
+        self.everything = everything
+
+
+@dataclass(slots=True)
+class _Word:
+    """A Han word as read in context: what the rules see of it, and what was worked out."""
+
+    seen: WordInContext
+    result: _Result | _ByNeighbours | None = None  # None: not worked out yet
+    cut: _ByNeighbours | None = None  # results as a token of a word the segmenter cut
+
+
+class WordMemory:
+    """Makes a paragraph's tokens, remembering each word's results (see the module)."""
+
+    def __init__(self, entries_of: Callable[[str], tuple[Entry, ...]]) -> None:
+        self._entries_of = entries_of  # direct entries of a word made of several tokens
+        self._words: dict[_WordKey, _Word] = {}
+        self._others: dict[str, WordInContext] = {}  # punctuation, spaces, numbers, Latin
+        self._verb_like: dict[str, bool] = {}  # a Traditional word -> looks like a verb
+
+    def tokens(
+        self,
+        text: str,
+        simplified: str,
+        traditional: str,
+        spans: Sequence[tuple[int, int, TokenKind]],
+        syllables: Sequence[str | None],
+        lookups: dict[str, Lookup],
+        names: set[tuple[int, int]],
+        script: Script,
+    ) -> tuple[Token, ...]:
+        """The tokens of a paragraph whose words are read in context (`syllables`, one per
+        character) and looked up (`lookups`, by Traditional form); `names` are the spans
+        that look like personal names."""
+        from reader.core.engine.standard import WordInContext, WordsInContext
+
+        words = self._words
+        if len(words) >= MEMORY_SIZE:
+            words.clear()
+            self._others.clear()
+        in_simplified = script is Script.SIMPLIFIED  # (an Enum hashes in Python: kept out)
+        han = TokenKind.HAN
+        seen: list[WordInContext] = []
+        records: list[_Word | None] = []
+        for start, end, kind in spans:
+            if kind is not han:
+                between = text[start:end]
+                other = self._others.get(between)
+                if other is None:
+                    other = self._others[between] = WordInContext(between, (), (), False)
+                seen.append(other)
+                records.append(None)
+                continue
+            read = syllables[start:end]
+            citation = cast(
+                tuple[str, ...],
+                tuple(read) if None not in read else tuple(s or UNKNOWN_SYLLABLE for s in read),
+            )
+            key = (traditional[start:end], simplified[start:end], citation, in_simplified)
+            word = words.get(key)
+            if word is None:
+                word = words[key] = _Word(self._seen(key, lookups[key[0]], (start, end) in names))
+            seen.append(word.seen)
+            records.append(word)
+        context = WordsInContext(seen, self._entries_of)
+        return self._made(context, records, text, traditional, spans, lookups, script)
+
+    def _seen(self, key: _WordKey, lookup: Lookup, name_like: bool) -> WordInContext:
+        """A Han word as the reading and sense rules see it."""
+        from reader.core.engine.standard import WordInContext, first_sense_is_verb
+
+        traditional, simplified, citation, _ = key
+        entries = lookup.entries + lookup.references if lookup.references else lookup.entries
+        verb_like = self._verb_like.get(traditional)
+        if verb_like is None:
+            # A word without an entry looks like what its first part looks like (喝水).
+            first = lookup.breakdown[0] if not entries and lookup.breakdown else None
+            verb_like = first_sense_is_verb(entries or (first.entries if first else ()))
+            if len(self._verb_like) >= MEMORY_SIZE:
+                self._verb_like.clear()
+            self._verb_like[traditional] = verb_like
+        return WordInContext(simplified, citation, entries, True, name_like, verb_like)
+
+    def _made(
+        self,
+        context: WordsInContext,
+        records: Sequence[_Word | None],
+        text: str,
+        traditional: str,
+        spans: Sequence[tuple[int, int, TokenKind]],
+        lookups: dict[str, Lookup],
+        script: Script,
+    ) -> tuple[Token, ...]:
+        from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
+        from reader.core.dictionary.senses import depends_on_context as sense_depends
+        from reader.core.dictionary.senses import has_rule as sense_has_rule
+        from reader.core.engine.standard import depends_on_context as reading_depends
+        from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
+
+        readings: list[tuple[str, ...]] = [()] * len(records)
+        cut = readings_of_cut_words(context, readings)
+        tokens: list[Token] = []
+        gloss: str | None
+        for index, ((start, end, kind), record) in enumerate(zip(spans, records, strict=True)):
+            word_text = text[start:end]
+            if record is None:
+                tokens.append(Token(word_text, start, end, kind, word_text, word_text))
+                continue
+            word = record.seen
+            key = traditional[start:end]
+            result = record.result
+            if result is None:
+                # The word's own reading (a token of a cut word keeps that word's reading).
+                own = reading_of(context, index)
+                if index not in cut:
+                    readings[index] = own
+                if reading_depends(word) or sense_depends(word.entries, own, word.simplified):
+                    everything = reading_depends(word) or sense_has_rule(word.simplified)
+                    result = record.result = _ByNeighbours(everything)
+                else:
+                    gloss, reading = sense_in_context(
+                        lookups[key], own, Neighbours(), word.simplified, script
+                    )
+                    result = record.result = (reading, gloss, full_tones(reading, word.citation))
+            if type(result) is tuple and index not in cut:
+                reading, gloss, full = result
+            else:
+                # Remembered with what of the neighbours counts: all of them for a rule (and a
+                # token of a cut word, with that word's reading), else what they suggest of
+                # its part of speech.
+                if index in cut:
+                    if record.cut is None:
+                        record.cut = _ByNeighbours(True)
+                    table = record.cut
+                else:
+                    assert isinstance(result, _ByNeighbours)
+                    table = result
+                hints: object
+                if table.everything:
+                    hints = context.signature(index)
+                else:
+                    hints = part_of_speech_hints(word.simplified, *context.next_to(index))
+                if index in cut:
+                    hints = (readings[index], hints)
+                found = table.get(hints)
+                if found is None:
+                    if not readings[index]:
+                        readings[index] = reading_of(context, index)
+                    gloss, reading = sense_in_context(
+                        lookups[key],
+                        readings[index],
+                        context.neighbours(index),
+                        word.simplified,
+                        script,
+                    )
+                    found = table[hints] = (reading, gloss, full_tones(reading, word.citation))
+                reading, gloss, full = found
+            tokens.append(
+                Token(word_text, start, end, kind, word.simplified, key, reading, gloss, full)
+            )
+        return tuple(tokens)
+
+
+def sense_in_context(
+    lookup: Lookup, reading: tuple[str, ...], around: Neighbours, word: str, script: Script
+) -> tuple[str, tuple[str, ...]]:
+    """The one-line gloss of a word read `reading` here (markup rendered in the document's
+    script), and the reading with the capitals of the entry chosen (中歐 Zhōng Ōu, China-EU,
+    not Zhōng'ōu, Central Europe). A word without an entry is glossed part by part, each
+    part's sense chosen by its reading in the word (葛沖: 葛 Gě "surname Ge")."""
+    from reader.core.dictionary.markup import render
+    from reader.core.dictionary.senses import Neighbours, choose_sense, same_reading
+
+    simplified = script is Script.SIMPLIFIED
+    entries = lookup.entries + lookup.references if lookup.references else lookup.entries
+    if entries:
+        sense = choose_sense(entries, reading, around, word)
+        if sense is None:
+            return lookup.gloss or NO_ENTRY_GLOSS, reading
+        if same_reading(sense.entry, reading):
+            reading = _with_capitals_of(sense.entry.pinyin, reading)
+        return render(sense.definition, simplified), reading
+    parts = []
+    offset = 0
+    for index, part in enumerate(lookup.breakdown):
+        syllables = reading[offset : offset + len(part.query)]
+        offset += len(part.query)
+        part_entries = (*part.entries, *part.references)
+        before = lookup.breakdown[index - 1].query if index else ""
+        after = lookup.breakdown[index + 1].query if index + 1 < len(lookup.breakdown) else ""
+        key = part.entries[0].simplified if part.entries else part.query
+        sense = choose_sense(part_entries, syllables, Neighbours(before, after), key)
+        if sense is not None:
+            parts.append(f"{part.query}: {render(sense.definition, simplified)}")
+    return (" + ".join(parts) or NO_ENTRY_GLOSS), reading
+
+
+def _with_capitals_of(pinyin: str, reading: tuple[str, ...]) -> tuple[str, ...]:
+    capitals = [item[:1].isupper() for item in pinyin.split()]
+    if len(capitals) != len(reading):
+        return reading
+    return tuple(
+        syllable[:1].upper() + syllable[1:] if capital else syllable.lower()
+        for syllable, capital in zip(reading, capitals, strict=True)
+    )
