@@ -312,8 +312,8 @@ def _token_fields(
 
 
 def _annotated_output(path: str, split: SplitMode, output: AnnotateOutput) -> Iterator[str]:
-    """Each paragraph's output as the file is read, none kept: a book streams with memory
-    that does not grow with its length, annotated on every core (`parallel`)."""
+    """The output of batches of paragraphs as the file is read, none kept: a book streams
+    with memory that does not grow with its length, annotated on every core (`parallel`)."""
     from reader.core.engine.parallel import annotate_in_order
     from reader.core.text.loader import stream_path
 
@@ -322,7 +322,11 @@ def _annotated_output(path: str, split: SplitMode, output: AnnotateOutput) -> It
     first = next(paragraphs, None)  # bad input is refused before the engine loads
     if first is None:
         return
-    yield from annotate_in_order(itertools.chain((first,), paragraphs), stream.script, output)
+    separator = "\n" if output.format == "text" else ""  # a blank line between paragraphs
+    for number, batch in enumerate(
+        annotate_in_order(itertools.chain((first,), paragraphs), stream.script, output)
+    ):
+        yield ("" if number == 0 else separator) + separator.join(batch)
 
 
 def _write_json_document(path: str, split: SplitMode, display: ReadingDisplay) -> None:
@@ -335,8 +339,9 @@ def _write_json_document(path: str, split: SplitMode, display: ReadingDisplay) -
     header = json.dumps(_document_header_json(document), ensure_ascii=False, indent=1)
     sys.stdout.write(header.removesuffix("\n}") + ',\n "paragraphs": [')
     output = AnnotateOutput("json", display)
-    for number, body in enumerate(annotate_in_order(document.paragraphs, document.script, output)):
-        sys.stdout.write(("," if number else "") + body)
+    batches = annotate_in_order(document.paragraphs, document.script, output)
+    for number, batch in enumerate(batches):
+        sys.stdout.write(("," if number else "") + ",".join(batch))
     _write_line("\n ]\n}" if document.paragraphs else "]\n}")
 
 
@@ -350,14 +355,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     first = next(stream, None)  # opening errors surface before any output
     if args.format == "tsv":
         _write_line("paragraph\tstart\tend\t" + "\t".join(_TSV_COLUMNS))
-    if first is None:
-        return EXIT_OK
-    for number, text in enumerate(itertools.chain((first,), stream)):
-        if number and args.format == "text":
-            sys.stdout.write("\n")
+    for text in itertools.chain(() if first is None else (first,), stream):
         sys.stdout.write(text)
-        if args.format == "jsonl":
-            sys.stdout.flush()  # a consumer sees each paragraph as soon as it is ready
+        sys.stdout.flush()  # a consumer sees each paragraph as soon as it is ready
     return EXIT_OK
 
 

@@ -4,8 +4,8 @@ Annotation is Python, so threads cannot share it out; processes can. Two uses:
 
 - `annotate_in_order` streams a text (`reader annotate`): paragraphs annotated and rendered
   (into the lines to write) in the text's order, the workers a few batches ahead, so memory
-  stays flat however long the text is. The first paragraphs are annotated here at once (the
-  first line is out as soon as ever); a short text never starts a worker.
+  stays flat however long the text is. The first paragraph is annotated here at once (its
+  line is out as soon as ever); a short text never starts a worker.
 - `StoreFill` fills a paragraph store (`reader stats`, the reading screen's whole-book work):
   workers annotate batches of its missing paragraphs and write them into the store's file
   themselves (the store takes several writers); this process learns which paragraphs
@@ -241,8 +241,9 @@ def annotate_in_order(
     *,
     annotator: Annotator | None = None,
     jobs: int | None = None,
-) -> Iterator[T]:
-    """Each paragraph annotated and rendered, in order, on every core for a long text.
+) -> Iterator[list[T]]:
+    """Batches of paragraphs annotated and rendered, in the text's order, on every core for
+    a long text. Everything in a batch is ready at the same moment (write it at once).
 
     `render` runs in the workers (a spawned worker gets it pickled: a module-level function
     or an instance of a module-level class). Output is the same as rendering
@@ -252,23 +253,22 @@ def annotate_in_order(
     annotator = annotator or default_annotator()
     jobs = worker_count() if jobs is None else max(1, jobs)
     paragraphs = iter(paragraphs)
-    done = 0
-    # The first paragraph alone (its line is out at once), then batches, here.
-    for batch in itertools.chain(_first(paragraphs), batches(paragraphs, BATCH_CHARS // 4)):
-        for annotated in annotator.annotate_many(batch, script):
-            yield render(annotated)
-        done += sum(len(paragraph.text) for paragraph in batch)
-        if done >= IN_PROCESS_CHARS and jobs > 1 and _parallel_allowed(annotator):
+    first = list(itertools.islice(paragraphs, 1))  # out at once, and the engine loaded
+    if first:
+        yield [render(annotated) for annotated in annotator.annotate_many(first, script)]
+    ahead: list[Paragraph] = []  # read (not annotated) to see whether the text is long
+    size = 0
+    for paragraph in paragraphs:
+        ahead.append(paragraph)
+        size += len(paragraph.text)
+        if size >= IN_PROCESS_CHARS:
             break
-    else:
+    rest = itertools.chain(ahead, paragraphs)
+    if size >= IN_PROCESS_CHARS and jobs > 1 and _parallel_allowed(annotator):
+        yield from _in_workers(rest, script, render, annotator, jobs)
         return
-    yield from _in_workers(paragraphs, script, render, annotator, jobs)
-
-
-def _first(paragraphs: Iterator[Paragraph]) -> Iterator[list[Paragraph]]:
-    first = next(paragraphs, None)
-    if first is not None:
-        yield [first]
+    for batch in batches(rest, BATCH_CHARS // 4):
+        yield [render(annotated) for annotated in annotator.annotate_many(batch, script)]
 
 
 def _parallel_allowed(annotator: Annotator) -> bool:
@@ -283,10 +283,10 @@ def _in_workers(
     render: Callable[[AnnotatedParagraph], T],
     annotator: Annotator,
     jobs: int,
-) -> Iterator[T]:
+) -> Iterator[list[T]]:
     workers = _Workers(_Job(script, annotator.cache_key(), render=render), annotator, jobs)
     try:
-        waiting: dict[int, list[T]] = {}
+        waiting: dict[int, list[T]] = {}  # results that came before those ahead of them
         next_out = 0
         for batch in batches(paragraphs):
             workers.send(batch)
@@ -300,14 +300,14 @@ def _in_workers(
 
 def _deliver(
     workers: _Workers, waiting: dict[int, list[T]], next_out: int
-) -> Generator[T, None, int]:
+) -> Generator[list[T], None, int]:
     """Wait for one more result, then give out every result that is next in order."""
     received = workers.receive(None)
     assert received is not None
-    number, lines = received
-    waiting[number] = lines
+    number, rendered = received
+    waiting[number] = rendered
     while next_out in waiting:
-        yield from waiting.pop(next_out)
+        yield waiting.pop(next_out)
         next_out += 1
     return next_out
 
