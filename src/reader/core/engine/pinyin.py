@@ -454,14 +454,7 @@ class PinyinReader:
         tables = self.tables
         result: list[str | None] = [None] * len(original)
         open_positions: dict[int, _Open] = {}
-        covered = [False] * len(original)
-        # Spans outside the text or empty are dropped rather than trusted.
-        clipped = [(max(0, start), min(len(original), end)) for start, end in words]
-        spans = [(start, end) for start, end in clipped if start < end]
-        for start, end in spans:
-            covered[start:end] = [True] * (end - start)
-        spans.extend((index, index + 1) for index, done in enumerate(covered) if not done)
-        spans.sort()
+        spans = _tiling(words, len(original))
         context = _Context(
             simplified, spans, lambda word: bool(tables.word_readings(word, word).readings)
         )
@@ -594,6 +587,28 @@ class PinyinReader:
                 if allowed:
                     return allowed, part.common
         return set(), False
+
+
+def _tiling(words: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The word spans, each character of the text in exactly one (a segmenter's spans are
+    that already): spans outside the text or empty are dropped rather than trusted, and a
+    character no span covers is a word of its own."""
+    position = 0
+    for start, end in words:
+        if start != position or end <= start:
+            break
+        position = end
+    else:
+        if position == length:
+            return list(words)
+    covered = [False] * length
+    clipped = [(max(0, start), min(length, end)) for start, end in words]
+    spans = [(start, end) for start, end in clipped if start < end]
+    for start, end in spans:
+        covered[start:end] = [True] * (end - start)
+    spans.extend((index, index + 1) for index, done in enumerate(covered) if not done)
+    spans.sort()
+    return spans
 
 
 @dataclass(frozen=True, slots=True)
