@@ -27,6 +27,7 @@ import itertools
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -101,16 +102,26 @@ def _serve(job: _Job[Any], tasks: Any, results: Any) -> None:
     if job.niceness:
         with contextlib.suppress(OSError):
             os.nice(job.niceness)
+    # Nothing here is for the terminal (the app's screen is on it): problems go back as results.
+    with contextlib.suppress(OSError):
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
     try:
         annotator, writer = _start(job)
     except Exception as error:
         results.put((-1, False, f"{type(error).__name__}: {error}"))
         return
+    parent = multiprocessing.parent_process()
     while True:
         try:
-            task = tasks.get()
+            task = tasks.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                return  # the app ended (q ends it at once): no one wants the rest
+            continue
         except (EOFError, OSError):
-            return  # the parent is gone
+            return
         if task is None:
             return
         number, paragraphs = task
@@ -163,6 +174,23 @@ def _context() -> ForkContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
+@contextlib.contextmanager
+def _stderr_with_a_descriptor() -> Iterator[None]:
+    """multiprocessing passes `sys.stderr`'s descriptor to the helper process it spawns (its
+    resource tracker); the app has replaced `sys.stderr` by an object without one."""
+    replaced = sys.stderr
+    try:
+        descriptor = replaced.fileno()  # Textual's capture says -1
+    except (AttributeError, OSError, ValueError):
+        descriptor = -1
+    if descriptor < 0:
+        sys.stderr = sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = replaced
+
+
 class _Workers:
     """Worker processes sharing one queue of numbered batches and one of results."""
 
@@ -178,17 +206,18 @@ class _Workers:
             rules = annotator.segmenter.user_dictionary
             job = dataclasses.replace(job, rules=rules, niceness=BACKGROUND_NICENESS)
         self.count = count
-        self._tasks = context.Queue()
-        self._results = context.Queue()
         self._processes: list[BaseProcess] = []
         self._numbers = itertools.count()
         self.outstanding: dict[int, list[Paragraph]] = {}  # sent, no result yet
-        for _ in range(count):
-            process = context.Process(
-                target=_serve, args=(job, self._tasks, self._results), daemon=True
-            )
-            process.start()
-            self._processes.append(process)
+        with _stderr_with_a_descriptor():
+            self._tasks = context.Queue()
+            self._results = context.Queue()
+            for _ in range(count):
+                process = context.Process(
+                    target=_serve, args=(job, self._tasks, self._results), daemon=True
+                )
+                process.start()
+                self._processes.append(process)
         _inherited = None
 
     def send(self, paragraphs: list[Paragraph]) -> int:
