@@ -10,7 +10,10 @@ RSS: `reader BOOK` runs under tmux (120x40, COLUMNS/LINES unset) while keys are 
 way a learner reads (page down, word by word, a gloss opened and closed, statuses 2 and 3,
 page up now and then) for `--seconds`; the peak is the process's VmHWM, sampled with VmRSS
 every second. The engine child forked at start-up exits after the first screen and is not
-counted.
+counted there. The whole book is annotated meanwhile by worker processes the app starts
+(`reader.core.engine.parallel`): the tree's peak (the app and every process under it, PSS,
+so pages they share count once) is sampled every second too, and the seconds until the
+store holds every paragraph are reported (`complete_s`, from the store's file).
 
 Reopening: a fresh process annotates the whole book into its paragraph store (as the
 reading screen's worker does over a session), then another fresh process opens it as the
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,6 +34,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
 SEED = sorted((REPO / "seeds").glob("*.txt"))[0]
 READER = Path(sys.executable).parent / "reader"
 KEYS = ["PageDown", "l", "l", "l", "Enter", "l", "Escape", "2", "j", "l", "3", "PageDown"]
@@ -76,12 +81,57 @@ def start_in_tmux(socket: list[str], session: str, command: str, env: dict[str, 
     )  # fmt: skip
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and every process under it."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found.extend(_tree(int(child)))
+    return found
+
+
+def _tree_pss_mib(pid: int) -> int:
+    total = 0
+    for member in _tree(pid):
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue  # ended meanwhile
+    return total // 1024
+
+
+def _stored(home: Path) -> int:
+    """Paragraphs in the book's store (the newest store file under `home`)."""
+    files = sorted(
+        (home / "cache" / "paragraphs").glob("*.sqlite3"), key=lambda f: f.stat().st_mtime
+    )
+    if not files:
+        return 0
+    try:
+        with sqlite3.connect(f"{files[-1].as_uri()}?mode=ro", uri=True, timeout=1) as db:
+            return int(db.execute("SELECT count(*) FROM paragraphs").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 def read_for(book: Path, env: dict[str, str], seconds: float) -> dict[str, float]:
     session = f"book-{os.getpid()}"
     socket = ["-L", "reader-bench-book"]
+    home = Path(env["READER_HOME"])
+    from reader.core.text.loader import load_path
+
+    total = len(load_path(book).paragraphs)
     pid = start_in_tmux(socket, session, f"{READER} {book}", env)
     try:
         samples: list[int] = []
+        tree_peak = 0
+        complete_s: float | None = None
         start = time.monotonic()
         step = 0
         while time.monotonic() - start < seconds:
@@ -91,9 +141,14 @@ def read_for(book: Path, env: dict[str, str], seconds: float) -> dict[str, float
             time.sleep(0.25)
             if step % 4 == 0:
                 samples.append(_status(pid)["VmRSS"])
+                tree_peak = max(tree_peak, _tree_pss_mib(pid))
+                if complete_s is None and _stored(home) >= total:
+                    complete_s = round(time.monotonic() - start, 1)
         final = _status(pid)
         return {"peak_mib": final["VmHWM"], "last_mib": final["VmRSS"], "keys": step,
-                "rss_at_10s": samples[min(len(samples) - 1, 10)] if samples else 0}  # fmt: skip
+                "rss_at_10s": samples[min(len(samples) - 1, 10)] if samples else 0,
+                "tree_pss_peak_mib": tree_peak, "paragraphs": total,
+                "stored": _stored(home), "complete_s": complete_s or -1}  # fmt: skip
     finally:
         subprocess.run(["tmux", *socket, "kill-server"], capture_output=True)
 

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
     from reader.core.engine.pipeline import Annotator
     from reader.core.engine.segment import UserDictionary
-    from reader.core.engine.store import ParagraphStore, StoreWriter
+    from reader.core.engine.store import ParagraphStore
+    from reader.core.engine.store_file import StoreWriter
 
 T = TypeVar("T")
 
@@ -157,7 +158,7 @@ def _start(job: _Job[Any]) -> tuple[Annotator, StoreWriter | None]:
         raise WorkerError("the worker's engine or rules differ from this process's")
     writer = None
     if job.store_path is not None:
-        from reader.core.engine.store import open_writer
+        from reader.core.engine.store_file import open_writer
 
         writer = open_writer(job.store_path)
     return annotator, writer

@@ -11,6 +11,7 @@ import hashlib
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,27 @@ __all__ = ["NO_ENTRY_GLOSS", "Annotator", "annotate", "annotate_each", "default_
 
 # A paragraph converted and segmented: (paragraph, Simplified, Traditional, word spans).
 _Prepared = tuple[Paragraph, str, str, list[tuple[int, int, TokenKind]]]
+
+
+@dataclass(frozen=True, slots=True)
+class RulesInUse:
+    """The learner's split/join rules as they are now: the bytes of their file, and the
+    loaded segmenter's rules (None before it loads: the first paint loads none)."""
+
+    saved: bytes
+    unsaved: bytes = b""  # rules applied but not saved (a read-only folder)
+    loaded: tuple[tuple[str, tuple[str, ...] | None], ...] | None = None
+
+    def words(self) -> dict[str, tuple[str, ...] | None]:
+        """Each word with a rule: its parts (a split) or None (a join)."""
+        if self.loaded is not None:
+            return dict(self.loaded)
+        from reader.core.engine.segment import UserDictionary
+
+        rules = UserDictionary.from_text(self.saved.decode("utf-8", errors="replace"))
+        found: dict[str, tuple[str, ...] | None] = dict.fromkeys(rules.joins)
+        found.update(rules.splits)
+        return found
 
 
 class Annotator:
@@ -104,24 +126,32 @@ class Annotator:
         whose parts were swapped for others (a stand-in's output is never kept on disk)."""
         if type(self) is not Annotator or self._own_parts:
             return None
+        rules = self.rules_now()
+        rules_bytes = rules.saved + rules.unsaved
+        return f"{engine_version()}|{hashlib.sha256(rules_bytes).hexdigest()[:16]}"
+
+    def rules_now(self) -> RulesInUse:
+        """The learner's split/join rules the output depends on: their file, and the loaded
+        segmenter's rules (none is loaded for the first paint)."""
         from reader import paths
 
-        rules = paths.user_dictionary_file()
+        path = paths.user_dictionary_file()
         segmenter = self._segmenter
         loaded = sys.modules.get("reader.core.engine.segment")
         if segmenter is None and loaded is not None:  # not loaded here: the first paint waits
             segmenter = loaded._default_segmenter
-        if segmenter is not None:  # the file it read (a test's READER_HOME may have moved)
-            own = segmenter.user_dictionary
-            rules = own.path if own is not None and own.path is not None else rules
+        own = segmenter.user_dictionary if segmenter is not None else None
+        if own is not None and own.path is not None:
+            path = own.path  # the file it read (a test's READER_HOME may have moved)
         try:
-            rules_bytes = rules.read_bytes()
+            saved = path.read_bytes()
         except OSError:
-            rules_bytes = b""
-        if segmenter is not None and segmenter.user_dictionary is not None:
-            # Rules applied here but not saved (a read-only folder) are part of the output too.
-            rules_bytes += segmenter.user_dictionary.unsaved_fingerprint()
-        return f"{engine_version()}|{hashlib.sha256(rules_bytes).hexdigest()[:16]}"
+            saved = b""
+        if own is None:
+            return RulesInUse(saved)
+        words: dict[str, tuple[str, ...] | None] = dict.fromkeys(own.joins)
+        words.update(own.splits)
+        return RulesInUse(saved, own.unsaved_fingerprint(), tuple(words.items()))
 
     def reload_user_dictionary(self, user_dictionary: UserDictionary | None = None) -> None:
         """Use the learner's changed split/join rules (the reading screen calls this after a

@@ -160,6 +160,13 @@ class UserDictionary:
             )
         return dictionary
 
+    @classmethod
+    def from_text(cls, text: str) -> UserDictionary:
+        """The rules a file with this text holds (not tied to any file)."""
+        dictionary = cls()
+        dictionary._read_rules(text)
+        return dictionary
+
     def _read_rules(self, text: str) -> None:
         self._joins.clear()
         self._splits.clear()

@@ -27,6 +27,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 import zlib
 from array import array
 from collections import OrderedDict
@@ -35,42 +36,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.core.models import AnnotatedParagraph, Document, Token, TokenKind
+from reader.core.engine.store_file import KINDS, StoreWriter, prepare, trim_cache
+from reader.core.models import AnnotatedParagraph, Document, Token
 
 if TYPE_CHECKING:
-    from reader.core.engine.pipeline import Annotator
+    from reader.core.engine.pipeline import Annotator, RulesInUse
     from reader.core.engine.segment import UserDictionary
 
 STORE_FORMAT = 2  # 2: forms keep their full tones
 MEMORY_PARAGRAPHS = 256  # the LRU in front of the disk: a few screens either way
-# The cache folder is trimmed to this, least recently opened documents first.
-CACHE_LIMIT_BYTES = 2 << 30
-BUSY_TIMEOUT_MS = 15_000
-
-_KINDS = tuple(TokenKind)
-_KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
-# A form as its token has it: text, Simplified, Traditional, pinyin, gloss, full tones.
-_FormKey = tuple[str, str, str, tuple[str, ...], str | None, tuple[str, ...]]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS forms (
-    id INTEGER PRIMARY KEY,
-    text TEXT NOT NULL,
-    simplified TEXT NOT NULL,
-    traditional TEXT NOT NULL,
-    pinyin TEXT NOT NULL,
-    gloss TEXT,
-    full_tones TEXT NOT NULL DEFAULT '',
-    count INTEGER NOT NULL DEFAULT 0,
-    first_paragraph INTEGER,
-    first_start INTEGER,
-    UNIQUE (text, simplified, traditional, pinyin, gloss, full_tones)
-);
-CREATE TABLE IF NOT EXISTS paragraphs (
-    idx INTEGER PRIMARY KEY,
-    tokens BLOB NOT NULL
-);
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +102,8 @@ class ParagraphStore:
         self._lock = threading.RLock()
         self._memory: OrderedDict[int, AnnotatedParagraph] = OrderedDict()
         self._previous: dict[int, AnnotatedParagraph] = {}  # shown until redone
+        # After a split or join: the store of the rules before, and the words changed.
+        self._carry: tuple[Path, frozenset[str]] | None = None
         self._open()
 
     # ---- the file
@@ -150,6 +126,8 @@ class ParagraphStore:
             self._path = folder / f"{name}.sqlite3"
         self._connection = self._connect(self._path)
         self._writer = StoreWriter(self._connection)
+        # The rules annotations here are made under (to see what a split or join changed).
+        self._rules = self.annotator.rules_now() if key is not None else None
         self._forms: dict[int, Form] = {}
         self._counts: dict[int, int] = {}
         self._on_disk = bytearray(len(self.document.paragraphs))
@@ -168,8 +146,8 @@ class ParagraphStore:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with contextlib.suppress(OSError):
                     os.utime(path)  # most recently opened: trimmed last
-                connection = self._prepare(sqlite3.connect(path, check_same_thread=False))
-                _trim_cache(path.parent, keep=path)
+                connection = prepare(sqlite3.connect(path, check_same_thread=False))
+                trim_cache(path.parent, keep=path)
                 return connection
             except sqlite3.Error:
                 # A damaged or unwritable cache is only a cache: start it again, else keep
@@ -177,21 +155,12 @@ class ParagraphStore:
                 with contextlib.suppress(OSError):
                     path.unlink()
                 try:
-                    return self._prepare(sqlite3.connect(path, check_same_thread=False))
+                    return prepare(sqlite3.connect(path, check_same_thread=False))
                 except sqlite3.Error:
                     self._path = None
             except OSError:
                 self._path = None
-        return self._prepare(sqlite3.connect(":memory:", check_same_thread=False))
-
-    @staticmethod
-    def _prepare(connection: sqlite3.Connection) -> sqlite3.Connection:
-        connection.isolation_level = None  # transactions are explicit
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")  # a cache: a lost tail is redone
-        connection.executescript(_SCHEMA)
-        return connection
+        return prepare(sqlite3.connect(":memory:", check_same_thread=False))
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
@@ -247,6 +216,7 @@ class ParagraphStore:
         (`parallel.StoreFill`) when there is enough of it, else here in batches."""
         from reader.core.engine import parallel
 
+        self.carry_over()
         wanted = [index for index in indices if not self.is_annotated(index)]
         jobs = parallel.worker_count() if jobs is None else jobs
         if jobs > 1 and parallel.StoreFill.worthwhile(self, wanted):
@@ -376,7 +346,7 @@ class ParagraphStore:
                             word,
                             start,
                             end,
-                            _KINDS[kind],
+                            KINDS[kind],
                             form.simplified,
                             form.traditional,
                             form.pinyin_numbered,
@@ -385,7 +355,7 @@ class ParagraphStore:
                         )
                     )
                 else:
-                    tokens.append(Token(word, start, end, _KINDS[kind], word, word))
+                    tokens.append(Token(word, start, end, KINDS[kind], word, word))
                 start = end
         except (zlib.error, ValueError, IndexError, KeyError):
             return None
@@ -466,143 +436,58 @@ class ParagraphStore:
 
     def rules_changed(self, user_dictionary: UserDictionary | None = None) -> None:
         """The segmentation rules changed (to `user_dictionary`, or as their file says now):
-        annotations are made (and kept) under the new rules; until a paragraph is redone,
-        `shown` gives its old annotation."""
+        annotations are made (and kept) under the new rules, in a store of their own; until
+        a paragraph is redone, `shown` gives its old annotation. The paragraphs the change
+        cannot touch are copied from the old store by `carry_over`."""
         with self._lock:
             self.generation += 1
             self._previous = {**self._previous, **self._memory}
             self._memory.clear()
+            before, old_path = self._rules, self._path
             self.annotator.reload_user_dictionary(user_dictionary)
             self.close()
             self._open()
+            if old_path is not None and self._path is not None and old_path != self._path:
+                changed = _changed_words(before, self._rules)
+                self._carry = (old_path, changed) if changed else None
 
+    def carry_over(self) -> list[int]:
+        """Copy from the store of the rules before the last split or join every paragraph
+        that change cannot touch (it does not hold the word); the indices copied. Slow for a
+        book (it reads the old store whole): call it from a worker thread."""
+        from reader.core.engine.store_file import carry_over
 
-def open_writer(path: str | Path) -> StoreWriter:
-    """A writer of its own for a store's file (a worker process writing into the store)."""
-    connection = ParagraphStore._prepare(sqlite3.connect(path, check_same_thread=False))
-    return StoreWriter(connection)
-
-
-class StoreWriter:
-    """Writes annotated paragraphs into a store's file, each batch in one transaction: the
-    paragraphs packed, their new forms, and the forms' counts and first places. Any number
-    of writers may share a file (each its own connection: threads, worker processes); a
-    paragraph already there is left as it is and counted by the writer that put it there."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-        self._form_ids: dict[_FormKey, int] = {}  # forms this writer has met, by their values
-
-    def write(self, paragraphs: Sequence[AnnotatedParagraph]) -> tuple[list[int], dict[int, int]]:
-        """Keep the paragraphs not stored yet: their indices, and the form counts they add."""
-        connection = self._connection
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            written = self._write(paragraphs)
-            connection.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
-            # Ids handed out inside the rolled-back transaction no longer exist.
-            self._form_ids.clear()
-            raise
-        return written
-
-    def _write(self, paragraphs: Sequence[AnnotatedParagraph]) -> tuple[list[int], dict[int, int]]:
-        connection = self._connection
-        stored: set[int] = set()
-        indices = [annotated.index for annotated in paragraphs]
-        for chunk in range(0, len(indices), 500):
-            part = indices[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
-            stored.update(
-                index
-                for (index,) in connection.execute(
-                    f"SELECT idx FROM paragraphs WHERE idx IN ({marks})", part
-                )
-            )
-        form_ids = self._form_ids
-        han, codes = TokenKind.HAN, _KIND_CODES
-        rows: list[tuple[int, bytes]] = []
-        uses: dict[int, int] = {}
-        firsts: dict[int, tuple[int, int]] = {}  # form id -> (paragraph, start), the earliest
-        for annotated in paragraphs:
-            index = annotated.index
-            if index in stored:
-                continue  # another writer was first: it counted the words
-            stored.add(index)
-            packed: list[int] = []
-            for token in annotated.tokens:
-                kind = token.kind
-                form_id = 0
-                if kind is han:
-                    key = (
-                        token.text,
-                        token.simplified,
-                        token.traditional,
-                        token.pinyin_numbered,
-                        token.gloss,
-                        token.full_tones,
-                    )
-                    form_id = form_ids.get(key) or self._form_id(key)
-                    uses[form_id] = uses.get(form_id, 0) + 1
-                    first = firsts.get(form_id)
-                    if first is None or first > (index, token.start):
-                        firsts[form_id] = (index, token.start)
-                packed += (codes[kind], token.end - token.start, form_id)
-            rows.append((index, zlib.compress(array("i", packed).tobytes(), 1)))
-        connection.executemany("INSERT INTO paragraphs (idx, tokens) VALUES (?, ?)", rows)
-        connection.executemany(
-            "UPDATE forms SET count = count + ?,"
-            " first_start = CASE WHEN first_paragraph IS NULL OR first_paragraph > ?"
-            "  THEN ? ELSE first_start END,"
-            " first_paragraph = CASE WHEN first_paragraph IS NULL OR first_paragraph > ?"
-            "  THEN ? ELSE first_paragraph END"
-            " WHERE id = ?",
-            [
-                (count, paragraph, start, paragraph, paragraph, form_id)
-                for form_id, count in uses.items()
-                for paragraph, start in (firsts[form_id],)
-            ],
+        with self._lock:
+            pending, self._carry = self._carry, None
+            writer = self._writer
+            generation = self.generation
+        if pending is None:
+            return []
+        source, changed = pending
+        indices, uses = carry_over(
+            source,
+            writer,
+            changed,
+            lambda index: not self.is_annotated(index) and generation == self.generation,
+            between_batches=lambda: time.sleep(0.002),  # leave the screen the GIL now and then
         )
-        return [index for index, _ in rows], uses
-
-    def _form_id(self, key: _FormKey) -> int:
-        text, simplified, traditional, pinyin, gloss, full = key
-        values = (text, simplified, traditional, " ".join(pinyin), gloss, " ".join(full))
-        self._connection.execute(
-            "INSERT OR IGNORE INTO forms (text, simplified, traditional, pinyin, gloss,"
-            " full_tones) VALUES (?, ?, ?, ?, ?, ?)",
-            values,
-        )
-        row = self._connection.execute(
-            "SELECT id FROM forms WHERE text = ? AND simplified = ? AND traditional = ?"
-            " AND pinyin = ? AND gloss IS ? AND full_tones = ?",
-            values,
-        ).fetchone()
-        form_id = self._form_ids[key] = int(row[0])
-        return form_id
+        with self._lock:
+            if generation == self.generation:
+                self._written(indices, uses)
+                for index in indices:
+                    self._previous.pop(index, None)
+        return indices
 
 
-def _trim_cache(folder: Path, keep: Path, limit: int = CACHE_LIMIT_BYTES) -> None:
-    """Delete the least recently opened stores until the folder is under `limit`."""
-    try:
-        entries = [
-            (entry.stat().st_mtime, entry.stat().st_size, Path(entry.path))
-            for entry in os.scandir(folder)
-            if entry.name.endswith(".sqlite3")
-        ]
-    except OSError:
-        return
-    total = sum(size for _, size, _ in entries)
-    if total <= limit:
-        return
-    for _, size, path in sorted(entries):
-        if total <= limit:
-            break
-        if path == keep:
-            continue
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(f"{path}{suffix}").unlink()
-        total -= size
+def _changed_words(before: RulesInUse | None, after: RulesInUse | None) -> frozenset[str] | None:
+    """Every word whose rule differs between two sets of rules, in every script (rules match
+    a text's original and Simplified forms); None when either is not known."""
+    if before is None or after is None:
+        return None
+    from reader.core.engine.convert import to_simplified, to_traditional
+
+    old, new = before.words(), after.words()
+    words = {word for word in old.keys() | new.keys() if old.get(word, 0) != new.get(word, 0)}
+    return frozenset(
+        form for word in words for form in (word, to_simplified(word), to_traditional(word))
+    )

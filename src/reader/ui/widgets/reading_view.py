@@ -615,6 +615,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                             break
                         time.sleep(0.01)
                     if filling is None and not here:
+                        # After a split or join: what the change cannot touch is copied.
+                        carried = store.carry_over()
+                        if carried:
+                            self.post_message(self.Annotated(carried, generation))
                         filling = StoreFill(store) if StoreFill.worthwhile(store) else None
                         here = filling is None
                     if filling is not None:
