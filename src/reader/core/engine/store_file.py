@@ -314,6 +314,6 @@ def carry_over(
 def _holds(form_ids: Sequence[int], forms: dict[int, _FormRow], words: Collection[str]) -> bool:
     """Whether a paragraph of these forms holds one of `words` in a Han run (its tokens'
     text, or their Simplified forms)."""
-    runs = "\x00".join(forms[form_id][0] if form_id else "" for form_id in form_ids)
-    simplified = "\x00".join(forms[form_id][1] if form_id else "" for form_id in form_ids)
+    runs = "".join(forms[form_id][0] if form_id else "\x00" for form_id in form_ids)
+    simplified = "".join(forms[form_id][1] if form_id else "\x00" for form_id in form_ids)
     return any(word in runs or word in simplified for word in words)
