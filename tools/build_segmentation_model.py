@@ -59,6 +59,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
@@ -179,11 +180,13 @@ def add_words(base: dict[str, float], tags: dict[str, str], words: set[str], tag
 
 
 def load_hsk() -> set[str]:
+    """HSK 3.0 words, Simplified, and as `to_simplified` writes their Traditional form."""
     words: set[str] = set()
     with HSK.open(encoding="utf-8") as handle:
         for line in handle:
             if not line.startswith("#"):
-                words.add(line.split("\t", 1)[0])
+                simplified, traditional, _ = line.split("\t", 2)
+                words.update((simplified, to_simplified(traditional)))
     return words
 
 
@@ -219,10 +222,14 @@ def given_name_bands(people: list[str], base: dict[str, float]) -> dict[str, int
     }
 
 
-def load_cedict() -> tuple[set[str], set[str]]:
-    """CC-CEDICT Simplified headwords, and the multi-character proper nouns among them."""
+def load_cedict() -> tuple[set[str], set[str], dict[str, str]]:
+    """CC-CEDICT Simplified headwords, the multi-character proper nouns among them, and the
+    aliases: what `to_simplified` makes of a Traditional headword where that is not the
+    Simplified one (OpenCC keeps 著 in 接著, CC-CEDICT writes 接着), alias -> Simplified.
+    Aliases count as headwords: the segmenter meets them in converted Traditional text."""
     words: set[str] = set()
     proper: set[str] = set()
+    aliases: dict[str, str] = {}
     with gzip.open(CEDICT, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -230,31 +237,193 @@ def load_cedict() -> tuple[set[str], set[str]]:
             parts = line.split(" ", 2)
             if len(parts) < 3:
                 continue
-            words.add(parts[1])
+            forms = [parts[1]]
+            alias = to_simplified(parts[0])
+            if alias != parts[1] and len(alias) > 1:
+                aliases.setdefault(alias, parts[1])
+                forms.append(alias)
+            words.update(forms)
             if len(parts[1]) > 1 and parts[2][:2].isupper() and parts[2][1].isalpha():
-                proper.add(parts[1])  # the reading is capitalised: a name or place
-    return words, proper
+                proper.update(forms)  # the reading is capitalised: a name or place
+    return words, proper, aliases
 
 
-def read_gold(path: Path) -> Iterator[tuple[str, list[str]]]:
-    """(Simplified Han run, its gold words) for every Han run of every sentence."""
+@dataclass
+class Lexicon:
+    """The segmenter's words with their log probabilities and jieba tags, and the word lists
+    the model learns from (all Simplified, aliases of Traditional forms included)."""
+
+    base: dict[str, float]
+    tags: dict[str, str]
+    cedict: set[str]
+    names: set[str]
+    hsk: set[str]
+
+
+def load_lexicon(min_count: int = 0, cedict_words: bool = True) -> Lexicon:
+    """jieba's words, plus the CC-CEDICT and HSK words it lacks (with wordfreq's frequency),
+    plus the aliases of Traditional forms (with their Simplified word's)."""
+    cedict, names, aliases = load_cedict()
+    hsk = load_hsk()
+    base, tags = load_jieba(cedict | hsk, min_count)
+    if cedict_words:
+        added = add_words(base, tags, cedict - aliases.keys(), "cedict")
+        print(f"added {added} CC-CEDICT words")
+    print(f"added {add_words(base, tags, hsk - aliases.keys(), 'hsk')} HSK words")
+    print(f"added {add_aliases(base, tags, aliases)} aliases of Traditional forms")
+    return Lexicon(base, tags, cedict, names, hsk)
+
+
+def add_aliases(base: dict[str, float], tags: dict[str, str], aliases: dict[str, str]) -> int:
+    """Give each alias (接著) its Simplified word's probability and tag (接着)."""
+    added = 0
+    for alias, word in sorted(aliases.items()):
+        if alias not in base and word in base and len(alias) <= MAX_WORD_LENGTH:
+            base[alias] = base[word]
+            tags[alias] = tags.get(word, "x")
+            added += 1
+    return added
+
+
+def load_set_phrases(tags: dict[str, str]) -> set[str]:
+    """Idioms and set phrases: CC-CEDICT entries glossed "(idiom)" and jieba's words tagged
+    i (成语) or l (习用语). Their meaning is more than their words' (截然不同, 通货膨胀)."""
+    phrases = {word for word, tag in tags.items() if tag in ("i", "l")}
+    with gzip.open(CEDICT, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if "(idiom)" in line and not line.startswith("#"):
+                phrases.add(line.split(" ", 2)[1])
+    return phrases
+
+
+# Universal POS tags of gold words kept whole whatever the dictionaries say: names, numbers
+# and foreign words are looked up (or read) as one.
+WHOLE_TAGS = ("PROPN", "NUM", "X")
+
+
+class LearnerWords:
+    """What a learner looks up as one word: CC-CEDICT headwords and HSK words (Simplified),
+    with the names and set phrases among them (see `learner_convention`)."""
+
+    def __init__(self, words: set[str], names: set[str], hsk: set[str], phrases: set[str]):
+        self.words = words
+        self.names = names
+        self.hsk = hsk
+        self.phrases = phrases
+
+    def fewest_words(self, word: str) -> list[str]:
+        """`word` as the fewest dictionary words (single characters included) that spell it;
+        among equals, the leftmost-longest."""
+        size = len(word)
+        best: list[tuple[int, int]] = [(0, 0)] + [(size + 1, 0)] * size
+        for end in range(1, size + 1):
+            for start in range(end):
+                if end - start == 1 or word[start:end] in self.words:
+                    best[end] = min(best[end], (best[start][0] + 1, start))
+        pieces: list[str] = []
+        end = size
+        while end > 0:
+            start = best[end][1]
+            pieces.append(word[start:end])
+            end = start
+        return pieces[::-1]
+
+    def joins(self, parts: list[str]) -> bool:
+        """Whether these adjacent words are one learner word: a dictionary word, unless it is
+        a phrase of words (`phrase_of_words`: 人口密度, 军事行动) that is neither a name, an
+        HSK word nor a set phrase."""
+        joined = "".join(parts)
+        if joined not in self.words:
+            return False
+        if joined in self.names or joined in self.hsk or joined in self.phrases:
+            return True
+        return not self.phrase_of_words(joined)
+
+    def phrase_of_words(self, word: str) -> bool:
+        """Whether `word` is spelled by two or more dictionary words of 2+ characters each
+        (人口 + 密度, 教育 + 委员会; not 委员 + 会): each has a gloss that fits, so the
+        whole is a compositional phrase, however the dictionary lists it."""
+        size = len(word)
+        spelled = [True] + [False] * size
+        for end in range(2, size + 1):
+            spelled[end] = any(
+                spelled[start] and word[start:end] in self.words
+                for start in range(0, end - 1)
+                if end - start < size
+            )
+        return spelled[size]
+
+
+def learner_convention(gold: list[tuple[str, str]], learner: LearnerWords) -> list[str]:
+    """A sentence's gold words (Simplified, with their Universal POS tag) in the learner's
+    convention. A gold word no dictionary lists is shown as the fewest dictionary words that
+    spell it (最大 -> 最/大, 也是 -> 也/是) unless it is a name, a number or foreign
+    (`WHOLE_TAGS`). Then adjacent words that together are one learner word
+    (`LearnerWords.joins`) are joined, the fewest words winning (博物/馆 -> 博物馆, 因/此 ->
+    因此, 发展/中/国家 -> 发展中国家); every other gold boundary stays."""
     words: list[str] = []
+    for word, tag in gold:
+        if (
+            len(word) < 2
+            or word in learner.words
+            or tag in WHOLE_TAGS
+            or not HAN_RUN.fullmatch(word)
+        ):
+            words.append(word)
+        else:
+            words.extend(learner.fewest_words(word))
+    size = len(words)
+    fewest = [0] + [size + 1] * size
+    back = [0] * (size + 1)
+    for end in range(1, size + 1):
+        for start in range(end - 1, max(end - MAX_WORD_LENGTH, 0) - 1, -1):
+            if fewest[start] + 1 >= fewest[end]:
+                continue
+            if end - start == 1 or learner.joins(words[start:end]):
+                fewest[end] = fewest[start] + 1
+                back[end] = start
+    result: list[str] = []
+    end = size
+    while end > 0:
+        result.append("".join(words[back[end] : end]))
+        end = back[end]
+    return result[::-1]
+
+
+def read_gold(
+    path: Path, learner: LearnerWords | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """(Simplified Han run, its gold words) for every Han run of every sentence; with
+    `learner`, the gold words in the learner's convention (`learner_convention`)."""
+    words: list[tuple[str, str]] = []
     with path.open(encoding="utf-8") as handle:
         for raw in handle:
             line = raw.rstrip("\n")
             if line and line[0].isdigit():
                 columns = line.split("\t")
                 if columns[0].isdigit():
-                    words.append("".join(columns[1].split()))
+                    tag = columns[3] if len(columns) > 3 else "_"
+                    words.append(("".join(columns[1].split()), tag))
             elif not line and words:
-                yield from _han_runs(words)
+                yield from _han_runs(words, learner)
                 words = []
     if words:
-        yield from _han_runs(words)
+        yield from _han_runs(words, learner)
 
 
-def _han_runs(words: list[str]) -> Iterator[tuple[str, list[str]]]:
-    text = to_simplified("".join(words))
+def _han_runs(
+    gold: list[tuple[str, str]], learner: LearnerWords | None
+) -> Iterator[tuple[str, list[str]]]:
+    # The whole sentence is converted, as the segmenter converts a paragraph (OpenCC picks a
+    # character's form by the phrase around it); the conversion keeps every length.
+    simplified = to_simplified("".join(word for word, _ in gold))
+    position = 0
+    converted = []
+    for word, tag in gold:
+        converted.append((simplified[position : position + len(word)], tag))
+        position += len(word)
+    words = learner_convention(converted, learner) if learner else [w for w, _ in converted]
+    text = "".join(words)
     boundaries: set[int] = set()
     position = 0
     for word in words:
@@ -284,6 +453,8 @@ class Model:
         self.base = base
         self.tags = tags
         self.cedict = cedict
+        # Words a learner can look up (CC-CEDICT, HSK): never cut by `dictionary_cuts`.
+        self.learner_words = cedict
         self.general_up_to = 4  # longest words that get length/frequency/tag features
         self.classes = character_classes(CHARACTER_CLASSES, SURNAMES)
         self.grammar = character_classes(CHARACTER_CLASSES, {})
@@ -550,7 +721,7 @@ def dictionary_cuts(
     for word, whole in scores.items():
         size = len(word)
         tag = model.tags.get(word, "x")
-        if size < 2 or word in cedict or tag.startswith(_UNCUT_TAGS):
+        if size < 2 or word in model.learner_words or tag.startswith(_UNCUT_TAGS):
             continue
         # best[end] = (pieces, -score) of the best cut of word[:end]; smaller is better.
         best: list[tuple[int, float]] = [(0, 0.0)] + [(size + 1, 0.0)] * size
@@ -675,17 +846,25 @@ def main(argv: list[str]) -> int:
         "most this much below it (inf: always); chosen with tools/tune_segmentation.py "
         "--dictionary-margins",
     )
+    parser.add_argument(
+        "--convention",
+        choices=("learner", "treebank"),
+        default="learner",
+        help="learn the treebank's words as they are, or in the learner's convention "
+        "(adjacent gold words that spell a dictionary word joined)",
+    )
     parser.add_argument("--train", type=Path, default=GSD_DEV, help="CoNLL-U training file")
     parser.add_argument("--lexicon", type=Path, default=LEXICON_FILE)
     parser.add_argument("--model", type=Path, default=MODEL_FILE)
     arguments = parser.parse_args(argv)
-    cedict, proper_nouns = load_cedict()
-    base, tags = load_jieba(cedict, arguments.min_count)
-    if not arguments.no_cedict_words:
-        print(f"added {add_words(base, tags, cedict, 'cedict')} CC-CEDICT words")
-    data = list(read_gold(arguments.train))
+    lexicon = load_lexicon(arguments.min_count, not arguments.no_cedict_words)
+    base, tags, cedict, proper_nouns = lexicon.base, lexicon.tags, lexicon.cedict, lexicon.names
+    hsk = lexicon.hsk
+    learner = LearnerWords(cedict | hsk, proper_nouns, hsk, load_set_phrases(tags))
+    data = list(read_gold(arguments.train, learner if arguments.convention == "learner" else None))
     people = load_people()
     model = Model(base, tags, cedict, given_name_bands(people, base))
+    model.learner_words = learner.words
     model.general_up_to = arguments.general_up_to
     model.all_class_features = arguments.general_up_to > 0
     zipf = load_zipf()

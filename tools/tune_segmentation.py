@@ -161,7 +161,7 @@ def main(argv: list[str]) -> int:
         "tags (each argument a comma-separated tag set)",
     )
     arguments = parser.parse_args(argv)
-    cedict, proper_nouns = build.load_cedict()
+    cedict, proper_nouns, _aliases = build.load_cedict()
     zipf = build.load_zipf()
     people = build.load_people()
     results: defaultdict[str, list[float]] = defaultdict(list)
