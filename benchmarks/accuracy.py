@@ -29,9 +29,9 @@ SEED = HERE.parent / "seeds" / "000_f2ec13676ab21b41.txt"
 
 
 def seed_dictionary_coverage() -> dict[str, float]:
-    from reader.core.dictionary import default_dictionary
-    from reader.core.loader import load_path
-    from reader.core.pipeline import annotate
+    from reader.core.dictionary.cedict import default_dictionary
+    from reader.core.engine.pipeline import annotate
+    from reader.core.text.loader import load_path
 
     dictionary = default_dictionary()
     han_tokens = [

@@ -1,4 +1,4 @@
-"""OpenCC conformance: OpenCC's own test cases run through `reader.core.convert.convert_text`.
+"""OpenCC conformance: OpenCC's own test cases through `reader.core.engine.convert.convert_text`.
 
 Data: ../shared/data/eval/opencc/json_head/testcases.flat.tsv (id, config, input, expected),
 relative to the repository root. Run: `.venv/bin/python benchmarks/accuracy_opencc.py`.
@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from reader.core.convert import convert_text
+from reader.core.engine.convert import convert_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TESTCASES = (

@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.pinyin import PinyinReader, default_reader
-from reader.core.segment import segment
+from reader.core.engine.pinyin import PinyinReader, default_reader
+from reader.core.engine.segment import segment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = REPO_ROOT.parent / "shared" / "data" / "eval" / "pinyin"
@@ -124,7 +124,7 @@ def evaluate(limit: int | None = None, predictor: Predictor | None = None) -> di
 _COLD_LOAD_PROBE = """
 import time
 started = time.perf_counter()
-from reader.core.pinyin import PinyinReader
+from reader.core.engine.pinyin import PinyinReader
 imported = time.perf_counter()
 PinyinReader().warm_up()
 print(imported - started, time.perf_counter() - imported)
@@ -134,8 +134,8 @@ print(imported - started, time.perf_counter() - imported)
 def time_seed(repeats: int = 5) -> dict[str, float]:
     """Cold import and load (in a fresh process), and pinyin for the whole seed after start-up:
     paragraph by paragraph as the pipeline calls it, and in one batched call. Medians, ms."""
-    from reader.core.convert import to_simplified
-    from reader.core.loader import load_path
+    from reader.core.engine.convert import to_simplified
+    from reader.core.text.loader import load_path
     from reader.paths import seed_document
 
     cold = [

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader import paths
-from reader.core.convert import to_simplified
+from reader.core.engine.convert import to_simplified
+from reader.core.engine.segment import Segmenter, is_han_char
 from reader.core.models import TokenKind
-from reader.core.segment import Segmenter, is_han_char
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"
@@ -203,7 +203,7 @@ def one_token_share(cutter: Cutter, words: list[str]) -> tuple[float, list[str]]
 
 def seed_direct_entries(cutter: Cutter, has_word: Callable[[str], bool]) -> tuple[float, Counter[str]]:
     """Share of the seed's Han tokens with a direct dictionary entry; those without one."""
-    from reader.core.loader import load_path
+    from reader.core.text.loader import load_path
 
     han = [
         token
@@ -295,7 +295,7 @@ LEARNER_DATASETS: dict[str, Path] = {
 def learner_table(segmenter: Segmenter | None = None, examples: int = 15) -> dict[str, object]:
     """Print issue 11's table for our segmenter, longest-match over CC-CEDICT and rjieba, then
     what ours still gets wrong; returns our figures."""
-    from reader.core.dictionary import default_dictionary
+    from reader.core.dictionary.cedict import default_dictionary
 
     headwords = cedict_headwords()
     segmenter = segmenter if segmenter is not None else Segmenter()

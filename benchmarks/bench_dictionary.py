@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from reader import paths
-from reader.core.dictionary import Dictionary
+from reader.core.dictionary.cedict import Dictionary
 
 
 def bench_build(runs: int = 3, *, cpu: bool = False) -> float:

@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _first_screen() -> tuple[list[str], list[str]]:
-    from reader.core.convert import to_simplified
-    from reader.core.loader import load_path
+    from reader.core.engine.convert import to_simplified
+    from reader.core.text.loader import load_path
 
     paragraphs = load_path(SEED).paragraphs[:FIRST_SCREEN_PARAGRAPHS]
     texts = [paragraph.text for paragraph in paragraphs]
@@ -51,7 +51,7 @@ def _first_screen() -> tuple[list[str], list[str]]:
 
 
 def child_segmenter() -> dict[str, float]:
-    from reader.core import segment
+    from reader.core.engine import segment
 
     texts, simplified = _first_screen()
     start = time.perf_counter()
@@ -69,8 +69,8 @@ def child_segmenter() -> dict[str, float]:
 
 
 def child_pinyin() -> dict[str, float]:
-    from reader.core.pinyin import PinyinReader, PolyphoneModel, ReadingTables
-    from reader.core.segment import default_segmenter
+    from reader.core.engine.pinyin import PinyinReader, PolyphoneModel, ReadingTables
+    from reader.core.engine.segment import default_segmenter
 
     texts, simplified = _first_screen()
     segmenter = default_segmenter()
@@ -101,8 +101,8 @@ EVAL = REPO.parent / "shared" / "data" / "eval"
 
 
 def child_varied() -> dict[str, float]:
-    from reader.core import segment
-    from reader.core.convert import to_simplified
+    from reader.core.engine import segment
+    from reader.core.engine.convert import to_simplified
 
     texts = [
         line.split("=", 1)[1].strip()
@@ -140,10 +140,10 @@ def medians(samples: list[dict[str, float]]) -> dict[str, float]:
 
 def hot_loops(runs: int) -> dict[str, float]:
     """Whole-seed segmentation and pinyin table lookups, engine already loaded."""
-    from reader.core.convert import to_simplified
-    from reader.core.loader import load_path
-    from reader.core.pinyin import PinyinReader, ReadingTables
-    from reader.core.segment import _TOKEN_PATTERN, Segmenter, _shared_lattice
+    from reader.core.engine.convert import to_simplified
+    from reader.core.engine.pinyin import PinyinReader, ReadingTables
+    from reader.core.engine.segment import _TOKEN_PATTERN, Segmenter, _shared_lattice
+    from reader.core.text.loader import load_path
 
     lattice = _shared_lattice()
     segmenter = Segmenter(lattice=lattice)

@@ -54,9 +54,8 @@ def bench_cold_annotate(runs: int, home: Path) -> dict[str, float]:
 
 
 def bench_annotate_after_startup(runs: int) -> dict[str, float]:
-    from reader.core.loader import load_path
-
-    from reader.core.pipeline import annotate, default_annotator
+    from reader.core.engine.pipeline import annotate, default_annotator
+    from reader.core.text.loader import load_path
 
     document = load_path(SEED)
     annotator = default_annotator()

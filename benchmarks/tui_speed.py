@@ -145,7 +145,7 @@ async def measure_cursor_moves(moves: int, workdir: Path) -> tuple[list[float], 
     os.environ["READER_HOME"] = str(workdir / "home")
     from textual import events
 
-    from reader.core.loader import load_path
+    from reader.core.text.loader import load_path
     from reader.ui.reader_app import ReaderApp
     from reader.ui.screens.reading import ReadingScreen
 

@@ -48,9 +48,9 @@ def main() -> None:
     os.environ["READER_HOME"] = str(home)
 
     from reader import paths
-    from reader.core.loader import load_path
-    from reader.core.pipeline import annotate
-    from reader.core.vocab import Context, Status, VocabStore, describe_token
+    from reader.core.engine.pipeline import annotate
+    from reader.core.learner.vocab import Context, Status, VocabStore, describe_token
+    from reader.core.text.loader import load_path
     from reader.ui.insight import KnownTally, chart_runs, column_value
 
     document = annotate(load_path(paths.seed_document()))

@@ -8,10 +8,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from reader.core.convert import to_simplified
+from reader.core.engine.convert import to_simplified
+from reader.core.engine.pipeline import Annotator
+from reader.core.engine.segment import is_han_char
 from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
-from reader.core.pipeline import Annotator
-from reader.core.segment import is_han_char
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "seeds" / "000_f2ec13676ab21b41.txt"

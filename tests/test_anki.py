@@ -17,7 +17,7 @@ from anki.import_export_pb2 import (  # noqa: E402
     ImportCsvRequest,
 )
 
-from reader.core.anki import (  # noqa: E402
+from reader.core.export.anki import (  # noqa: E402
     DEFAULT_DECK_NAME,
     FIELD_NAMES,
     MODEL_ID,
@@ -28,8 +28,8 @@ from reader.core.anki import (  # noqa: E402
     note_guid,
     note_model,
 )
-from reader.core.export import export_apkg, export_tsv  # noqa: E402
-from reader.core.vocab import Context, Status, VocabItem, VocabStore, WordForms  # noqa: E402
+from reader.core.export.writers import export_apkg, export_tsv  # noqa: E402
+from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore, WordForms  # noqa: E402
 
 Collection = anki_collection.Collection
 

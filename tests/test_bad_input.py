@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.loader import load_path
+from reader.core.text.loader import load_path
 from tests.support import SEED, reader_command, subprocess_env
 
 TIMEOUT = 60

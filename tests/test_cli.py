@@ -232,7 +232,7 @@ def test_the_command_list_is_the_parsers() -> None:
     """`main` tells a command from a path to read by `COMMANDS`, without building the parser."""
     import argparse
 
-    from reader.cli import COMMANDS, build_parser
+    from reader.cli.main import COMMANDS, build_parser
 
     subparsers = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     assert len(subparsers) == 1

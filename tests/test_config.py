@@ -14,7 +14,7 @@ from reader.config import (
     save_settings,
     unknown_binding_problems,
 )
-from reader.core.loader import load_text
+from reader.core.text.loader import load_text
 from reader.ui.reader_app import ReaderApp
 
 MIXED = """[display]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.convert import (
+from reader.core.engine.convert import (
     CONFIGS,
     convert_aligned,
     convert_text,

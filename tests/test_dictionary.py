@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader import paths
-from reader.core import dictionary
-from reader.core.dictionary import (
+from reader.core.dictionary import cedict as dictionary
+from reader.core.dictionary.cedict import (
     Dictionary,
     format_lookup_text,
     gloss_for_reading,
@@ -186,8 +186,8 @@ def test_every_han_character_of_the_seed_resolves(cedict: Dictionary) -> None:
 
 
 def test_every_han_word_of_the_seed_gets_a_gloss(cedict: Dictionary) -> None:
+    from reader.core.engine.segment import segment
     from reader.core.models import TokenKind
-    from reader.core.segment import segment
 
     text = SEED.read_text("utf-8")
     words = {text[start:end] for start, end, kind in segment(text) if kind is TokenKind.HAN}
@@ -395,7 +395,8 @@ def test_two_processes_building_at_once_both_succeed(tmp_path: Path) -> None:
     source = write_cedict(tmp_path / "src" / "mini.u8.gz", SMALL_CEDICT)
     cache = tmp_path / "cache"
     script = (
-        "import sys; from pathlib import Path; from reader.core.dictionary import Dictionary;"
+        "import sys; from pathlib import Path;"
+        "from reader.core.dictionary.cedict import Dictionary;"
         "d = Dictionary.open(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]));"
         "print(d.lookup('中國').gloss)"
     )

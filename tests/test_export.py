@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from reader.core.anki import FIELD_NAMES, MODEL_NAME, note_guid
 from reader.core.errors import ReaderError
-from reader.core.export import (
+from reader.core.export.anki import FIELD_NAMES, MODEL_NAME, note_guid
+from reader.core.export.writers import (
     AnkiConnect,
     AnkiConnectError,
     atomic_path,
@@ -34,7 +34,7 @@ from reader.core.export import (
     export_tsv,
     push_to_anki,
 )
-from reader.core.vocab import Context, Status, VocabItem, VocabStore, WordForms
+from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore, WordForms
 
 SENTENCE = "這間銀行的利息比較高。"
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core.anki import FIELD_NAMES, build_notes, build_package
-from reader.core.export import pleco_text, tsv_text, write_package
-from reader.core.vocab import Context, VocabStore, WordForms, describe_word
+from reader.core.export.anki import FIELD_NAMES, build_notes, build_package
+from reader.core.export.writers import pleco_text, tsv_text, write_package
+from reader.core.learner.vocab import Context, VocabStore, WordForms, describe_word
 from tests.test_fuzz_pipeline import INTERESTING
 
 FUZZ = settings(

@@ -18,14 +18,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.convert import CONFIGS, convert_text
-from reader.core.layout import item_for_token, pack
-from reader.core.loader import load_text
+from reader.core.engine.convert import CONFIGS, convert_text
+from reader.core.engine.pipeline import UNKNOWN_SYLLABLE, annotate, default_annotator
+from reader.core.engine.segment import is_han_char
+from reader.core.learner.stats import document_stats, format_stats_text, stats_to_json
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Script, TokenKind
-from reader.core.pipeline import UNKNOWN_SYLLABLE, annotate, default_annotator
-from reader.core.segment import is_han_char
-from reader.core.stats import document_stats, format_stats_text, stats_to_json
-from reader.core.textformat import cell_width, interlinear_lines, word_pinyin
+from reader.core.text.interlinear import cell_width, interlinear_lines, word_pinyin
+from reader.core.text.layout import item_for_token, pack
+from reader.core.text.loader import load_text
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120)
 

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core import loader
-from reader.core.convert import convert_text
+from reader.core.engine.convert import convert_text
 from reader.core.errors import InputError
-from reader.core.loader import (
+from reader.core.text import loader
+from reader.core.text.loader import (
     SplitMode,
     _lines_lazily,
     load_path,
@@ -238,8 +238,8 @@ def test_any_bytes_load_or_raise_input_error_and_stream_alike(
 def test_annotate_json_is_written_as_it_goes_and_equals_one_dump(
     reader_home: Path, tmp_path: Path, content: str
 ) -> None:
-    from reader.cli import _document_header_json, paragraph_to_json
-    from reader.core.pipeline import annotate
+    from reader.cli.main import _document_header_json, paragraph_to_json
+    from reader.core.engine.pipeline import annotate
     from tests.support import reader_command, subprocess_env
 
     path = tmp_path / "text.txt"

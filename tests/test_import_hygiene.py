@@ -11,12 +11,13 @@ import pytest
 import reader.core
 
 CORE_MODULES = sorted(
-    f"reader.core.{info.name}" for info in pkgutil.iter_modules(reader.core.__path__)
+    info.name for info in pkgutil.walk_packages(reader.core.__path__, prefix="reader.core.")
 )
 
 
 def test_core_has_modules() -> None:
-    assert "reader.core.pipeline" in CORE_MODULES
+    assert "reader.core.engine.pipeline" in CORE_MODULES
+    assert "reader.core.learner.vocab" in CORE_MODULES
     assert "reader.core.models" in CORE_MODULES
 
 
@@ -34,7 +35,7 @@ def test_core_module_imports_no_ui(module: str) -> None:
 
 
 def test_importing_reader_does_not_import_textual() -> None:
-    probe = "import sys, reader, reader.cli; print('textual' in sys.modules)"
+    probe = "import sys, reader, reader.cli.main; print('textual' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
@@ -49,7 +50,8 @@ def test_the_reading_screen_draws_pinyin_without_loading_the_engine() -> None:
         "from reader.ui.reader_app import ReaderApp\n"
         "from reader.ui.widgets.reading_view import display_syllable\n"
         "assert display_syllable('zhong1', PinyinNotation.MARKS) == ('zhōng', 1)\n"
-        "engine = ('reader.core.pinyin', 'reader.core.segment', 'reader.core.dictionary')\n"
+        "engine = ('reader.core.engine.pinyin', 'reader.core.engine.segment',"
+        " 'reader.core.dictionary.cedict')\n"
         "print(','.join(m for m in engine if m in sys.modules))\n"
     )
     result = subprocess.run(

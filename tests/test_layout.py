@@ -7,7 +7,8 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.core.layout import (
+from reader.core.models import Token, TokenKind
+from reader.core.text.layout import (
     LayoutItem,
     PackedLine,
     is_no_line_end,
@@ -15,7 +16,6 @@ from reader.core.layout import (
     item_for_token,
     pack,
 )
-from reader.core.models import Token, TokenKind
 
 WORD = LayoutItem(width=4)
 COMMA = LayoutItem(width=2, no_line_start=True)

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core.errors import InputError
-from reader.core.loader import (
+from reader.core.models import Document, ParagraphKind, Script
+from reader.core.text.loader import (
     decode_bytes,
     detect_script,
     document_id,
@@ -24,7 +25,6 @@ from reader.core.loader import (
     read_text,
     split_sentences,
 )
-from reader.core.models import Document, ParagraphKind, Script
 from tests.support import SEED
 
 # Sentences written for these tests (not taken from any evaluation file).

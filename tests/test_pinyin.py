@@ -15,9 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.convert import to_simplified
-from reader.core.loader import load_path
-from reader.core.pinyin import (
+from reader.core.engine.convert import to_simplified
+from reader.core.engine.pinyin import (
     _WINDOW,
     ModelQuery,
     PinyinReader,
@@ -28,15 +27,16 @@ from reader.core.pinyin import (
     normalise_cedict_pinyin,
     surface_tones,
 )
-from reader.core.segment import is_han_char, segment
-from reader.core.syllables import (
+from reader.core.engine.segment import is_han_char, segment
+from reader.core.engine.syllables import (
     PinyinStyle,
     format_syllable,
     is_numbered_syllable,
     strip_tones,
     tone_of,
 )
-from reader.core.tables import LazyTable, pack_tables
+from reader.core.engine.tables import LazyTable, pack_tables
+from reader.core.text.loader import load_path
 from tests.support import SEED
 
 NUMBERED = re.compile(r"^[a-z]+[1-5]$")
@@ -511,7 +511,7 @@ def test_regressions(
 
 def test_import_loads_no_model_or_pypinyin() -> None:
     probe = (
-        "import sys, reader.core.pinyin; "
+        "import sys, reader.core.engine.pinyin; "
         "print(','.join(m for m in ('numpy', 'g2pM', 'pypinyin') if m in sys.modules))"
     )
     result = subprocess.run(

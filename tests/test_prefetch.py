@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from reader import paths
-from reader.core.loader import load_text
+from reader.core.engine.pipeline import Annotator, annotate
+from reader.core.engine.segment import Segmenter, UserDictionary
 from reader.core.models import AnnotatedParagraph, Paragraph, Script
-from reader.core.pipeline import Annotator, annotate
-from reader.core.segment import Segmenter, UserDictionary
+from reader.core.text.loader import load_text
 from reader.ui.prefetch import FirstScreenPrefetch
 from tests.support import LexiconAnnotator
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from reader.core.errors import ReaderError
-from reader.core.export import AnkiConnect, AnkiConnectError
+from reader.core.export.writers import AnkiConnect, AnkiConnectError
 from tests.support import REPO_ROOT, SEED, reader_command
 
 SOURCE = REPO_ROOT / "src" / "reader"
@@ -65,7 +65,9 @@ def _dangerous_calls() -> list[tuple[str, int, str]]:
 
 def test_the_only_unpickling_is_of_g2pm_package_data() -> None:
     calls = _dangerous_calls()
-    assert [(path, name) for path, _, name in calls] == [("core/pinyin.py", "pickle.load")], calls
+    assert [(path, name) for path, _, name in calls] == [
+        ("core/engine/pinyin.py", "pickle.load")
+    ], calls
 
 
 def test_the_pinyin_model_unpickles_only_files_inside_the_g2pm_package(
@@ -73,7 +75,7 @@ def test_the_pinyin_model_unpickles_only_files_inside_the_g2pm_package(
 ) -> None:
     import g2pM
 
-    from reader.core.pinyin import PolyphoneModel
+    from reader.core.engine.pinyin import PolyphoneModel
 
     package = Path(g2pM.__file__).resolve().parent
     opened: list[Path] = []

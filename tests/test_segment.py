@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.convert import to_simplified
-from reader.core.models import TokenKind
-from reader.core.segment import (
+from reader.core.engine.convert import to_simplified
+from reader.core.engine.segment import (
     NAME_WORD,
     HanLattice,
     Segmenter,
@@ -19,7 +18,8 @@ from reader.core.segment import (
     is_han_char,
     segment,
 )
-from reader.core.tables import LazyTable, pack_tables, unpack_tables
+from reader.core.engine.tables import LazyTable, pack_tables, unpack_tables
+from reader.core.models import TokenKind
 
 
 @pytest.fixture(autouse=True)

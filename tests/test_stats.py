@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
-from reader.core.stats import (
+from reader.core.learner.stats import (
     NOT_LISTED,
     RARE_BAND,
     document_stats,
@@ -31,7 +30,8 @@ from reader.core.stats import (
     stats_to_json,
     word_frequency,
 )
-from reader.core.vocab import Status
+from reader.core.learner.vocab import Status
+from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
 from tests.support import reader_command, subprocess_env
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import fsrs
 import pytest
 
-from reader.core import vocab
 from reader.core.errors import ReaderError
-from reader.core.study import (
+from reader.core.learner import vocab
+from reader.core.learner.study import (
     KNOWN_STABILITY_DAYS,
     Grade,
     StudySession,
@@ -27,7 +27,7 @@ from reader.core.study import (
     status_after_review,
     streak,
 )
-from reader.core.vocab import Direction, Status, VocabStore, WordForms
+from reader.core.learner.vocab import Direction, Status, VocabStore, WordForms
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

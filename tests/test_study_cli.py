@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.vocab import Context, Direction, Status, VocabStore, WordForms
+from reader.core.learner.vocab import Context, Direction, Status, VocabStore, WordForms
 from tests.support import REPO_ROOT, reader_command
 
 WAIT_SECONDS = 30.0

@@ -1,4 +1,4 @@
-"""Bucketed lookup tables (reader.core.tables): round trips, laziness, threads, bad files."""
+"""Bucketed lookup tables (reader.core.engine.tables): round trips, laziness, threads, bad files."""
 
 from __future__ import annotations
 
@@ -10,8 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core import tables
-from reader.core.tables import LazyTable, PackedTable, pack_tables, read_tables, unpack_tables
+from reader.core.engine import tables
+from reader.core.engine.tables import (
+    LazyTable,
+    PackedTable,
+    pack_tables,
+    read_tables,
+    unpack_tables,
+)
 
 # Extension B (U+20000…) first characters sort after every BMP character; 𠮷 is U+20BB7.
 WORDS = {

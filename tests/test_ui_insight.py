@@ -17,8 +17,8 @@ from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
-from reader.core.stats import KnownShare
-from reader.core.vocab import Status, WordForms
+from reader.core.learner.stats import KnownShare
+from reader.core.learner.vocab import Status, WordForms
 from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
 from reader.ui.screens.reading import ReadingScreen
 from reader.ui.screens.study import StudyScreen

@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from reader.core.loader import open_path
+from reader.core.text.loader import open_path
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.reading import ReadingScreen
 from reader.ui.widgets.reading_view import EXACT_LAYOUT_CHAR_LIMIT
@@ -91,8 +91,8 @@ async def test_a_long_text_shows_its_first_part_then_all_of_it(tmp_path: Path) -
 
 
 def test_an_annotated_document_takes_only_its_own_whole_text() -> None:
-    from reader.core.loader import load_text
-    from reader.core.pipeline import annotate
+    from reader.core.engine.pipeline import annotate
+    from reader.core.text.loader import load_text
 
     whole = load_text("第一段。\n\n第二段。\n\n第三段。\n")
     annotated = annotate(replace(whole, paragraphs=whole.paragraphs[:1]), LexiconAnnotator({}))

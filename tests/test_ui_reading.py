@@ -21,11 +21,11 @@ from reader.config import (
     ViewMode,
     load_settings,
 )
-from reader.core.loader import load_text
+from reader.core.engine.pipeline import Annotator
+from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.models import Document, Token
-from reader.core.pipeline import Annotator
-from reader.core.reading_state import ReadingStateStore
-from reader.core.segment import Segmenter, UserDictionary
+from reader.core.text.loader import load_text
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
@@ -428,7 +428,7 @@ async def test_reopening_restores_paragraph_and_word() -> None:
 
 
 def _position(paragraph: int, word: str, document: Document):  # type: ignore[no-untyped-def]
-    from reader.core.reading_state import ReadingPosition
+    from reader.core.learner.reading_state import ReadingPosition
 
     return ReadingPosition(paragraph, document.paragraphs[paragraph].text.index(word))
 

@@ -12,7 +12,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from reader.config import PinyinNotation, ScriptDisplay, Settings, ToneColours, ViewMode
-from reader.core.loader import load_text
+from reader.core.text.loader import load_text
 from reader.ui.reader_app import ReaderApp
 from tests.support import LexiconAnnotator
 

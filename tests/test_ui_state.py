@@ -19,8 +19,8 @@ from reader.config import (
     next_value,
     save_settings,
 )
+from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
-from reader.core.reading_state import ReadingPosition, ReadingStateStore
 from reader.ui.search import SearchHit, find_hits, is_pinyin_query, next_hit, normalise_pinyin_query
 
 # ---- settings ------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from textual.widgets import DataTable, Input
 
 from reader import paths
 from reader.config import PinyinDisplay, Settings
-from reader.core.loader import load_text
-from reader.core.vocab import Context, Status, VocabStore, WordForms
+from reader.core.learner.vocab import Context, Status, VocabStore, WordForms
+from reader.core.text.loader import load_text
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reading import ReadingScreen, sentence_around

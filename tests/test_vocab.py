@@ -10,7 +10,7 @@ import pytest
 
 from reader import paths
 from reader.core.errors import ReaderError
-from reader.core.vocab import (
+from reader.core.learner.vocab import (
     APPLICATION_ID,
     SCHEMA_VERSION,
     Context,

@@ -7,7 +7,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from reader.core.export import is_our_apkg
+from reader.core.export.writers import is_our_apkg
 from tests.support import reader_command, subprocess_env
 from tests.test_export import FakeAnki, fake_anki  # noqa: F401  (fixture)
 

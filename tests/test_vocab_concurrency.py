@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.vocab import Context, Status, VocabStore, WordForms
+from reader.core.learner.vocab import Context, Status, VocabStore, WordForms
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX sig
 WRITER = textwrap.dedent(
     """
     import sys
-    from reader.core.vocab import Context, Status, VocabStore, WordForms
+    from reader.core.learner.vocab import Context, Status, VocabStore, WordForms
 
     path, prefix, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = VocabStore(path)

@@ -1,4 +1,4 @@
-"""Build the compact reading tables that `reader.core.pinyin` loads at run time.
+"""Build the compact reading tables that `reader.core.engine.pinyin` loads at run time.
 
 Run from the repository root after changing a source:
 
@@ -17,7 +17,7 @@ Sources (all installed or bundled; nothing is downloaded):
 Writes `src/reader/core/data/pinyin_chars.table` (table `chars`: char -> `candidates;other
 readings`) and `src/reader/core/data/pinyin_words.table` (table `words`: word ->
 `reading|reading...`, syllables separated by spaces, `*` first for a common word), in the
-`reader.core.tables` format. A word is kept only when it has a polyphonic character: for the
+`reader.core.engine.tables` format. A word is kept only when it has a polyphonic character: for the
 others the character table already gives the answer.
 """
 
@@ -33,16 +33,16 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from reader.core.pinyin import normalise_cedict_pinyin  # noqa: E402
-from reader.core.syllables import is_numbered_syllable  # noqa: E402
-from reader.core.tables import pack_tables  # noqa: E402
+from reader.core.engine.pinyin import normalise_cedict_pinyin  # noqa: E402
+from reader.core.engine.syllables import is_numbered_syllable  # noqa: E402
+from reader.core.engine.tables import pack_tables  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "src" / "reader" / "core" / "data"
 CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"
 WORDFREQ = REPO_ROOT.parent / "shared" / "data" / "freq" / "large_zh.tsv"
 # Words at least this frequent (Zipf scale: 3 = once per million words) are marked common: the
 # reader then trusts their dictionary reading over the polyphone model, which is often sure and
-# wrong outside its training corpus (头发 fā, 着手 zhe). See `reader.core.pinyin`.
+# wrong outside its training corpus (头发 fā, 着手 zhe). See `reader.core.engine.pinyin`.
 COMMON_ZIPF = 3.0
 COMMON_MARK = "*"
 
@@ -141,7 +141,7 @@ def _undo_sandhi(word: str, syllables: list[str]) -> list[str]:
 
 def _simplified(word: str, simplified_of: dict[str, str]) -> str:
     """The Simplified form: CC-CEDICT's, else OpenCC's (pypinyin also lists 甚麼-style keys)."""
-    from reader.core.convert import to_simplified
+    from reader.core.engine.convert import to_simplified
 
     return simplified_of.get(word) or to_simplified(word)
 
@@ -214,8 +214,8 @@ def build_words(
 
 
 def write_table(path: Path, name: str, table: dict[str, str]) -> None:
-    """`table` as the one table `name` of a `reader.core.tables` file (an unchanged build gives
-    an unchanged file). See `reader.core.pinyin`."""
+    """`table` as the one table `name` of a `reader.core.engine.tables` file (an unchanged build
+    gives an unchanged file). See `reader.core.engine.pinyin`."""
     path.write_bytes(pack_tables({name: table}))
 
 

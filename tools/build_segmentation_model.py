@@ -1,9 +1,9 @@
 """Build the word-segmentation model shipped in src/reader/core/data/.
 
 Writes `segment_lexicon.table` (every lexicon word with one compiled score, the longest word
-per two-character start, and the dictionary cuts; `reader.core.tables` format)
+per two-character start, and the dictionary cuts; `reader.core.engine.tables` format)
 and `segment_model.json` (weights of out-of-lexicon candidates, character classes, surnames
-and the character HMM) for `reader.core.segment.HanLattice`.
+and the character HMM) for `reader.core.engine.segment.HanLattice`.
 
 Sources (see src/reader/core/data/README.md for licences):
 - jieba 0.42 `dict.txt` (MIT): words, counts and part-of-speech tags (Simplified);
@@ -67,8 +67,8 @@ from jieba.finalseg.prob_emit import P as HMM_EMISSION
 from jieba.finalseg.prob_start import P as HMM_START
 from jieba.finalseg.prob_trans import P as HMM_TRANSITION
 
-from reader.core.convert import to_simplified
-from reader.core.segment import (
+from reader.core.engine.convert import to_simplified
+from reader.core.engine.segment import (
     HMM_WORD,
     LEXICON_FILE,
     MODEL_FILE,
@@ -78,7 +78,7 @@ from reader.core.segment import (
     candidate_features,
     character_classes,
 )
-from reader.core.tables import pack_tables
+from reader.core.engine.tables import pack_tables
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LEXICON_BLOCK_BYTES = 128

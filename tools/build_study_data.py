@@ -1,4 +1,4 @@
-"""Build the word-frequency and HSK 2025 tables that `reader.core.stats` reads.
+"""Build the word-frequency and HSK 2025 tables that `reader.core.learner.stats` reads.
 
     .venv/bin/python tools/build_study_data.py [--shared ../shared/data]
 

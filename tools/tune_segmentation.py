@@ -27,9 +27,9 @@ sys.path.insert(0, str(REPO_ROOT / "tools"))
 import build_segmentation_model as build  # noqa: E402
 
 import accuracy_segmentation  # noqa: E402
-from reader.core.convert import to_simplified  # noqa: E402
+from reader.core.engine.convert import to_simplified  # noqa: E402
+from reader.core.engine.segment import HanLattice, Segmenter  # noqa: E402
 from reader.core.models import TokenKind  # noqa: E402
-from reader.core.segment import HanLattice, Segmenter  # noqa: E402
 
 DEFAULT_SETTINGS = (
     "train",

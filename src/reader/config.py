@@ -63,7 +63,7 @@ class ToneColours(str, Enum):
 
 
 class PinyinNotation(str, Enum):
-    """How syllables are written; the values match `reader.core.pinyin.PinyinStyle`."""
+    """How syllables are written; the values match `reader.core.engine.pinyin.PinyinStyle`."""
 
     MARKS = "marks"
     NUMBERS = "numbers"

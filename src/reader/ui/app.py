@@ -35,10 +35,10 @@ def run_app(path: str | None = None) -> int:
     # First of all: the engine loads in a child while the text is read and Textual starts.
     warmup: EngineWarmup | None = EngineWarmup()
     try:
+        from reader.core.engine.pipeline import annotate
         from reader.core.errors import InputError
-        from reader.core.loader import open_path
-        from reader.core.pipeline import annotate
-        from reader.core.reading_state import ReadingStateStore
+        from reader.core.learner.reading_state import ReadingStateStore
+        from reader.core.text.loader import open_path
 
         # A long text's first paragraphs now; the screen makes the rest in a worker.
         opened = open_path(path if path is not None else paths.seed_document())

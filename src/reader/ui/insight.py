@@ -14,15 +14,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rich.text import Text
 
-from reader.core.models import AnnotatedParagraph, Token
-from reader.core.stats import (
+from reader.core.learner.stats import (
     SPARK_BARS,
     KnownShare,
     counted_tokens,
     paragraph_known_share,
     token_status,
 )
-from reader.core.vocab import Status
+from reader.core.learner.vocab import Status
+from reader.core.models import AnnotatedParagraph, Token
 
 SAMPLES_PER_COLUMN = 8  # paragraphs averaged for one chart column of a long text
 
@@ -72,7 +72,7 @@ class KnownTally:
                 self._tokens.pop(token.text, None)
 
     def document_share(self, statuses: Statuses) -> KnownShare:
-        """As `reader.core.stats.known_share` over the annotated paragraphs."""
+        """As `reader.core.learner.stats.known_share` over the annotated paragraphs."""
         tokens = known_tokens = words = known_words = 0
         for text, count in self._counts.items():
             status = token_status(self._tokens[text], statuses)

@@ -28,6 +28,7 @@ from typing import Any
 
 import reader
 from reader import paths
+from reader.core.engine.pipeline import AnnotatedDocument, Annotator, default_annotator
 from reader.core.files import atomic_write_text
 from reader.core.models import (
     AnnotatedParagraph,
@@ -38,7 +39,6 @@ from reader.core.models import (
     Token,
     TokenKind,
 )
-from reader.core.pipeline import AnnotatedDocument, Annotator, default_annotator
 
 _ENGINE_DATA = Path(reader.__file__).resolve().parent / "core" / "data"
 

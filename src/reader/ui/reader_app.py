@@ -19,10 +19,10 @@ from reader.config import (
     save_settings,
     unknown_binding_problems,
 )
+from reader.core.engine.pipeline import AnnotatedDocument, Annotator, annotate
+from reader.core.learner.reading_state import ReadingStateStore
+from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
-from reader.core.pipeline import AnnotatedDocument, Annotator, annotate
-from reader.core.reading_state import ReadingStateStore
-from reader.core.vocab import VocabStore
 from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.screens.reading import ReadingScreen, reading_bindings
 
@@ -62,7 +62,7 @@ class ReaderApp(App[int]):
         rest_of_document: Callable[[], Document] | None = None,
     ) -> None:
         """`document` may be the first part of a long text: `rest_of_document` then makes
-        the whole of it (called in a worker; see `reader.core.loader.OpenedText`)."""
+        the whole of it (called in a worker; see `reader.core.text.loader.OpenedText`)."""
         super().__init__()
         self.rest_of_document = rest_of_document
         self.config_problems = tuple(config_problems)

@@ -31,11 +31,11 @@ from reader.config import (
     next_value,
     save_settings,
 )
+from reader.core.engine.pipeline import AnnotatedDocument
 from reader.core.errors import ReaderError
+from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
+from reader.core.learner.stats import token_status
 from reader.core.models import Document, Token
-from reader.core.pipeline import AnnotatedDocument
-from reader.core.reading_state import ReadingPosition, ReadingStateStore
-from reader.core.stats import token_status
 from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
 from reader.ui.prefetch import FirstScreenPrefetch
 from reader.ui.search import SearchHit, find_hits, next_hit
@@ -47,8 +47,8 @@ from reader.ui.widgets.reading_view import (
 )
 
 if TYPE_CHECKING:
-    from reader.core.dictionary import Dictionary
-    from reader.core.vocab import Context, Status, VocabItem, VocabStore
+    from reader.core.dictionary.cedict import Dictionary
+    from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore
     from reader.ui.screens.vocab import VocabJump
 
 MIN_WIDTH = 40
@@ -154,14 +154,14 @@ def best_split(word: str, is_word: Any) -> list[str]:
 
 def sentence_around(text: str, offset: int) -> str:
     """The sentence of `text` (by its own punctuation) that holds the character at `offset`."""
-    from reader.core.loader import split_sentences
+    from reader.core.text.loader import split_sentences
 
     spans = split_sentences(text)
     return next((text[start:end] for start, end in spans if start <= offset < end), text.strip())
 
 
 def _simplified(text: str) -> str:
-    from reader.core.convert import to_simplified
+    from reader.core.engine.convert import to_simplified
 
     return to_simplified(text)
 
@@ -516,7 +516,7 @@ class ReadingScreen(Screen[None]):
 
     def _edit_user_dictionary(self, change: Any) -> None:
         """Apply `change(user_dictionary)`, save it, and re-annotate with the new rules."""
-        from reader.core.segment import UserDictionary
+        from reader.core.engine.segment import UserDictionary
 
         segmenter = self.document.annotator.segmenter
         current = segmenter.user_dictionary
@@ -617,7 +617,7 @@ class ReadingScreen(Screen[None]):
     def vocab_store(self) -> VocabStore | None:
         """The vocabulary database (opened on first use); None when it cannot be opened."""
         if self._vocab_store is None and self.vocab_error is None:
-            from reader.core.vocab import VocabStore
+            from reader.core.learner.vocab import VocabStore
 
             try:
                 self._vocab_store = VocabStore()
@@ -662,7 +662,7 @@ class ReadingScreen(Screen[None]):
         return token
 
     def _context_of(self, token: Token) -> Context:
-        from reader.core.vocab import Context
+        from reader.core.learner.vocab import Context
 
         view = self.view
         text = self.document.document.paragraphs[view.paragraph_index].text
@@ -682,7 +682,7 @@ class ReadingScreen(Screen[None]):
 
     def action_save_word(self) -> None:
         """Save the word under the cursor with its sentence and this document as source."""
-        from reader.core.vocab import describe_token
+        from reader.core.learner.vocab import describe_token
 
         token = self._word_under_cursor()
         store = self._store_or_warn()
@@ -699,7 +699,7 @@ class ReadingScreen(Screen[None]):
 
     def action_set_status(self, status_name: str) -> None:
         """Give the word under the cursor a status, saving it (with its sentence) if needed."""
-        from reader.core.vocab import Status, describe_token
+        from reader.core.learner.vocab import Status, describe_token
 
         status = Status(status_name)
         token = self._word_under_cursor()
@@ -759,7 +759,7 @@ class ReadingScreen(Screen[None]):
     def action_mark_paragraph_known(self) -> None:
         """Every Han word of the current paragraph not saved yet becomes known (saved ones keep
         their status: what you are learning stays marked)."""
-        from reader.core.vocab import Status, describe_token
+        from reader.core.learner.vocab import Status, describe_token
 
         view = self.view
         store = self._store_or_warn()
@@ -811,7 +811,7 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="pre-reading", exit_on_error=False)
     def _learn_pre_reading(self, store: VocabStore, statuses: dict[str, Status]) -> None:
-        from reader.core.stats import document_stats, learn_words
+        from reader.core.learner.stats import document_stats, learn_words
 
         document = self.document.document
         try:

@@ -7,7 +7,7 @@ shows when the word comes back), u takes the last grade back, r switches the rec
 direction (see the meaning, recall the word) on and off. A session ends with a summary; a
 heat map of reviews per day stays at the bottom.
 
-All scheduling lives in `reader.core.study.StudySession`; this module only shows it. The
+All scheduling lives in `reader.core.learner.study.StudySession`; this module only shows it. The
 sentences are annotated (pinyin in context, Simplified) in a thread worker, so a card shows
 at once and its sentence reading fills in when ready.
 """
@@ -33,10 +33,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from reader.config import PinyinNotation, ScriptDisplay, Settings, ToneColours
+from reader.core.engine.pipeline import Annotator
 from reader.core.errors import ReaderError
-from reader.core.models import Token
-from reader.core.pipeline import Annotator
-from reader.core.study import (
+from reader.core.learner.study import (
     NEW_CARDS_PER_DAY,
     Clock,
     DayCount,
@@ -50,7 +49,8 @@ from reader.core.study import (
     streak,
     system_clock,
 )
-from reader.core.vocab import Direction, VocabStore
+from reader.core.learner.vocab import Direction, VocabStore
+from reader.core.models import Token
 from reader.ui.screens.help import HelpScreen, keys_table
 
 HELP_FILE_NAME = "study_help.md"
@@ -165,7 +165,7 @@ def syllables_text(
     separator: str = "",
     base: Style | None = None,
 ) -> Text:
-    from reader.core.syllables import PinyinStyle, format_syllable, tone_of
+    from reader.core.engine.syllables import PinyinStyle, format_syllable, tone_of
 
     text = Text()
     for index, syllable in enumerate(syllables):
@@ -180,7 +180,7 @@ def syllables_text(
 
 def hanzi_text(word: str, syllables: Sequence[str], scheme: ToneColours, styles: Styles) -> Text:
     """The word with each character coloured by its tone (plain if the reading does not fit)."""
-    from reader.core.syllables import tone_of
+    from reader.core.engine.syllables import tone_of
 
     if len(word) != len(syllables):
         return Text(word, style=styles.word)
@@ -619,7 +619,7 @@ class StudyScreen(Screen[SessionSummary]):
 
     @work(thread=True, exclusive=True, group="study-sentences", name="read sentences")
     def _annotate_queue(self) -> None:
-        from reader.core.vocab import annotate_sentences
+        from reader.core.learner.vocab import annotate_sentences
 
         sentences = [
             context.sentence

@@ -24,8 +24,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from reader import paths
 from reader.config import Settings
 from reader.core.errors import ReaderError
-from reader.core.stats import pinyin_marks
-from reader.core.vocab import Status, VocabItem, VocabStore
+from reader.core.learner.stats import pinyin_marks
+from reader.core.learner.vocab import Status, VocabItem, VocabStore
 
 EXPORT_FILE_NAME = "reader-vocabulary.apkg"
 DEFINITION_WIDTH = 30
@@ -452,7 +452,7 @@ class VocabScreen(Screen[VocabJump | None]):
 
     @work(thread=True, exclusive=True, group="vocab-export", exit_on_error=False)
     def _export(self, items: list[VocabItem], target: Path) -> None:
-        from reader.core.export import export_apkg
+        from reader.core.export.writers import export_apkg
 
         try:
             result = export_apkg(items, target)

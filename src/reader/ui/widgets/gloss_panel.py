@@ -23,7 +23,7 @@ from reader.config import PinyinNotation
 from reader.core.models import Entry, Lookup, Token
 
 if TYPE_CHECKING:
-    from reader.core.dictionary import Dictionary
+    from reader.core.dictionary.cedict import Dictionary
 
 
 DECOMPOSITION_FILE = Path(__file__).resolve().parent.parent / "data" / "hanzi_decomposition.tsv.gz"
@@ -112,7 +112,7 @@ def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
         readings = tuple(dict.fromkeys(entry.pinyin for entry in char_lookup.entries))
         built = decomposition(character) or (decomposition(other) if other else None)
         characters.append(CharacterInfo(character, other, readings, char_lookup.gloss, built))
-    from reader.core.stats import (
+    from reader.core.learner.stats import (
         frequency_band,
         hsk_2021_level,
         hsk_2025_level,
@@ -142,7 +142,7 @@ def word_facts_line(content: GlossContent) -> str:
 
 
 def format_pinyin(cedict_pinyin: str, notation: PinyinNotation) -> str:
-    from reader.core.syllables import PinyinStyle, format_syllable
+    from reader.core.engine.syllables import PinyinStyle, format_syllable
 
     style = PinyinStyle(notation.value)
     return " ".join(format_syllable(syllable, style) for syllable in cedict_pinyin.split())

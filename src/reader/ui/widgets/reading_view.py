@@ -1,6 +1,6 @@
 """The interlinear text: a Line-API ScrollView that packs word columns itself.
 
-Each paragraph is laid out once per (width, display options) with `reader.core.layout.pack`:
+Each paragraph is laid out once per (width, display options) with `reader.core.text.layout.pack`:
 a word column is as wide as the wider of its hanzi, its pinyin and its second-script form.
 `render_line` turns one row of one paragraph into a Strip, cached in an LRU keyed by the
 row and by whether the cursor is on it, so a cursor move refreshes only the rows it touches.
@@ -42,7 +42,8 @@ from reader.config import (
     ToneColours,
     ViewMode,
 )
-from reader.core.layout import PackedLine, item_for_token, pack
+from reader.core.engine.pipeline import AnnotatedDocument
+from reader.core.learner.vocab import Status
 from reader.core.models import (
     AnnotatedParagraph,
     Paragraph,
@@ -51,8 +52,7 @@ from reader.core.models import (
     Token,
     TokenKind,
 )
-from reader.core.pipeline import AnnotatedDocument
-from reader.core.vocab import Status
+from reader.core.text.layout import PackedLine, item_for_token, pack
 from reader.ui.prefetch import FirstScreenPrefetch
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
@@ -152,7 +152,7 @@ def display_syllable(numbered: str, notation: PinyinNotation) -> tuple[str, int]
     """A numbered syllable ("zhong1") as shown, with its tone (5 = neutral, 0 = unknown)."""
     if not numbered:
         return "", 0
-    from reader.core.syllables import PinyinStyle, format_syllable, tone_of
+    from reader.core.engine.syllables import PinyinStyle, format_syllable, tone_of
 
     return format_syllable(numbered, PinyinStyle(notation.value)), tone_of(numbered)
 

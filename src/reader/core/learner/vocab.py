@@ -13,7 +13,7 @@ A word is keyed by its Traditional form; `get`/`set_status`/`remove` accept eith
 
 Schema 2 adds the study tables: `cards` holds the FSRS memory state of each (word, direction)
 that has been reviewed, `reviews` logs every review (kept when the word is deleted, so the
-history and the heat map stay true). `reader.core.study` decides; this module only stores.
+history and the heat map stay true). `reader.core.learner.study` decides; this module only stores.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from reader import paths
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
+    from reader.core.engine.pipeline import Annotator
     from reader.core.models import Entry, Token
-    from reader.core.pipeline import Annotator
 
 # "RdVc": marks a SQLite file as a reader vocabulary database.
 APPLICATION_ID = 0x52645663
@@ -165,7 +165,7 @@ def describe_word(
     when the word is saved there (the reading in context wins over the dictionary's);
     missing parts come from CC-CEDICT, then from OpenCC conversion.
     """
-    from reader.core.dictionary import lookup
+    from reader.core.dictionary.cedict import lookup
 
     word = word.strip()
     if not word:
@@ -204,7 +204,7 @@ def describe_token(token: Token) -> WordForms:
 
 def entry_syllables(entry: Entry) -> tuple[str, ...]:
     """CC-CEDICT's pinyin as the app's numbered syllables ('Lu:4' -> 'lv4')."""
-    from reader.core.pinyin import normalise_cedict_pinyin
+    from reader.core.engine.pinyin import normalise_cedict_pinyin
 
     return normalise_cedict_pinyin(entry.pinyin)
 
@@ -230,7 +230,7 @@ def _best_entry(entries: Sequence[Entry], word: str, reading: Sequence[str]) -> 
 def _script_forms(
     word: str, entry: Entry | None, traditional: str | None, simplified: str | None
 ) -> tuple[str, str]:
-    from reader.core.convert import to_simplified, to_traditional
+    from reader.core.engine.convert import to_simplified, to_traditional
 
     if entry is not None and word == entry.traditional:
         return traditional or word, simplified or entry.simplified
@@ -243,9 +243,9 @@ def annotate_sentences(
     sentences: Iterable[str], annotator: Annotator | None = None
 ) -> dict[str, tuple[Token, ...]]:
     """Tokens (with pinyin in context) for each distinct sentence."""
-    from reader.core.loader import detect_script
+    from reader.core.engine.pipeline import default_annotator
     from reader.core.models import Paragraph, ParagraphKind
-    from reader.core.pipeline import default_annotator
+    from reader.core.text.loader import detect_script
 
     wanted = sorted({sentence for sentence in sentences if sentence})
     if not wanted:
@@ -279,14 +279,14 @@ def reading_in_sentence(
 
 
 def _other_forms(word: str) -> tuple[str, ...]:
-    from reader.core.convert import to_simplified, to_traditional
+    from reader.core.engine.convert import to_simplified, to_traditional
 
     return tuple({to_traditional(word), to_simplified(word)} - {word})
 
 
 # ---- HSK levels
 
-_HSK_FILE = Path(__file__).resolve().parent / "data" / "hsk" / "hsk30.tsv"
+_HSK_FILE = Path(__file__).resolve().parent.parent / "data" / "hsk" / "hsk30.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -705,7 +705,7 @@ class VocabStore:
                 )
             return self._load(connection, row_id)
 
-    # -- study (cards and the review log; `reader.core.study` decides what to write)
+    # -- study (cards and the review log; `reader.core.learner.study` decides what to write)
 
     def card_states(self, word_id: int | None = None) -> dict[tuple[int, Direction], CardState]:
         """Every reviewed card's FSRS state (or one word's), by (word id, direction)."""

@@ -48,7 +48,9 @@ _COUNT = struct.Struct("<I")
 _RAW_DEFLATE = -15  # zlib's wbits for a bare stream: no per-block header or checksum
 _LITTLE_ENDIAN = sys.byteorder == "little"
 if array("I").itemsize != 4 or array("H").itemsize != 2:  # pragma: no cover - true for CPython
-    raise ImportError("reader.core.tables needs 4-byte array('I') and 2-byte array('H') items")
+    raise ImportError(
+        "reader.core.engine.tables needs 4-byte array('I') and 2-byte array('H') items"
+    )
 
 
 def _deflate(data: bytes) -> bytes:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
-    from reader.core.vocab import Status
+    from reader.core.learner.vocab import Status
 
 EXIT_OK = 0
 
@@ -71,7 +71,7 @@ def add_study_parsers(commands: Any) -> None:
 
 def vocabulary_statuses() -> dict[str, Status]:
     """The learner's word statuses; none (and no file created) before the first save."""
-    from reader.core.vocab import VocabStore, default_vocab_path
+    from reader.core.learner.vocab import VocabStore, default_vocab_path
 
     if not default_vocab_path().exists():
         return {}
@@ -80,14 +80,14 @@ def vocabulary_statuses() -> dict[str, Status]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from reader.core.loader import load_path
-    from reader.core.pipeline import annotate_each
-    from reader.core.stats import (
+    from reader.core.engine.pipeline import annotate_each
+    from reader.core.learner.stats import (
         DEFAULT_PRE_READING_SIZE,
         document_stats,
         format_stats_text,
         stats_to_json,
     )
+    from reader.core.text.loader import load_path
 
     top = DEFAULT_PRE_READING_SIZE if args.top is None else args.top
     if top < 0:
@@ -108,8 +108,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_stats_text(stats, title=document.title) + "\n")
     if args.learn:
-        from reader.core.stats import learn_words
-        from reader.core.vocab import VocabStore
+        from reader.core.learner.stats import learn_words
+        from reader.core.learner.vocab import VocabStore
 
         with VocabStore() as store:
             changed = learn_words(
@@ -120,8 +120,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_study(args: argparse.Namespace) -> int:
-    from reader.core.study import NEW_CARDS_PER_DAY
-    from reader.core.vocab import Direction
+    from reader.core.learner.study import NEW_CARDS_PER_DAY
+    from reader.core.learner.vocab import Direction
     from reader.ui.screens.study import run_study
 
     if args.recall:
@@ -133,7 +133,7 @@ def cmd_study(args: argparse.Namespace) -> int:
     new_limit = NEW_CARDS_PER_DAY if args.new_limit is None else args.new_limit
     if new_limit < 0:
         raise ReaderError("--new-limit must be 0 or more")
-    from reader.cli import require_terminal
+    from reader.cli.main import require_terminal
 
     require_terminal(screen="the study screen")
     return run_study(directions=directions, new_limit=new_limit)

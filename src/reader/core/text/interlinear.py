@@ -6,9 +6,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from reader.core.layout import item_for_token, pack
+from reader.core.engine.syllables import PinyinStyle, format_syllable
 from reader.core.models import AnnotatedParagraph, ParagraphKind, Token, TokenKind
-from reader.core.syllables import PinyinStyle, format_syllable
+from reader.core.text.layout import item_for_token, pack
 
 
 @lru_cache(maxsize=4096)

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 
 import genanki
 
-from reader.core.stats import frequency_band, hsk_2025_level, word_frequency
-from reader.core.vocab import Status, VocabItem, annotate_sentences, hsk_level
+from reader.core.learner.stats import frequency_band, hsk_2025_level, word_frequency
+from reader.core.learner.vocab import Status, VocabItem, annotate_sentences, hsk_level
 
 if TYPE_CHECKING:
+    from reader.core.engine.pipeline import Annotator
     from reader.core.models import Token
-    from reader.core.pipeline import Annotator
 
 MODEL_ID = 1_583_920_417
 MODEL_NAME = "Reader Chinese Vocabulary"
@@ -193,13 +193,13 @@ def _tag_text(text: str) -> str:
 
 def pinyin_marks(syllables: Sequence[str]) -> str:
     """Syllables of one word joined, with tone marks: ("guan1", "xi5") -> "guānxi"."""
-    from reader.core.syllables import PinyinStyle, format_syllable
+    from reader.core.engine.syllables import PinyinStyle, format_syllable
 
     return "".join(format_syllable(s, PinyinStyle.MARKS) for s in syllables if s)
 
 
 def tone_number(syllable: str) -> int:
-    from reader.core.syllables import tone_of
+    from reader.core.engine.syllables import tone_of
 
     return tone_of(syllable) if syllable else 5
 

@@ -44,15 +44,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from reader.core.segment import is_han_char
-from reader.core.syllables import UNKNOWN_READING, split_numbered, tone_of
-from reader.core.tables import LazyTable, read_tables
+from reader.core.engine.segment import is_han_char
+from reader.core.engine.syllables import UNKNOWN_READING, split_numbered, tone_of
+from reader.core.engine.tables import LazyTable, read_tables
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-_DATA_DIR = Path(__file__).resolve().parent / "data"
+_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CHARS_FILE = _DATA_DIR / "pinyin_chars.table"
 WORDS_FILE = _DATA_DIR / "pinyin_words.table"
 
@@ -116,7 +116,7 @@ class ReadingTables:
     """The character and word reading tables (built by `tools/build_pinyin_data.py`).
 
     Values stay the raw strings of the files and are split on use; the shipped tables
-    (`reader.core.tables`) decode a few keys at a time as they are looked up, so loading is
+    (`reader.core.engine.tables`) decode a few keys at a time as they are looked up, so loading is
     cheap.
     """
 

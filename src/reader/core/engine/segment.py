@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from reader import paths
-from reader.core.convert import to_simplified
+from reader.core.engine.convert import to_simplified
+from reader.core.engine.tables import LazyTable, read_tables
 from reader.core.files import atomic_write_text
 from reader.core.models import TokenKind
-from reader.core.tables import LazyTable, read_tables
 
 Span = tuple[int, int, TokenKind]
 V = TypeVar("V")
@@ -196,7 +196,7 @@ class UserDictionary:
 
 # --- Han segmentation engine ------------------------------------------------------------
 
-_DATA_DIR = Path(__file__).resolve().parent / "data"
+_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LEXICON_FILE = _DATA_DIR / "segment_lexicon.table"
 MODEL_FILE = _DATA_DIR / "segment_model.json"
 
@@ -295,7 +295,7 @@ class HanLattice:
 
     @classmethod
     def load(cls, lexicon: Path = LEXICON_FILE, model: Path = MODEL_FILE) -> HanLattice:
-        """The shipped model. Its lexicon (`reader.core.tables`: word -> score, two-character
+        """The shipped model. Its lexicon (`reader.core.engine.tables`: word -> score, two-character
         start -> longest word length, word -> dictionary cut) is decoded a block at a time as
         the lattice meets the characters, so loading is cheap."""
         tables = read_tables(lexicon)

@@ -1,7 +1,7 @@
 """Pinyin syllables as written: tone marks, tone numbers or zhuyin, from numbered syllables.
 
 Its own small module so the reading screen can draw pinyin without importing the reading
-engine (`reader.core.pinyin` loads the segmenter and tables).
+engine (`reader.core.engine.pinyin` loads the segmenter and tables).
 """
 
 from __future__ import annotations

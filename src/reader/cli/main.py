@@ -26,8 +26,8 @@ from reader import __version__
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
-    from reader.core.loader import SplitMode
     from reader.core.models import AnnotatedParagraph, Document, Token
+    from reader.core.text.loader import SplitMode
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -99,11 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_optional_commands(commands: Any) -> None:
     """Commands that live in their own modules (vocabulary, export, study...)."""
     try:
-        from reader.vocab_cli import add_vocab_parsers
+        from reader.cli.vocab import add_vocab_parsers
     except ImportError:
         return
     add_vocab_parsers(commands)
-    from reader.study_cli import add_study_parsers
+    from reader.cli.study import add_study_parsers
 
     add_study_parsers(commands)
 
@@ -119,7 +119,7 @@ def _build_app_parser() -> argparse.ArgumentParser:
 
 
 def _pinyin_marks(token: Token) -> str | None:
-    from reader.core.syllables import PinyinStyle, format_syllable
+    from reader.core.engine.syllables import PinyinStyle, format_syllable
 
     if not token.is_han:
         return None
@@ -165,8 +165,8 @@ def _write_line(line: str = "") -> None:
 def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagraph]:
     """Paragraphs annotated one at a time as the file is read, none kept: the line formats
     (jsonl, tsv, text) stream a book with memory that does not grow with its length."""
-    from reader.core.loader import stream_path
-    from reader.core.pipeline import default_annotator
+    from reader.core.engine.pipeline import default_annotator
+    from reader.core.text.loader import stream_path
 
     stream = stream_path(path, split=split)
     annotator = default_annotator()
@@ -177,8 +177,8 @@ def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagrap
 def _write_json_document(path: str, split: SplitMode) -> None:
     """The same text as `json.dumps(document, indent=1)`, written paragraph by paragraph:
     the header needs the whole document loaded, but no annotation is kept."""
-    from reader.core.loader import load_path
-    from reader.core.pipeline import annotate_each
+    from reader.core.engine.pipeline import annotate_each
+    from reader.core.text.loader import load_path
 
     document = load_path(path, split=split)
     header = json.dumps(_document_header_json(document), ensure_ascii=False, indent=1)
@@ -221,7 +221,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 ]
                 _write_line("\t".join(cells))
     else:
-        from reader.core.textformat import interlinear_lines
+        from reader.core.text.interlinear import interlinear_lines
 
         for number, paragraph in enumerate(annotated):
             if number:
@@ -247,8 +247,8 @@ def _terminal_width() -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from reader.core.convert import convert_text
-    from reader.core.loader import stream_lines
+    from reader.core.engine.convert import convert_text
+    from reader.core.text.loader import stream_lines
 
     convert_text("", args.config)  # an unknown config is refused before reading anything
     # Batches of lines as the file is read: the same text as converting it whole (conversion
@@ -274,7 +274,7 @@ _CONVERT_BATCH_CHARS = 1 << 16
 
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
-    from reader.core.dictionary import format_lookup_text, lookup, lookup_to_json
+    from reader.core.dictionary.cedict import format_lookup_text, lookup, lookup_to_json
 
     result = lookup(args.word.strip())
     if args.format == "json":
@@ -292,14 +292,14 @@ def _print_dict_info(info: Any) -> None:
 
 
 def _cmd_dict_info(args: argparse.Namespace) -> int:
-    from reader.core.dictionary import info
+    from reader.core.dictionary.cedict import info
 
     _print_dict_info(info())
     return EXIT_OK
 
 
 def _cmd_dict_build(args: argparse.Namespace) -> int:
-    from reader.core.dictionary import build
+    from reader.core.dictionary.cedict import build
 
     _print_dict_info(build(force=True))
     return EXIT_OK

@@ -34,7 +34,7 @@ from enum import IntEnum
 import fsrs
 
 from reader.core.errors import ReaderError
-from reader.core.vocab import (
+from reader.core.learner.vocab import (
     CardState,
     Direction,
     ReviewEntry,

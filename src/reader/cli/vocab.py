@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
-    from reader.core.vocab import Status, VocabItem
+    from reader.core.learner.vocab import Status, VocabItem
 
 EXIT_OK = 0
 STATUS_CHOICES = ("new", "learning", "known", "ignored")
@@ -144,7 +144,7 @@ def _write(line: str = "") -> None:
 
 
 def _pinyin_marks(item: VocabItem) -> str:
-    from reader.core.anki import pinyin_marks
+    from reader.core.export.anki import pinyin_marks
 
     return pinyin_marks(item.pinyin_numbered)
 
@@ -157,7 +157,7 @@ def _describe(item: VocabItem) -> str:
 
 
 def _require_han(word: str) -> str:
-    from reader.core.segment import is_han_char
+    from reader.core.engine.segment import is_han_char
 
     cleaned = word.strip()
     if not any(is_han_char(char) for char in cleaned):
@@ -168,7 +168,7 @@ def _require_han(word: str) -> str:
 
 
 def cmd_vocab_add(args: argparse.Namespace) -> int:
-    from reader.core.vocab import (
+    from reader.core.learner.vocab import (
         Context,
         Status,
         VocabStore,
@@ -208,7 +208,7 @@ def cmd_vocab_add(args: argparse.Namespace) -> int:
 
 
 def item_to_json(item: VocabItem) -> dict[str, Any]:
-    from reader.core.vocab import hsk_level
+    from reader.core.learner.vocab import hsk_level
 
     return {
         "traditional": item.traditional,
@@ -238,7 +238,7 @@ def _cell(text: str) -> str:
 
 
 def cmd_vocab_list(args: argparse.Namespace) -> int:
-    from reader.core.vocab import VocabStore
+    from reader.core.learner.vocab import VocabStore
 
     with VocabStore() as store:
         items = store.items(statuses=_statuses(args.status, default_all=True))
@@ -270,7 +270,7 @@ def cmd_vocab_list(args: argparse.Namespace) -> int:
 
 
 def cmd_vocab_set(args: argparse.Namespace) -> int:
-    from reader.core.vocab import Status, VocabStore
+    from reader.core.learner.vocab import Status, VocabStore
 
     with VocabStore() as store:
         item = store.set_status(args.word, Status(args.status))
@@ -279,7 +279,7 @@ def cmd_vocab_set(args: argparse.Namespace) -> int:
 
 
 def cmd_vocab_edit(args: argparse.Namespace) -> int:
-    from reader.core.vocab import VocabStore
+    from reader.core.learner.vocab import VocabStore
 
     with VocabStore() as store:
         item = store.set_definition(args.word, args.definition)
@@ -288,7 +288,7 @@ def cmd_vocab_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_vocab_remove(args: argparse.Namespace) -> int:
-    from reader.core.vocab import VocabStore
+    from reader.core.learner.vocab import VocabStore
 
     with VocabStore() as store:
         item = store.remove(args.word)
@@ -300,8 +300,8 @@ def cmd_vocab_remove(args: argparse.Namespace) -> int:
 
 
 def _statuses(chosen: list[str] | None, *, default_all: bool = False) -> list[Status] | None:
-    from reader.core.anki import DEFAULT_EXPORT_STATUSES
-    from reader.core.vocab import Status
+    from reader.core.export.anki import DEFAULT_EXPORT_STATUSES
+    from reader.core.learner.vocab import Status
 
     if chosen:
         return [Status(value) for value in chosen]
@@ -309,7 +309,7 @@ def _statuses(chosen: list[str] | None, *, default_all: bool = False) -> list[St
 
 
 def _selected_items(args: argparse.Namespace) -> list[VocabItem]:
-    from reader.core.vocab import VocabStore, parse_since
+    from reader.core.learner.vocab import VocabStore, parse_since
 
     since = parse_since(args.since) if args.since else None
     with VocabStore() as store:
@@ -320,7 +320,7 @@ def _selected_items(args: argparse.Namespace) -> list[VocabItem]:
 
 
 def _deck(args: argparse.Namespace) -> str:
-    from reader.core.anki import DEFAULT_DECK_NAME
+    from reader.core.export.anki import DEFAULT_DECK_NAME
 
     deck = (args.deck or DEFAULT_DECK_NAME).strip()
     if not deck:
@@ -329,7 +329,7 @@ def _deck(args: argparse.Namespace) -> str:
 
 
 def cmd_export_anki(args: argparse.Namespace) -> int:
-    from reader.core.export import export_apkg
+    from reader.core.export.writers import export_apkg
 
     items = _selected_items(args)
     target = Path(args.out or DEFAULT_OUT["anki"])
@@ -339,7 +339,7 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
 
 
 def cmd_export_text(args: argparse.Namespace) -> int:
-    from reader.core.export import export_pleco, export_tsv
+    from reader.core.export.writers import export_pleco, export_tsv
 
     items = _selected_items(args)
     to_stdout = args.out == "-"
@@ -356,7 +356,7 @@ def cmd_export_text(args: argparse.Namespace) -> int:
 
 
 def cmd_export_ankiconnect(args: argparse.Namespace) -> int:
-    from reader.core.export import DEFAULT_ANKICONNECT_URL, AnkiConnect, push_to_anki
+    from reader.core.export.writers import DEFAULT_ANKICONNECT_URL, AnkiConnect, push_to_anki
 
     client = AnkiConnect(args.url or DEFAULT_ANKICONNECT_URL, allow_remote=args.allow_remote)
     items = _selected_items(args)

@@ -27,10 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from reader.core.learner.vocab import Status, VocabStore, hsk_level
 from reader.core.models import AnnotatedParagraph, Token
-from reader.core.vocab import Status, VocabStore, hsk_level
 
-_DATA = Path(__file__).resolve().parent / "data"
+_DATA = Path(__file__).resolve().parent.parent / "data"
 _FREQUENCY_FILE = _DATA / "freq" / "wordfreq_zh.tsv.gz"
 _HSK_2025_FILE = _DATA / "hsk" / "hsk2025.tsv"
 
@@ -269,7 +269,7 @@ class _WordCollector:
         self.counts: dict[str, int] = {}
 
     def add(self, paragraph: AnnotatedParagraph) -> None:
-        from reader.core.loader import split_sentences
+        from reader.core.text.loader import split_sentences
 
         spans: list[tuple[int, int]] | None = None
         for token in counted_tokens(paragraph):
@@ -362,7 +362,7 @@ def learn_words(
 ) -> int:
     """Save words as LEARNING, each with the sentence it first appears in (the pre-reading
     key: "add them all to learning"). Returns how many words changed or were added."""
-    from reader.core.vocab import Context, describe_word
+    from reader.core.learner.vocab import Context, describe_word
 
     changed = 0
     for word in words:
@@ -398,7 +398,7 @@ def _percent(value: float) -> float:
 
 def pinyin_marks(syllables: Sequence[str]) -> str:
     """A word's syllables joined with tone marks: ("guan1", "xi5") -> "guānxi"."""
-    from reader.core.syllables import PinyinStyle, format_syllable
+    from reader.core.engine.syllables import PinyinStyle, format_syllable
 
     return "".join(format_syllable(s, PinyinStyle.MARKS) for s in syllables if s)
 

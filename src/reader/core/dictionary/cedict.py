@@ -5,7 +5,7 @@ in the cache directory, named after the source's SHA-256 so a new dictionary get
 Lookups then go through one read-only connection: opening costs milliseconds and nothing is
 parsed into Python dicts at start-up.
 
-    >>> from reader.core import dictionary
+    >>> from reader.core.dictionary import cedict as dictionary
     >>> dictionary.lookup("中美關係").breakdown  # no entry: split into 中美 + 關係
 
 Module functions use a lazily opened default `Dictionary`; tests build their own with
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reader import paths
-from reader.core.convert import to_simplified
+from reader.core.engine.convert import to_simplified
 from reader.core.errors import ReaderError
 from reader.core.files import atomic_write_text
 from reader.core.models import Entry, Lookup, _is_pointer_definition

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 import genanki
 
 from reader.core import files
-from reader.core.anki import (
+from reader.core.errors import ReaderError
+from reader.core.export.anki import (
     CSS,
     DEFAULT_DECK_NAME,
     FIELD_NAMES,
@@ -39,11 +40,10 @@ from reader.core.anki import (
     build_notes,
     build_package,
 )
-from reader.core.errors import ReaderError
-from reader.core.vocab import VocabItem
+from reader.core.learner.vocab import VocabItem
 
 if TYPE_CHECKING:
-    from reader.core.pipeline import Annotator
+    from reader.core.engine.pipeline import Annotator
 
 PLECO_CATEGORY_ROOT = "Reader"
 

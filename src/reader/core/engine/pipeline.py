@@ -22,9 +22,9 @@ from reader.core.models import (
 )
 
 if TYPE_CHECKING:
-    from reader.core.dictionary import Dictionary
-    from reader.core.pinyin import PinyinReader
-    from reader.core.segment import Segmenter
+    from reader.core.dictionary.cedict import Dictionary
+    from reader.core.engine.pinyin import PinyinReader
+    from reader.core.engine.segment import Segmenter
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
@@ -56,7 +56,7 @@ class Annotator:
     def dictionary(self) -> Dictionary:
         with self._lock:
             if self._dictionary is None:
-                from reader.core.dictionary import default_dictionary
+                from reader.core.dictionary.cedict import default_dictionary
 
                 self._dictionary = default_dictionary()
             return self._dictionary
@@ -65,7 +65,7 @@ class Annotator:
     def segmenter(self) -> Segmenter:
         with self._lock:
             if self._segmenter is None:
-                from reader.core.segment import default_segmenter
+                from reader.core.engine.segment import default_segmenter
 
                 self._segmenter = default_segmenter()
             return self._segmenter
@@ -74,7 +74,7 @@ class Annotator:
     def pinyin_reader(self) -> PinyinReader:
         with self._lock:
             if self._pinyin_reader is None:
-                from reader.core.pinyin import default_reader
+                from reader.core.engine.pinyin import default_reader
 
                 self._pinyin_reader = default_reader()
             return self._pinyin_reader
@@ -93,8 +93,8 @@ class Annotator:
             self.segmenter.reload_user_dictionary()
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
-        from reader.core.convert import to_simplified, to_traditional
-        from reader.core.dictionary import gloss_for_reading
+        from reader.core.dictionary.cedict import gloss_for_reading
+        from reader.core.engine.convert import to_simplified, to_traditional
 
         text = paragraph.text
         with self._lock:

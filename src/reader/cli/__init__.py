@@ -1,0 +1,1 @@
+"""The `reader` command: argument parsing and one module per command group."""

@@ -1,0 +1,1 @@
+"""CC-CEDICT: the compiled SQLite index, lookups and their text/JSON forms."""

@@ -1,0 +1,1 @@
+"""Getting words out: Anki notes and packages, TSV, Pleco, AnkiConnect."""

@@ -1,0 +1,1 @@
+"""What the learner owns and does: vocabulary, statuses, study, positions, stats."""

@@ -1,0 +1,1 @@
+"""Text in: decoding files and standard input, paragraphs and headings, line layout."""
