@@ -201,7 +201,9 @@ def one_token_share(cutter: Cutter, words: list[str]) -> tuple[float, list[str]]
     return 1 - len(pieces) / len(words), pieces
 
 
-def seed_direct_entries(cutter: Cutter, has_word: Callable[[str], bool]) -> tuple[float, Counter[str]]:
+def seed_direct_entries(
+    cutter: Cutter, has_word: Callable[[str], bool]
+) -> tuple[float, Counter[str]]:
     """Share of the seed's Han tokens with a direct dictionary entry; those without one."""
     from reader.core.text.loader import load_path
 
@@ -334,10 +336,11 @@ def learner_table(segmenter: Segmenter | None = None, examples: int = 15) -> dic
             f"  {name}: {result['dictionary_words']} dictionary words; most often cut apart: "
             + ", ".join(f"{word} ×{count}" for word, count in cut_apart.most_common(examples))
         )
-    print(f"  HSK 1–4 words in pieces: {' '.join(ours['hsk'][:examples * 2])}")  # type: ignore[index]
+    print(f"  HSK 1–4 words in pieces: {' '.join(ours['hsk'][: examples * 2])}")  # type: ignore[index]
     seed = ours["seed"]
     assert isinstance(seed, Counter)
-    print(f"  seed tokens without a direct entry: {', '.join(w for w, _ in seed.most_common(examples))}")
+    missing = ", ".join(word for word, _ in seed.most_common(examples))
+    print(f"  seed tokens without a direct entry: {missing}")
     return ours
 
 

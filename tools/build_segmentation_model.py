@@ -285,10 +285,11 @@ def add_aliases(base: dict[str, float], tags: dict[str, str], aliases: dict[str,
     return added
 
 
-def load_set_phrases(tags: dict[str, str]) -> set[str]:
-    """Idioms and set phrases: CC-CEDICT entries glossed "(idiom)" and jieba's words tagged
-    i (成语) or l (习用语). Their meaning is more than their words' (截然不同, 通货膨胀)."""
-    phrases = {word for word, tag in tags.items() if tag in ("i", "l")}
+def load_idioms(tags: dict[str, str]) -> set[str]:
+    """Idioms: CC-CEDICT entries glossed "(idiom)" and jieba's words tagged i (成语). Their
+    meaning is more than their words' (截然不同, 不得人心). jieba's l (习用语) is not taken:
+    it is mostly compositional terms (高等教育, 信息技术)."""
+    phrases = {word for word, tag in tags.items() if tag == "i"}
     with gzip.open(CEDICT, "rt", encoding="utf-8") as handle:
         for line in handle:
             if "(idiom)" in line and not line.startswith("#"):
@@ -303,13 +304,19 @@ WHOLE_TAGS = ("PROPN", "NUM", "X")
 
 class LearnerWords:
     """What a learner looks up as one word: CC-CEDICT headwords and HSK words (Simplified),
-    with the names and set phrases among them (see `learner_convention`)."""
+    with the names and idioms among them (see `learner_convention`)."""
 
-    def __init__(self, words: set[str], names: set[str], hsk: set[str], phrases: set[str]):
-        self.words = words
-        self.names = names
+    def __init__(self, cedict: set[str], hsk: set[str], names: set[str], idioms: set[str]):
+        self.cedict = cedict
         self.hsk = hsk
-        self.phrases = phrases
+        self.words = cedict | hsk
+        self.names = names
+        self.idioms = idioms
+        self.split_phrases = True  # False: every dictionary word is joined (--convention)
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon) -> LearnerWords:
+        return cls(lexicon.cedict, lexicon.hsk, lexicon.names, load_idioms(lexicon.tags))
 
     def fewest_words(self, word: str) -> list[str]:
         """`word` as the fewest dictionary words (single characters included) that spell it;
@@ -331,13 +338,13 @@ class LearnerWords:
     def joins(self, parts: list[str]) -> bool:
         """Whether these adjacent words are one learner word: a dictionary word, unless it is
         a phrase of words (`phrase_of_words`: 人口密度, 军事行动) that is neither a name, an
-        HSK word nor a set phrase."""
+        HSK word nor an idiom."""
         joined = "".join(parts)
         if joined not in self.words:
             return False
-        if joined in self.names or joined in self.hsk or joined in self.phrases:
+        if not self.split_phrases or joined in self.names or joined in self.hsk:
             return True
-        return not self.phrase_of_words(joined)
+        return joined in self.idioms or not self.phrase_of_words(joined)
 
     def phrase_of_words(self, word: str) -> bool:
         """Whether `word` is spelled by two or more dictionary words of 2+ characters each
@@ -354,7 +361,9 @@ class LearnerWords:
         return spelled[size]
 
 
-def learner_convention(gold: list[tuple[str, str]], learner: LearnerWords) -> list[str]:
+def learner_convention(
+    gold: list[tuple[str, str]], learner: LearnerWords, split_unlisted: bool = True
+) -> list[str]:
     """A sentence's gold words (Simplified, with their Universal POS tag) in the learner's
     convention. A gold word no dictionary lists is shown as the fewest dictionary words that
     spell it (最大 -> 最/大, 也是 -> 也/是) unless it is a name, a number or foreign
@@ -364,7 +373,8 @@ def learner_convention(gold: list[tuple[str, str]], learner: LearnerWords) -> li
     words: list[str] = []
     for word, tag in gold:
         if (
-            len(word) < 2
+            not split_unlisted
+            or len(word) < 2
             or word in learner.words
             or tag in WHOLE_TAGS
             or not HAN_RUN.fullmatch(word)
@@ -391,7 +401,7 @@ def learner_convention(gold: list[tuple[str, str]], learner: LearnerWords) -> li
 
 
 def read_gold(
-    path: Path, learner: LearnerWords | None = None
+    path: Path, learner: LearnerWords | None = None, split_unlisted: bool = True
 ) -> Iterator[tuple[str, list[str]]]:
     """(Simplified Han run, its gold words) for every Han run of every sentence; with
     `learner`, the gold words in the learner's convention (`learner_convention`)."""
@@ -405,14 +415,14 @@ def read_gold(
                     tag = columns[3] if len(columns) > 3 else "_"
                     words.append(("".join(columns[1].split()), tag))
             elif not line and words:
-                yield from _han_runs(words, learner)
+                yield from _han_runs(words, learner, split_unlisted)
                 words = []
     if words:
-        yield from _han_runs(words, learner)
+        yield from _han_runs(words, learner, split_unlisted)
 
 
 def _han_runs(
-    gold: list[tuple[str, str]], learner: LearnerWords | None
+    gold: list[tuple[str, str]], learner: LearnerWords | None, split_unlisted: bool
 ) -> Iterator[tuple[str, list[str]]]:
     # The whole sentence is converted, as the segmenter converts a paragraph (OpenCC picks a
     # character's form by the phrase around it); the conversion keeps every length.
@@ -422,7 +432,10 @@ def _han_runs(
     for word, tag in gold:
         converted.append((simplified[position : position + len(word)], tag))
         position += len(word)
-    words = learner_convention(converted, learner) if learner else [w for w, _ in converted]
+    if learner is None:
+        words = [word for word, _ in converted]
+    else:
+        words = learner_convention(converted, learner, split_unlisted)
     text = "".join(words)
     boundaries: set[int] = set()
     position = 0
@@ -519,6 +532,10 @@ class Model:
             return self.word_features(word)
         return candidate_features(word, kind, self.classes, self.lattice.given_names)
 
+    def unknown_score(self) -> float:
+        """The score of a character the lexicon lacks (before its own `char:` weight)."""
+        return UNKNOWN_BASE + self.weights.get("unknown_char", 0.0)
+
     def score(self, word: str) -> float:
         base = self.base.get(word, UNKNOWN_BASE)
         weights = self.weights
@@ -526,9 +543,8 @@ class Model:
 
     def _kinds(self, text: str) -> dict[tuple[int, int], str]:
         """The best-scoring candidate kind of each out-of-lexicon span the lattice offers."""
-        first_pass = self.lattice._best_path(text, {})
         kinds: dict[tuple[int, int], tuple[float, str]] = {}
-        for end, entries in self.lattice._candidates(text, first_pass).items():
+        for end, entries in self.lattice.candidates(text).items():
             for start, score, kind in entries:
                 if (start, end) not in kinds or score > kinds[(start, end)][0]:
                     kinds[(start, end)] = (score, kind)
@@ -573,6 +589,20 @@ class Model:
         # Averaged weights generalise better than the last ones.
         for key in list(self.weights):
             self.weights[key] -= self._sums[key] / self._step
+
+    def train_averaged(self, data: list[tuple[str, list[str]]], epochs: int, runs: int) -> None:
+        """`train` from scratch with `runs` orders of the sentences, then average the weights:
+        one order's ties decide close calls between overlapping words at random."""
+        totals: defaultdict[str, float] = defaultdict(float)
+        for seed in range(runs):
+            self.weights.clear()
+            self._sums.clear()
+            self._step = 1
+            self.train(list(data), epochs, seed)
+            for key, value in self.weights.items():
+                totals[key] += value / runs
+        self.weights.clear()
+        self.weights.update(totals)
 
     def calibrate_names(
         self, people: list[str], data: list[tuple[str, list[str]]], epochs: int, seed: int = 1
@@ -666,7 +696,7 @@ def protect_learner_words(
     The UD conventions cut some words a learner looks up as one (未来, 马来西亚, 外交部长);
     a protected word is kept whole unless its neighbours make a better path.
     """
-    unknown = UNKNOWN_BASE + model.weights.get("unknown_char", 0.0)
+    unknown = model.unknown_score()
     scores = {word: model.score(word) for word in model.base}
     raised = 0
     for word in sorted(protected, key=len):
@@ -687,7 +717,7 @@ def dominated_words(model: Model) -> set[str]:
     taking the split instead, so dropping the word changes no first-pass result. About half
     of jieba's entries go, which halves the start-up cost of loading the lexicon.
     """
-    unknown = UNKNOWN_BASE + model.weights.get("unknown_char", 0.0)
+    unknown = model.unknown_score()
     scores = {word: model.score(word) for word in model.base}
     return {
         word
@@ -701,24 +731,18 @@ def dominated_words(model: Model) -> set[str]:
 _UNCUT_TAGS = ("nr", "ns", "nt", "nz", "m", "eng")
 
 
-def dictionary_cuts(
-    model: Model,
-    scores: dict[str, float],
-    margin: float,
-    always_tags: frozenset[str] = frozenset(),
-) -> dict[str, tuple[int, ...]]:
-    """Lexicon words CC-CEDICT lacks (jieba's 最大, 做好) -> lengths of the fewest CC-CEDICT
-    words that spell them, which the segmenter shows instead so every token can be looked up.
-
-    Proper nouns and numerals are left whole, and so is a word whose cut scores more than
-    `margin` below it in the lattice (the model is sure it is one word) unless its jieba tag
-    is one of `always_tags`. Every single
-    character counts as a dictionary word; ties go to the higher-scoring cut.
+def dictionary_cuts(model: Model, scores: dict[str, float]) -> dict[str, tuple[int, ...]]:
+    """Lexicon words no learner list has (jieba's 最大, 做好, 天会) -> lengths of the fewest
+    CC-CEDICT words that spell them, which the segmenter shows instead so every token can be
+    looked up. They stay in the lattice as units (a path through 天会 is not one through
+    明天); names and numerals are left whole (jieba tags nr/ns/nt/nz/m: 杜鲁门, 四百万 are no
+    easier in pieces). Every single character counts as a dictionary word; ties go to the
+    higher-scoring cut.
     """
-    unknown = UNKNOWN_BASE + model.weights.get("unknown_char", 0.0)
+    unknown = model.unknown_score()
     cedict = model.cedict
     cuts: dict[str, tuple[int, ...]] = {}
-    for word, whole in scores.items():
+    for word in scores:
         size = len(word)
         tag = model.tags.get(word, "x")
         if size < 2 or word in model.learner_words or tag.startswith(_UNCUT_TAGS):
@@ -736,8 +760,7 @@ def dictionary_cuts(
                 if value < best[end]:
                     best[end] = value
                     back[end] = start
-        pieces, negative = best[size]
-        if pieces > size or (whole + negative >= margin and tag not in always_tags):
+        if best[size][0] > size:
             continue
         lengths: list[int] = []
         end = size
@@ -748,9 +771,7 @@ def dictionary_cuts(
     return cuts
 
 
-def write_model(
-    model: Model, lexicon_path: Path, model_path: Path, cut_margin: float = math.inf
-) -> None:
+def write_model(model: Model, lexicon_path: Path, model_path: Path) -> None:
     scores: dict[str, str] = {}  # two decimals, as the lexicon stores them
     dominated = dominated_words(model)
     for word in model.base:
@@ -765,7 +786,7 @@ def write_model(
         if len(word) > 2 and longest.get(word[:2], 0) < len(word):
             longest[word[:2]] = len(word)
     written = {word: float(score) for word, score in scores.items()}
-    cuts = dictionary_cuts(model, written, cut_margin)
+    cuts = dictionary_cuts(model, written)
     lexicon_path.write_bytes(
         pack_tables(
             {
@@ -781,7 +802,7 @@ def write_model(
     candidate_prefixes = ("name", "oov")
     data = {
         "about": "compiled by tools/build_segmentation_model.py; see data/README.md",
-        "unknown_char": round(UNKNOWN_BASE + model.weights.get("unknown_char", 0.0), 4),
+        "unknown_char": round(model.unknown_score(), 4),
         "max_word_length": MAX_WORD_LENGTH,
         "weights": {
             key: round(value, 4)
@@ -791,11 +812,14 @@ def write_model(
         "classes": CHARACTER_CLASSES,
         "hmm_plain_first": list(HMM_PLAIN_FIRST),
         "surnames": SURNAMES,
+        "everyday_words": "".join(sorted(model.lattice.everyday_words)),
         "given_names": {
             str(band): "".join(sorted(c for c, b in model.lattice.given_names.items() if b == band))
             for band in sorted(set(model.lattice.given_names.values()))
         },
-        "hmm": {
+        "hmm": None
+        if model.lattice.hmm is None
+        else {
             "start": HMM_START,
             "transition": HMM_TRANSITION,
             "emission": {
@@ -817,7 +841,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--protect",
-        default="hsk:10,names:30,train",
+        default="hsk,names:30,train",
         help="word lists kept whole, each as NAME or NAME:MAX_RAISE (raise no word's score by "
         "more than that): hsk (HSK 3.0), names (CC-CEDICT proper nouns), cedict3, cedict4",
     )
@@ -839,19 +863,20 @@ def main(argv: list[str]) -> int:
         "(wordfreq band); chosen on held-out GSD dev with tools/tune_segmentation.py",
     )
     parser.add_argument(
-        "--cut-margin",
-        type=float,
-        default=10.0,
-        help="cut a lexicon word CC-CEDICT lacks into CC-CEDICT words when the cut scores at "
-        "most this much below it (inf: always); chosen with tools/tune_segmentation.py "
-        "--dictionary-margins",
+        "--convention",
+        choices=("learner", "dictionary", "treebank"),
+        default="learner",
+        help="the words the model learns: the learner's convention (`learner_convention`), "
+        "the same with phrases of words joined too (dictionary), or the treebank's as they are",
     )
     parser.add_argument(
-        "--convention",
-        choices=("learner", "treebank"),
-        default="learner",
-        help="learn the treebank's words as they are, or in the learner's convention "
-        "(adjacent gold words that spell a dictionary word joined)",
+        "--orders",
+        type=int,
+        default=4,
+        help="train on this many orders of the sentences and average the weights",
+    )
+    parser.add_argument(
+        "--hmm", action="store_true", help="let the character HMM propose unknown words"
     )
     parser.add_argument("--train", type=Path, default=GSD_DEV, help="CoNLL-U training file")
     parser.add_argument("--lexicon", type=Path, default=LEXICON_FILE)
@@ -859,24 +884,37 @@ def main(argv: list[str]) -> int:
     arguments = parser.parse_args(argv)
     lexicon = load_lexicon(arguments.min_count, not arguments.no_cedict_words)
     base, tags, cedict, proper_nouns = lexicon.base, lexicon.tags, lexicon.cedict, lexicon.names
-    hsk = lexicon.hsk
-    learner = LearnerWords(cedict | hsk, proper_nouns, hsk, load_set_phrases(tags))
-    data = list(read_gold(arguments.train, learner if arguments.convention == "learner" else None))
+    learner = LearnerWords.from_lexicon(lexicon)
+    learner.split_phrases = arguments.convention != "dictionary"
+    # The lattice's own units: jieba's words no learner list has stay whole here (最大); the
+    # segmenter shows them cut (`dictionary_cuts`).
+    data = list(
+        read_gold(
+            arguments.train,
+            None if arguments.convention == "treebank" else learner,
+            split_unlisted=False,
+        )
+    )
     people = load_people()
     model = Model(base, tags, cedict, given_name_bands(people, base))
+    model.lattice.everyday_words = frozenset(
+        word for word in lexicon.hsk if len(word) == 2 and HAN_RUN.fullmatch(word)
+    )
     model.learner_words = learner.words
+    if not arguments.hmm:
+        model.lattice.hmm = None
     model.general_up_to = arguments.general_up_to
     model.all_class_features = arguments.general_up_to > 0
     zipf = load_zipf()
     if "zipf" in arguments.features:
         model.zipf = {word: value for word, value in zipf.items() if word in base}
     if "hsk" in arguments.features:
-        model.hsk = load_hsk()
-    model.train(data, arguments.epochs)
+        model.hsk = lexicon.hsk
+    model.train_averaged(data, arguments.epochs, arguments.orders)
     if arguments.name_epochs:
         model.calibrate_names(people, data, arguments.name_epochs)
     lists = {
-        "hsk": load_hsk,
+        "hsk": lambda: lexicon.hsk,
         "names": lambda: proper_nouns,
         "cedict3": lambda: {word for word in cedict if len(word) >= 3},
         "cedict4": lambda: {word for word in cedict if len(word) >= 4},
@@ -892,7 +930,7 @@ def main(argv: list[str]) -> int:
             max_raise = float(limit) if limit else math.inf
             raised += protect_learner_words(model, lists[name](), arguments.margin, max_raise)
     print(f"raised {raised} protected words")
-    write_model(model, arguments.lexicon, arguments.model, arguments.cut_margin)
+    write_model(model, arguments.lexicon, arguments.model)
     print(
         f"{len(base)} lexicon words, {len(model.weights)} features, "
         f"trained on {len(data)} runs; wrote {arguments.lexicon} and {arguments.model}"
