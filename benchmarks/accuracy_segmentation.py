@@ -370,6 +370,8 @@ def main(argv: list[str]) -> int:
         results[name] = mine
         print(_row(f"{name}: reader", mine))
         print(_row(f"{name}: rjieba on hk2s", base))
+    print()
+    learner_table(segmenter)
     seed = paths.seed_document().read_text(encoding="utf-8")
     seed_simplified = to_simplified(seed)
     timings = []

@@ -62,11 +62,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
-from jieba.finalseg.prob_emit import P as HMM_EMISSION
-from jieba.finalseg.prob_start import P as HMM_START
-from jieba.finalseg.prob_trans import P as HMM_TRANSITION
-
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.segment import (
     HMM_WORD,
@@ -126,10 +121,21 @@ UNKNOWN_BASE = -20.0  # base log probability of a character missing from the lex
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]+")
 
 
+def jieba_hmm() -> _CharHmm:
+    """jieba's character HMM (`finalseg`), which proposes words no lexicon lists (`--hmm`)."""
+    from jieba.finalseg.prob_emit import P as emission
+    from jieba.finalseg.prob_start import P as start
+    from jieba.finalseg.prob_trans import P as transition
+
+    return _CharHmm({"start": start, "transition": transition, "emission": emission})
+
+
 def load_jieba(keep: set[str], min_count: int) -> tuple[dict[str, float], dict[str, str]]:
     """jieba's words as log probabilities; rare words (count < min_count) only if in `keep`."""
     counts: dict[str, int] = {}
     tags: dict[str, str] = {}
+    import jieba  # the tools extra; imported here so tests can use the rest of this module
+
     path = Path(jieba.__file__).resolve().parent / "dict.txt"
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -462,6 +468,7 @@ class Model:
         tags: dict[str, str],
         cedict: set[str],
         given_names: dict[str, int],
+        hmm: _CharHmm | None = None,
     ) -> None:
         self.base = base
         self.tags = tags
@@ -480,7 +487,6 @@ class Model:
         self._sums: defaultdict[str, float] = defaultdict(float)
         self._step = 1
         self._features: dict[str, list[str]] = {}
-        hmm = _CharHmm({"start": HMM_START, "transition": HMM_TRANSITION, "emission": HMM_EMISSION})
         self.lattice = HanLattice(
             scores=_LiveScores(self),
             unknown_char=UNKNOWN_BASE,
@@ -800,6 +806,7 @@ def write_model(model: Model, lexicon_path: Path, model_path: Path) -> None:
         )
     )
     candidate_prefixes = ("name", "oov")
+    hmm = model.lattice.hmm
     data = {
         "about": "compiled by tools/build_segmentation_model.py; see data/README.md",
         "unknown_char": round(model.unknown_score(), 4),
@@ -818,13 +825,13 @@ def write_model(model: Model, lexicon_path: Path, model_path: Path) -> None:
             for band in sorted(set(model.lattice.given_names.values()))
         },
         "hmm": None
-        if model.lattice.hmm is None
+        if hmm is None
         else {
-            "start": HMM_START,
-            "transition": HMM_TRANSITION,
+            "start": hmm.start,
+            "transition": hmm.transition,
             "emission": {
                 state: {char: round(value, 3) for char, value in sorted(table.items())}
-                for state, table in HMM_EMISSION.items()
+                for state, table in hmm.emission.items()
             },
         },
     }
@@ -896,13 +903,12 @@ def main(argv: list[str]) -> int:
         )
     )
     people = load_people()
-    model = Model(base, tags, cedict, given_name_bands(people, base))
+    hmm = jieba_hmm() if arguments.hmm else None
+    model = Model(base, tags, cedict, given_name_bands(people, base), hmm)
     model.lattice.everyday_words = frozenset(
         word for word in lexicon.hsk if len(word) == 2 and HAN_RUN.fullmatch(word)
     )
     model.learner_words = learner.words
-    if not arguments.hmm:
-        model.lattice.hmm = None
     model.general_up_to = arguments.general_up_to
     model.all_class_features = arguments.general_up_to > 0
     zipf = load_zipf()

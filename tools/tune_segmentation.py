@@ -14,7 +14,9 @@ shipped one (each setting is a string of its arguments), and scored on the other
 - cut apart / exact: the issue's figures on the held-out treebank gold (benchmarks/
   accuracy_segmentation.py), and the treebank F1;
 - Han tokens with a CC-CEDICT entry (single characters count), and HSK 1–4 words of 2+
-  characters segmented on their own that stay one token.
+  characters segmented on their own that stay one token;
+- names whole: 1,000 of jieba's modern three-character personal names (tag nr, a common
+  surname first; GSD has few), each in three frames (记者X报道, X说, 主席X表示).
 
 Run: `.venv/bin/python tools/tune_segmentation.py --setting="" --setting="--hmm" ...`, a
 setting being builder arguments ("" = the defaults); under a minute per setting and fold.
@@ -42,6 +44,23 @@ from reader.core.engine.segment import HanLattice, Segmenter  # noqa: E402
 from reader.core.models import TokenKind  # noqa: E402
 
 LONGEST_CROSSING = 6  # dictionary words up to this long are checked for crossing a boundary
+NAME_FRAMES = ("记者{}报道", "{}说", "主席{}表示")
+
+
+def sample_names(lexicon: build.Lexicon, size: int = 1000) -> list[str]:
+    """Every n-th of jieba's three-character personal names with a common surname."""
+    surnames = "".join(build.SURNAMES.values())
+    names = sorted(
+        word
+        for word, tag in lexicon.tags.items()
+        if tag == "nr" and len(word) == 3 and word[0] in surnames and build.HAN_RUN.fullmatch(word)
+    )
+    return names[:: max(1, len(names) // size)][:size]
+
+
+def names_whole(lattice: HanLattice, names: list[str]) -> float:
+    kept = sum(name in lattice.cut(frame.format(name)) for name in names for frame in NAME_FRAMES)
+    return kept / (len(names) * len(NAME_FRAMES))
 
 
 def split_folds(path: Path, folder: Path) -> list[tuple[Path, Path]]:
@@ -119,6 +138,7 @@ def main(argv: list[str]) -> int:
     learner = build.LearnerWords.from_lexicon(lexicon)
     headwords = accuracy_segmentation.cedict_headwords()
     hsk = accuracy_segmentation.hsk_words()
+    names = sample_names(lexicon)
     rows: list[tuple[str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
@@ -137,7 +157,8 @@ def main(argv: list[str]) -> int:
                             *("--model", str(model_path)),
                         ]
                     )
-                segmenter = Segmenter(lattice=HanLattice.load(lexicon_path, model_path))
+                lattice = HanLattice.load(lexicon_path, model_path)
+                segmenter = Segmenter(lattice=lattice)
                 cutter = accuracy_segmentation.segmenter_cutter(segmenter)
                 treebank = accuracy_segmentation.evaluate(
                     "held-out", held, cutter, segmenter.knows_word, headwords
@@ -147,6 +168,7 @@ def main(argv: list[str]) -> int:
                 figures["exact"] = float(treebank["exact_share"])  # type: ignore[arg-type]
                 figures["treebank F1"] = float(treebank["f1"])  # type: ignore[arg-type]
                 figures["HSK 1-4 one token"] = accuracy_segmentation.one_token_share(cutter, hsk)[0]
+                figures["names whole"] = names_whole(lattice, names)
                 cut_apart.update(treebank["cut_apart"])  # type: ignore[arg-type]
                 for key, value in figures.items():
                     totals[key] += value / len(folds)

@@ -473,13 +473,16 @@ class HanLattice:
                 extra.setdefault(word_end, []).append((position, score, NAME_WORD))
 
     def _given_name(self, text: str) -> bool:
-        """Whether `text` can be a given name: each character at least as common in given
-        names as in running text (band >= 0: 向有, 欧方, 华援 are no names), and not an
-        everyday word (4 of CC-CEDICT's 645 people have one: 向中国, 项基本 are no names)."""
+        """Whether `text` can be a given name: not an everyday word (4 of CC-CEDICT's 645
+        people have one: 向中国, 项基本 are no names), and no character rarer in given names
+        than in running text (band < 0: 向有). A one-character given name needs evidence
+        (a band >= 0: 欧方, 华援 are no names); in a two-character one, a character CC-CEDICT's
+        few people never use is allowed (陈淑芬, 梁君彦)."""
+        if text in self.everyday_words:
+            return False
+        missing = 0 if len(text) > 1 else -3
         given_names = self.given_names
-        return text not in self.everyday_words and all(
-            given_names.get(char, -3) >= 0 for char in text
-        )
+        return all(given_names.get(char, missing) >= 0 for char in text)
 
 
 def _entries(mapping: Mapping[str, V]) -> Mapping[str, V]:

@@ -1,0 +1,214 @@
+"""The learner's convention (issue 11): a token is a word a learner looks up.
+
+Every sentence here was written for these tests (none comes from an evaluation set). Each
+class of the convention has its test: dictionary words whole, overlapping ambiguities
+resolved by context, compositional strings split, names whole, the learner's rules winning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.core.engine.convert import to_simplified
+from reader.core.engine.segment import Segmenter, UserDictionary
+
+HSK = Path(__file__).resolve().parent.parent / "src" / "reader" / "core" / "data" / "hsk"
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter()
+
+
+def words(segmenter: Segmenter, text: str) -> list[str]:
+    return [text[start:end] for start, end, _ in segmenter.segment(text, to_simplified(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("因此我們決定明天再去圖書館。", ["因此", "圖書館"]),
+        ("你為什麼不給男朋友打電話？", ["為什麼", "男朋友", "打電話"]),
+        ("別開玩笑了，我們一會兒去電影院。", ["開玩笑", "一會兒", "電影院"]),
+        ("沒關係，不客氣。", ["沒關係", "不客氣"]),
+        ("委員會主席成為了聯合國的代表。", ["委員會", "成為", "聯合國"]),
+        ("這種價值觀推動了國家的現代化。", ["價值觀", "現代化"]),
+        ("外交部發言人說，兩國領導人近年來多次見面。", ["外交部", "發言人", "領導人", "近年來"]),
+        ("這個做法不得人心，時不我待，我們要改。", ["不得人心", "時不我待"]),
+        ("接著他著急地跑了。", ["接著", "著急"]),  # OpenCC keeps 著; CC-CEDICT writes 着
+        ("因此我们决定明天再去图书馆。", ["因此", "图书馆"]),  # Simplified text alike
+    ],
+)
+def test_dictionary_words_stay_whole(segmenter: Segmenter, text: str, whole: list[str]) -> None:
+    tokens = words(segmenter, text)
+    for word in whole:
+        assert word in tokens, tokens
+
+
+def test_hsk_words_on_their_own_are_one_token(segmenter: Segmenter) -> None:
+    # Issue 11: HSK 1-4 words of 2+ characters, both scripts, each on its own: >= 99.5%.
+    forms: set[str] = set()
+    for line in (HSK / "hsk30.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        simplified, traditional, level = line.split("\t")
+        if level in ("1", "2", "3", "4"):
+            forms.update(form for form in (simplified, traditional) if len(form) > 1)
+    in_pieces = [form for form in sorted(forms) if len(words(segmenter, form)) != 1]
+    assert len(in_pieces) <= 0.005 * len(forms), in_pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 天然|氣管|道 would make a "windpipe" of the gas pipeline.
+        ("這條天然氣管道已經開始輸氣。", ["天然氣", "管道"]),
+        # ...|中國|家用|得 would make "China" and "home-use" of developing countries.
+        ("很多發展中國家用得上這種疫苗。", ["發展中", "國家", "用得上"]),
+        # 更深 is "late at night"; here 更 qualifies 深層次.
+        ("兩國要在更深層次上合作。", ["更", "深層次", "上"]),
+        ("他從小學會了游泳。", ["從小", "學會"]),
+        ("結婚的和尚未結婚的人都來了。", ["和", "尚未"]),
+        ("他說明天要下雨。", ["說", "明天"]),
+        ("把手機放在桌子上。", ["把", "手機"]),
+        ("他的確認真工作。", ["的確", "認真"]),
+        ("美國會通過這個法案。", ["美國", "會", "通過"]),
+    ],
+)
+def test_overlapping_ambiguities_are_resolved_by_context(
+    segmenter: Segmenter, text: str, expected: list[str]
+) -> None:
+    tokens = words(segmenter, text)
+    joined = "|".join(tokens)
+    assert f"|{'|'.join(expected)}|" in f"|{joined}|", joined
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        (
+            "我昨天買了三本書和五支筆。",
+            ["三", "本", "書", "和", "五", "支", "筆"],
+        ),  # number + measure
+        ("我借了他的書。", ["他", "的", "書"]),  # a 的-phrase
+        ("我們去吃蘋果吧。", ["吃", "蘋果"]),  # a verb and its ordinary object
+        ("這是我見過最大的魚。", ["最", "大", "的"]),  # jieba's 最大: no dictionary lists it
+        ("這座城市的人口密度很高。", ["人口", "密度"]),  # a phrase of two dictionary words
+        ("今年的損失比去年更大。", ["更", "大"]),
+    ],
+)
+def test_compositional_strings_are_split(
+    segmenter: Segmenter, text: str, pieces: list[str]
+) -> None:
+    joined = "|".join(words(segmenter, text))
+    assert f"|{'|'.join(pieces)}|" in f"|{joined}|", joined
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("記者張美華報道，", "張美華"),  # surname + given name no dictionary lists
+        ("發言人黃志明說", "黃志明"),
+        ("記者葛志強報道。", "葛志強"),  # a given name that is a lexicon word (志強)
+        ("校長王毅表示", "王毅"),
+        ("他明年要去馬來西亞。", "馬來西亞"),
+        ("北京大學和新華社合作。", "北京大學"),  # a name made of words stays whole
+    ],
+)
+def test_names_stay_whole(segmenter: Segmenter, text: str, name: str) -> None:
+    assert name in words(segmenter, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "政府向有需要的家庭提供援助。",  # 向 is a surname, 向有 no name
+        "我們願與歐方加強合作。",  # 歐方 "the European side", not Mr Ou Fang
+        "我們向中國提供幫助。",  # 中國 is no given name
+    ],
+)
+def test_surname_characters_before_everyday_words_are_no_names(
+    segmenter: Segmenter, text: str
+) -> None:
+    tokens = words(segmenter, text)
+    assert not any(token[0] in "向歐" and len(token) > 1 and token != "歐方" for token in tokens)
+    assert "向有" not in tokens and "向中國" not in tokens
+
+
+def test_the_learners_rules_win(tmp_path: Path) -> None:
+    text = "這座城市的人口密度很高，我有一個問題。"
+    rules = UserDictionary(tmp_path / "words.txt")
+    plain = words(Segmenter(rules), text)
+    assert "人口" in plain and "一個" in plain
+    rules.add_join("人口密度")  # a dictionary phrase the model splits
+    rules.add_split("一個", ["一", "個"])  # a dictionary word the model keeps
+    rules.add_join("最大")  # a word no dictionary lists, which the model shows cut
+    ruled = Segmenter(rules)
+    tokens = words(ruled, text)
+    assert "人口密度" in tokens
+    assert tokens[tokens.index("一") + 1] == "個"
+    assert "最大" in words(ruled, "這是我見過最大的魚。")
+    assert "".join(tokens) == text
+
+
+# --- the convention the model learns (tools/build_segmentation_model.py) --------------------
+
+
+def _builder():  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "build_segmentation_model.py"
+    spec = importlib.util.spec_from_file_location("build_segmentation_model", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def builder():  # type: ignore[no-untyped-def]
+    return _builder()
+
+
+def _learner(builder):  # type: ignore[no-untyped-def]
+    cedict = {
+        "因此", "委员", "委员会", "人口", "密度", "人口密度", "发展中", "国家", "中国",
+        "发展中国家", "北京", "大学", "北京大学", "截然", "不同", "截然不同", "最",
+    }  # fmt: skip
+    return builder.LearnerWords(
+        cedict=cedict,
+        hsk={"大学"},
+        names={"北京大学"},
+        idioms={"截然不同"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("gold", "expected"),
+    [
+        # Gold words that spell a dictionary word are joined, the fewest words winning.
+        (["因", "此", "委员", "会"], ["因此", "委员会"]),
+        (["发展", "中", "国家"], ["发展中", "国家"]),  # 发展中 + 国家 is a phrase of words
+        # A phrase of 2+-character words stays split unless a name, HSK word or idiom.
+        (["人口", "密度"], ["人口", "密度"]),
+        (["北京", "大学"], ["北京大学"]),
+        (["截然", "不同"], ["截然不同"]),
+    ],
+)
+def test_gold_words_are_joined_into_learner_words(
+    builder, gold: list[str], expected: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    learner = _learner(builder)
+    assert builder.learner_convention([(w, "NOUN") for w in gold], learner) == expected
+
+
+def test_words_no_dictionary_lists_are_cut_unless_names_or_numbers(builder) -> None:  # type: ignore[no-untyped-def]
+    learner = _learner(builder)
+    gold = [("最大", "ADJ"), ("王小二", "PROPN"), ("三十", "NUM")]
+    assert builder.learner_convention(gold, learner) == ["最", "大", "王小二", "三十"]
+    # The lattice's own units keep them whole (the segmenter shows 最大 cut).
+    assert builder.learner_convention(gold, learner, split_unlisted=False)[0] == "最大"
