@@ -116,6 +116,10 @@ SURNAMES: dict[str, str] = {
 # An HMM word starting with one of these classes (更大, 亿件, 愿同) is compositional: no
 # dictionary lists it, and not proposing it cost no held-out F1 (tools/tune_segmentation.py).
 HMM_PLAIN_FIRST = ("ADV", "AUX", "DEM", "NEG", "NUM", "PART", "PREP")
+# Tags of the words jieba lacks, added from CC-CEDICT and HSK (`load_lexicon`). They get no
+# tag feature: it would only say "jieba lacks this word", and learned as a bonus it made
+# rare words (年中, 国都) win over common ones they overlap (年|中国, 两国|都).
+ADDED_TAGS = ("cedict", "hsk")
 MAX_WORD_LENGTH = 10  # longer lexicon entries are rare idioms; capping keeps decoding fast
 UNKNOWN_BASE = -20.0  # base log probability of a character missing from the lexicon
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]+")
@@ -511,15 +515,21 @@ class Model:
                 features += [
                     f"len:{size}",
                     f"band:{size}:{int(self.base[word])}",
-                    f"tag:{self.tags.get(word, 'x')}:{size}",
                     f"cedict:{size}:{word in self.cedict}",
                 ]
+                tag = self.tags.get(word, "x")
+                if tag not in ADDED_TAGS:
+                    features.append(f"tag:{tag}:{size}")
                 if self.zipf:
                     features.append(f"zipf:{size}:{int(self.zipf.get(word, 0.0))}")
                 if self.hsk:
                     features.append(f"hsk:{size}:{word in self.hsk}")
+            # A character in the lexicon gets no weight of its own: it would learn how often the
+            # treebank leaves the character alone (不 joins the verb after it there), which
+            # then decides overlapping words by habit, not evidence (不知|道 for 不|知道).
+            # Held-out crossing 0.124 -> 0.114, cut apart 0.60% -> 0.50%.
             if len(word) == 1:
-                features.append(f"char:{word}")
+                features.append(f"alone:{self.grammar.get(word, '-')}")
             else:
                 first = self.grammar.get(word[0], "-")
                 last = self.grammar.get(word[-1], "-")
