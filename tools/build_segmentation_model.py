@@ -2,49 +2,50 @@
 
 Writes `segment_lexicon.table` (every lexicon word with one compiled score, the longest word
 per two-character start, and the dictionary cuts; `reader.core.engine.tables` format)
-and `segment_model.json` (weights of out-of-lexicon candidates, character classes, surnames
-and the character HMM) for `reader.core.engine.segment.HanLattice`.
+and `segment_model.json` (weights of name candidates, character classes, surnames,
+given-name bands, everyday words) for `reader.core.engine.segment.HanLattice`.
 
 Sources (see src/reader/core/data/README.md for licences):
 - jieba 0.42 `dict.txt` (MIT): words, counts and part-of-speech tags (Simplified);
-- jieba `finalseg` HMM tables (MIT): the character HMM that proposes unknown words;
 - CC-CEDICT (dictionaries/cedict_ts.u8.gz, CC BY-SA 4.0): which words a learner can look up,
-  and which characters are surnames;
-- UD_Chinese-GSD dev (../shared/data/eval/segmentation, CC BY-SA 4.0): 500 segmented sentences.
+  which are names and idioms, and which characters are surnames;
+- HSK 3.0 (src/reader/core/data/hsk/hsk30.tsv, MIT): the words a learner studies;
+- wordfreq (../shared/data/freq/large_zh.tsv): the frequency of words jieba lacks;
+- UD_Chinese-GSD dev (../shared/data/eval/segmentation, CC BY-SA 4.0): 500 segmented sentences;
+- with `--hmm`, jieba's `finalseg` HMM tables (not in the shipped model).
+
+The convention is the learner's (issue 11): a token is a word a learner looks up. The GSD
+gold is converted to it (`learner_convention`): adjacent gold words that together spell a
+CC-CEDICT or HSK word are joined (因/此, 委员/会, 博物/馆, 发展/中 -> 发展中), unless the
+result is a phrase of 2+-character dictionary words (人口/密度, 军事/行动: each part has a
+gloss that fits) that is neither a name, an HSK word nor an idiom. Training on the treebank
+as it is splits 因/此 and 委员/会; joining every dictionary word too (`--convention
+dictionary`) merges 人口密度-like phrases the treebanks split (held-out exact 87%).
 
 How: a word's score starts as jieba's log probability. A structured averaged perceptron then
-learns adjustments from features of the word (length, frequency band, jieba tag, the grammatical
-class of its first and last characters — negation, pronoun, numeral, particle… —, whether
-CC-CEDICT has it, the word itself) by decoding the GSD dev sentences with the very lattice the
-app uses and moving weights toward the gold segmentation. This is what moves jieba's large
-lexical units (一个, 位于, 总面积) toward the Universal Dependencies word conventions while
-general features carry the lesson to words the training sentences never show.
+learns adjustments from features of the word (length, frequency band, jieba tag, the
+grammatical class of its first and last characters — negation, numeral, particle… —, whether
+CC-CEDICT and HSK list it, the word itself; a single character only by its class) by decoding
+the converted sentences with the very lattice the app uses, in four orders whose weights are
+averaged (`--orders`). After training, HSK words and the training sentences' own words are
+raised to win over their own split, CC-CEDICT proper nouns by at most 30 (`--protect`).
 
-UD cuts more finely than a learner looks words up (GSD writes 博物/馆, 成/为), so after training
-words from learner lists are raised to win over their own split — by at most a bounded amount
-per list (`--protect`), so a strong lesson from the data still wins: HSK 3.0 words (up to 10),
-CC-CEDICT proper nouns (up to 30: 新华社, 文汇报, 俄罗斯), and without bound the training
-sentences' own gold words. Whether a word is an HSK word is also a learned feature.
-
-Every setting (epochs, features, word lists, bounds) was chosen by `tools/tune_segmentation.py`:
-two-fold cross-validation on GSD dev, never a test set. It reports held-out F1 and two learner
-figures — the share of HSK words and of CC-CEDICT proper nouns in running held-out text kept
-as one token. Rule: the most learner words kept (mean of the two shares) among settings whose
-held-out F1 stays ≥ 0.90 (the issue's target). Protecting common 4+ character words or
-CC-CEDICT 3+/4+ character words lowered held-out F1 without keeping more learner words whole.
-
-Words a learner cannot look up: jieba lists ~100,000 words CC-CEDICT lacks (更好, 國優). For
-each, the fewest CC-CEDICT words that spell it are written to the lexicon's `cuts` table
-and the segmenter shows those instead — unless it is a proper noun or numeral (jieba tags
-nr/ns/nt/nz/m: 杜鲁门, 四百万 are no easier in pieces) or its cut scores more than
-`--cut-margin` (10) below it: GSD keeps many such words whole (最大, 很多, 更多), so cutting all
-of them cost 0.017 held-out F1; margin 10 was the largest keeping the loss under 0.003.
+Words a learner cannot look up: jieba lists ~100,000 words neither CC-CEDICT nor HSK has
+(更好, 最大). They stay in the lattice as units, and the lexicon's `cuts` table gives, for
+each, the fewest CC-CEDICT words that spell it, which the segmenter shows instead — except
+names and numerals (jieba tags nr/ns/nt/nz/m: 杜鲁门, 四百万). What OpenCC makes of a
+Traditional headword (接著, 著急) is a lexicon word beside the Simplified one (接着).
 
 Personal names: GSD has few Chinese names, so the name-candidate weights are then fitted
 alone (`calibrate_names`), with CC-CEDICT's people hidden from the lexicon as positive
-examples and the GSD sentences as negative ones (李家超, 张美华 stay whole).
+examples and the GSD sentences as negative ones (李家超, 张美华 stay whole). The segmenter
+proposes a name only where each given-name character is at least as common in names as in
+text and the given name is no everyday (HSK) word (向有, 欧方, 向中国 are no names).
 
-Run: `.venv/bin/python tools/build_segmentation_model.py` (about 40 s). Output is
+Every setting was chosen by `tools/tune_segmentation.py`: two-fold cross-validation on GSD
+dev, never a test set (benchmarks/RESULTS.md has the table).
+
+Run: `.venv/bin/python tools/build_segmentation_model.py` (about 30 s). Output is
 deterministic for the same inputs.
 """
 

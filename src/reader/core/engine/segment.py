@@ -6,10 +6,13 @@ because the segmenter's word statistics are Simplified: on Traditional text it s
 because both have the same length. Everything else (numbers, Latin words, punctuation,
 spaces, emoji) is classified by character class, so the spans cover every character.
 
-Lexicon words CC-CEDICT lacks (jieba's 更好) are shown as the CC-CEDICT words that spell them
-when the model builder marked them (`HanLattice.dictionary_split`), so the learner can look
-every piece up. The learner's fixes (`UserDictionary`) are applied after the base
-segmentation and win over that.
+The tokens are the words a learner looks up (issue 11): CC-CEDICT entries in either script,
+HSK words and names stay whole (因此, 委员会, 一会儿), compositional strings are split (两/个,
+他/的/书, 人口/密度). The model learned that convention from treebank text converted to it
+(tools/build_segmentation_model.py). Lexicon words no learner list has (jieba's 更好, 最大)
+are shown as the CC-CEDICT words that spell them (`HanLattice.dictionary_split`), names and
+numbers excepted, so the learner can look every piece up. The learner's fixes
+(`UserDictionary`) are applied after the base segmentation and win over that.
 """
 
 from __future__ import annotations
@@ -241,11 +244,12 @@ class HanLattice:
     """Max-score word lattice over Simplified Han text.
 
     Every lexicon word has one score (log probability plus learned adjustments, compiled by
-    tools/build_segmentation_model.py). A first pass picks the best path over lexicon words and
-    single characters; runs of single characters are then offered out-of-lexicon candidates
-    (HMM words, surname + given name), scored by learned feature weights, and a second pass
-    picks the best path again. No context features: a word's score does not depend on its
-    neighbours, which keeps decoding a tight loop.
+    tools/build_segmentation_model.py). Out-of-lexicon candidates (`candidates`: surname +
+    given name wherever a surname stands; with an HMM, its words over runs of single
+    characters) are scored by learned feature weights, and one pass picks the best path over
+    all of them. No context features: a word's score does not depend on its neighbours, which
+    keeps decoding a tight loop (boundary-context features were tried and gained nothing
+    held-out; see benchmarks/RESULTS.md).
     """
 
     def __init__(
