@@ -48,10 +48,12 @@ def main() -> None:
     os.environ["READER_HOME"] = str(home)
 
     from reader import paths
-    from reader.core.engine.pipeline import annotate
+    from reader.core.engine.pipeline import Annotator, annotate
+    from reader.core.engine.store import ParagraphStore
+    from reader.core.learner.known import KnownShares
     from reader.core.learner.vocab import Context, Status, VocabStore, describe_token
     from reader.core.text.loader import load_path
-    from reader.ui.insight import KnownTally, chart_runs, column_value
+    from reader.ui.insight import chart_runs, column_value
 
     document = annotate(load_path(paths.seed_document()))
     paragraphs = list(document)
@@ -75,26 +77,42 @@ def main() -> None:
     statuses = store.statuses()
     print(f"  statuses() at start {median_ms(store.statuses):7.2f} ms ({len(statuses)} forms)")
 
-    copies = [replace(paragraph) for _ in range(arguments.copies) for paragraph in paragraphs]
+    seed = document.document
+    copies = [
+        replace(paragraph.paragraph, index=len(seed.paragraphs) * copy + paragraph.index)
+        for copy in range(arguments.copies)
+        for paragraph in paragraphs
+    ]
     characters = sum(len(paragraph.text) for paragraph in copies)
     print(f"{arguments.copies} copies: {len(copies)} paragraphs, {characters / 1e6:.2f} M chars")
+    book = replace(seed, paragraphs=tuple(copies), doc_id=f"{seed.doc_id}x{arguments.copies}")
+    annotated = {p.index: p for p in paragraphs}
 
-    def take_in() -> KnownTally:
-        tally = KnownTally()
-        tally.sync(range(len(copies)), copies.__getitem__)
-        return tally
+    class _InMemory(Annotator):
+        """Keeps the store in memory (a subclass has no disk cache key); never annotates."""
+
+    def take_in() -> ParagraphStore:
+        """Every paragraph put into a store in memory, as the worker does (no annotation)."""
+        store = ParagraphStore(book, _InMemory())
+        for start in range(0, len(copies), 64):
+            store.put(
+                [
+                    replace(annotated[p.index % len(seed.paragraphs)], paragraph=p)
+                    for p in copies[start : start + 64]
+                ]
+            )
+        return store
 
     print(f"  take in every ¶     {median_ms(take_in, runs=3):7.1f} ms (spread over annotation)")
-    tally = take_in()
-    print(f"  document share      {median_ms(lambda: tally.document_share(statuses)):7.2f} ms")
+    store = take_in()
+    share = median_ms(lambda: KnownShares(store, statuses).document())
+    print(f"  document share      {share:7.2f} ms")
 
     def chart() -> list[float | None]:
-        return [
-            column_value(run, lambda index: tally.paragraph_share(index, statuses))
-            for run in chart_runs(len(copies), 80)
-        ]
+        shares = KnownShares(store, statuses)
+        return [column_value(run, shares.paragraph) for run in chart_runs(len(copies), 80)]
 
-    print(f"  chart (80 columns)  {median_ms(chart):7.2f} ms (cached between status changes)")
+    print(f"  chart (80 columns)  {median_ms(chart):7.2f} ms (after each status change)")
 
 
 if __name__ == "__main__":

@@ -29,3 +29,11 @@ def reader_home(
     home = make_home(tmp_path_factory, shared_cache_dir)
     monkeypatch.setenv("READER_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def fresh_notices() -> None:
+    """Problems reported once per process (`reader.core.notices`): once per test here."""
+    from reader.core import notices
+
+    notices.forget()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import time
+import unicodedata
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 anki_collection = pytest.importorskip("anki.collection")
 from anki.import_export_pb2 import (  # noqa: E402
@@ -30,6 +34,7 @@ from reader.core.export.anki import (  # noqa: E402
 )
 from reader.core.export.writers import export_apkg, export_tsv  # noqa: E402
 from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore, WordForms  # noqa: E402
+from reader.core.text.controls import clean_field  # noqa: E402
 
 Collection = anki_collection.Collection
 
@@ -77,6 +82,7 @@ def test_apkg_imports_into_anki_with_fields_cards_and_css(
     store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
 ) -> None:
     package = tmp_path / "out" / "vocab.apkg"
+    package.parent.mkdir()
     result = export_apkg(store.items(), package)
     assert result.notes == 3 and package.is_file()
     assert not [p for p in package.parent.iterdir() if p.name != "vocab.apkg"]  # no temp left
@@ -189,3 +195,47 @@ def test_hanzi_html_colours_by_tone_and_escapes() -> None:
         '<span class="tone3">你</span><span class="tone3">好</span>'
     )
     assert hanzi_html("<b>", ("a1",)) == "&lt;b&gt;"  # no alignment: escaped, uncoloured
+
+
+# ---- any text at all: Anki accepts every exported package
+
+
+@settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    definition=st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+    sentence=st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+    source=st.text(st.characters(exclude_categories=("Cs",)), max_size=20),
+)
+def test_any_unicode_in_the_fields_imports_into_anki(
+    tmp_path_factory: pytest.TempPathFactory, definition: str, sentence: str, source: str
+) -> None:
+    folder = tmp_path_factory.mktemp("any-unicode")
+    with VocabStore(folder / "vocab.sqlite3") as store:
+        store.add(
+            WordForms("中文", "中文", ("zhong1", "wen2"), definition),
+            context=Context("中文" + sentence, source, "doc", 0),
+        )
+        (item,) = store.items()
+        package = export_apkg([item], folder / "deck.apkg").path
+    assert package is not None
+    (folder / "anki").mkdir()
+    collection = Collection(str(folder / "anki" / "collection.anki2"))
+    try:
+        _import_apkg(collection, package)  # a U+001F made Anki refuse the whole package
+        assert collection.note_count() == 1
+        (note,) = _notes_by_headword(collection).values()
+        assert note["Definition"] == _visible(html.escape(item.definition))
+        assert note["Source"] == _visible(html.escape(item.contexts[0].doc_title))
+    finally:
+        collection.close()
+
+
+def _visible(text: str) -> str:
+    """What a field shows: its text without control characters, in Anki's normal form."""
+    return unicodedata.normalize("NFC", clean_field(text))

@@ -38,6 +38,8 @@ import pytest
 from reader.core.text.loader import load_path
 from tests.support import SEED, reader_command, subprocess_env
 
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 60
 WORKS = None  # an expectation: exit 0, no complaint
 
@@ -158,6 +160,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     made["spaces and non-ascii path"].parent.mkdir()
     made["spaces and non-ascii path"].write_bytes(seed)
     made["named pipe content"].write_bytes(seed)
+    made["endless"] = Path("/dev/zero")  # never ends: refused on its first chunk
     return made
 
 
@@ -176,6 +179,7 @@ PATH_TABLE: dict[str, tuple[Refused | str | None, ...]] = {
     "directory": (Refused("is a directory"),) * 4,
     "unreadable": (Refused("permission denied"),) * 4,
     "binary": (Refused("binary file"),) * 4,
+    "endless": (Refused("binary file"),) * 4,
     "undecodable": (Refused("cannot decode"),) * 4,
     "shift-jis": (Refused("cannot decode"),) * 4,
     "empty": (WORKS, WORKS, WORKS, Refused("empty")),
@@ -214,6 +218,25 @@ def test_works_rows_produce_the_text(reader_home: Path, inputs: dict[str, Path])
     converted = run(reader_home, "convert", str(path)).stdout
     assert converted.count("\n") == SEED.read_text(encoding="utf-8").count("\n")
     assert "王毅：中美关系" in converted
+
+
+def test_endless_input_is_refused_in_every_format_and_on_stdin(reader_home: Path) -> None:
+    """/dev/zero as a file or as standard input: one line and exit 2, at once (they used to
+    read it whole, growing ~1 GB/s)."""
+    for args in (["annotate", "/dev/zero", "--format", "json"], ["stats", "/dev/zero"]):
+        assert_outcome(run(reader_home, *args), Refused("binary file"))
+    with open("/dev/zero", "rb") as zeros:
+        for args in (["annotate", "-", "--format", "json"], ["stats", "-"]):
+            result = subprocess.run(
+                [*reader_command(), *args],
+                stdin=zeros,
+                capture_output=True,
+                text=True,
+                env=subprocess_env(reader_home),
+                timeout=TIMEOUT,
+            )
+            assert result.returncode == 2, args
+            assert result.stderr.strip() == "reader: stdin: looks like a binary file, not text"
 
 
 # ---- standard input: at its end (/dev/null) or closed
@@ -467,15 +490,22 @@ EXPORT_TABLE = [
     pytest.param(
         "tsv",
         lambda d: _file(d / "a file", "x") / "out.tsv",
-        Refused("cannot write"),
+        Refused("is not a folder"),
         id="tsv-parent-is-a-file",
     ),
     pytest.param(
-        "tsv", lambda d: d / "new folder 中文" / "my words ü.tsv", WORKS, id="tsv-new-folder"
+        "tsv",
+        lambda d: d / "new folder 中文" / "my words ü.tsv",
+        Refused("does not exist"),
+        id="tsv-no-such-folder",
     ),
     pytest.param(
-        "anki", lambda d: d / "new folder 中文" / "my deck ü.apkg", WORKS, id="anki-new-folder"
+        "anki",
+        lambda d: d / "new folder 中文" / "my deck ü.apkg",
+        Refused("does not exist"),
+        id="anki-no-such-folder",
     ),
+    pytest.param("tsv", lambda d: d / "中文 words ü.tsv", WORKS, id="tsv-non-ascii"),
     pytest.param("pleco", lambda d: d / "pleco 詞彙.txt", WORKS, id="pleco-non-ascii"),
 ]
 

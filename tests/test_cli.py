@@ -215,6 +215,7 @@ def test_empty_and_non_chinese_are_not_errors(reader_home: Path, tmp_path: Path)
     assert all(not t["is_han"] for t in paragraph["tokens"])
 
 
+@pytest.mark.slow
 def test_python_dash_m_reader(reader_home: Path, tmp_path: Path) -> None:
     import sys
 

@@ -1,9 +1,11 @@
 """A config file the learner got wrong: every problem named with its line, defaults used, and
-the file never overwritten."""
+the file edited (only what the learner changed) or, when it cannot be parsed, never touched."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from reader import paths
 from reader.config import (
@@ -14,6 +16,7 @@ from reader.config import (
     save_settings,
     unknown_binding_problems,
 )
+from reader.core.errors import StorageError
 from reader.core.text.loader import load_text
 from reader.ui.reader_app import ReaderApp
 
@@ -69,19 +72,27 @@ def test_unknown_binding_ids_are_reported_at_their_line() -> None:
     assert problem.line == 8 and "reading.nope" in problem.message
 
 
-def test_a_file_with_problems_is_never_overwritten() -> None:
-    for text in ('[display\npinyin = "off"\n', MIXED):
+def test_a_file_that_cannot_be_parsed_is_never_overwritten() -> None:
+    for text in ('[display\npinyin = "off"\n', "display = 3\n", "a = " + "[" * 600 + "]" * 600):
         config = _write(text)
-        assert save_settings(Settings(pinyin=PinyinDisplay.OFF)) is False
+        with pytest.raises(StorageError, match="not saved until it is fixed"):
+            save_settings(Settings(pinyin=PinyinDisplay.OFF), previous=Settings())
         assert config.read_text(encoding="utf-8") == text
 
 
+def test_a_file_with_problems_is_edited_where_the_setting_changed() -> None:
+    config = _write(MIXED)
+    save_settings(Settings(pinyin=PinyinDisplay.OFF), previous=Settings())
+    expected = MIXED.replace('pinyin = "sometimes"', 'pinyin = "off"')
+    assert config.read_text(encoding="utf-8") == expected
+
+
 def test_a_clean_file_is_saved() -> None:
-    assert save_settings(Settings(pinyin=PinyinDisplay.OFF)) is True
+    save_settings(Settings(pinyin=PinyinDisplay.OFF))
     assert read_settings() == (Settings(pinyin=PinyinDisplay.OFF), ())
 
 
-async def test_the_reading_screen_shows_the_problems_and_keeps_the_file() -> None:
+async def test_the_reading_screen_shows_the_problems_and_edits_only_what_changed() -> None:
     config = _write(MIXED)
     settings, problems = read_settings()
     app = ReaderApp(load_text("今天天氣很好。\n"), settings=settings, config_problems=problems)
@@ -95,6 +106,7 @@ async def test_the_reading_screen_shows_the_problems_and_keeps_the_file() -> Non
         messages = [notification.message for notification in app._notifications]
         assert any("line 2" in m and "sometimes" in m for m in messages)
         assert any("line 8" in m and "reading.nope" in m for m in messages)
-        await pilot.press("p")  # a toggle would normally save the settings
+        await pilot.press("p")  # a toggle saves that one setting, nothing else
         await pilot.pause()
-    assert config.read_text(encoding="utf-8") == MIXED
+    expected = MIXED.replace('pinyin = "sometimes"', 'pinyin = "unknown"')
+    assert config.read_text(encoding="utf-8") == expected

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -391,6 +393,7 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path: Path, damage: str) -> None:
     assert reopened.info().entries == 16
 
 
+@pytest.mark.slow
 def test_two_processes_building_at_once_both_succeed(tmp_path: Path) -> None:
     source = write_cedict(tmp_path / "src" / "mini.u8.gz", SMALL_CEDICT)
     cache = tmp_path / "cache"
@@ -431,14 +434,41 @@ def test_a_failed_build_leaves_nothing_behind(
     assert not list((tmp_path / "cache").glob("*.sqlite3"))
 
 
-def test_a_slow_build_says_so_on_stderr(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_slow_build_says_so_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
 ) -> None:
     monkeypatch.setattr(dictionary, "_BUILD_NOTICE_AFTER_S", -1.0)
+    stderr = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
     source = write_cedict(tmp_path / "src" / "mini.u8.gz", SMALL_CEDICT)
     Dictionary.open(source, cache_dir=tmp_path / "cache")
-    err = capsys.readouterr().err
-    assert err.count("Building dictionary index") == 1
+    err = stderr.getvalue()
+    assert err.count("Building dictionary index") == (1 if terminal else 0)
+    assert err.count("Dictionary index ready") == (1 if terminal else 0)
+
+
+def test_a_failed_build_takes_its_notice_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dictionary, "_BUILD_NOTICE_AFTER_S", -1.0)
+    stderr = _Terminal()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    source = write_cedict(tmp_path / "src" / "mini.u8.gz", SMALL_CEDICT)
+
+    def fails_half_way(*args: object, on_progress: Callable[[], None], **kwargs: object) -> None:
+        on_progress()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dictionary, "_populate", fails_half_way)
+    with pytest.raises(ReaderError, match="could not build"):
+        Dictionary.open(source, cache_dir=tmp_path / "cache")
+    assert stderr.getvalue() == "Building dictionary index (first run)…\r\x1b[2K"  # erased
 
 
 def test_a_missing_source_is_a_reader_error(tmp_path: Path) -> None:

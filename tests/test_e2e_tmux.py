@@ -17,9 +17,12 @@ import pytest
 
 from tests.support import REPO_ROOT, reader_command, subprocess_env
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
+    ),
+]
 
 WAIT_SECONDS = 30.0
 

@@ -107,6 +107,7 @@ def test_streamed_lines_are_the_read_lines(
     assert list(lines) == read_text(path).split("\n")
 
 
+@pytest.mark.slow
 def test_convert_streams_the_same_text_as_converting_it_whole(
     reader_home: Path, tmp_path: Path
 ) -> None:
@@ -234,6 +235,7 @@ def test_any_bytes_load_or_raise_input_error_and_stream_alike(
     assert got == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", ["seed", "", "Hello.\n"])
 def test_annotate_json_is_written_as_it_goes_and_equals_one_dump(
     reader_home: Path, tmp_path: Path, content: str

@@ -21,6 +21,7 @@ def test_core_has_modules() -> None:
     assert "reader.core.models" in CORE_MODULES
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", CORE_MODULES)
 def test_core_module_imports_no_ui(module: str) -> None:
     probe = (
@@ -34,6 +35,7 @@ def test_core_module_imports_no_ui(module: str) -> None:
     assert result.stdout.strip() == "", f"{module} imports {result.stdout.strip()}"
 
 
+@pytest.mark.slow
 def test_importing_reader_does_not_import_textual() -> None:
     probe = "import sys, reader, reader.cli.main; print('textual' in sys.modules)"
     result = subprocess.run(
@@ -42,14 +44,15 @@ def test_importing_reader_does_not_import_textual() -> None:
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_the_reading_screen_draws_pinyin_without_loading_the_engine() -> None:
     """The parent process paints while a child loads the engine: it must not load it too."""
     probe = (
         "import sys\n"
-        "from reader.config import PinyinNotation\n"
+        "from reader.core.engine.syllables import PinyinStyle\n"
         "from reader.ui.reader_app import ReaderApp\n"
         "from reader.ui.widgets.reading_view import display_syllable\n"
-        "assert display_syllable('zhong1', PinyinNotation.MARKS) == ('zhōng', 1)\n"
+        "assert display_syllable('zhong1', PinyinStyle.MARKS) == ('zhōng', 1)\n"
         "engine = ('reader.core.engine.pinyin', 'reader.core.engine.segment',"
         " 'reader.core.dictionary.cedict')\n"
         "print(','.join(m for m in engine if m in sys.modules))\n"

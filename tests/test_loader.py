@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from reader.core.errors import InputError
 from reader.core.models import Document, ParagraphKind, Script
+from reader.core.text import loader
 from reader.core.text.loader import (
     decode_bytes,
     detect_script,
@@ -22,6 +23,7 @@ from reader.core.text.loader import (
     load_bytes,
     load_path,
     load_text,
+    open_path,
     read_text,
     split_sentences,
 )
@@ -570,10 +572,10 @@ def test_permission_error_message_even_as_root(
     path = tmp_path / "locked.txt"
     path.write_text(TRADITIONAL, encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)  # the file is read a chunk at a time
     with pytest.raises(InputError, match=r"locked\.txt: permission denied"):
         load_path(path)
 
@@ -591,3 +593,52 @@ def test_a_huge_paragraph_is_cut_at_sentence_ends() -> None:
 def test_a_huge_paragraph_without_punctuation_is_cut_anyway() -> None:
     text = "字" * 4500
     assert [len(p.text) for p in load_text(text).paragraphs] == [2000, 2000, 500]
+
+
+# ---- bounded input (issue 13, items 5 and 6) ------------------------------------------------
+
+
+def test_endless_binary_input_is_refused_on_its_first_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """/dev/zero never ends: it is refused as binary after its first 64 KB, not read whole
+    (which grew memory at ~1 GB/s)."""
+    with pytest.raises(InputError, match="looks like a binary file"):
+        load_path("/dev/zero")
+    # The reading screen opens texts through the same reader.
+    with pytest.raises(InputError, match="looks like a binary file"):
+        open_path("/dev/zero")
+
+
+def test_input_longer_than_the_limit_is_refused_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "MAX_INPUT_BYTES", 200_000)
+    path = tmp_path / "long.txt"
+    path.write_text("這是一個句子。\n" * 20_000, encoding="utf-8")  # 440 KB
+    with pytest.raises(InputError, match=r"long\.txt: longer than"):
+        load_path(path)
+    with pytest.raises(InputError, match=r"long\.txt: longer than"):
+        list(loader.stream_path(path, head_bytes=65536, chunk_bytes=65536).paragraphs)
+    short = tmp_path / "short.txt"
+    short.write_text("這是一個句子。\n" * 100, encoding="utf-8")
+    assert len(load_path(short).paragraphs) == 100
+
+
+@pytest.mark.parametrize("prefix", ["# ", "● ", ""])
+def test_a_huge_single_line_heading_caption_or_paragraph_is_split(prefix: str) -> None:
+    """A line with no break is cut at the maximum paragraph length whatever it is: a 5 MB
+    one-line heading used to stay one paragraph (1.7 GB to annotate)."""
+    sentence = "這是一個用來測試的標題句子，長度大約二十個字。"
+    line = prefix + sentence * 300  # ~7,000 characters
+    for split in ("blocks", "lines"):
+        document = load_text(line + "\n", split=split)
+        assert len(document.paragraphs) > 1, split
+        assert all(len(p.text) <= 2000 for p in document.paragraphs), split
+        joined = "".join(p.text for p in document.paragraphs)
+        if split == "lines":
+            assert joined == line  # verbatim: the pieces join back into the line
+        else:
+            assert joined == line.removeprefix("# ")
+            kinds = {p.kind for p in document.paragraphs}
+            assert len(kinds) == 1  # every piece of a heading is a heading, and so on

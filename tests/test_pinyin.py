@@ -516,6 +516,7 @@ def test_regressions(
 # --- laziness --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_import_loads_no_model_or_pypinyin() -> None:
     probe = (
         "import sys, reader.core.engine.pinyin; "

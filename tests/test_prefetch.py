@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -13,54 +14,59 @@ import pytest
 from reader import paths
 from reader.core.engine.pipeline import Annotator, annotate
 from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.engine.store import ParagraphStore
+from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.models import AnnotatedParagraph, Paragraph, Script
 from reader.core.text.loader import load_text
-from reader.ui.prefetch import FirstScreenPrefetch
 from tests.support import LexiconAnnotator
 
 TEXT = "我們今天去公園散步。\n\n天氣很好，大家都很高興。\n\n明天再見。\n"
 
 
-def _prefetch(marker: str) -> tuple[FirstScreenPrefetch, list[str]]:
-    """`marker` makes each test's document (and so its cache entry) its own: the dictionary
-    cache directory is shared by the whole test session."""
+def _prefetch(marker: str) -> tuple[FirstScreenPrefetch, list[str], ParagraphStore]:
+    """`marker` makes each test's document (and so its store) its own: the cache directory
+    is shared by the whole test session. What arrives goes into the store, as the view does."""
     document = load_text(TEXT + marker)
     # A segmenter reading THIS test's rules (the process-wide one may be older).
     annotator = Annotator(segmenter=Segmenter(UserDictionary.load()))
-    prefetch = FirstScreenPrefetch(annotate(document, annotator), range(2))
-    texts = ["|".join(t.text for t in p.tokens) for p in prefetch.results()]
-    return prefetch, texts
+    store = annotate(document, annotator)
+    prefetch = FirstScreenPrefetch(store, range(2))
+    received = list(prefetch.results())
+    store.put(received)
+    return prefetch, ["|".join(t.text for t in p.tokens) for p in received], store
 
 
-def test_child_annotates_then_reopening_reads_the_cache(reader_home: Path) -> None:
-    first, first_texts = _prefetch("一")
+def test_child_annotates_then_reopening_reads_the_store(reader_home: Path) -> None:
+    first, first_texts, store = _prefetch("一")
     assert first._child is not None  # annotated by a forked child
     assert first_texts[0].replace("|", "") == "我們今天去公園散步。"
     assert len(first_texts) == 2
-    assert first._cache_path.parent == paths.cache_dir() / "first-screen"
-    assert first._cache_path.exists()
+    assert store.path is not None and store.path.parent == paths.cache_dir() / "paragraphs"
+    assert store.path.exists()
 
-    second, second_texts = _prefetch("一")
-    assert second._child is None  # nothing forked: served from the cache
+    second, second_texts, _ = _prefetch("一")
+    assert second._child is None  # nothing forked: served from the store
     assert second_texts == first_texts
 
 
-def test_a_segmentation_fix_invalidates_the_cache(reader_home: Path) -> None:
-    before, _ = _prefetch("二")
+def test_a_segmentation_fix_makes_another_store(reader_home: Path) -> None:
+    _, _, before = _prefetch("二")
     rules = UserDictionary.load()
     rules.add_join("公園散步")
     rules.save()
-    again, texts = _prefetch("二")
+    again, texts, store = _prefetch("二")
     assert again._child is not None
-    assert again._cache_path != before._cache_path
+    assert store.path != before.path
     assert "公園散步" in texts[0].split("|")
 
 
-def test_a_cache_for_other_text_is_never_shown(reader_home: Path) -> None:
-    first, _ = _prefetch("三")
-    cache_file = first._cache_path
-    cache_file.write_text(cache_file.read_text("utf-8").replace("公園", "花園"), "utf-8")
-    again, texts = _prefetch("三")
+def test_a_store_row_for_other_text_is_never_shown(reader_home: Path) -> None:
+    _, _, store = _prefetch("三")
+    assert store.path is not None
+    store.close()
+    with sqlite3.connect(store.path) as connection:
+        connection.execute("UPDATE forms SET text = '花園' WHERE text = '公園'")
+    again, texts, _ = _prefetch("三")
     assert again._child is not None
     assert texts[0].replace("|", "") == "我們今天去公園散步。"
 
@@ -109,7 +115,7 @@ async def test_the_app_annotates_the_rest_only_after_the_prefetched_rows_are_dra
     recording = _RecordingAnnotator(lexicon)
     app = ReaderApp(
         document,
-        annotated=annotate(document, recording),
+        paragraphs=annotate(document, recording),
         prefetch=prefetch,
         save_settings_on_change=False,
     )
@@ -138,7 +144,7 @@ def _children() -> set[int]:
 
 
 def test_a_warm_child_annotates_what_it_is_sent_and_caches_it(reader_home: Path) -> None:
-    from reader.ui.prefetch import EngineWarmup
+    from reader.core.engine.warmup import EngineWarmup
 
     document = load_text(TEXT + "五")
     warmup = EngineWarmup()
@@ -148,8 +154,9 @@ def test_a_warm_child_annotates_what_it_is_sent_and_caches_it(reader_home: Path)
     received = list(prefetch.results())
     assert [p.index for p in received] == [1, 2]
     here = annotate(document)  # the same annotation made in this process
-    assert [p.tokens for p in received] == [here[1].tokens, here[2].tokens]
+    assert [p.tokens for p in received] == [here.make(1).tokens, here.make(2).tokens]
     assert warmup.pid not in _children()  # reaped
+    here.put(received)  # as the reading view does
     again = FirstScreenPrefetch(annotate(document), range(1, 3), EngineWarmup())
     assert again._cached is not None and [p.tokens for p in again.results()] == [
         p.tokens for p in received
@@ -157,9 +164,9 @@ def test_a_warm_child_annotates_what_it_is_sent_and_caches_it(reader_home: Path)
 
 
 def test_a_warm_child_not_needed_is_stopped(reader_home: Path, tmp_path: Path) -> None:
+    from reader.core.engine.warmup import EngineWarmup
     from reader.core.errors import InputError
     from reader.ui.app import run_app
-    from reader.ui.prefetch import EngineWarmup
 
     warmup = EngineWarmup()
     child = warmup.pid
@@ -180,6 +187,7 @@ def test_the_view_can_take_what_has_arrived_and_the_worker_the_rest(reader_home:
     assert [p.index for p in taken] == [0, 1, 2]
     assert list(waited.results()) == []
     assert waited._child not in _children()  # reaped once the pipe closed
+    annotate(document).put(taken)  # as the reading view does
 
     cached = FirstScreenPrefetch(annotate(document), range(3))
     assert cached._cached is not None

@@ -147,6 +147,7 @@ def test_first_sentence_and_sparkline() -> None:
     assert sparkline([]) == ""
 
 
+@pytest.mark.slow
 def test_json_and_text_reports() -> None:
     stats = document_stats([FIRST, SECOND], STATUSES)
     body = stats_to_json(stats)

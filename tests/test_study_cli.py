@@ -18,6 +18,8 @@ import pytest
 from reader.core.learner.vocab import Context, Direction, Status, VocabStore, WordForms
 from tests.support import REPO_ROOT, reader_command
 
+pytestmark = pytest.mark.slow
+
 WAIT_SECONDS = 30.0
 
 

@@ -19,7 +19,8 @@ from textual.widgets import Static
 
 from reader.core.learner.stats import KnownShare
 from reader.core.learner.vocab import Status, WordForms
-from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
+from reader.core.text.loader import load_text
+from reader.ui.insight import chart_runs, column_value, known_chart
 from reader.ui.screens.reading import ReadingScreen
 from reader.ui.screens.study import StudyScreen
 from tests.test_ui_vocab import make_app, settle, store
@@ -96,27 +97,29 @@ def test_a_long_document_shares_chart_columns() -> None:
     assert column_value(range(0, 80), lambda index: 1.0 if index < 40 else 0.0, samples=8) == 0.5
 
 
-def test_tally_replaces_a_reannotated_paragraph() -> None:
-    from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
+def test_shares_follow_a_reannotated_paragraph() -> None:
+    """The known shares come from the store's summaries; after the rules change (here: a
+    lexicon that joins the two words) the paragraph counts once, as re-annotated."""
+    from reader.core.engine.store import ParagraphStore
+    from reader.core.learner.known import KnownShares
+    from tests.support import LexiconAnnotator
 
-    def paragraph(*words: str) -> AnnotatedParagraph:
-        tokens, start = [], 0
-        for word in words:
-            tokens.append(Token(word, start, start + len(word), TokenKind.HAN, word, word, ()))
-            start += len(word)
-        return AnnotatedParagraph(
-            Paragraph(0, ParagraphKind.PARAGRAPH, "".join(words)), tuple(tokens)
-        )
-
-    tally = KnownTally()
+    document = load_text("學習中文")
+    annotator = LexiconAnnotator({"學習": "xue2 xi2", "中文": "zhong1 wen2"})
+    store = ParagraphStore(document, annotator)
+    store.fill(store.missing())
     statuses = {"中文": Status.KNOWN}
-    first = paragraph("學習", "中文")
-    assert tally.sync([0], lambda _: first)
-    assert not tally.sync([0], lambda _: first)  # nothing new
-    assert tally.document_share(statuses) == KnownShare(2, 1, 2, 1)
-    joined = paragraph("學習中文")
-    assert tally.sync([0], lambda _: joined)  # after a join: one word, not known
-    assert tally.document_share(statuses) == KnownShare(1, 0, 1, 0)
+    shares = KnownShares(store, statuses)
+    assert shares.document() == KnownShare(2, 1, 2, 1)
+    assert shares.paragraph(0) == 0.5
+    annotator.lexicon["學習中文"] = "xue2 xi2 zhong1 wen2"
+    annotator.longest = 4
+    store.rules_changed()
+    assert store.shown(0) is not None and not store.is_annotated(0)  # old one until redone
+    assert shares.paragraph(0) is None and shares.document() == KnownShare(0, 0, 0, 0)
+    store.fill(store.missing())
+    assert shares.document() == KnownShare(1, 0, 1, 0)
+    assert shares.paragraph(0) == 0.0
 
 
 async def test_pre_reading_key_adds_the_unknown_words_to_learning() -> None:

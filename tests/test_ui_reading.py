@@ -14,7 +14,6 @@ from textual.widgets import Static
 from reader import paths
 from reader.config import (
     PinyinDisplay,
-    PinyinNotation,
     ScriptDisplay,
     Settings,
     ToneColours,
@@ -23,6 +22,7 @@ from reader.config import (
 )
 from reader.core.engine.pipeline import Annotator
 from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.models import Document, Token
 from reader.core.text.loader import load_text
@@ -276,10 +276,10 @@ async def test_t_cycles_marks_numbers_zhuyin() -> None:
     async with reading() as (_app, pilot, screen, view):
         assert "jīntiān" in screen_text(view)
         await pilot.press("t")
-        assert screen.settings.pinyin_style is PinyinNotation.NUMBERS
+        assert screen.settings.pinyin_style is PinyinStyle.NUMBERS
         assert "jin1tian1" in screen_text(view)
         await pilot.press("t")
-        assert screen.settings.pinyin_style is PinyinNotation.ZHUYIN
+        assert screen.settings.pinyin_style is PinyinStyle.ZHUYIN
         assert "ㄐㄧㄣ" in screen_text(view)
         await pilot.press("t")
         assert "jīntiān" in screen_text(view)
@@ -526,3 +526,40 @@ async def test_the_wheel_moves_the_current_paragraph_along() -> None:
         assert view.paragraph_index > 5
         assert view._starts[view.paragraph_index] >= round(view.scroll_y)
         assert f"第{view.paragraph_index}段" in "".join("".join(current_rows(view)).split())
+
+
+# ---- saves that fail: the reading goes on, each problem said once
+
+
+async def test_saves_that_fail_leave_the_reading_screen_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    from reader.core import files
+    from reader.ui.screens import reading as reading_module
+
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(files, "atomic_write_bytes", disk_full)
+    monkeypatch.setattr(reading_module, "SAVE_POSITION_DELAY", 0.01)
+    async with reading() as (app, pilot, screen, view):
+        for key in ("p", "p", "s", "j", "l"):  # toggles and moves: each would save
+            await pilot.press(key)
+            await pilot.pause(0.05)
+        assert view.cursor_token is not None and view.cursor_token.text == "天氣"
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("j")
+        await pilot.pause(0.1)
+        assert "天" in tokens_of(view, 1) and "天氣" not in tokens_of(view, 1)  # applied
+        assert screen.settings.pinyin is PinyinDisplay.OFF  # every toggle still works
+        messages = [n.message for n in app._notifications]
+        for what in ("your settings", "your reading position", "your split/join rules"):
+            said = [m for m in messages if what in m and "could not be saved" in m]
+            assert len(said) == 1, messages
+        assert any("for this session only" in m for m in messages)
+        assert app.is_running
+    assert app.return_code in (0, None)
+    assert not paths.user_dictionary_file().exists()

@@ -11,7 +11,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from reader.config import PinyinNotation, ScriptDisplay, Settings, ToneColours, ViewMode
+from reader.config import ScriptDisplay, Settings, ToneColours, ViewMode
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.text.loader import load_text
 from reader.ui.reader_app import ReaderApp
 from tests.support import LexiconAnnotator
@@ -81,7 +82,7 @@ def test_focus_mode(snap_compare: Any) -> None:
 def test_both_scripts_numbers_pleco_colours(snap_compare: Any) -> None:
     settings = Settings(
         script=ScriptDisplay.BOTH,
-        pinyin_style=PinyinNotation.NUMBERS,
+        pinyin_style=PinyinStyle.NUMBERS,
         tone_colours=ToneColours.PLECO,
     )
     assert snap_compare(pinned_app(settings), terminal_size=SIZE, run_before=settled)

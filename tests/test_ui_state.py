@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ import pytest
 from reader import paths
 from reader.config import (
     PinyinDisplay,
-    PinyinNotation,
     ScriptDisplay,
     Settings,
     ToneColours,
@@ -19,9 +19,17 @@ from reader.config import (
     next_value,
     save_settings,
 )
+from reader.core.engine.syllables import PinyinStyle
+from reader.core.errors import StorageError
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
-from reader.ui.search import SearchHit, find_hits, is_pinyin_query, next_hit, normalise_pinyin_query
+from reader.core.text.search import (
+    SearchHit,
+    find_hits,
+    is_pinyin_query,
+    next_hit,
+    normalise_pinyin_query,
+)
 
 # ---- settings ------------------------------------------------------------------------------
 
@@ -35,7 +43,7 @@ def test_settings_round_trip_through_the_toml_file() -> None:
         pinyin=PinyinDisplay.OFF,
         script=ScriptDisplay.BOTH,
         tone_colours=ToneColours.PLECO,
-        pinyin_style=PinyinNotation.ZHUYIN,
+        pinyin_style=PinyinStyle.ZHUYIN,
         view=ViewMode.FOCUS,
         keys=(("reading.next_paragraph", "j,ctrl+n"),),
     )
@@ -73,12 +81,41 @@ def test_positions_are_kept_per_document_and_survive_a_new_store(reader_home: Pa
     assert str(again.path).startswith(str(reader_home))
 
 
-def test_a_corrupt_position_file_is_ignored() -> None:
+@pytest.mark.parametrize(
+    "text", ["{not json", "[1, 2]", "[" * 100_000 + "]" * 100_000, '{"a": ' * 600 + "1" + "}" * 600]
+)
+def test_a_position_file_that_cannot_be_parsed_is_read_as_empty_and_never_overwritten(
+    text: str,
+) -> None:
     store = ReadingStateStore()
-    store.path.write_text("{not json")
+    store.path.write_text(text)
     assert store.get("doc-a") is None
-    store.save("doc-a", ReadingPosition(2, 3))
-    assert ReadingStateStore().get("doc-a") == ReadingPosition(2, 3)
+    with pytest.raises(StorageError, match="not saved until it is fixed or removed"):
+        store.save("doc-a", ReadingPosition(2, 3))
+    assert store.path.read_text() == text
+
+
+def test_malformed_position_entries_are_skipped_and_kept() -> None:
+    store = ReadingStateStore()
+    entries = {
+        "text": {"paragraph": "3"},
+        "float": {"paragraph": 1e999, "offset": 0},
+        "negative": {"paragraph": -5},
+        "bool": {"paragraph": True},
+        "list": [1, 2],
+        "updated": {"paragraph": 1, "updated": "yesterday"},
+        "good": {"paragraph": 4, "offset": 2, "updated": 1.0},
+    }
+    raw = json.dumps(entries).replace("1e+999", "1e999")
+    store.path.write_text(raw)
+    for doc_id in entries:
+        expected = ReadingPosition(4, 2) if doc_id == "good" else None
+        expected = ReadingPosition(1, 0) if doc_id == "updated" else expected
+        assert store.get(doc_id) == expected, doc_id
+    store.save("new", ReadingPosition(7, 1))
+    saved = json.loads(store.path.read_text())
+    assert saved["new"]["paragraph"] == 7
+    assert saved["list"] == [1, 2] and saved["text"] == {"paragraph": "3"}
 
 
 # ---- search --------------------------------------------------------------------------------

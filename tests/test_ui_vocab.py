@@ -21,9 +21,10 @@ from reader import paths
 from reader.config import PinyinDisplay, Settings
 from reader.core.learner.vocab import Context, Status, VocabStore, WordForms
 from reader.core.text.loader import load_text
+from reader.core.text.sentences import sentence_at
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
-from reader.ui.screens.reading import ReadingScreen, sentence_around
+from reader.ui.screens.reading import ReadingScreen
 from reader.ui.screens.vocab import DefinitionEditor, SortKey, VocabScreen, visible_items
 from reader.ui.widgets.reading_view import ReadingView
 from tests.support import LexiconAnnotator
@@ -94,9 +95,9 @@ def is_marked(style: Style | None) -> bool:
 
 def test_sentence_around_uses_the_texts_own_punctuation() -> None:
     text = "第一句話。第二句，還沒完！「第三句。」最後"
-    assert sentence_around(text, 6) == "第二句，還沒完！"
-    assert sentence_around(text, 15) == "「第三句。」"
-    assert sentence_around(text, len(text) - 1) == "最後"
+    assert sentence_at(text, 6) == "第二句，還沒完！"
+    assert sentence_at(text, 15) == "「第三句。」"
+    assert sentence_at(text, len(text) - 1) == "最後"
 
 
 async def test_a_saves_the_word_with_its_sentence_and_source() -> None:
@@ -176,7 +177,7 @@ async def test_mark_paragraph_known_keeps_words_already_marked() -> None:
         # Words marked this way keep where they were met, like words saved one by one.
         park = store().require("公園")
         assert [(c.sentence, c.paragraph_index) for c in park.contexts] == [("明天我們去公園。", 1)]
-        assert park.contexts[0].doc_id == screen.document.document.doc_id
+        assert park.contexts[0].doc_id == screen.paragraphs.document.doc_id
 
 
 async def test_pinyin_for_unknown_words_only() -> None:

@@ -7,9 +7,13 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from reader.core.export.writers import is_our_apkg
 from tests.support import reader_command, subprocess_env
 from tests.test_export import FakeAnki, fake_anki  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.slow
 
 
 def run(home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

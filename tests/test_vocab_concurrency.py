@@ -14,7 +14,10 @@ import pytest
 
 from reader.core.learner.vocab import Context, Status, VocabStore, WordForms
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals"),
+]
 
 # Saves words one by one; prints a word only after its transaction has committed.
 WRITER = textwrap.dedent(

@@ -14,21 +14,24 @@ Stored as TOML in `paths.config_file()`:
     # binding id = "key[,key...]"; ids are listed on the help screen (? or F1)
     "reading.next_paragraph" = "j,down"
 
-Only the standard library is imported here: the app reads this before Textual starts.
+Only the standard library is imported to read it (the app reads it before Textual starts);
+saving edits the file with tomlkit, so the learner's comments and order survive.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
 from reader import paths
-from reader.core.files import atomic_write_text
+from reader.core.engine.syllables import PinyinStyle
+from reader.core.errors import StorageError
+from reader.core.files import edit_locked, too_deep
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,14 +65,6 @@ class ToneColours(str, Enum):
     OFF = "off"
 
 
-class PinyinNotation(str, Enum):
-    """How syllables are written; the values match `reader.core.engine.pinyin.PinyinStyle`."""
-
-    MARKS = "marks"
-    NUMBERS = "numbers"
-    ZHUYIN = "zhuyin"
-
-
 class ViewMode(str, Enum):
     """CONTINUOUS scrolls through the whole text; FOCUS shows one paragraph, centred."""
 
@@ -98,7 +93,7 @@ class Settings:
     """Hanzi as written, converted to Simplified, or both (Simplified on a line under)."""
     tone_colours: ToneColours = ToneColours.STANDARD
     """Colour of each syllable by its tone."""
-    pinyin_style: PinyinNotation = PinyinNotation.MARKS
+    pinyin_style: PinyinStyle = PinyinStyle.MARKS
     """Tone marks (zhōng), tone numbers (zhong1) or zhuyin (ㄓㄨㄥ)."""
     view: ViewMode = ViewMode.CONTINUOUS
     """Continuous scrolling or one paragraph at a time."""
@@ -116,7 +111,7 @@ _DISPLAY_FIELDS: dict[str, type[Enum]] = {
     "pinyin": PinyinDisplay,
     "script": ScriptDisplay,
     "tone_colours": ToneColours,
-    "pinyin_style": PinyinNotation,
+    "pinyin_style": PinyinStyle,
     "view": ViewMode,
 }
 
@@ -162,11 +157,14 @@ def read_settings(path: Path | None = None) -> tuple[Settings, tuple[ConfigProbl
     """
     target = path or paths.config_file()
     try:
-        text = target.read_text(encoding="utf-8")
+        text = target.read_text(encoding="utf-8-sig")  # a byte-order mark is no problem
     except FileNotFoundError:
         return Settings(), ()
     except (OSError, UnicodeDecodeError) as error:
         return Settings(), (ConfigProblem(target, None, f"cannot be read ({error})"),)
+    if too_deep(text):
+        message = "nested too deeply to be a reader config; using the default settings"
+        return Settings(), (ConfigProblem(target, None, message),)
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -187,8 +185,12 @@ def read_settings(path: Path | None = None) -> tuple[Settings, tuple[ConfigProbl
     if isinstance(display, Mapping):
         for name, raw in display.items():
             line = _line_of(text, name, "display")
-            if name == "theme" and isinstance(raw, str):
-                values["theme"] = raw
+            if name == "theme":
+                if isinstance(raw, str) and raw.strip():
+                    values["theme"] = raw.strip()
+                else:
+                    message = f"theme = {raw!r} is not a theme name (ignored)"
+                    problems.append(ConfigProblem(target, line, message))
             elif name not in _DISPLAY_FIELDS:
                 problems.append(ConfigProblem(target, line, f"unknown setting '{name}' (ignored)"))
             else:
@@ -232,8 +234,8 @@ def unknown_binding_problems(
     if not unknown:
         return ()
     try:
-        text = target.read_text(encoding="utf-8")
-    except OSError:
+        text = target.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
         text = ""
     return tuple(
         ConfigProblem(
@@ -245,12 +247,28 @@ def unknown_binding_problems(
     )
 
 
+def unknown_theme_problems(
+    settings: Settings, known_themes: Iterable[str], path: Path | None = None
+) -> tuple[ConfigProblem, ...]:
+    """The theme named in the file, when no such theme exists (the default is used)."""
+    if settings.theme in set(known_themes):
+        return ()
+    target = path or paths.config_file()
+    try:
+        text = target.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    message = f"there is no theme '{settings.theme}' (using {DEFAULT_THEME}; Ctrl+P lists them)"
+    return (ConfigProblem(target, _line_of(text, "theme", "display"), message),)
+
+
 def _toml_string(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
 
 
 def dump_settings(settings: Settings) -> str:
+    """A whole config file for `settings` (what a first save writes; later saves edit it)."""
     lines = ["# reader settings; the display toggles are saved whenever you change them", ""]
     lines.append("[display]")
     for name in _DISPLAY_FIELDS:
@@ -264,14 +282,82 @@ def dump_settings(settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> bool:
-    """Write the settings atomically (a crash never leaves half a file).
+def changed_fields(before: Settings, after: Settings) -> tuple[str, ...]:
+    """The names of the settings that differ (what a save writes)."""
+    return tuple(name for name in _SAVED_FIELDS if getattr(before, name) != getattr(after, name))
 
-    A file with problems (see `read_settings`) is the learner's to fix: it is left as it is
-    and False is returned, so a toggle never wipes out what they wrote.
+
+_SAVED_FIELDS = (*_DISPLAY_FIELDS, "theme", "keys")
+_BOM = "\ufeff"
+
+
+def save_settings(
+    settings: Settings, path: Path | None = None, *, previous: Settings | None = None
+) -> None:
+    """Save `settings` by editing the config file in place (tomlkit: the learner's comments,
+    order and other keys stay as they are).
+
+    Only what changed since `previous` is written (every setting when it is None), under the
+    lock instances share and into the file as it is now, so two instances never undo each
+    other's changes. A file that is not valid TOML (or whose [display]/[keys] is not a
+    table) is never written over. Raises StorageError when the settings cannot be saved.
     """
     target = path or paths.config_file()
-    if read_settings(target)[1]:
-        return False
-    atomic_write_text(target, dump_settings(settings))
-    return True
+    names = _SAVED_FIELDS if previous is None else changed_fields(previous, settings)
+    if not names:
+        return
+
+    def edit(current: bytes | None) -> bytes:
+        import tomlkit
+        from tomlkit.exceptions import TOMLKitError
+
+        text = dump_settings(Settings()) if current is None else _decode(current, target)
+        bom = text.startswith(_BOM)
+        try:
+            if too_deep(text):
+                raise ValueError("nested too deeply")
+            document = tomlkit.parse(text.removeprefix(_BOM))
+            display = _table(document, "display")
+            for name in names:
+                if name == "keys":
+                    keys = _table(document, "keys")
+                    dropped = [b for b, _ in previous.keys] if previous is not None else []
+                    for binding_id in dropped:
+                        if binding_id in keys and binding_id not in settings.keymap:
+                            del keys[binding_id]
+                    for binding_id, key_list in settings.keys:
+                        keys[binding_id] = key_list
+                elif name == "theme":
+                    display["theme"] = settings.theme
+                else:
+                    display[name] = getattr(settings, name).value
+        except (TOMLKitError, ValueError) as error:
+            raise StorageError(
+                f"{target} cannot be edited ({error}); your settings are not saved until "
+                "it is fixed"
+            ) from None
+        return ((_BOM if bom else "") + tomlkit.dumps(document)).encode("utf-8")
+
+    edit_locked(target, edit, "your settings")
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise StorageError(
+            f"{path} is not UTF-8 (byte {error.start}); your settings are not saved until it "
+            "is fixed"
+        ) from None
+
+
+def _table(document: Any, name: str) -> Any:
+    """The [name] table of a tomlkit document, added at the end if missing."""
+    import tomlkit
+
+    if name not in document:
+        document.add(name, tomlkit.table())
+    table = document[name]
+    if not isinstance(table, Mapping):
+        raise ValueError(f"'{name}' is not a table")
+    return table

@@ -13,6 +13,7 @@ Heavy modules are imported inside the handlers so `reader --help` stays instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import io
 import itertools
@@ -20,7 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from reader import __version__
 from reader.core.errors import ReaderError
@@ -35,6 +36,13 @@ EXIT_BAD_INPUT = 2
 Handler = Callable[[argparse.Namespace], int]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes are bad input too: one line on stderr (no usage block), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"reader: {message} (see `{self.prog} --help`)\n")
+
+
 def _add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = True) -> None:
     # A subcommand's own --debug must not reset one given before the subcommand.
     parser.add_argument(
@@ -46,7 +54,7 @@ def _add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Tr
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="reader",
         description="A keyboard-first terminal reader for learners of Chinese.",
         epilog="Run without a command to open the reading screen on PATH (or the bundled article).",
@@ -109,7 +117,7 @@ def _add_optional_commands(commands: Any) -> None:
 
 
 def _build_app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reader", add_help=False)
+    parser = OneLineParser(prog="reader", add_help=False)
     parser.add_argument("path", nargs="?", default=None)
     _add_common_options(parser)
     return parser
@@ -159,7 +167,11 @@ def _document_header_json(document: Document) -> dict[str, Any]:
 
 
 def _write_line(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
+    """A line for a person or a script to read: control characters in the text (an ESC
+    in a word looked up) are shown as symbols, never sent to the terminal as they are."""
+    from reader.core.text.controls import visible_controls
+
+    sys.stdout.write(visible_controls(line) + "\n")
 
 
 def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagraph]:
@@ -169,8 +181,12 @@ def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagrap
     from reader.core.text.loader import stream_path
 
     stream = stream_path(path, split=split)
+    paragraphs = iter(stream.paragraphs)
+    first = next(paragraphs, None)  # bad input is refused before the engine loads
+    if first is None:
+        return
     annotator = default_annotator()
-    for paragraph in stream.paragraphs:
+    for paragraph in itertools.chain((first,), paragraphs):
         yield annotator.annotate_paragraph(paragraph, stream.script)
 
 
@@ -260,8 +276,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         if previous is not None:
             batch.append(previous)
             batch_chars += len(previous)
-            if batch_chars > _CONVERT_BATCH_CHARS:
-                _write_line(convert_text("\n".join(batch), args.config))
+            if batch_chars > _CONVERT_BATCH_CHARS:  # the text as it is: convert is a filter
+                sys.stdout.write(convert_text("\n".join(batch), args.config) + "\n")
                 batch, batch_chars = [], 0
         previous = line
     if previous is not None:
@@ -309,30 +325,22 @@ def _cmd_dict_build(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    from reader.cli.terminal import require_terminal
+
+    if args.path not in (None, "-") and not os.path.lexists(args.path):
+        raise ReaderError(
+            f"{args.path}: no such file, and not a command (`reader --help` lists them)"
+        )
     require_terminal(args.path)
     from reader.ui.app import run_app
 
-    return run_app(args.path)
-
-
-def require_terminal(path: str | None = None, screen: str = "the reading screen") -> None:
-    """A screen reads keys from a terminal; without one it could only hang or crash
-    (stdin closed, /dev/null, a pipe), so say so before loading anything."""
-    if path == "-":  # the text comes on stdin, the keys from the controlling terminal after it
-        try:
-            os.close(os.open("/dev/tty", os.O_RDONLY))
-        except OSError:
-            raise ReaderError(
-                f"reading a text from stdin on {screen} needs a terminal for the keys; "
-                "use `reader annotate -` in scripts"
-            ) from None
-        return
-    try:
-        interactive = sys.stdin is not None and sys.stdin.isatty()
-    except ValueError:  # closed
-        interactive = False
-    if not interactive:
-        raise ReaderError(f"{screen} needs a terminal on standard input; run it from one")
+    code = run_app(args.path)
+    # The screen is closed and everything saved; worker threads (a model loading, a book
+    # being annotated) would be joined at interpreter exit: q ends the process now.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
 
 
 # ---- entry point
@@ -355,16 +363,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     first_positional = next((a for a in arguments if not a.startswith("-") or a == "-"), None)
     wants_help_or_version = any(a in ("-h", "--help", "--version") for a in arguments)
+    _use_utf8_streams()
     if first_positional in COMMANDS or (wants_help_or_version and first_positional is None):
         args = build_parser().parse_args(arguments)
         handler: Handler = args.handler
     else:
         args = _build_app_parser().parse_args(arguments)
         handler = _run_app
-    _use_utf8_streams()
     if handler is not _run_app:
         _stand_in_for_closed_streams()
+        _say_notices_on_stderr()
     try:
+        _refuse_undecodable_arguments(args)
         return handler(args)
     except ReaderError as error:
         if args.debug:
@@ -387,6 +397,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+# Arguments that name files: any bytes are a valid file name there (Python keeps the ones
+# that are not UTF-8 as surrogate escapes, and opens the file by them).
+_PATH_ARGUMENTS = frozenset({"path", "out"})
+_POSITIONAL_ARGUMENTS = frozenset({"word", "status"})
+
+
+def _refuse_undecodable_arguments(args: argparse.Namespace) -> None:
+    """Text arguments (a word, a sentence, a deck name) must be UTF-8: bytes that are not
+    reach Python as surrogate escapes, which no file or database can store."""
+    for name, value in vars(args).items():
+        if name in _PATH_ARGUMENTS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = text.encode("utf-8", "surrogateescape")
+                label = name.upper() if name in _POSITIONAL_ARGUMENTS else "--" + name
+                raise ReaderError(
+                    f"{label} is not valid UTF-8 text ({shown!r}); check the terminal's encoding"
+                ) from None
+
+
+def _say_notices_on_stderr() -> None:
+    """Problems met on the way that do not stop the command (rules that are not UTF-8...)."""
+    from reader.core import notices
+
+    notices.listen(lambda message: print(f"reader: warning: {message}", file=sys.stderr))
 
 
 class _ClosedOutput(io.TextIOBase):

@@ -80,12 +80,12 @@ def vocabulary_statuses() -> dict[str, Status]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from reader.core.engine.pipeline import annotate_each
+    from reader.core.engine.pipeline import annotate
     from reader.core.learner.stats import (
         DEFAULT_PRE_READING_SIZE,
-        document_stats,
         format_stats_text,
         stats_to_json,
+        store_stats,
     )
     from reader.core.text.loader import load_path
 
@@ -94,7 +94,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         raise ReaderError("--top must be 0 or more")
     document = load_path(args.path, split=args.split)
     statuses = vocabulary_statuses()
-    stats = document_stats(annotate_each(document), statuses, pre_reading_size=top)
+    # Through the document's paragraph store: a text measured before is not annotated again.
+    paragraphs = annotate(document)
+    paragraphs.fill(paragraphs.missing())
+    stats = store_stats(paragraphs, statuses, pre_reading_size=top)
     if args.format == "json":
         body: dict[str, Any] = {
             "source": document.source,
@@ -133,7 +136,7 @@ def cmd_study(args: argparse.Namespace) -> int:
     new_limit = NEW_CARDS_PER_DAY if args.new_limit is None else args.new_limit
     if new_limit < 0:
         raise ReaderError("--new-limit must be 0 or more")
-    from reader.cli.main import require_terminal
+    from reader.cli.terminal import require_terminal
 
     require_terminal(screen="the study screen")
     return run_study(directions=directions, new_limit=new_limit)

@@ -325,15 +325,19 @@ def _deck(args: argparse.Namespace) -> str:
     deck = (args.deck or DEFAULT_DECK_NAME).strip()
     if not deck:
         raise ReaderError("the deck name is empty")
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in deck):
+        # A line break would start a new header line in the TSV (#deck:...\n#notetype:...).
+        raise ReaderError(f"the deck name {deck!r} has a line break or control character")
     return deck
 
 
 def cmd_export_anki(args: argparse.Namespace) -> int:
     from reader.core.export.writers import export_apkg
 
+    deck = _deck(args)
     items = _selected_items(args)
     target = Path(args.out or DEFAULT_OUT["anki"])
-    result = export_apkg(items, target, deck_name=_deck(args), force=args.force)
+    result = export_apkg(items, target, deck_name=deck, force=args.force)
     print(f"exported {result.notes} notes to {target}", file=sys.stderr)
     return EXIT_OK
 
@@ -341,16 +345,16 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
 def cmd_export_text(args: argparse.Namespace) -> int:
     from reader.core.export.writers import export_pleco, export_tsv
 
+    _deck(args)  # a bad deck name is refused before anything is read
     items = _selected_items(args)
     to_stdout = args.out == "-"
     target = None if to_stdout else Path(args.out or DEFAULT_OUT[args.export_format])
+    deck = _deck(args)
     if args.export_format == "tsv":
-        result, text = export_tsv(items, target, deck_name=_deck(args), force=args.force)
+        result = export_tsv(items, target, deck_name=deck, force=args.force)
     else:
-        result, text = export_pleco(items, target, deck_name=_deck(args), force=args.force)
-    if to_stdout:
-        sys.stdout.write(text)
-    else:
+        result = export_pleco(items, target, deck_name=deck, force=args.force)
+    if not to_stdout:
         print(f"exported {result.notes} notes to {target}", file=sys.stderr)
     return EXIT_OK
 
@@ -359,8 +363,9 @@ def cmd_export_ankiconnect(args: argparse.Namespace) -> int:
     from reader.core.export.writers import DEFAULT_ANKICONNECT_URL, AnkiConnect, push_to_anki
 
     client = AnkiConnect(args.url or DEFAULT_ANKICONNECT_URL, allow_remote=args.allow_remote)
+    deck = _deck(args)
     items = _selected_items(args)
-    result = push_to_anki(items, client, deck_name=_deck(args))
+    result = push_to_anki(items, client, deck_name=deck)
     created = " (created the note type)" if result.model_created else ""
     _write(f"Anki: {result.added} added, {result.updated} updated{created}")
     return EXIT_OK

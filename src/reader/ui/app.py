@@ -1,7 +1,7 @@
 """`run_app`, the entry point the CLI calls for `reader [PATH|-]`.
 
 Textual is imported only after the document has loaded and a child process has started
-annotating the first paragraphs (see `reader.ui.prefetch`): the segmenter, the pinyin model
+annotating the first paragraphs (see `reader.core.engine.warmup`): the segmenter, the pinyin model
 and the dictionary load on the other core while Textual imports and starts, so the first
 screen shows its pinyin sooner.
 """
@@ -9,6 +9,7 @@ screen shows its pinyin sooner.
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Any
 
 from reader import paths
@@ -30,7 +31,7 @@ def run_app(path: str | None = None) -> int:
     # they are made cost ~80 ms before the first paint. The app resumes collection (with the
     # start-up objects frozen) a few seconds after it starts: see `ReaderApp`.
     gc.disable()
-    from reader.ui.prefetch import EngineWarmup, FirstScreenPrefetch
+    from reader.core.engine.warmup import EngineWarmup, FirstScreenPrefetch
 
     # First of all: the engine loads in a child while the text is read and Textual starts.
     warmup: EngineWarmup | None = EngineWarmup()
@@ -54,9 +55,9 @@ def run_app(path: str | None = None) -> int:
             shown = "standard input" if path == "-" else str(path)
             raise InputError(f"{shown}: there is no text to read (it is empty)")
         start = min(start, len(document.paragraphs) - 1)
-        annotated = annotate(document)
-        first_screen = range(start, min(len(annotated), start + FIRST_SCREEN_PARAGRAPHS))
-        prefetch = FirstScreenPrefetch(annotated, first_screen, warmup)
+        paragraphs = annotate(document)  # the document's store: what is on disk already
+        first_screen = range(start, min(len(paragraphs), start + FIRST_SCREEN_PARAGRAPHS))
+        prefetch = FirstScreenPrefetch(paragraphs, first_screen, warmup)
         warmup = None  # the prefetch has it now (it sent the work, or cancelled it)
         if path == "-":
             _reattach_terminal_stdin()
@@ -66,13 +67,20 @@ def run_app(path: str | None = None) -> int:
         app = ReaderApp(
             document,
             settings=settings,
-            annotated=annotated,
+            paragraphs=paragraphs,
             state_store=state_store,
             prefetch=prefetch,
             config_problems=config_problems,
             rest_of_document=None if opened.complete else opened.finish,
         )
-        result = app.run()
+        app.exit_at_once = True  # q ends the process (see `ReaderApp.quit_now`)
+        try:
+            result = app.run()
+        finally:
+            app.stop_listening()
+        app.repeat_problems_on_stderr()  # q normally ends the process before this
+        if app.return_code:  # Textual stopped on an error (it printed the traceback)
+            return app.return_code
     finally:
         if warmup is not None:  # bad input: the engine is not needed
             warmup.cancel()
@@ -83,7 +91,6 @@ def run_app(path: str | None = None) -> int:
 def _reattach_terminal_stdin() -> None:
     """After reading the text from a pipe, read keys from the terminal instead."""
     import os
-    import sys
 
     try:
         terminal = os.open("/dev/tty", os.O_RDONLY)

@@ -676,6 +676,9 @@ def _open_index(index: Path, sha256: str) -> sqlite3.Connection | None:
             connection.close()
             return None
         connection.execute("SELECT id FROM entries ORDER BY id DESC LIMIT 1").fetchone()
+        if not _checked_since_changed(connection, index):
+            connection.close()
+            return None
         # Read pages straight from the OS page cache instead of copying them into SQLite's
         # own 2 MB cache: a fresh connection is as fast as a warm one.
         connection.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
@@ -684,6 +687,35 @@ def _open_index(index: Path, sha256: str) -> sqlite3.Connection | None:
         if connection is not None:
             connection.close()
         return None
+
+
+def _file_stamp(index: Path) -> str:
+    status = index.stat()
+    return f"{index.name}\t{status.st_size}\t{status.st_mtime_ns}\t{status.st_ino}"
+
+
+def _checked_stamp_file(index: Path) -> Path:
+    return index.with_name(f"{index.name.split('-')[0]}.checked")
+
+
+def _remember_checked(index: Path) -> None:
+    """The index as it is now is known good (just built, or just checked)."""
+    with contextlib.suppress(OSError):  # a read-only cache: it is checked at each open
+        atomic_write_text(_checked_stamp_file(index), _file_stamp(index))
+
+
+def _checked_since_changed(connection: sqlite3.Connection, index: Path) -> bool:
+    """False when the index changed since it was last found good (a disk error, another
+    program) and SQLite finds it damaged: every table, whatever tables a version has.
+    `PRAGMA quick_check` reads the whole file (~25 ms for 14 MB), so it runs only then."""
+    stamp = _file_stamp(index)
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if _checked_stamp_file(index).read_text(encoding="utf-8") == stamp:
+            return True
+    if [row[0] for row in connection.execute("PRAGMA quick_check")] != ["ok"]:
+        return False
+    _remember_checked(index)
+    return True
 
 
 def _read_meta(connection: sqlite3.Connection) -> dict[str, str]:
@@ -713,7 +745,9 @@ def _build_index(source: Path, sha256: str, index: Path, progress: TextIO | None
         with open(temporary, "rb") as built:
             os.fsync(built.fileno())
         os.replace(temporary, index)
+        _remember_checked(index)
     except BaseException:
+        notice.abandon()
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
@@ -722,24 +756,36 @@ def _build_index(source: Path, sha256: str, index: Path, progress: TextIO | None
 
 
 class _SlowBuildNotice:
-    """Says on stderr that the index is being built, but only once the build has taken
-    longer than half a second: a fast build stays silent."""
+    """Says on a terminal's stderr that the index is being built, once the build has taken
+    longer than half a second: a fast build, a script or a pipe (whose reader wants one
+    line if something fails) hears nothing. A build that fails takes the notice back, so
+    the error is the only line left."""
 
     def __init__(self, stream: TextIO, started: float) -> None:
         self._stream = stream
         self._started = started
         self._shown = False
+        try:
+            self._enabled = stream.isatty()
+        except (AttributeError, ValueError):  # no fileno, or closed
+            self._enabled = False
 
     def check(self) -> None:
-        if not self._shown and time.perf_counter() - self._started > _BUILD_NOTICE_AFTER_S:
+        waited = time.perf_counter() - self._started
+        if self._enabled and not self._shown and waited > _BUILD_NOTICE_AFTER_S:
             self._shown = True
-            self._stream.write("Building dictionary index (first run)…\n")
+            self._stream.write("Building dictionary index (first run)…")
             self._stream.flush()
 
     def finish(self) -> None:
         if self._shown:
             elapsed = time.perf_counter() - self._started
-            self._stream.write(f"Dictionary index ready ({elapsed:.1f} s).\n")
+            self._stream.write(f"\r\x1b[2KDictionary index ready ({elapsed:.1f} s).\n")
+            self._stream.flush()
+
+    def abandon(self) -> None:
+        if self._shown:
+            self._stream.write("\r\x1b[2K")  # erase the notice: the error says what happened
             self._stream.flush()
 
 

@@ -12,8 +12,8 @@ How a character gets its reading (`PinyinReader.readings`, for a whole paragraph
    model is sure and wrong on these in everyday syntax (为人民服务 wéi, 慢慢地 dì).
 4. A lone character the segmenter split off a common word (視/為, 秘書/長) takes that word's
    reading.
-5. g2pM's BiLSTM polyphone model (trained on the CPP corpus; its weights are read from the
-   installed g2pM wheel and run here batched in NumPy, ±12 characters around each character)
+5. g2pM's BiLSTM polyphone model (trained on the CPP corpus; its weights, exported from its
+   wheel into data/g2pm/, run here batched in NumPy, ±12 characters around each character)
    chooses among the candidates where nothing above decided. A word's proposal is final for a
    common word (Zipf ≥ 3) and for 了得地着都为行长重; for a rarer word (names, terms) the model
    may overrule it when at least 99.9% sure. Chosen on CPP dev (see MODEL_OVERRIDES_WORD_AT).
@@ -31,9 +31,9 @@ NumPy and the model on the first character the model must decide (`warm_up` does
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import os
-import pickle
 import re
 import sys
 import threading
@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.core.engine.segment import is_han_char
 from reader.core.engine.syllables import UNKNOWN_READING, split_numbered, tone_of
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 _DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CHARS_FILE = _DATA_DIR / "pinyin_chars.table"
 WORDS_FILE = _DATA_DIR / "pinyin_words.table"
+G2PM_DIR = _DATA_DIR / "g2pm"
 
 
 def normalise_cedict_pinyin(cedict: str) -> tuple[str, ...]:
@@ -229,22 +230,18 @@ class PolyphoneModel:
             # and on a busy two-core machine they made the model three times slower.
             os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
             os.environ.setdefault("OMP_NUM_THREADS", "1")
-        import g2pM
         import numpy as np
 
-        folder = Path(g2pM.__file__).resolve().parent
-
-        def load(name: str) -> Any:
-            # Trusted package data inside the installed g2pM wheel; never user-supplied files.
-            with open(folder / name, "rb") as handle:
-                return pickle.load(handle)
-
+        # g2pM's weights and labels, exported from its wheel by tools/export_g2pm_weights.py
+        # (Apache-2.0, see data/g2pm/LICENSE): g2pM itself is not needed at run time.
+        labels = json.loads((G2PM_DIR / "labels.json").read_text(encoding="utf-8"))
         self._np = np
-        self.char_ids: dict[str, int] = load("char2idx.pkl")
+        self.char_ids: dict[str, int] = {char: i for i, char in enumerate(labels["chars"])}
         self.class_ids: dict[str, int] = {
-            label.replace("u:", "v"): index for label, index in load("class2idx.pkl").items()
+            label.replace("u:", "v"): index for index, label in enumerate(labels["classes"])
         }
-        weights = load("np_ckpt.pkl")
+        with np.load(G2PM_DIR / "weights.npz", allow_pickle=False) as archive:
+            weights = {name: archive[name] for name in archive.files}
         hidden = weights["lstm.weight_hh_l0"].shape[1]
         embeddings = weights["embedding.weight"].astype(np.float32)
         vocabulary = embeddings.shape[0]

@@ -7,8 +7,12 @@ paragraph: opening a book annotates only the paragraphs somebody asks for.
 
 from __future__ import annotations
 
+import hashlib
+import sys
 import threading
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core.models import (
@@ -24,7 +28,8 @@ from reader.core.models import (
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
     from reader.core.engine.pinyin import PinyinReader
-    from reader.core.engine.segment import Segmenter
+    from reader.core.engine.segment import Segmenter, UserDictionary
+    from reader.core.engine.store import ParagraphStore
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
@@ -50,6 +55,8 @@ class Annotator:
         self._dictionary = dictionary
         self._segmenter = segmenter
         self._pinyin_reader = pinyin_reader
+        # A dictionary or pinyin reader of one's own (tests): its output is not kept on disk.
+        self._own_parts = dictionary is not None or pinyin_reader is not None
         self._lock = threading.RLock()
 
     @property
@@ -87,10 +94,36 @@ class Annotator:
         sample = Paragraph(0, ParagraphKind.PARAGRAPH, "重開，中國。")
         self.annotate_paragraph(sample, Script.UNKNOWN)
 
-    def reload_user_dictionary(self) -> None:
-        """Re-read the learner's split/join rules (the reading screen calls this after a fix)."""
+    def cache_key(self) -> str | None:
+        """What this annotator's output depends on, for the on-disk paragraph store: the
+        engine (code and data) and the learner's segmentation rules. None for an annotator
+        whose parts were swapped for others (a stand-in's output is never kept on disk)."""
+        if type(self) is not Annotator or self._own_parts:
+            return None
+        from reader import paths
+
+        rules = paths.user_dictionary_file()
+        segmenter = self._segmenter
+        loaded = sys.modules.get("reader.core.engine.segment")
+        if segmenter is None and loaded is not None:  # not loaded here: the first paint waits
+            segmenter = loaded._default_segmenter
+        if segmenter is not None:  # the file it read (a test's READER_HOME may have moved)
+            own = segmenter.user_dictionary
+            rules = own.path if own is not None and own.path is not None else rules
+        try:
+            rules_bytes = rules.read_bytes()
+        except OSError:
+            rules_bytes = b""
+        if segmenter is not None and segmenter.user_dictionary is not None:
+            # Rules applied here but not saved (a read-only folder) are part of the output too.
+            rules_bytes += segmenter.user_dictionary.unsaved_fingerprint()
+        return f"{engine_version()}|{hashlib.sha256(rules_bytes).hexdigest()[:16]}"
+
+    def reload_user_dictionary(self, user_dictionary: UserDictionary | None = None) -> None:
+        """Use the learner's changed split/join rules (the reading screen calls this after a
+        fix), or re-read them from their file."""
         with self._lock:
-            self.segmenter.reload_user_dictionary()
+            self.segmenter.reload_user_dictionary(user_dictionary)
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
         from reader.core.dictionary.cedict import gloss_for_reading
@@ -136,6 +169,28 @@ class Annotator:
         return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
 
 
+_PACKAGE = Path(__file__).resolve().parent.parent.parent
+
+
+@cache
+def engine_version() -> str:
+    """A fingerprint of everything an annotation depends on but the rules: the package
+    version, the engine's and the text layer's code, the compiled data and CC-CEDICT."""
+    import reader
+    from reader import paths
+
+    digest = hashlib.sha256(reader.__version__.encode())
+    folders = ("core/engine", "core/text", "core/dictionary", "core/data")
+    files = sorted(p for folder in folders for p in (_PACKAGE / folder).rglob("*") if p.is_file())
+    for path in [*files, paths.bundled_cedict()]:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"|{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
 _default_annotator: Annotator | None = None
 _default_lock = threading.Lock()
 
@@ -148,49 +203,11 @@ def default_annotator() -> Annotator:
         return _default_annotator
 
 
-class AnnotatedDocument:
-    """A document whose paragraphs are annotated on first access, then cached."""
+def annotate(document: Document, annotator: Annotator | None = None) -> ParagraphStore:
+    """The document's paragraph store: paragraphs annotated on first access, kept on disk."""
+    from reader.core.engine.store import ParagraphStore
 
-    def __init__(self, document: Document, annotator: Annotator | None = None) -> None:
-        self.document = document
-        self.annotator = annotator or default_annotator()
-        self._cache: dict[int, AnnotatedParagraph] = {}
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self.document.paragraphs)
-
-    def __getitem__(self, index: int) -> AnnotatedParagraph:
-        cached = self._cache.get(index)
-        if cached is not None:
-            return cached
-        paragraph = self.document.paragraphs[index]
-        annotated = self.annotator.annotate_paragraph(paragraph, self.document.script)
-        with self._lock:
-            return self._cache.setdefault(index, annotated)
-
-    def __iter__(self) -> Iterator[AnnotatedParagraph]:
-        for index in range(len(self)):
-            yield self[index]
-
-    def extend(self, document: Document) -> None:
-        """Take the whole of a text this was the first part of (same id, same first
-        paragraphs, so the annotations made so far stay valid)."""
-        if document.doc_id != self.document.doc_id or len(document.paragraphs) < len(self):
-            raise ValueError("extend() takes the whole of the same document")
-        self.document = document
-
-    def is_annotated(self, index: int) -> bool:
-        return index in self._cache
-
-    def invalidate(self) -> None:
-        """Forget every annotation (after the learner changed the segmentation rules)."""
-        with self._lock:
-            self._cache.clear()
-
-
-def annotate(document: Document, annotator: Annotator | None = None) -> AnnotatedDocument:
-    return AnnotatedDocument(document, annotator)
+    return ParagraphStore(document, annotator)
 
 
 def annotate_each(

@@ -32,7 +32,8 @@ from typing import Any, ClassVar, TypeVar
 from reader import paths
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.tables import LazyTable, read_tables
-from reader.core.files import atomic_write_text
+from reader.core.errors import StorageError
+from reader.core.files import edit_locked
 from reader.core.models import TokenKind
 
 Span = tuple[int, int, TokenKind]
@@ -103,16 +104,28 @@ _USER_DICTIONARY_HEADER = """\
 #   split WORD PART ...  always split WORD into these parts (they must spell WORD)
 # Words match in their original or Simplified form. Lines starting with # are comments.
 """
+_BOM = "\ufeff"
+_WHAT = "your split/join rules"
 
 
 class UserDictionary:
-    """The learner's segmentation fixes, stored as a small human-readable text file."""
+    """The learner's segmentation fixes, kept in a small text file they may edit too.
+
+    Changes (`add_join`, `add_split`, `remove`) apply in memory at once; `save` edits the
+    file in place under the lock instances share: the file is read again, only the lines of
+    the words changed here are replaced or added, and every other line (comments, lines this
+    version does not understand, another instance's rules) stays byte for byte.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
-        self._joins: dict[str, None] = {}  # dicts keep insertion order for a stable file
+        self._joins: dict[str, None] = {}  # dicts keep insertion order
         self._splits: dict[str, tuple[str, ...]] = {}
+        # Changed here since the file was read: word -> its rule line, or None (removed).
+        self._edits: dict[str, str | None] = {}
         self.ignored_lines = 0
+        # Why the file could not be read; then it is never written over.
+        self.problem: str | None = None
         # Loaded from paths.user_dictionary_file(): reloading looks the location up again.
         self.default_location = False
 
@@ -120,38 +133,51 @@ class UserDictionary:
     def load(cls, path: Path | None = None) -> UserDictionary:
         """Read the file (default: the data dir's); a missing file is an empty dictionary.
 
-        Lines that are not a valid rule are skipped and counted in `ignored_lines`.
+        Lines that are not a valid rule are skipped and counted in `ignored_lines`. A file
+        that cannot be read or is not UTF-8 gives the rules that can be read, sets `problem`
+        and is reported once (`reader.core.notices`); `save` then refuses to touch it.
         """
+        from reader.core import notices
+
         dictionary = cls(path if path is not None else paths.user_dictionary_file())
         dictionary.default_location = path is None
-        assert dictionary.path is not None
+        file = dictionary.path
+        assert file is not None
         try:
-            text = dictionary.path.read_text(encoding="utf-8-sig")
+            data = file.read_bytes()
         except FileNotFoundError:
             return dictionary
-        except (OSError, UnicodeDecodeError):
-            dictionary.ignored_lines += 1
-            return dictionary
-        for line in text.splitlines():
+        except OSError as error:
+            dictionary.problem = f"cannot be read ({error.strerror or error})"
+            data = b""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            dictionary.problem = f"is not UTF-8 (a bad byte at offset {error.start})"
+            text = data.decode("utf-8", errors="replace")
+        dictionary._read_rules(text)
+        if dictionary.problem is not None:
+            notices.report(
+                f"{file} {dictionary.problem}: the rules that could be read are used, and "
+                "new splits and joins are not saved until it is fixed"
+            )
+        return dictionary
+
+    def _read_rules(self, text: str) -> None:
+        self._joins.clear()
+        self._splits.clear()
+        self.ignored_lines = 0
+        for line in text.removeprefix(_BOM).splitlines():
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            if not dictionary._parse_rule(stripped.split()):
-                dictionary.ignored_lines += 1
-        return dictionary
-
-    def _parse_rule(self, fields: list[str]) -> bool:
-        command, arguments = fields[0].lower(), fields[1:]
-        try:
-            if command == "join" and len(arguments) == 1:
-                self.add_join(arguments[0])
-            elif command == "split" and len(arguments) >= 3:
-                self.add_split(arguments[0], arguments[1:])
+            rule = _parse_rule(stripped)
+            if rule is None:
+                self.ignored_lines += 1
+            elif rule[1] is None:
+                self._set_join(rule[0])
             else:
-                return False
-        except ValueError:
-            return False
-        return True
+                self._set_split(rule[0], rule[1])
 
     @property
     def joins(self) -> tuple[str, ...]:
@@ -163,14 +189,30 @@ class UserDictionary:
 
     def add_join(self, word: str) -> None:
         """Always keep `word` as one token (replaces a split rule for the same word)."""
+        word = self._set_join(word)
+        self._edits[word] = f"join {word}"
+
+    def add_split(self, word: str, parts: Sequence[str]) -> None:
+        """Always split `word` into `parts` (replaces a join rule for the same word)."""
+        word, clean_parts = self._set_split(word, parts)
+        self._edits[word] = f"split {word} {' '.join(clean_parts)}"
+
+    def remove(self, word: str) -> None:
+        """Forget any rule for `word` (no error if there is none)."""
+        word = word.strip()
+        self._joins.pop(word, None)
+        self._splits.pop(word, None)
+        self._edits[word] = None
+
+    def _set_join(self, word: str) -> str:
         word = word.strip()
         if len(word) < 2 or any(ch.isspace() for ch in word):
             raise ValueError(f"cannot join {word!r}: need two or more non-space characters")
         self._splits.pop(word, None)
         self._joins[word] = None
+        return word
 
-    def add_split(self, word: str, parts: Sequence[str]) -> None:
-        """Always split `word` into `parts` (replaces a join rule for the same word)."""
+    def _set_split(self, word: str, parts: Sequence[str]) -> tuple[str, tuple[str, ...]]:
         word = word.strip()
         clean_parts = tuple(part for part in parts if part)
         if len(clean_parts) < 2 or "".join(clean_parts) != word:
@@ -179,22 +221,84 @@ class UserDictionary:
             raise ValueError(f"cannot split {word!r}: words have no spaces")
         self._joins.pop(word, None)
         self._splits[word] = clean_parts
-
-    def remove(self, word: str) -> None:
-        """Forget any rule for `word` (no error if there is none)."""
-        self._joins.pop(word, None)
-        self._splits.pop(word, None)
+        return word, clean_parts
 
     def save(self) -> None:
-        """Write the file atomically (a kill never leaves half a file)."""
-        path = self.path if self.path is not None else paths.user_dictionary_file()
-        lines = [_USER_DICTIONARY_HEADER]
-        lines.extend(f"join {word}\n" for word in self._joins)
-        lines.extend(f"split {word} {' '.join(parts)}\n" for word, parts in self._splits.items())
-        atomic_write_text(path, "".join(lines))
+        """Write the changes made here into the file (see the class); afterwards this holds
+        the file's rules, another instance's included. Raises StorageError when the file
+        cannot be written, or cannot be read and so must not be written over."""
+        file = self.path if self.path is not None else paths.user_dictionary_file()
+        if self.problem is not None:
+            raise StorageError(f"{file} {self.problem}; {_WHAT} are not saved until it is fixed")
+        edits = dict(self._edits)
+        saved: list[str] = []
+
+        def edit(current: bytes | None) -> bytes:
+            try:
+                text = _USER_DICTIONARY_HEADER if current is None else current.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise StorageError(
+                    f"{file} is not UTF-8 (a bad byte at offset {error.start}); {_WHAT} are "
+                    "not saved until it is fixed"
+                ) from None
+            saved.append(_edited_rules(text, edits))
+            return saved[0].encode("utf-8")
+
+        edit_locked(file, edit, _WHAT)
+        self._edits.clear()
+        self._read_rules(saved[0])
+
+    def unsaved_fingerprint(self) -> bytes:
+        """The changes made here and not yet in the file (empty when everything is saved)."""
+        return "\n".join(
+            f"{word}={rule}" for word, rule in sorted(self._edits.items(), key=str)
+        ).encode()
 
     def __bool__(self) -> bool:
         return bool(self._joins or self._splits)
+
+
+def _parse_rule(line: str) -> tuple[str, tuple[str, ...] | None] | None:
+    """(word, parts) of a split rule, (word, None) of a join rule, None if not a valid rule."""
+    if "\ufffd" in line:  # a byte that was not UTF-8: never guess what the rule meant
+        return None
+    fields = line.split()
+    command, arguments = fields[0].lower(), fields[1:]
+    probe = UserDictionary()
+    try:
+        if command == "join" and len(arguments) == 1:
+            return probe._set_join(arguments[0]), None
+        if command == "split" and len(arguments) >= 3:
+            return probe._set_split(arguments[0], arguments[1:])
+    except ValueError:
+        return None
+    return None
+
+
+def _edited_rules(text: str, edits: Mapping[str, str | None]) -> str:
+    """`text` with the rule lines of each edited word replaced by its new rule (at the
+    first of them; the others dropped) or removed; rules for new words are appended. Every
+    other line is kept byte for byte, line ends included."""
+    bom = _BOM if text.startswith(_BOM) else ""
+    lines = text.removeprefix(_BOM).splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    kept: list[str] = []
+    written: set[str] = set()
+    for line in lines:
+        stripped = line.strip()
+        rule = _parse_rule(stripped) if stripped and not stripped.startswith("#") else None
+        if rule is None or rule[0] not in edits:
+            kept.append(line)
+            continue
+        new_rule = edits[rule[0]]
+        if new_rule is not None and rule[0] not in written:
+            kept.append(new_rule + (line[len(line.rstrip("\r\n")) :] or newline))
+            written.add(rule[0])
+    added = [rule for word, rule in edits.items() if rule is not None and word not in written]
+    if added and kept and not kept[-1].endswith(("\n", "\r")):
+        kept[-1] += newline
+    kept.extend(rule + newline for rule in added)
+    return bom + "".join(kept)
 
 
 # --- Han segmentation engine ------------------------------------------------------------
@@ -586,14 +690,15 @@ class Segmenter:
             splits.setdefault(simplified, tuple(_cut_like(simplified, parts)))
         return _Rules(frozenset(joins), max((len(w) for w in joins), default=0), splits)
 
-    def reload_user_dictionary(self) -> None:
-        """Re-read the user dictionary from its file (after the learner edited it).
-
-        A segmenter made without one reads the learner's file in the data dir."""
-        current = self._user_dictionary
-        path = current.path if current is not None and not current.default_location else None
-        self._user_dictionary = UserDictionary.load(path)
-        self._rules = self._compile_rules(self._user_dictionary)
+    def reload_user_dictionary(self, user_dictionary: UserDictionary | None = None) -> None:
+        """Use `user_dictionary` (one the learner just changed), or re-read the file (after
+        the learner edited it). A segmenter made without one reads the data dir's file."""
+        if user_dictionary is None:
+            current = self._user_dictionary
+            path = current.path if current is not None and not current.default_location else None
+            user_dictionary = UserDictionary.load(path)
+        self._user_dictionary = user_dictionary
+        self._rules = self._compile_rules(user_dictionary)
         self._cut.cache_clear()  # cached cuts depend on the split rules
 
     def _cut_words(self, text: str) -> list[str]:

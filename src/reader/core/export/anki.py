@@ -24,6 +24,7 @@ import genanki
 
 from reader.core.learner.stats import frequency_band, hsk_2025_level, word_frequency
 from reader.core.learner.vocab import Status, VocabItem, annotate_sentences, hsk_level
+from reader.core.text.controls import clean_field
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
@@ -187,7 +188,7 @@ def note_tags(item: VocabItem) -> tuple[str, ...]:
 
 def _tag_text(text: str) -> str:
     # Anki tags cannot hold spaces; '::' would start a new tag level.
-    cleaned = re.sub(r"\s+", "_", text.strip()).replace("::", "_").replace('"', "")
+    cleaned = re.sub(r"\s+", "_", clean_field(text).strip()).replace("::", "_").replace('"', "")
     return cleaned[:60] or "untitled"
 
 
@@ -306,7 +307,10 @@ def build_note(item: VocabItem, sentence_tokens: Sequence[Token] = ()) -> NoteDa
         sentence_pinyin=sentence_pinyin_html(sentence_tokens, forms) if sentence else "",
         source=html.escape(source_context.doc_title) if source_context else "",
     )
-    return NoteData(guid=note_guid(item), fields=note_fields, tags=note_tags(item))
+    # No control character reaches Anki: a U+001F (its field separator) in any field made
+    # Anki refuse the whole package.
+    cleaned = NoteFields(*(clean_field(value) for value in note_fields.values()))
+    return NoteData(guid=note_guid(item), fields=cleaned, tags=note_tags(item))
 
 
 def build_notes(items: Sequence[VocabItem], annotator: Annotator | None = None) -> list[NoteData]:

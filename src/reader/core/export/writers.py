@@ -7,11 +7,14 @@ the caller forces it.
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import itertools
 import json
 import os
+import shutil
 import sqlite3
+import sys
 import tempfile
 import time
 import urllib.error
@@ -22,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import genanki
 
@@ -40,7 +43,9 @@ from reader.core.export.anki import (
     build_notes,
     build_package,
 )
+from reader.core.files import too_deep
 from reader.core.learner.vocab import VocabItem
+from reader.core.text.controls import clean_field
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
@@ -65,13 +70,13 @@ def _cannot_write(target: Path, error: OSError) -> ReaderError:
     return ReaderError(f"cannot write {target} ({reason}); choose another --out")
 
 
-def write_text_atomically(target: Path, text: str) -> None:
-    with atomic_path(target) as temporary:
-        temporary.write_bytes(text.encode("utf-8"))
-
-
 def check_overwrite(target: Path, is_ours: Callable[[Path], bool], force: bool) -> None:
-    """Refuse to replace a file that is not an export of ours (unless forced)."""
+    """Refuse to replace a file that is not an export of ours (unless forced), and to write
+    into a folder that does not exist (a typo in --out should not make folders)."""
+    folder = target.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ReaderError(f"{folder} {what}; give --out a file in an existing folder")
     if not target.exists() and not target.is_symlink():
         return
     if target.is_dir():
@@ -83,7 +88,7 @@ def check_overwrite(target: Path, is_ours: Callable[[Path], bool], force: bool) 
         return
     try:
         ours = is_ours(target)
-    except OSError:
+    except (OSError, ValueError, EOFError):  # unreadable, or broken in a way not foreseen
         ours = False
     if not ours:
         raise ReaderError(
@@ -97,23 +102,41 @@ def _first_lines(path: Path, count: int) -> list[str]:
         return [line.rstrip("\r\n") for _, line in zip(range(count), lines, strict=False)]
 
 
+# Our package's collection for 80,000 words is ~60 MB; a member declaring more is not ours
+# (and a zip bomb at --out is never unpacked: a member never yields more than it declares).
+MAX_COLLECTION_BYTES = 512 << 20
+
+
 def is_our_apkg(path: Path) -> bool:
-    """An .apkg whose collection holds our note type."""
-    if not zipfile.is_zipfile(path):
-        return False
-    with zipfile.ZipFile(path) as archive:
-        if "collection.anki2" not in archive.namelist():
-            return False
-        with tempfile.TemporaryDirectory() as folder:
-            collection = Path(archive.extract("collection.anki2", folder))
-            connection = sqlite3.connect(collection)
-            try:
-                row = connection.execute("SELECT models FROM col").fetchone()
-            except sqlite3.DatabaseError:
+    """An .apkg whose collection holds only notes of our note type (an empty one: our
+    note type). Only the collection member is read, up to its declared size, and of it only
+    the note type ids; a broken zip or collection is simply not ours."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = archive.getinfo("collection.anki2")
+            if member.file_size > MAX_COLLECTION_BYTES:
                 return False
-            finally:
-                connection.close()
-    return row is not None and str(MODEL_ID) in json.loads(row[0])
+            with tempfile.TemporaryDirectory(prefix="reader-check-") as folder:
+                collection = Path(folder) / "collection.anki2"
+                with archive.open(member) as source, collection.open("wb") as copy:
+                    shutil.copyfileobj(source, copy, 1 << 20)
+                return _holds_only_our_notes(collection)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, NotImplementedError):
+        return False
+
+
+def _holds_only_our_notes(collection: Path) -> bool:
+    connection = sqlite3.connect(f"{collection.as_uri()}?mode=ro", uri=True)
+    try:
+        note_types = {row[0] for row in connection.execute("SELECT DISTINCT mid FROM notes")}
+        if note_types:
+            return note_types == {MODEL_ID}
+        (models,) = connection.execute("SELECT models FROM col").fetchone()
+        return str(MODEL_ID) in json.loads(models)
+    except (sqlite3.DatabaseError, TypeError, ValueError):
+        return False
+    finally:
+        connection.close()
 
 
 def is_our_tsv(path: Path) -> bool:
@@ -187,8 +210,8 @@ def _tsv_cell(value: str) -> str:
     return line_breaks.replace("\n", "<br>").replace("\t", " ")
 
 
-def tsv_text(notes: Sequence[NoteData], deck_name: str = DEFAULT_DECK_NAME) -> str:
-    """Anki's plain-text import format: header lines, then GUID, the fields and the tags."""
+def tsv_header(deck_name: str = DEFAULT_DECK_NAME) -> str:
+    """The header lines of Anki's plain-text import format, each ending in a newline."""
     columns = ["GUID", *FIELD_NAMES, "Tags"]
     lines = [
         "#separator:tab",
@@ -199,10 +222,35 @@ def tsv_text(notes: Sequence[NoteData], deck_name: str = DEFAULT_DECK_NAME) -> s
         f"#tags column:{len(columns)}",
         "#columns:" + "\t".join(columns),
     ]
-    for note in notes:
-        cells = [note.guid, *note.fields.values(), " ".join(note.tags)]
-        lines.append("\t".join(_tsv_cell(cell) for cell in cells))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
+
+
+def tsv_row(note: NoteData) -> str:
+    """One note: GUID, the fields and the tags, tab-separated, ending in a newline."""
+    cells = [note.guid, *note.fields.values(), " ".join(note.tags)]
+    return "\t".join(_tsv_cell(cell) for cell in cells) + "\n"
+
+
+def tsv_text(notes: Sequence[NoteData], deck_name: str = DEFAULT_DECK_NAME) -> str:
+    """Anki's plain-text import format: header lines, then one row per note."""
+    return tsv_header(deck_name) + "".join(tsv_row(note) for note in notes)
+
+
+# Notes are made this many words at a time while a TSV is written: 80,000 words never
+# sit in memory as notes and annotated sentences at once.
+NOTES_PER_BATCH = 256
+
+
+def write_tsv(
+    items: Sequence[VocabItem],
+    out: TextIO,
+    deck_name: str = DEFAULT_DECK_NAME,
+    annotator: Annotator | None = None,
+) -> None:
+    out.write(tsv_header(deck_name))
+    for start in range(0, len(items), NOTES_PER_BATCH):
+        for note in build_notes(items[start : start + NOTES_PER_BATCH], annotator):
+            out.write(tsv_row(note))
 
 
 def export_tsv(
@@ -212,14 +260,19 @@ def export_tsv(
     deck_name: str = DEFAULT_DECK_NAME,
     force: bool = False,
     annotator: Annotator | None = None,
-) -> tuple[ExportResult, str]:
-    """Write the TSV to `target` (None: only return it, for standard output)."""
-    if target is not None:
-        check_overwrite(target, is_our_tsv, force)
-    text = tsv_text(build_notes(items, annotator), deck_name)
-    if target is not None:
-        write_text_atomically(target, text)
-    return ExportResult(target, len(items)), text
+    out: TextIO | None = None,
+) -> ExportResult:
+    """Write the TSV to `target`, or to `out` (default standard output) when it is None."""
+    if target is None:
+        write_tsv(items, out or sys.stdout, deck_name, annotator)
+        return ExportResult(None, len(items))
+    check_overwrite(target, is_our_tsv, force)
+    with (
+        atomic_path(target) as temporary,
+        temporary.open("w", encoding="utf-8", newline="\n") as stream,
+    ):
+        write_tsv(items, stream, deck_name, annotator)
+    return ExportResult(target, len(items))
 
 
 # ---- Pleco
@@ -228,16 +281,17 @@ def export_tsv(
 def pleco_text(items: Sequence[VocabItem], deck_name: str = DEFAULT_DECK_NAME) -> str:
     """Pleco's flashcard import format: `//Category` then `Simplified[Traditional]<TAB>pinyin
     <TAB>definition` per card (Pleco reads numbered pinyin)."""
-    lines = [f"//{PLECO_CATEGORY_ROOT}/{deck_name}"]
+    return "".join(_pleco_lines(items, deck_name))
+
+
+def _pleco_lines(items: Sequence[VocabItem], deck_name: str) -> Iterator[str]:
+    yield f"//{PLECO_CATEGORY_ROOT}/{deck_name}\n"
     for item in items:
-        headword = (
-            item.simplified
-            if item.simplified == item.traditional
-            else f"{item.simplified}[{item.traditional}]"
-        )
-        definition = " ".join(item.definition.split())
-        lines.append(f"{headword}\t{''.join(item.pinyin_numbered)}\t{definition}")
-    return "\n".join(lines) + "\n"
+        traditional, simplified = clean_field(item.traditional), clean_field(item.simplified)
+        headword = simplified if simplified == traditional else f"{simplified}[{traditional}]"
+        definition = " ".join(clean_field(item.definition).split())
+        reading = clean_field("".join(item.pinyin_numbered))
+        yield f"{headword}\t{reading}\t{definition}\n"
 
 
 def export_pleco(
@@ -246,19 +300,28 @@ def export_pleco(
     *,
     deck_name: str = DEFAULT_DECK_NAME,
     force: bool = False,
-) -> tuple[ExportResult, str]:
-    if target is not None:
-        check_overwrite(target, is_our_pleco, force)
-    text = pleco_text(items, deck_name)
-    if target is not None:
-        write_text_atomically(target, text)
-    return ExportResult(target, len(items)), text
+    out: TextIO | None = None,
+) -> ExportResult:
+    """Write the Pleco file to `target`, or to `out` (default standard output)."""
+    if target is None:
+        (out or sys.stdout).writelines(_pleco_lines(items, deck_name))
+        return ExportResult(None, len(items))
+    check_overwrite(target, is_our_pleco, force)
+    with (
+        atomic_path(target) as temporary,
+        temporary.open("w", encoding="utf-8", newline="\n") as stream,
+    ):
+        stream.writelines(_pleco_lines(items, deck_name))
+    return ExportResult(target, len(items))
 
 
 # ---- AnkiConnect
 
 DEFAULT_ANKICONNECT_URL = "http://127.0.0.1:8765"
 ANKICONNECT_VERSION = 6
+# Our requests get short answers (a list of deck names, a note id); a reply larger than this
+# is not AnkiConnect, and is not read on.
+MAX_REPLY_BYTES = 16 << 20
 
 
 class AnkiConnectError(ReaderError):
@@ -289,11 +352,18 @@ class AnkiConnect:
     def __init__(
         self, url: str = DEFAULT_ANKICONNECT_URL, *, allow_remote: bool = False, timeout: float = 15
     ) -> None:
-        parsed = urllib.parse.urlparse(url)
+        not_an_address = ReaderError(
+            f"not an AnkiConnect address: {url!r} (like {DEFAULT_ANKICONNECT_URL})"
+        )
+        if any(char.isspace() or not char.isprintable() for char in url):
+            raise not_an_address
+        try:
+            parsed = urllib.parse.urlparse(url)
+            parsed.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+        except ValueError:  # e.g. "http://[::1" (an IPv6 address not closed)
+            raise not_an_address from None
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ReaderError(
-                f"not an AnkiConnect address: {url!r} (like {DEFAULT_ANKICONNECT_URL})"
-            )
+            raise not_an_address
         loopback = _is_loopback(parsed.hostname)
         if not allow_remote and not loopback:
             raise ReaderError(
@@ -316,9 +386,19 @@ class AnkiConnect:
             headers={"Content-Type": "application/json"},
             method="POST",
         )
+        not_ankiconnect = AnkiConnectError(f"{self.url} does not answer like AnkiConnect")
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read().decode("utf-8"))
+                body = response.read(MAX_REPLY_BYTES + 1)
+            if len(body) > MAX_REPLY_BYTES:
+                raise AnkiConnectError(
+                    f"{self.url} answered {action} with more than "
+                    f"{MAX_REPLY_BYTES >> 20} MB; that is not AnkiConnect"
+                )
+            text = body.decode("utf-8")
+            if too_deep(text):
+                raise not_ankiconnect
+            answer = json.loads(text)
         except urllib.error.HTTPError as error:
             raise AnkiConnectError(
                 f"AnkiConnect at {self.url} answered HTTP {error.code} to {action}"
@@ -329,13 +409,31 @@ class AnkiConnect:
                 f"Anki is not running, or AnkiConnect is not installed: nothing answers at "
                 f"{self.url} ({reason}). Start Anki with the AnkiConnect add-on and try again"
             ) from None
-        except json.JSONDecodeError:
-            raise AnkiConnectError(f"{self.url} does not answer like AnkiConnect") from None
+        except (ValueError, http.client.HTTPException):
+            # Not UTF-8, not JSON, a malformed reply or URL (all ValueErrors but the second).
+            raise not_ankiconnect from None
         if not isinstance(answer, dict) or "error" not in answer or "result" not in answer:
             raise AnkiConnectError(f"{self.url} does not answer like AnkiConnect (API 6)")
         if answer["error"] is not None:
-            raise AnkiConnectError(f"AnkiConnect refused {action}: {answer['error']}")
+            refusal = clean_field(str(answer["error"]))[:300]
+            raise AnkiConnectError(f"AnkiConnect refused {action}: {refusal}")
         return answer["result"]
+
+    def invoke_expecting(
+        self, kind: type[Any], item: type[Any] | None, action: str, **params: Any
+    ) -> Any:
+        """`invoke`, refusing an answer that is not a `kind` (of `item`s, for a list)."""
+        result = self.invoke(action, **params)
+        valid = isinstance(result, kind) and not isinstance(result, bool)
+        if valid and item is not None:
+            valid = all(isinstance(value, item) and not isinstance(value, bool) for value in result)
+        if not valid:
+            expected = kind.__name__ + (f" of {item.__name__}" if item is not None else "")
+            raise AnkiConnectError(
+                f"{self.url} answered {action} with {type(result).__name__}, not a {expected}: "
+                "that is not AnkiConnect as reader knows it"
+            )
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +459,7 @@ def headword_query(note: NoteData) -> str:
 
 def ensure_model(client: AnkiConnect) -> bool:
     """Create our note type in Anki if it is missing; True if it was created."""
-    if MODEL_NAME in client.invoke("modelNames"):
+    if MODEL_NAME in client.invoke_expecting(list, str, "modelNames"):
         return False
     client.invoke(
         "createModel",
@@ -385,8 +483,8 @@ def push_to_anki(
     annotator: Annotator | None = None,
 ) -> PushResult:
     """Add new notes and update existing ones (found by headword) in a running Anki."""
-    version = client.invoke("version")
-    if not isinstance(version, int) or version < ANKICONNECT_VERSION:
+    version = client.invoke_expecting(int, None, "version")
+    if version < ANKICONNECT_VERSION:
         raise AnkiConnectError(
             f"AnkiConnect at {client.url} speaks API {version}; version "
             f"{ANKICONNECT_VERSION} or newer is needed (update the add-on)"
@@ -395,13 +493,13 @@ def push_to_anki(
     notes = build_notes(items, annotator)
     model_created = ensure_model(client)
     deck_created = False
-    if deck_name not in client.invoke("deckNames"):
+    if deck_name not in client.invoke_expecting(list, str, "deckNames"):
         client.invoke("createDeck", deck=deck_name)
         deck_created = True
     added = updated = 0
     for note in notes:
         fields = note.fields.as_dict()
-        found = client.invoke("findNotes", query=headword_query(note))
+        found = client.invoke_expecting(list, int, "findNotes", query=headword_query(note))
         if found:
             for note_id in found:
                 client.invoke("updateNoteFields", note={"id": note_id, "fields": fields})

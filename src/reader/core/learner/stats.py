@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reader.core.learner.vocab import Status, VocabStore, hsk_level
-from reader.core.models import AnnotatedParagraph, Token
+from reader.core.models import AnnotatedParagraph, Token, TokenKind
+
+if TYPE_CHECKING:
+    from reader.core.engine.store import ParagraphStore
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 _FREQUENCY_FILE = _DATA / "freq" / "wordfreq_zh.tsv.gz"
@@ -117,7 +120,18 @@ def counted_tokens(paragraph: AnnotatedParagraph) -> list[Token]:
     return [token for token in paragraph.tokens if token.is_han]
 
 
-def token_status(token: Token, statuses: Statuses) -> Status | None:
+class WrittenWord(Protocol):
+    """A word with its forms: a `Token`, or a form of the paragraph store."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def traditional(self) -> str: ...
+    @property
+    def simplified(self) -> str: ...
+
+
+def token_status(token: WrittenWord, statuses: Statuses) -> Status | None:
     """The learner's status of a word as written, or in either script; None if never saved."""
     for form in (token.text, token.traditional, token.simplified):
         status = statuses.get(form)
@@ -269,40 +283,38 @@ class _WordCollector:
         self.counts: dict[str, int] = {}
 
     def add(self, paragraph: AnnotatedParagraph) -> None:
-        from reader.core.text.loader import split_sentences
+        from reader.core.text.sentences import sentence_at
 
-        spans: list[tuple[int, int]] | None = None
         for token in counted_tokens(paragraph):
             self.counts[token.text] = self.counts.get(token.text, 0) + 1
-            if token.text in self.first:
-                continue
-            if spans is None:
-                spans = split_sentences(paragraph.text)
-            sentence = next(
-                (paragraph.text[a:b] for a, b in spans if a <= token.start < b), paragraph.text
-            )
-            self.first[token.text] = (token, paragraph.index, sentence)
+            if token.text not in self.first:
+                sentence = sentence_at(paragraph.text, token.start)
+                self.first[token.text] = (token, paragraph.index, sentence)
 
     def words(self, statuses: Statuses) -> tuple[WordStat, ...]:
-        result = []
-        for text, (token, paragraph_index, sentence) in self.first.items():
-            result.append(
-                WordStat(
-                    text=text,
-                    traditional=token.traditional,
-                    simplified=token.simplified,
-                    pinyin_numbered=token.pinyin_numbered,
-                    gloss=token.gloss,
-                    count=self.counts[text],
-                    status=token_status(token, statuses),
-                    hsk_2021=hsk_2021_level(token.traditional, token.simplified),
-                    hsk_2025=hsk_2025_level(token.simplified),
-                    frequency=word_frequency(token.simplified, token.traditional),
-                    first_paragraph=paragraph_index,
-                    sentence=sentence,
-                )
-            )
-        return tuple(result)
+        return tuple(
+            _word_stat(token, paragraph_index, sentence, self.counts[text], statuses)
+            for text, (token, paragraph_index, sentence) in self.first.items()
+        )
+
+
+def _word_stat(
+    token: Token, paragraph_index: int, sentence: str, count: int, statuses: Statuses
+) -> WordStat:
+    return WordStat(
+        text=token.text,
+        traditional=token.traditional,
+        simplified=token.simplified,
+        pinyin_numbered=token.pinyin_numbered,
+        gloss=token.gloss,
+        count=count,
+        status=token_status(token, statuses),
+        hsk_2021=hsk_2021_level(token.traditional, token.simplified),
+        hsk_2025=hsk_2025_level(token.simplified),
+        frequency=word_frequency(token.simplified, token.traditional),
+        first_paragraph=paragraph_index,
+        sentence=sentence,
+    )
 
 
 def _buckets(words: Sequence[WordStat], labels: Sequence[str], key: Any) -> tuple[BucketCount, ...]:
@@ -330,7 +342,7 @@ def document_stats(
     *,
     pre_reading_size: int = DEFAULT_PRE_READING_SIZE,
 ) -> DocumentStats:
-    """Statistics of annotated paragraphs (pass an AnnotatedDocument to cover it all).
+    """Statistics of annotated paragraphs (pass every paragraph to cover a document).
 
     One pass, keeping no paragraph: a book can come annotated one paragraph at a time
     (`pipeline.annotate_each`) in bounded memory."""
@@ -341,18 +353,76 @@ def document_stats(
         collector.add(paragraph)
         known.add(paragraph)
         shares.append(paragraph_known_share(paragraph, statuses))
-    words = collector.words(statuses)
+    return _document_stats(
+        collector.words(statuses), known.result(), tuple(shares), pre_reading_size
+    )
+
+
+def store_stats(
+    store: ParagraphStore,
+    statuses: Statuses,
+    *,
+    pre_reading_size: int = DEFAULT_PRE_READING_SIZE,
+    with_paragraph_shares: bool = True,
+) -> DocumentStats:
+    """`document_stats` of the store's annotated paragraphs, from its summaries (the forms
+    and their counts): no paragraph is annotated again or kept. Annotate the rest first
+    (`store.fill(store.missing())`) to cover the whole text."""
+    from reader.core.learner.known import KnownShares
+    from reader.core.text.sentences import sentence_at
+
+    shares = KnownShares(store, statuses)
+    paragraphs = store.document.paragraphs
+    firsts: dict[str, WordStat] = {}
+    counts: dict[str, int] = {}
+    for use in store.form_uses():  # in order of first occurrence
+        form = use.form
+        counts[form.text] = counts.get(form.text, 0) + use.count
+        if form.text in firsts:
+            continue
+        sentence = sentence_at(paragraphs[use.first_paragraph].text, use.first_start)
+        firsts[form.text] = _word_stat(
+            Token(
+                form.text,
+                use.first_start,
+                use.first_start + len(form.text),
+                TokenKind.HAN,
+                form.simplified,
+                form.traditional,
+                form.pinyin_numbered,
+                form.gloss,
+            ),
+            use.first_paragraph,
+            sentence,
+            0,
+            statuses,
+        )
+    words = tuple(replace(word, count=counts[text]) for text, word in firsts.items())
+    paragraph_values: tuple[float, ...] = ()
+    if with_paragraph_shares:
+        paragraph_values = tuple(
+            share for index in range(len(store)) if (share := shares.paragraph(index)) is not None
+        )
+    return _document_stats(words, shares.document(), paragraph_values, pre_reading_size)
+
+
+def _document_stats(
+    words: tuple[WordStat, ...],
+    known: KnownShare,
+    shares: tuple[float, ...],
+    pre_reading_size: int,
+) -> DocumentStats:
     levels = (*HSK_LEVELS, NOT_LISTED)
     return DocumentStats(
         tokens=sum(word.count for word in words),
         distinct_words=len(words),
-        known=known.result(),
+        known=known,
         learning_words=sum(1 for word in words if word.status is Status.LEARNING),
         hsk_2021=_buckets(words, levels, lambda word: word.hsk_2021 or NOT_LISTED),
         hsk_2025=_buckets(words, levels, lambda word: word.hsk_2025 or NOT_LISTED),
         frequency_bands=_buckets(words, BAND_LABELS, lambda word: word.band),
         pre_reading=pre_reading_list(words, pre_reading_size),
-        paragraph_shares=tuple(shares),
+        paragraph_shares=shares,
         words=words,
     )
 

@@ -19,6 +19,7 @@ history and the heat map stay true). `reader.core.learner.study` decides; this m
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import paths
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, StorageError
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
@@ -278,6 +279,12 @@ def reading_in_sentence(
     return ()
 
 
+def _simplified_form(word: str) -> str:
+    from reader.core.engine.convert import to_simplified
+
+    return to_simplified(word)
+
+
 def _other_forms(word: str) -> tuple[str, ...]:
     from reader.core.engine.convert import to_simplified, to_traditional
 
@@ -321,9 +328,18 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# What an unreadable stored time is read as: the word stays usable (listed, exported,
+# studied: a card due then is due now) instead of stopping every command that reads it.
+UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def _parse_stamp(text: str) -> datetime:
     # fromisoformat is ~20x faster than strptime (a study queue parses thousands of stamps).
-    return datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:  # a row edited by hand, or by another tool
+        return UNKNOWN_TIME
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def parse_since(text: str) -> datetime:
@@ -334,13 +350,14 @@ def parse_since(text: str) -> datetime:
             day = date.fromisoformat(value)
             return datetime(day.year, day.month, day.day).astimezone(timezone.utc)
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.astimezone()  # naive: the learner's local time
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across UTC
         raise ReaderError(
-            f"cannot read the date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            f"cannot read the date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM "
+            "(between years 1 and 9999)"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # naive: the learner's local time
-    return moment.astimezone(timezone.utc)
 
 
 # ---- the store
@@ -426,6 +443,8 @@ class VocabStore:
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_vocab_path()
         self._lock = threading.RLock()
+        # True when the file or its folder cannot be written: words are read, never saved.
+        self.read_only = False
         self._connection = self._open()
 
     # -- opening
@@ -433,7 +452,16 @@ class VocabStore:
     def _open(self) -> sqlite3.Connection:
         if self.path.exists() and not self.path.is_file():
             raise _not_ours(self.path, "not a file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.exists() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        ):
+            return self._open_read_only()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return self._open_empty()
+        if not self.path.exists() and not os.access(self.path.parent, os.W_OK):
+            return self._open_empty()
         connection = sqlite3.connect(
             self.path,
             timeout=BUSY_TIMEOUT_MS / 1000,
@@ -446,6 +474,47 @@ class VocabStore:
             connection.close()
             raise
         return connection
+
+    def _open_empty(self) -> sqlite3.Connection:
+        """No vocabulary yet, in a folder that cannot be written: an empty store in memory
+        that refuses changes like a read-only file (reading goes on; nothing is made)."""
+        connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._prepare(connection)
+        self.read_only = True
+        return connection
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """The database in a folder that cannot be written (a read-only home): `vocab list`,
+        exports and the reading screen's colours still work; every change is refused.
+
+        A WAL database needs its -shm file; where none can be made, SQLite reads the file as
+        immutable (nobody can write it here either)."""
+        self.read_only = True
+        uri = self.path.resolve().as_uri()
+        for mode in ("mode=ro", "immutable=1"):
+            connection = sqlite3.connect(
+                f"{uri}?{mode}", uri=True, isolation_level=None, check_same_thread=False
+            )
+            try:
+                application_id, version, _ = self._identify(connection)
+                problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            except sqlite3.OperationalError:
+                connection.close()
+                continue
+            except sqlite3.DatabaseError as error:
+                connection.close()
+                raise _not_ours(self.path, str(error)) from None
+            if application_id != APPLICATION_ID or problems != ["ok"]:
+                connection.close()
+                raise _not_ours(self.path, "" if problems == ["ok"] else f"damaged: {problems[0]}")
+            if version != SCHEMA_VERSION:
+                connection.close()
+                raise ReaderError(
+                    f"{self.path} is read-only and needs upgrading (schema {version}); "
+                    "make its folder writable"
+                )
+            return connection
+        raise ReaderError(f"{self.path} cannot be opened, even to read; check its permissions")
 
     def _prepare(self, connection: sqlite3.Connection) -> None:
         try:
@@ -516,6 +585,11 @@ class VocabStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise StorageError(
+                f"the vocabulary database {self.path} is read-only (its folder or the file "
+                "cannot be written); nothing can be saved"
+            )
         with self._lock, self._database_errors():
             connection = self._connection
             connection.execute("BEGIN IMMEDIATE")
@@ -875,16 +949,22 @@ class VocabStore:
 
     @staticmethod
     def _find_id(connection: sqlite3.Connection, word: str, *, exact: bool = False) -> int | None:
+        """The row of `word`: its Traditional form, else its Simplified form, else a word
+        with the same Simplified form (a variant spelling: the learner typed 很難說, the
+        dictionary saved it as 很難説). `exact` looks at the Traditional form only."""
         row = connection.execute("SELECT id FROM words WHERE traditional = ?", (word,)).fetchone()
         if row is not None or exact:
             return int(row[0]) if row is not None else None
-        rows = connection.execute(
-            "SELECT id, traditional FROM words WHERE simplified = ? ORDER BY id", (word,)
-        ).fetchall()
-        if len(rows) > 1:
-            forms = ", ".join(traditional for _, traditional in rows)
-            raise ReaderError(f"{word} is ambiguous ({forms}): give the Traditional form")
-        return int(rows[0][0]) if rows else None
+        for form in dict.fromkeys((word, _simplified_form(word))):
+            rows = connection.execute(
+                "SELECT id, traditional FROM words WHERE simplified = ? ORDER BY id", (form,)
+            ).fetchall()
+            if len(rows) > 1:
+                forms = ", ".join(traditional for _, traditional in rows)
+                raise ReaderError(f"{word} is ambiguous ({forms}): give the Traditional form")
+            if rows:
+                return int(rows[0][0])
+        return None
 
     @staticmethod
     def _insert(

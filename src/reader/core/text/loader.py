@@ -56,6 +56,7 @@ import opencc
 
 from reader.core.errors import InputError
 from reader.core.models import Document, Paragraph, ParagraphKind, Script
+from reader.core.text.sentences import split_sentences
 
 SplitMode = Literal["blocks", "lines"]
 SPLIT_MODES: tuple[SplitMode, ...] = ("blocks", "lines")
@@ -222,10 +223,12 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
                     f"{source}: starts with a {name} byte-order mark but is not valid "
                     f"{name} (bad bytes at offset {error.start + len(bom)})"
                 ) from None
-            if _decoded_looks_binary(text):
+            if _decoded_looks_binary(text) or "\x00" in text:
                 raise InputError(f"{source}: looks like a binary file, not text")
             return text
-    if _looks_binary(data):
+    # The sample decides for control characters; a NUL anywhere makes it binary (a text
+    # with a binary tail would otherwise pass: the sample is the first 64 KB).
+    if _looks_binary(data) or b"\x00" in data:
         raise InputError(f"{source}: looks like a binary file, not text")
     try:
         return data.decode("utf-8")
@@ -258,22 +261,53 @@ def _display_name(path: str | Path) -> str:
     return "stdin" if str(path) == STDIN_SOURCE else str(path)
 
 
+# Every reader of input stops here: endless input (/dev/zero, a pipe that never ends) is
+# refused with one line instead of filling memory. The longest books are a few megabytes.
+MAX_INPUT_BYTES = 256 << 20
+_READ_CHUNK_BYTES = 1 << 20
+
+
+def _too_long(name: str) -> InputError:
+    return InputError(
+        f"{name}: longer than {MAX_INPUT_BYTES >> 20} MB, the most reader opens; "
+        "split it into parts and try again"
+    )
+
+
 def read_bytes(path: str | Path) -> bytes:
-    """The raw bytes of a file, or of stdin for "-"; InputError saying why when impossible."""
+    """The raw bytes of a file, or of stdin for "-"; InputError saying why when impossible.
+
+    Read a chunk at a time: binary data is refused on its first 64 KB and anything longer
+    than `MAX_INPUT_BYTES` when it gets there, so neither fills memory first."""
+    name = _display_name(path)
     if str(path) == STDIN_SOURCE:
         stream = sys.stdin
         if stream is None:
             raise InputError("stdin: no standard input to read")
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            data: bytes = buffer.read()
-            return data
-        return stream.read().encode("utf-8")  # a text-only stream (already decoded)
-    file = Path(path)
+        if getattr(stream, "buffer", None) is None:
+            text = stream.read(MAX_INPUT_BYTES + 1)  # a text-only stream (already decoded)
+            if len(text) > MAX_INPUT_BYTES:
+                raise _too_long(name)
+            return str(text).encode("utf-8")
+    handle = _open_binary(path)
     try:
-        return file.read_bytes()
-    except OSError as error:
-        raise _unreadable(file, error) from None
+        head = _read_up_to(handle, _BINARY_SAMPLE_BYTES, name)
+        if not any(head.startswith(bom) for bom, _, _ in _BOMS) and _looks_binary(head):
+            raise InputError(f"{name}: looks like a binary file, not text")
+        pieces = [head]
+        total = len(head)
+        while len(head) == _BINARY_SAMPLE_BYTES:  # else the input has ended
+            piece = _read_up_to(handle, _READ_CHUNK_BYTES, name)
+            if not piece:
+                break
+            total += len(piece)
+            if total > MAX_INPUT_BYTES:
+                raise _too_long(name)
+            pieces.append(piece)
+        return b"".join(pieces)
+    finally:
+        if str(path) != STDIN_SOURCE:
+            handle.close()
 
 
 def read_text(path: str | Path) -> str:
@@ -383,45 +417,80 @@ def _open_long_utf8(
     if len(sample) < _SCRIPT_SAMPLE_HAN:
         handle.close()
         return None  # the script is judged on more than the head: decode it all now
-    rest: list[bytes] = []
     problems: list[OSError] = []
-    digest: list[str] = []
+    too_long: list[bool] = []
+    digest: list[str] = []  # the id: the hash of the bytes, when they are the normalised text
+    has_cr: list[bool] = []
 
     def read_and_hash() -> None:
+        """Hash the whole file a chunk at a time, keeping none of it (the rest is read again
+        when its paragraphs are made: a book's bytes never sit in memory)."""
+        whole = hashlib.sha256(head_data)
+        size = len(head_data)
         try:
             with handle:
-                rest.append(handle.read())
+                while chunk := handle.read(_READ_CHUNK_BYTES):
+                    whole.update(chunk)
+                    size += len(chunk)
+                    if b"\r" in chunk:
+                        has_cr.append(True)
+                    if size > MAX_INPUT_BYTES:
+                        too_long.append(True)
+                        return
         except OSError as error:
             problems.append(error)
             return
-        if b"\r" not in rest[0]:  # else the id is of the normalised text (`doc_id`)
-            whole = hashlib.sha256(head_data)
-            whole.update(rest[0])
-            digest.append(whole.hexdigest()[:16])
+        digest.append(whole.hexdigest()[:16])
 
     reader = threading.Thread(target=read_and_hash, daemon=True)
     reader.start()
 
-    def rest_bytes() -> bytes:
+    def wait_for_rest() -> None:
         reader.join()
         if problems:
             raise _unreadable(file, problems[0])
-        return head_data[head_end:] + rest[0]
+        if too_long:
+            raise _too_long(name)
 
-    def decode_rest() -> str:
-        data = rest_bytes()
+    def rest_chunks() -> Iterator[str]:
+        """The rest decoded a chunk at a time; the bytes must hash as they did."""
+        wait_for_rest()
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        again = hashlib.sha256(head_data[:head_end])
+        offset = head_end
         try:
-            # Not normalise_text: a U+FEFF here is mid-text, not a byte-order mark.
-            return _unify_newlines(data.decode("utf-8"))
-        except UnicodeDecodeError as error:
-            raise InputError(
-                f"{name}: bytes at offset {head_end + error.start} are not UTF-8 like the start "
-                "of the text; save it as UTF-8 and try again"
-            ) from None
+            with file.open("rb") as rest_handle:
+                rest_handle.seek(head_end)
+                while True:
+                    chunk = rest_handle.read(_READ_CHUNK_BYTES)
+                    again.update(chunk)
+                    if b"\x00" in chunk:
+                        raise InputError(f"{name}: looks like a binary file, not text (a NUL byte)")
+                    carried = len(decoder.getstate()[0])
+                    try:
+                        # Not normalise_text: a U+FEFF here is mid-text, not a byte-order mark.
+                        yield decoder.decode(chunk, final=not chunk)
+                    except UnicodeDecodeError as error:
+                        raise InputError(
+                            f"{name}: bytes at offset {offset - carried + error.start} are not "
+                            "UTF-8 like the start of the text; save it as UTF-8 and try again"
+                        ) from None
+                    if not chunk:
+                        break
+                    offset += len(chunk)
+        except OSError as error:
+            raise _unreadable(file, error) from None
+        if digest and again.hexdigest()[:16] != digest[0]:
+            raise InputError(f"{name}: changed while it was being read; open it again")
+
+    def rest_lines() -> Iterator[str]:
+        return _stream_lines(rest_chunks(), strip_bom=False)
 
     def doc_id() -> str:
-        rest_bytes()
-        return digest[0] if digest else document_id(head + decode_rest())
+        wait_for_rest()
+        if digest and not has_cr:
+            return digest[0]
+        return document_id(head + _unify_newlines("".join(rest_chunks())))
 
     return OpenedText(
         head,
@@ -430,7 +499,7 @@ def _open_long_utf8(
         doc_id,
         0,
         line_chunk_chars,
-        rest_of_text=decode_rest,
+        rest_lines=rest_lines,
         script=_script_of_sample(sample),
     )
 
@@ -450,19 +519,19 @@ class OpenedText:
         progressive_chars: int = PROGRESSIVE_CHARS,
         line_chunk_chars: int = _LINE_CHUNK_CHARS,
         *,
-        rest_of_text: Callable[[], str] | None = None,
+        rest_lines: Callable[[], Iterator[str]] | None = None,
         script: Script | None = None,
     ) -> None:
-        """`text`, or with `rest_of_text` the head of the text up to a newline (the rest is
-        decoded when its paragraphs are made; the head then holds the script's sample)."""
+        """`text`, or with `rest_lines` the head of the text up to a newline (the rest's lines
+        are read when its paragraphs are made; the head then holds the script's sample)."""
         self.source = source
         self._doc_id = doc_id  # or what works it out, once (the file may still be read)
         self.script = script if script is not None else detect_script(text)
         lines: Iterator[str] = _lines_lazily(text, line_chunk_chars)
-        if rest_of_text is not None:  # the head ends with "\n": its lines, then the rest's
+        if rest_lines is not None:  # the head ends with "\n": its lines, then the rest's
             lines = itertools.chain(
                 _lines_lazily(text[:-1], line_chunk_chars),
-                _lines_after(rest_of_text, line_chunk_chars),
+                _lines_after(rest_lines),
             )
         self._pending: Iterator[Paragraph] | None = (
             _line_paragraphs(lines) if split == "lines" else _block_paragraphs(lines)
@@ -523,8 +592,8 @@ class OpenedText:
         )
 
 
-def _lines_after(rest_of_text: Callable[[], str], chunk: int) -> Iterator[str]:
-    yield from _lines_lazily(rest_of_text(), chunk)
+def _lines_after(rest_lines: Callable[[], Iterator[str]]) -> Iterator[str]:
+    yield from rest_lines()  # started only when the first paragraph of the rest is wanted
 
 
 def _lines_lazily(text: str, chunk: int = _LINE_CHUNK_CHARS) -> Iterator[str]:
@@ -568,16 +637,16 @@ def _paragraphs_by_line(text: str) -> tuple[Paragraph, ...]:
 
 
 def _line_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
-    """One paragraph per line; the newline ending the last line does not start another one."""
+    """One paragraph per line (a line over 2,000 characters in pieces cut at sentence ends,
+    which join back into it); the newline ending the last line does not start another one."""
     index = 0
     previous: str | None = None
-    for line in lines:
-        if previous is not None:
-            yield Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=previous)
-            index += 1
+    for line in itertools.chain(lines, (None,)):
+        if previous is not None and (line is not None or previous):
+            for piece in _split_long(previous, verbatim=True) or [previous]:
+                yield Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=piece)
+                index += 1
         previous = line
-    if previous:
-        yield Paragraph(index=index, kind=ParagraphKind.PARAGRAPH, text=previous)
 
 
 class _UnitKind(Enum):
@@ -627,8 +696,8 @@ def _paragraphs_by_block(text: str) -> tuple[Paragraph, ...]:
 def _block_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
     index = 0
     for unit in _joined(_units(lines)):
-        pieces = _split_long(unit.text) if unit.kind is _UnitKind.TEXT else [unit.text]
-        for piece in pieces:
+        # Headings and captions too: a line with no break can be megabytes long.
+        for piece in _split_long(unit.text):
             yield Paragraph(index, _KINDS[unit.kind], piece, unit.heading_level)
             index += 1
 
@@ -638,28 +707,24 @@ def _block_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
 _MAX_PARAGRAPH_CHARS = 2000
 
 
-def _split_long(text: str) -> list[str]:
-    """Cut a very long paragraph at sentence ends into pieces of at most 2,000 characters."""
+def _split_long(text: str, *, verbatim: bool = False) -> list[str]:
+    """Cut a very long paragraph at sentence ends into pieces of at most 2,000 characters
+    (a sentence longer than that is cut every 2,000 characters). The pieces are stripped of
+    the spaces between them, or, `verbatim`, cover the text exactly."""
     if len(text) <= _MAX_PARAGRAPH_CHARS:
         return [text]
-    pieces: list[str] = []
-    piece_start: int | None = None
-    piece_end = 0
+    cuts = [0]  # where each piece starts
     for start, end in split_sentences(text):
         while end - start > _MAX_PARAGRAPH_CHARS:  # a sentence too long on its own
-            if piece_start is not None:
-                pieces.append(text[piece_start:piece_end])
-                piece_start = None
-            pieces.append(text[start : start + _MAX_PARAGRAPH_CHARS])
+            if start > cuts[-1]:
+                cuts.append(start)
             start += _MAX_PARAGRAPH_CHARS
-        if piece_start is not None and end - piece_start > _MAX_PARAGRAPH_CHARS:
-            pieces.append(text[piece_start:piece_end])
-            piece_start = None
-        if piece_start is None:
-            piece_start = start
-        piece_end = end
-    if piece_start is not None:
-        pieces.append(text[piece_start:piece_end])
+            cuts.append(start)
+        if end - cuts[-1] > _MAX_PARAGRAPH_CHARS and start > cuts[-1]:
+            cuts.append(start)
+    pieces = [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    if verbatim:
+        return [piece for piece in pieces if piece]
     return [stripped for piece in pieces if (stripped := piece.strip())]
 
 
@@ -925,6 +990,8 @@ def _decoded_chunks(
     try:
         while True:
             data = _read_up_to(handle, chunk_bytes, name)
+            if offset + len(data) > MAX_INPUT_BYTES:
+                raise _too_long(name)
             yield _decode_chunk(decoder, data, offset, encoding, name, final=not data)
             if not data:
                 return
@@ -933,10 +1000,10 @@ def _decoded_chunks(
         handle.close()
 
 
-def _stream_lines(chunks: Iterable[str]) -> Iterator[str]:
+def _stream_lines(chunks: Iterable[str], *, strip_bom: bool = True) -> Iterator[str]:
     """The lines of a text arriving in pieces, exactly as `normalise_text(text).split("\\n")`."""
     pending = ""
-    started = False
+    started = not strip_bom  # the rest of a text: a U+FEFF there is text
     for chunk in chunks:
         if not started and chunk:
             chunk = chunk.removeprefix("\ufeff")
@@ -1018,54 +1085,3 @@ def _script_of_sample(sample: list[str]) -> Script:
     if simplified_votes > traditional_votes:
         return Script.SIMPLIFIED
     return Script.UNKNOWN
-
-
-# ---- sentences
-
-
-_SENTENCE_END = frozenset("。！？!?；;…⋯")
-_CLOSERS = frozenset("」』）)】〕》〉”’\"'")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans [start, end) of the sentences of `text`, by its own punctuation.
-
-    A sentence ends after a run of 。！？；… (and "." before a space or the end, so 22.5
-    stays whole), taking any closing quotes or brackets that follow with it; a line break
-    ends one too. Spans exclude surrounding whitespace, are in order and do not overlap.
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    length = len(text)
-    position = 0
-    while position < length:
-        char = text[position]
-        end: int | None = None
-        if char == "\n":
-            end = position
-            position += 1
-        elif char in _SENTENCE_END or (
-            char == "." and (position + 1 == length or text[position + 1].isspace())
-        ):
-            position += 1
-            while position < length and (
-                text[position] in _SENTENCE_END or text[position] in _CLOSERS
-            ):
-                position += 1
-            end = position
-        else:
-            position += 1
-        if end is not None:
-            _add_span(text, start, end, spans)
-            start = position
-    _add_span(text, start, length, spans)
-    return spans
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        spans.append((start, end))

@@ -23,25 +23,27 @@ from textual.widgets import Footer, Input, Static
 
 from reader.config import (
     PinyinDisplay,
-    PinyinNotation,
     ScriptDisplay,
     Settings,
     ToneColours,
     ViewMode,
     next_value,
-    save_settings,
 )
-from reader.core.engine.pipeline import AnnotatedDocument
+from reader.core.engine.store import ParagraphStore
+from reader.core.engine.syllables import PinyinStyle
+from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.errors import ReaderError
+from reader.core.learner.known import KnownShares
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.learner.stats import token_status
 from reader.core.models import Document, Token
-from reader.ui.insight import KnownTally, chart_runs, column_value, known_chart
-from reader.ui.prefetch import FirstScreenPrefetch
-from reader.ui.search import SearchHit, find_hits, next_hit
+from reader.core.text.search import SearchHit, find_hits, next_hit
+from reader.core.text.sentences import sentence_at
+from reader.ui.insight import chart_runs, column_value, known_chart
+from reader.ui.problems import saving
+from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import (
-    DisplayOptions,
     ReadingView,
     is_word,
 )
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore
     from reader.ui.screens.vocab import VocabJump
 
+_TOGGLES = ("pinyin", "script", "tone_colours", "pinyin_style", "view")
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
 NARROW_WIDTH = 90
@@ -71,9 +74,9 @@ _LABELS: dict[tuple[type[Enum], Enum], str] = {
         (ToneColours.STANDARD, "tones: standard"),
         (ToneColours.PLECO, "tones: Pleco"),
         (ToneColours.OFF, "tones: off"),
-        (PinyinNotation.MARKS, "marks"),
-        (PinyinNotation.NUMBERS, "numbers"),
-        (PinyinNotation.ZHUYIN, "zhuyin"),
+        (PinyinStyle.MARKS, "marks"),
+        (PinyinStyle.NUMBERS, "numbers"),
+        (PinyinStyle.ZHUYIN, "zhuyin"),
         (ViewMode.CONTINUOUS, "continuous"),
         (ViewMode.FOCUS, "focus"),
     )
@@ -137,29 +140,6 @@ def reading_bindings() -> list[Binding]:
     ]
 
 
-def best_split(word: str, is_word: Any) -> list[str]:
-    """Where to split a word in two: both halves dictionary words if possible, then the most
-    balanced cut; a two-character word splits into its characters."""
-    if len(word) <= 2:
-        return list(word)
-    cuts = range(1, len(word))
-
-    def score(cut: int) -> tuple[int, int]:
-        known = sum(1 for part in (word[:cut], word[cut:]) if len(part) == 1 or is_word(part))
-        return known, -abs(len(word) - 2 * cut)
-
-    cut = max(cuts, key=score)
-    return [word[:cut], word[cut:]]
-
-
-def sentence_around(text: str, offset: int) -> str:
-    """The sentence of `text` (by its own punctuation) that holds the character at `offset`."""
-    from reader.core.text.loader import split_sentences
-
-    spans = split_sentences(text)
-    return next((text[start:end] for start, end in spans if start <= offset < end), text.strip())
-
-
 def _simplified(text: str) -> str:
     from reader.core.engine.convert import to_simplified
 
@@ -173,11 +153,10 @@ class ReadingScreen(Screen[None]):
 
     def __init__(
         self,
-        document: AnnotatedDocument,
-        settings: Settings,
+        paragraphs: ParagraphStore,
+        settings: LiveSettings | Settings | None = None,
         *,
         state_store: ReadingStateStore | None = None,
-        save_settings_on_change: bool = True,
         prefetch: FirstScreenPrefetch | None = None,
         vocab_store: VocabStore | None = None,
         rest_of_document: Callable[[], Document] | None = None,
@@ -185,7 +164,7 @@ class ReadingScreen(Screen[None]):
         """`rest_of_document`, for the first part of a long text, makes the whole of it (in a
         worker, after the first paint)."""
         super().__init__()
-        self.document = document
+        self.paragraphs = paragraphs  # the document's annotated paragraphs (and their summaries)
         self._rest_of_document = rest_of_document
         self._vocab_store = vocab_store
         self._owns_vocab_store = vocab_store is None  # opened here, so closed here
@@ -193,17 +172,16 @@ class ReadingScreen(Screen[None]):
         # Word form (both scripts) -> status: read once, then kept in step with each change.
         self.statuses: dict[str, Status] = {}
         self.forgotten: list[VocabItem] = []  # removed with 0, most recent last (u restores)
-        self.tally = KnownTally()  # the annotated paragraphs' words, for the known shares
+        self._shares: KnownShares | None = None  # for the statuses now; made on first use
         self._chart_values: list[float | None] | None = None
         self._chart_stale = False
         self._chart_drawn_at = 0.0
-        self.settings = settings
+        self.live_settings = LiveSettings.of(settings)  # the app's: read, never copied
         self.state_store = state_store or ReadingStateStore()
-        self.save_settings_on_change = save_settings_on_change
         self.prefetch = prefetch
         self.search_query = ""
         self.search_hits: list[SearchHit] = []
-        position = self.state_store.get(document.document.doc_id)
+        position = self.state_store.get(paragraphs.document.doc_id)
         self._start = position or ReadingPosition(0, 0)
         self._last_saved: ReadingPosition | None = position
 
@@ -212,14 +190,14 @@ class ReadingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="main"):
             yield ReadingView(
-                self.document,
-                DisplayOptions.from_settings(self.settings),
+                self.paragraphs,
+                self.live_settings,
                 paragraph_index=self._start.paragraph,
                 offset=self._start.offset,
                 prefetch=self.prefetch,
                 id="reading-view",
             )
-            yield GlossPanel(self._dictionary, id="gloss")
+            yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
             yield Input(placeholder="Search: hanzi or pinyin without tones", id="search")
             yield Static(id="known-chart")
             yield Static(id="status")
@@ -243,10 +221,12 @@ class ReadingScreen(Screen[None]):
         return self.query_one("#search", Input)
 
     def on_mount(self) -> None:
+        self._unsubscribe = self.live_settings.subscribe(self._settings_changed)
         self.view.focus()
         self._load_statuses()
         self._update_status()
-        self.call_after_refresh(self._start_insight)
+        self.set_interval(INSIGHT_INTERVAL, self._redraw_stale_chart)
+        self.call_after_refresh(self.refresh_insight)
         if self._rest_of_document is not None:
             self._read_the_rest(self._rest_of_document)
 
@@ -271,8 +251,9 @@ class ReadingScreen(Screen[None]):
 
     def _rest_arrived(self, document: Document) -> None:
         self._rest_of_document = None
-        self.document.extend(document)
-        self.view.document_grew()
+        shown = len(self.paragraphs)
+        self.paragraphs.extend(document)
+        self.view.document_grew(shown)
         if self.search_query:  # the hits in the part that just arrived count too
             self.search_hits = find_hits(
                 self.search_query, document.paragraphs, self.view.annotated, _simplified
@@ -326,12 +307,19 @@ class ReadingScreen(Screen[None]):
             _label(options.tone_colours),
             _label(options.view),
         ]
-        title = self.document.document.title
+        title = self.paragraphs.document.title
         status = Text(title if len(title) <= 24 else title[:23] + "…", style="bold")
         status.append("  ·  " + "  ·  ".join(parts))
         self.query_one("#status", Static).update(status)
 
     # ---- insight: the share of known words ------------------------------------------------------
+
+    @property
+    def shares(self) -> KnownShares:
+        """Known shares of the text under the statuses now (from the store's summaries)."""
+        if self._shares is None or self._shares.statuses is not self.statuses:
+            self._shares = KnownShares(self.paragraphs, self.statuses)
+        return self._shares
 
     def _known_summary(self) -> str:
         """The known shares, e.g. "known ¶ 62% · text 48% (words 40%)": of this paragraph's and
@@ -339,10 +327,11 @@ class ReadingScreen(Screen[None]):
         if self.vocab_error is not None:
             return ""
         view = self.view
-        share = self.tally.paragraph_share(view.paragraph_index, self.statuses)
+        shares = self.shares
+        share = shares.paragraph(view.paragraph_index)
         here = f"{round(100 * share)}%" if share is not None else "…"
-        document = self.tally.document_share(self.statuses)
-        so_far = "" if self.tally.annotated == view.paragraph_count else " so far"
+        document = shares.document()
+        so_far = "" if self.paragraphs.complete else " so far"
         return (
             f"known ¶ {here} · text {round(100 * document.by_tokens)}%"
             f" (words {round(100 * document.by_words)}%){so_far}"
@@ -353,25 +342,12 @@ class ReadingScreen(Screen[None]):
         """New (or re-annotated) paragraphs: count their words; the status line follows at
         once, the chart at most once a second (a book sends batches for minutes) and as soon
         as the last paragraph is in."""
-        view = self.view
-        self.tally.sync(message.indices, view.annotated)
         self._update_status()
-        complete = self.tally.annotated == view.paragraph_count
+        complete = self.paragraphs.complete
         if complete or time.monotonic() - self._chart_drawn_at >= INSIGHT_INTERVAL:
             self.refresh_insight()
         else:
             self._chart_stale = True
-
-    def _start_insight(self) -> None:
-        """Count the paragraphs annotated before the screen started (the rest arrive as
-        `ParagraphsAnnotated`), draw the shares, and keep the chart in step."""
-        view = self.view
-        self.tally.sync(
-            [index for index in range(view.paragraph_count) if view.is_ready(index)],
-            view.annotated,
-        )
-        self.set_interval(INSIGHT_INTERVAL, self._redraw_stale_chart)
-        self.refresh_insight()
 
     def _redraw_stale_chart(self) -> None:
         if self._chart_stale:
@@ -397,10 +373,7 @@ class ReadingScreen(Screen[None]):
         if values is None or len(values) != len(runs):
             # Kept until the statuses or the paragraphs change: a cursor move only moves
             # the highlight (a long book's columns cost tens of milliseconds).
-            values = self._chart_values = [
-                column_value(run, lambda index: self.tally.paragraph_share(index, self.statuses))
-                for run in runs
-            ]
+            values = self._chart_values = [column_value(run, self.shares.paragraph) for run in runs]
         current = next(
             (column for column, run in enumerate(runs) if view.paragraph_index in run), -1
         )
@@ -414,7 +387,7 @@ class ReadingScreen(Screen[None]):
     @on(ReadingView.CursorMoved)
     def _cursor_moved(self, message: ReadingView.CursorMoved) -> None:
         if self.gloss_panel.is_open:
-            self.gloss_panel.show(message.token, self.settings.pinyin_style)
+            self.gloss_panel.show(message.token)
         self._update_status()
         self._draw_chart()
         self._schedule_position_save()
@@ -429,10 +402,12 @@ class ReadingScreen(Screen[None]):
         view = self.view
         position = ReadingPosition(view.paragraph_index, view.cursor_offset)
         if position != self._last_saved:
-            self.state_store.save(self.document.document.doc_id, position)
-            self._last_saved = position
+            with saving(self.app):
+                self.state_store.save(self.paragraphs.document.doc_id, position)
+                self._last_saved = position
 
     def on_unmount(self) -> None:
+        self._unsubscribe()
         if self.query(ReadingView):
             self.save_position()
         if self._owns_vocab_store and self._vocab_store is not None:
@@ -440,14 +415,16 @@ class ReadingScreen(Screen[None]):
 
     # ---- settings ------------------------------------------------------------------------------
 
-    def _apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        self.view.set_options(DisplayOptions.from_settings(settings))
-        if self.gloss_panel.is_open:
-            self.gloss_panel.show(self.view.cursor_token, settings.pinyin_style)
-        if self.save_settings_on_change:
-            save_settings(settings)
+    @property
+    def settings(self) -> Settings:
+        return self.live_settings.current
+
+    def _settings_changed(self, settings: Settings) -> None:
+        """Listener of the settings object (the view and the gloss panel listen too)."""
         self._update_status()
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.live_settings.update(**{name: getattr(settings, name) for name in _TOGGLES})
 
     def action_cycle_pinyin(self) -> None:
         self._apply_settings(replace(self.settings, pinyin=next_value(self.settings.pinyin)))
@@ -501,7 +478,7 @@ class ReadingScreen(Screen[None]):
         if panel.is_open:
             panel.close()
         else:
-            panel.open(self.view.cursor_token, self.settings.pinyin_style)
+            panel.open(self.view.cursor_token)
 
     def action_close(self) -> None:
         if self.search_input.has_class("-open"):
@@ -512,28 +489,35 @@ class ReadingScreen(Screen[None]):
     # ---- segmentation fixes ------------------------------------------------------------------
 
     def _dictionary(self) -> Dictionary:
-        return self.document.annotator.dictionary
+        return self.paragraphs.annotator.dictionary
 
-    def _edit_user_dictionary(self, change: Any) -> None:
-        """Apply `change(user_dictionary)`, save it, and re-annotate with the new rules."""
+    def _edit_user_dictionary(self, change: Any) -> str:
+        """Apply `change(user_dictionary)` to the rules in use, re-annotate with them, and
+        save the change into the rules file (if that fails, the change still holds here).
+        Returns where the change went, for the notification."""
         from reader.core.engine.segment import UserDictionary
 
-        segmenter = self.document.annotator.segmenter
-        current = segmenter.user_dictionary
-        user_dictionary = UserDictionary.load(current.path if current is not None else None)
+        segmenter = self.paragraphs.annotator.segmenter
+        user_dictionary = segmenter.user_dictionary or UserDictionary.load()
         change(user_dictionary)
-        user_dictionary.save()
-        self.document.annotator.reload_user_dictionary()
-        self.view.reannotate()
+        where = "for this session only: not saved"
+        with saving(self.app):
+            user_dictionary.save()  # also takes in the rules another instance saved
+            where = "saved to your dictionary"
+        # The store keeps annotations under the rules in use (saved or not).
+        self.view.reannotate(user_dictionary)
+        return where
 
     def action_split_word(self) -> None:
         token = self.view.cursor_token
         if token is None or not token.is_han or len(token.text) < 2:
             self.notify("Only a word of two or more characters can be split.", severity="warning")
             return
+        from reader.core.dictionary.compounds import best_split
+
         parts = best_split(token.text, self._dictionary().has_word)
-        self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
-        self.notify(f"Split {token.text} → {' · '.join(parts)} (saved to your dictionary)")
+        where = self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
+        self.notify(f"Split {token.text} → {' · '.join(parts)} ({where})")
 
     def _next_word_token(self) -> Token | None:
         view = self.view
@@ -551,8 +535,8 @@ class ReadingScreen(Screen[None]):
             self.notify("Only two adjacent Chinese words can be joined.", severity="warning")
             return
         joined = token.text + following.text
-        self._edit_user_dictionary(lambda words: words.add_join(joined))
-        self.notify(f"Joined {token.text} + {following.text} → {joined} (saved to your dictionary)")
+        where = self._edit_user_dictionary(lambda words: words.add_join(joined))
+        self.notify(f"Joined {token.text} + {following.text} → {joined} ({where})")
 
     # ---- search ----------------------------------------------------------------------------------
 
@@ -578,7 +562,7 @@ class ReadingScreen(Screen[None]):
         self.search_query = query.strip()
         self.search_hits = find_hits(
             self.search_query,
-            self.document.document.paragraphs,
+            self.paragraphs.document.paragraphs,
             view.annotated,
             _simplified,
         )
@@ -648,6 +632,7 @@ class ReadingScreen(Screen[None]):
             self.statuses[form] = item.status
 
     def _statuses_changed(self) -> None:
+        self._shares = None  # the statuses changed in place
         self.view.restyle()
         self.refresh_insight()
 
@@ -665,10 +650,10 @@ class ReadingScreen(Screen[None]):
         from reader.core.learner.vocab import Context
 
         view = self.view
-        text = self.document.document.paragraphs[view.paragraph_index].text
-        document = self.document.document
+        text = self.paragraphs.document.paragraphs[view.paragraph_index].text
+        document = self.paragraphs.document
         return Context(
-            sentence_around(text, token.start),
+            sentence_at(text, token.start),
             doc_title=document.title,
             doc_id=document.doc_id,
             paragraph_index=view.paragraph_index,
@@ -796,7 +781,7 @@ class ReadingScreen(Screen[None]):
         if store is None:
             return
         self.app.push_screen(
-            VocabScreen(store, self.settings, current_doc_id=self.document.document.doc_id),
+            VocabScreen(store, self.live_settings, current_doc_id=self.paragraphs.document.doc_id),
             self._vocabulary_closed,
         )
 
@@ -811,11 +796,14 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="pre-reading", exit_on_error=False)
     def _learn_pre_reading(self, store: VocabStore, statuses: dict[str, Status]) -> None:
-        from reader.core.learner.stats import document_stats, learn_words
+        from reader.core.learner.stats import learn_words, store_stats
 
-        document = self.document.document
+        paragraphs = self.paragraphs
+        document = paragraphs.document
         try:
-            stats = document_stats(self.document, statuses)
+            # What the reading view's worker has not annotated yet, then the summaries.
+            paragraphs.fill(paragraphs.missing())
+            stats = store_stats(paragraphs, statuses, with_paragraph_shares=False)
             changed = learn_words(
                 store, stats.pre_reading, doc_title=document.title, doc_id=document.doc_id
             )
@@ -845,7 +833,7 @@ class ReadingScreen(Screen[None]):
         if store is None:
             return
         self.app.push_screen(
-            StudyScreen(store, self.settings, annotator=self.document.annotator),
+            StudyScreen(store, self.live_settings, annotator=self.paragraphs.annotator),
             self._study_closed,
         )
 
@@ -870,7 +858,7 @@ class ReadingScreen(Screen[None]):
 
     def _offset_of(self, jump: VocabJump) -> int:
         """Where the word of a jump is in its paragraph: in its sentence if that is found."""
-        paragraphs = self.document.document.paragraphs
+        paragraphs = self.paragraphs.document.paragraphs
         if not 0 <= jump.paragraph_index < len(paragraphs):
             return 0
         text = paragraphs[jump.paragraph_index].text
@@ -889,4 +877,8 @@ class ReadingScreen(Screen[None]):
 
     async def action_quit(self) -> None:
         self.save_position()
-        self.app.exit(0)
+        quit_now = getattr(self.app, "quit_now", None)  # ReaderApp's (no import: no cycle)
+        if quit_now is not None:
+            quit_now(0)
+        else:
+            self.app.exit(0)

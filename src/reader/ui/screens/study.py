@@ -32,8 +32,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from reader.config import PinyinNotation, ScriptDisplay, Settings, ToneColours
+from reader.config import ScriptDisplay, Settings, ToneColours
 from reader.core.engine.pipeline import Annotator
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.errors import ReaderError
 from reader.core.learner.study import (
     NEW_CARDS_PER_DAY,
@@ -52,6 +53,7 @@ from reader.core.learner.study import (
 from reader.core.learner.vocab import Direction, VocabStore
 from reader.core.models import Token
 from reader.ui.screens.help import HelpScreen, keys_table
+from reader.ui.settings import LiveSettings
 
 HELP_FILE_NAME = "study_help.md"
 HEATMAP_WEEKS = 16
@@ -158,14 +160,14 @@ def sentence_text(
 
 def syllables_text(
     syllables: Sequence[str],
-    notation: PinyinNotation,
+    notation: PinyinStyle,
     scheme: ToneColours,
     styles: Styles,
     *,
     separator: str = "",
     base: Style | None = None,
 ) -> Text:
-    from reader.core.engine.syllables import PinyinStyle, format_syllable, tone_of
+    from reader.core.engine.syllables import format_syllable, tone_of
 
     text = Text()
     for index, syllable in enumerate(syllables):
@@ -173,7 +175,7 @@ def syllables_text(
             continue
         if index and separator:
             text.append(separator)
-        shown = format_syllable(syllable, PinyinStyle(notation.value))
+        shown = format_syllable(syllable, notation)
         text.append(shown, style=(base or Style()) + styles.tone(scheme, tone_of(syllable)))
     return text
 
@@ -198,7 +200,7 @@ _NO_SPACE_AFTER = set("「『（《〈([")
 def sentence_pinyin_text(
     tokens: Sequence[Token],
     forms: Sequence[str],
-    notation: PinyinNotation,
+    notation: PinyinStyle,
     scheme: ToneColours,
     styles: Styles,
 ) -> Text:
@@ -230,7 +232,7 @@ class CardContent:
     revealed: bool
     tokens: tuple[Token, ...] | None
     script: ScriptDisplay
-    notation: PinyinNotation
+    notation: PinyinStyle
     tone_colours: ToneColours
 
 
@@ -483,7 +485,7 @@ class StudyScreen(Screen[SessionSummary]):
     def __init__(
         self,
         store: VocabStore,
-        settings: Settings | None = None,
+        settings: LiveSettings | Settings | None = None,
         *,
         directions: Sequence[Direction] = (Direction.READ,),
         new_limit: int | None = None,
@@ -494,7 +496,7 @@ class StudyScreen(Screen[SessionSummary]):
     ) -> None:
         super().__init__()
         self.store = store
-        self.settings = settings if settings is not None else Settings()
+        self.live_settings = LiveSettings.of(settings)  # the app's: read, never copied
         self.session = StudySession(
             store,
             directions=directions,
@@ -508,6 +510,10 @@ class StudyScreen(Screen[SessionSummary]):
         self._shown_at: datetime | None = None
 
     # -- composition
+
+    @property
+    def settings(self) -> Settings:
+        return self.live_settings.current
 
     def compose(self) -> ComposeResult:
         yield Static(id="study-header")
@@ -722,9 +728,9 @@ class StudyApp(App[int]):
         self, screen_factory: Callable[[], StudyScreen], keymap: Mapping[str, str] | None = None
     ) -> None:
         super().__init__()
-        from reader.ui.reader_app import CALM_THEME
+        from reader.config import DEFAULT_THEME
 
-        self.theme = CALM_THEME
+        self.theme = DEFAULT_THEME
         self._screen_factory = screen_factory
         self.summary: SessionSummary | None = None
         self.keymap = dict(keymap or {})

@@ -26,6 +26,7 @@ from reader.config import Settings
 from reader.core.errors import ReaderError
 from reader.core.learner.stats import pinyin_marks
 from reader.core.learner.vocab import Status, VocabItem, VocabStore
+from reader.ui.settings import LiveSettings
 
 EXPORT_FILE_NAME = "reader-vocabulary.apkg"
 DEFINITION_WIDTH = 30
@@ -197,14 +198,14 @@ class VocabScreen(Screen[VocabJump | None]):
     def __init__(
         self,
         store: VocabStore,
-        settings: Settings | None = None,
+        settings: LiveSettings | Settings | None = None,
         *,
         current_doc_id: str | None = None,
         export_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
-        self.settings = settings if settings is not None else Settings()
+        self.live_settings = LiveSettings.of(settings)  # the app's: read, never copied
         self.current_doc_id = current_doc_id
         self.export_path = export_path
         self.items: list[VocabItem] = []
@@ -214,6 +215,10 @@ class VocabScreen(Screen[VocabJump | None]):
         self.query_text = ""
         self.this_text_only = False
         self.deleted: list[VocabItem] = []  # most recent last: `u` puts them back
+
+    @property
+    def settings(self) -> Settings:
+        return self.live_settings.current
 
     def compose(self) -> ComposeResult:
         yield Static(id="vocab-summary")

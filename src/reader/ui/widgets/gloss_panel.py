@@ -19,8 +19,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from reader.config import PinyinNotation
+from reader.config import Settings
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.models import Entry, Lookup, Token
+from reader.ui.settings import LiveSettings
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
@@ -141,10 +143,10 @@ def word_facts_line(content: GlossContent) -> str:
     return "  ·  ".join(parts)
 
 
-def format_pinyin(cedict_pinyin: str, notation: PinyinNotation) -> str:
-    from reader.core.engine.syllables import PinyinStyle, format_syllable
+def format_pinyin(cedict_pinyin: str, notation: PinyinStyle) -> str:
+    from reader.core.engine.syllables import format_syllable
 
-    style = PinyinStyle(notation.value)
+    style = notation
     return " ".join(format_syllable(syllable, style) for syllable in cedict_pinyin.split())
 
 
@@ -154,7 +156,7 @@ def _headword(entry: Entry) -> str:
     return f"{entry.traditional} 〔{entry.simplified}〕"
 
 
-def render_gloss(content: GlossContent, notation: PinyinNotation) -> Text:
+def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
     """The panel text: heading, entries, see-also, compound parts, characters."""
     token, result = content.token, content.lookup
     text = Text()
@@ -210,7 +212,7 @@ def render_gloss(content: GlossContent, notation: PinyinNotation) -> Text:
     return text
 
 
-def _append_entry(text: Text, entry: Entry, notation: PinyinNotation) -> None:
+def _append_entry(text: Text, entry: Entry, notation: PinyinStyle) -> None:
     text.append(f"\n{_headword(entry)}", style="bold")
     text.append(f"  {format_pinyin(entry.pinyin, notation)}\n", style="italic")
     for number, definition in enumerate(entry.definitions, start=1):
@@ -237,6 +239,7 @@ class GlossPanel(VerticalScroll, can_focus=False):
     def __init__(
         self,
         dictionary: Callable[[], Dictionary],
+        settings: LiveSettings | None = None,
         *,
         id: str | None = None,
     ) -> None:
@@ -244,7 +247,7 @@ class GlossPanel(VerticalScroll, can_focus=False):
         open or compile the index on first use)."""
         super().__init__(id=id)
         self._dictionary = dictionary
-        self.notation = PinyinNotation.MARKS
+        self.settings = settings or LiveSettings(save=False)  # the app's settings object
         self.token: Token | None = None
         self.content: GlossContent | None = None
 
@@ -265,15 +268,29 @@ class GlossPanel(VerticalScroll, can_focus=False):
         content = self.body.content
         return content.plain if isinstance(content, Text) else str(content)
 
-    def open(self, token: Token | None, notation: PinyinNotation) -> None:
+    @property
+    def notation(self) -> PinyinStyle:
+        return self.settings.current.pinyin_style
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.settings.subscribe(self._settings_changed)
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    def _settings_changed(self, settings: Settings) -> None:
+        if self.is_open and self.content is not None:
+            self.body.update(render_gloss(self.content, settings.pinyin_style))
+
+    def open(self, token: Token | None) -> None:
         self.add_class("-open")
-        self.show(token, notation)
+        self.show(token)
 
     def close(self) -> None:
         self.remove_class("-open")
 
-    def show(self, token: Token | None, notation: PinyinNotation) -> None:
-        self.notation = notation
+    def show(self, token: Token | None) -> None:
+        notation = self.notation
         if token is None:
             self.token = None
             self.content = None

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -36,13 +36,14 @@ from textual.worker import get_current_worker
 
 from reader.config import (
     PinyinDisplay,
-    PinyinNotation,
     ScriptDisplay,
     Settings,
     ToneColours,
     ViewMode,
 )
-from reader.core.engine.pipeline import AnnotatedDocument
+from reader.core.engine.store import ParagraphStore
+from reader.core.engine.syllables import PinyinStyle
+from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.learner.vocab import Status
 from reader.core.models import (
     AnnotatedParagraph,
@@ -53,7 +54,10 @@ from reader.core.models import (
     TokenKind,
 )
 from reader.core.text.layout import PackedLine, item_for_token, pack
-from reader.ui.prefetch import FirstScreenPrefetch
+from reader.ui.settings import LiveSettings
+
+if TYPE_CHECKING:
+    from reader.core.engine.segment import UserDictionary
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
 RIGHT_MARGIN = 1
@@ -74,6 +78,7 @@ PREFETCH_PAINT_WAIT = 1.0
 WRITE_OUT_PAUSE = 0.1
 # Seconds the view may wait, as it mounts, for the first screen's annotations from the child.
 PREFETCH_MOUNT_WAIT = 0.15
+LAYOUTS_KEPT = 512  # paragraph layouts kept for drawing (the rest are made again when seen)
 
 _PROVISIONAL_PATTERN = re.compile(r"\s+|[A-Za-z0-9]+|.", re.DOTALL)
 
@@ -93,7 +98,7 @@ class DisplayOptions:
     pinyin: PinyinDisplay = PinyinDisplay.ALL
     script: ScriptDisplay = ScriptDisplay.ORIGINAL
     tone_colours: ToneColours = ToneColours.STANDARD
-    pinyin_style: PinyinNotation = PinyinNotation.MARKS
+    pinyin_style: PinyinStyle = PinyinStyle.MARKS
     view: ViewMode = ViewMode.CONTINUOUS
 
     @classmethod
@@ -148,13 +153,13 @@ class ParagraphLayout:
 
 
 @lru_cache(maxsize=8192)
-def display_syllable(numbered: str, notation: PinyinNotation) -> tuple[str, int]:
+def display_syllable(numbered: str, notation: PinyinStyle) -> tuple[str, int]:
     """A numbered syllable ("zhong1") as shown, with its tone (5 = neutral, 0 = unknown)."""
     if not numbered:
         return "", 0
-    from reader.core.engine.syllables import PinyinStyle, format_syllable, tone_of
+    from reader.core.engine.syllables import format_syllable, tone_of
 
-    return format_syllable(numbered, PinyinStyle(notation.value)), tone_of(numbered)
+    return format_syllable(numbered, notation), tone_of(numbered)
 
 
 @lru_cache(maxsize=256)
@@ -399,17 +404,17 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             return self.view
 
     class Annotated(Message):
-        """Posted by the annotation worker with freshly annotated paragraphs."""
+        """Posted by the annotation worker: these paragraphs are in the store now."""
 
-        def __init__(self, paragraphs: list[AnnotatedParagraph], generation: int) -> None:
+        def __init__(self, indices: list[int], generation: int) -> None:
             super().__init__()
-            self.paragraphs = paragraphs
+            self.indices = indices
             self.generation = generation
 
     def __init__(
         self,
-        document: AnnotatedDocument,
-        options: DisplayOptions | None = None,
+        store: ParagraphStore,
+        settings: LiveSettings | None = None,
         *,
         paragraph_index: int = 0,
         offset: int = 0,
@@ -419,20 +424,21 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.document = document
-        self.options = options or DisplayOptions()
-        count = len(document)
-        self._paragraphs: list[AnnotatedParagraph | None] = [None] * count
-        self._stale: set[int] = set()
-        self._generation = 0  # bumps when annotations are invalidated
-        self._layouts: dict[int, ParagraphLayout] = {}
+        # The annotated paragraphs are the store's (memory LRU over the disk cache): the view
+        # keeps only layouts of what it draws, and the heights of the rest.
+        self.store = store
+        self.settings = settings or LiveSettings(save=False)  # the app's settings object
+        self._options: tuple[Settings, DisplayOptions] | None = None  # derived, not a copy
+        count = len(store)
+        self._layouts: LRUCache[int, ParagraphLayout] = LRUCache(LAYOUTS_KEPT)
         self._exact: set[int] = set()  # paragraphs whose height is laid out, not estimated
-        self._total_chars = sum(len(p.text) for p in document.document.paragraphs)
+        self._total_chars = sum(len(p.text) for p in store.document.paragraphs)
         self._heights: list[int] = []
         self._starts: list[int] = []
         self._layout_width = 0
         self._focus_top = 0
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        # Each strip with the layout it was drawn from (a layout made again gets new strips).
+        self._strips: LRUCache[tuple[object, ...], tuple[ParagraphLayout, Strip]] = LRUCache(1024)
         self._palette: Palette | None = None
         self._priority: tuple[int, ...] = ()
         self.annotation_error: Exception | None = None
@@ -450,20 +456,21 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def paragraph_count(self) -> int:
-        return len(self._paragraphs)
+        return len(self.store)
 
     def annotated(self, index: int) -> AnnotatedParagraph | None:
-        """The real annotation of a paragraph, if it has arrived (possibly stale)."""
-        return self._paragraphs[index]
+        """The real annotation of a paragraph, if it has arrived (possibly from before the
+        rules changed)."""
+        return self.store.shown(index)
 
     def is_ready(self, index: int) -> bool:
-        return self._paragraphs[index] is not None and index not in self._stale
+        return self.store.is_annotated(index)
 
     def shown_paragraph(self, index: int) -> AnnotatedParagraph:
-        annotated = self._paragraphs[index]
+        annotated = self.store.shown(index)
         if annotated is not None:
             return annotated
-        return provisional_paragraph(self.document.document.paragraphs[index])
+        return provisional_paragraph(self.store.document.paragraphs[index])
 
     @property
     def cursor_token_index(self) -> int | None:
@@ -471,7 +478,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
         Until the paragraph's annotation arrives the cursor moves over its raw characters.
         """
-        if not self._paragraphs:
+        if not self.paragraph_count:
             return None
         return _word_at(self.shown_paragraph(self.paragraph_index).tokens, self.cursor_offset)
 
@@ -486,18 +493,18 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_mount(self) -> None:
         super().on_mount()  # type: ignore[no-untyped-call]
-        for index in range(self.paragraph_count):  # annotated before the app started
-            if self.document.is_annotated(index):
-                self._paragraphs[index] = self.document[index]
+        self._shown_options = self.options  # what the layout was made for
+        self._unsubscribe = self.settings.subscribe(self._settings_changed)
         if self.prefetch is not None:
             # Waiting a moment here lets the first paint show the words with their pinyin
             # (the child is usually a little ahead of the app's start-up); a paint of the
             # raw characters first, then of the words, costs longer.
-            for annotated in self.prefetch.take_ready(PREFETCH_MOUNT_WAIT):
-                if 0 <= annotated.index < self.paragraph_count:
-                    self._paragraphs[annotated.index] = annotated
+            self.store.put(self.prefetch.take_ready(PREFETCH_MOUNT_WAIT))
         self._update_priority()
         self._annotate()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
 
     def notify_style_update(self) -> None:
         """The theme or the CSS changed: resolve the component styles again and redraw."""
@@ -516,7 +523,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _update_priority(self) -> None:
         """Paragraphs to annotate first: the current one, then those around the viewport."""
-        if not self._paragraphs:
+        if not self.paragraph_count:
             return
         first, last = self._visible_paragraph_range()
         current = self.paragraph_index
@@ -532,8 +539,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     )
     def _annotate(self) -> None:
         worker = get_current_worker()
-        generation = self._generation
-        done: set[int] = set()
+        store = self.store
+        generation = store.generation
         pending: list[AnnotatedParagraph] = []
         last_post = time.monotonic()
         scan_from = 0
@@ -542,42 +549,55 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             for annotated in prefetch.results():
                 if worker.is_cancelled:
                     return
-                done.add(annotated.index)
-                self.post_message(self.Annotated([annotated], generation))
+                store.put([annotated], generation)
+                self.post_message(self.Annotated([annotated.index], generation))
             # Loading the models for the rest is Python work that would hold the GIL while
             # the UI draws the prefetched screen: let that screen paint first.
             self.wait_for_annotated_paint(PREFETCH_PAINT_WAIT)
+        made: set[int] = set()  # annotated here, maybe not put yet
         while not worker.is_cancelled:
             index = next(
-                (i for i in self._priority if self._needs_annotation(i, done)),
+                (i for i in self._priority if i not in made and not store.is_annotated(i)),
                 None,
             )
             urgent = index is not None
             if index is None:
-                # Off-screen work waits for the first screen, then leaves the UI thread
-                # most of the GIL (a long book keeps this worker busy for minutes).
-                self._screen_ready.wait(timeout=3.0)
+                if store.complete:
+                    break  # every paragraph is in the store (a text opened before)
+                # Off-screen work waits for the first screen (annotated here, or painted from
+                # the store), then leaves the UI thread most of the GIL (a long book keeps
+                # this worker busy for minutes).
+                deadline = time.monotonic() + 3.0
+                while not (self._screen_ready.is_set() or self._annotated_paint.is_set()):
+                    if time.monotonic() > deadline or worker.is_cancelled:
+                        break
+                    time.sleep(0.01)
                 time.sleep(BACKGROUND_PAUSE)
-                while scan_from < self.paragraph_count and not self._needs_annotation(
-                    scan_from, done
-                ):
+                count = self.paragraph_count
+                while scan_from < count and (scan_from in made or store.is_annotated(scan_from)):
                     scan_from += 1
-                if scan_from >= self.paragraph_count:
+                if scan_from >= count:
                     break
                 index = scan_from
             try:
-                pending.append(self.document[index])
+                pending.append(store.make(index))
             except Exception as error:  # the raw text stays readable; say why pinyin is missing
                 self.app.call_from_thread(self._annotation_failed, error)
                 return
-            done.add(index)
+            made.add(index)
             now = time.monotonic()
             if urgent or now - last_post > ANNOTATION_POST_INTERVAL:
-                self.post_message(self.Annotated(pending, generation))
+                self._deliver(pending, generation)
+                made.clear()
                 pending = []
                 last_post = now
         if pending and not worker.is_cancelled:
-            self.post_message(self.Annotated(pending, generation))
+            self._deliver(pending, generation)
+
+    def _deliver(self, paragraphs: list[AnnotatedParagraph], generation: int) -> None:
+        """Keep what the worker made in the store (one transaction), then tell the UI."""
+        self.store.put(paragraphs, generation)
+        self.post_message(self.Annotated([p.index for p in paragraphs], generation))
 
     def wait_for_annotated_paint(self, timeout: float) -> None:
         """Block (a worker) until words with their pinyin are on the terminal, and a moment
@@ -592,36 +612,24 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             f"Could not annotate the text: {error}", title="No pinyin", severity="error", timeout=10
         )
 
-    def _needs_annotation(self, index: int, done: set[int]) -> bool:
-        if index in done:
-            return False
-        return self._paragraphs[index] is None or index in self._stale
-
     def on_reading_view_annotated(self, message: ReadingView.Annotated) -> None:
         message.stop()
-        if message.generation != self._generation:
+        if message.generation != self.store.generation:
             return
-        changed = []
-        for annotated in message.paragraphs:
-            index = annotated.index
-            if 0 <= index < self.paragraph_count:
-                self._paragraphs[index] = annotated
-                self._stale.discard(index)
-                changed.append(index)
+        changed = [index for index in message.indices if 0 <= index < self.paragraph_count]
         if changed:
             self._paragraphs_changed(changed)
             self.post_message(self.ParagraphsAnnotated(self, tuple(changed)))
         if not self._screen_ready.is_set() and all(self.is_ready(i) for i in self._priority):
             self.call_after_refresh(self._screen_ready.set)
 
-    def document_grew(self) -> None:
-        """The rest of a long text has been made: its paragraphs join the ones on show."""
-        old_count = len(self._paragraphs)
-        count = len(self.document)
+    def document_grew(self, old_count: int) -> None:
+        """The rest of a long text has been made (`old_count` paragraphs were shown): its
+        paragraphs join the ones on show."""
+        count = self.paragraph_count
         if count <= old_count:
             return
-        self._paragraphs.extend([None] * (count - old_count))
-        self._total_chars = sum(len(p.text) for p in self.document.document.paragraphs)
+        self._total_chars = sum(len(p.text) for p in self.store.document.paragraphs)
         if len(self._heights) == old_count and self._layout_width:
             self._heights.extend(self._estimated_heights(range(old_count, count)))
             self._recompute_starts()
@@ -629,12 +637,12 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self._update_priority()
         self._annotate()  # a worker that had finished the first part would not see the rest
 
-    def reannotate(self) -> None:
-        """Annotate every paragraph again (after a user-dictionary change); old ones stay
-        on screen until their replacement arrives."""
-        self._generation += 1
-        self.document.invalidate()
-        self._stale = set(range(self.paragraph_count))
+    def reannotate(self, user_dictionary: UserDictionary | None = None) -> None:
+        """Annotate every paragraph again (after a user-dictionary change: the rules now in
+        use, or re-read from their file); old ones stay on screen until their replacement
+        arrives."""
+        self.store.rules_changed(user_dictionary)
+        self._strips.clear()
         self._update_priority()
         self._annotate()
 
@@ -659,17 +667,17 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     def _space_before(self, index: int) -> int:
         if self.options.view is ViewMode.FOCUS or index == 0:
             return 0
-        return 1 if self.document.document.paragraphs[index].kind is ParagraphKind.HEADING else 0
+        return 1 if self.store.document.paragraphs[index].kind is ParagraphKind.HEADING else 0
 
     def layout_of(self, index: int) -> ParagraphLayout:
         layout = self._layouts.get(index)
         if layout is None:
-            annotated = self._paragraphs[index]
+            annotated = self.store.shown(index)
             layout = layout_paragraph(
-                annotated or provisional_paragraph(self.document.document.paragraphs[index]),
+                annotated or provisional_paragraph(self.store.document.paragraphs[index]),
                 self.text_width,
                 self.options,
-                self.document.document.script,
+                self.store.document.script,
                 provisional=annotated is None,
                 space_before=self._space_before(index),
             )
@@ -684,7 +692,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     def _estimated_heights(self, indices: range) -> list[int]:
         estimate = height_estimator(self.text_width, self.options)
         gap = self._paragraph_gap
-        paragraphs = self.document.document.paragraphs
+        paragraphs = self.store.document.paragraphs
         spaced = self.options.view is not ViewMode.FOCUS  # as `_space_before`, inlined: a
         heading = ParagraphKind.HEADING  # book has ~100,000 paragraphs
         return [
@@ -701,7 +709,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         get an estimated height until they come into view (`_settle`), so the first screen
         of a long book costs no more than the first screen of a short article.
         """
-        if not self._paragraphs or self._content_width <= 0:
+        if not self.paragraph_count or self._content_width <= 0:
             return
         anchor = self._anchor()
         self._layouts.clear()
@@ -770,7 +778,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         indices = list(indices)
         was_exact = {index for index in indices if index in self._exact}
         for index in indices:
-            self._layouts.pop(index, None)
+            self._layouts.discard(index)
             self._exact.discard(index)
         first, last = self._visible_paragraph_range()
         visible = range(first - 2, last + 3)
@@ -882,11 +890,13 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         cursor = self.cursor_token_index if is_current else None
         if cursor is not None and layout.token_line.get(cursor) != line:
             cursor = None
-        key = (self._generation, index, local, is_current, cursor, id(layout))
-        strip = self._strips.get(key)
-        if strip is None:
+        key = (index, local, is_current, cursor)
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is layout:
+            strip = cached[1]
+        else:
             strip = self._render_row(index, layout, line, kind, is_current, cursor, width)
-            self._strips[key] = strip
+            self._strips[key] = (layout, strip)
         if not layout.provisional and not self._annotated_paint_pending:
             # Rows are rendered and handed to the terminal in one synchronous step, so a
             # callback queued now runs after this screen has gone out.
@@ -1004,7 +1014,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved(self, self.paragraph_index, self.cursor_token))
 
     def _snap_cursor_to_word(self) -> None:
-        annotated = self._paragraphs[self.paragraph_index]
+        annotated = self.store.shown(self.paragraph_index)
         if annotated is None:
             return  # keep the offset: the real words will arrive
         index = _word_at(annotated.tokens, self.cursor_offset)
@@ -1057,7 +1067,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_cursor(self, paragraph_index: int, offset: int = 0) -> None:
         """Put the cursor on a paragraph and a character offset (snapped to a word)."""
-        if not self._paragraphs:
+        if not self.paragraph_count:
             return
         paragraph_index = max(0, min(paragraph_index, self.paragraph_count - 1))
         old_index = self.paragraph_index
@@ -1131,11 +1141,21 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 return
             target += delta
 
-    def set_options(self, options: DisplayOptions) -> None:
-        if options == self.options:
+    @property
+    def options(self) -> DisplayOptions:
+        """What the settings say about how the text looks (worked out once per change)."""
+        current = self.settings.current
+        if self._options is None or self._options[0] is not current:
+            self._options = (current, DisplayOptions.from_settings(current))
+        return self._options[1]
+
+    def _settings_changed(self, settings: Settings) -> None:
+        """Listener of the settings object: lay out again if the text looks different."""
+        old, self._shown_options = self._shown_options, self.options
+        if self._shown_options == old:
             return
-        view_changed = options.view != self.options.view
-        self.options = options
+        view_changed = self._shown_options.view != old.view
+        options = self._shown_options
         self._relayout()
         if view_changed and options.view is ViewMode.CONTINUOUS:
             self.scroll_to(y=self._starts[self.paragraph_index], animate=False)

@@ -7,15 +7,14 @@ is safe); the child annotates a few paragraphs, writes them as JSON lines to a p
 exits; the reading view's worker reads them. Where `os.fork` does not exist, a thread does
 the same work.
 
-The child also keeps what it wrote in the cache directory, keyed by the document, the engine's
-data and the learner's segmentation rules: reopening a document paints its first screen
-without loading any model.
+What the child annotates goes into the document's paragraph store (`reader.core.engine.store`)
+like any annotation: reopening a document finds its first screen there and paints it without
+loading any model (the child is stopped before it has done anything).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import select
@@ -23,13 +22,10 @@ import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
-import reader
-from reader import paths
-from reader.core.engine.pipeline import AnnotatedDocument, Annotator, default_annotator
-from reader.core.files import atomic_write_text
+from reader.core.engine.pipeline import Annotator, default_annotator
+from reader.core.engine.store import ParagraphStore
 from reader.core.models import (
     AnnotatedParagraph,
     Document,
@@ -39,8 +35,6 @@ from reader.core.models import (
     Token,
     TokenKind,
 )
-
-_ENGINE_DATA = Path(reader.__file__).resolve().parent / "core" / "data"
 
 
 def encode_paragraph(paragraph: AnnotatedParagraph) -> str:
@@ -128,30 +122,28 @@ def _run_warm_child(annotator: Annotator, job_read: int, results_write: int) -> 
         return  # cancelled
     job = json.loads(raw)
     script = Script(job["script"])
-    lines = []
     with os.fdopen(results_write, "w", encoding="utf-8") as out:
         for index, kind, text, heading_level in job["paragraphs"]:
             paragraph = Paragraph(index, ParagraphKind(kind), text, heading_level)
-            lines.append(encode_paragraph(annotator.annotate_paragraph(paragraph, script)) + "\n")
-            out.write(lines[-1])
+            out.write(encode_paragraph(annotator.annotate_paragraph(paragraph, script)) + "\n")
             out.flush()
-    atomic_write_text(Path(job["cache"]), "".join(lines))
 
 
 class FirstScreenPrefetch:
     """Paragraphs annotated ahead of the app; `results()` yields them as they arrive.
 
-    A child annotates them: `warmup`, started before the text was read, or one forked now.
-    The result is cached for the next opening.
+    They come from the paragraph store when it has them all (a document opened before);
+    else a child annotates them: `warmup`, started before the text was read, or one forked
+    now. Whoever takes them puts them into the store.
     """
 
     def __init__(
         self,
-        annotated: AnnotatedDocument,
+        paragraphs: ParagraphStore,
         indices: Sequence[int],
         warmup: EngineWarmup | None = None,
     ) -> None:
-        self.document = annotated.document
+        self.document = paragraphs.document
         self.indices = tuple(indices)
         self._child: int | None = None
         self._results_fd = -1  # the child's results, read by `_receive`
@@ -160,62 +152,40 @@ class FirstScreenPrefetch:
         self._ended = False  # the child is done (or wrote a broken line) and reaped
         self._thread_results: list[AnnotatedParagraph] = []
         self._thread: threading.Thread | None = None
-        self._cache_path = paths.cache_dir() / "first-screen" / f"{self._cache_key()}.jsonl"
-        self._cached = self._read_cache()
+        self._cached = self._stored(paragraphs)
         if self._cached is not None:
             if warmup is not None:
                 warmup.cancel()
             return
         if warmup is None:
-            warmup = EngineWarmup(annotated.annotator)
+            warmup = EngineWarmup(paragraphs.annotator)
         if warmup.pid is not None:
-            paragraphs = [self.document.paragraphs[index] for index in self.indices]
+            wanted = [self.document.paragraphs[index] for index in self.indices]
             self._results_fd = warmup.send(
                 {
                     "script": self.document.script.value,
-                    "cache": str(self._cache_path),
                     "paragraphs": [
-                        [p.index, p.kind.value, p.text, p.heading_level] for p in paragraphs
+                        [p.index, p.kind.value, p.text, p.heading_level] for p in wanted
                     ],
                 }
             )
             self._child = warmup.pid
         else:  # pragma: no cover - platforms without fork
             self._thread = threading.Thread(
-                target=self._annotate_in_thread, args=(annotated,), daemon=True
+                target=self._annotate_in_thread, args=(paragraphs,), daemon=True
             )
             self._thread.start()
 
-    def _cache_key(self) -> str:
-        """Everything the first screen's annotation depends on."""
-        digest = hashlib.sha256(
-            f"{reader.__version__}|{self.document.doc_id}|{self.indices}".encode()
-        )
-        engine_files = [p for p in sorted(_ENGINE_DATA.rglob("*")) if p.is_file()]
-        for path in [*engine_files, paths.bundled_cedict()]:
-            with contextlib.suppress(OSError):
-                stat = path.stat()
-                digest.update(f"|{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-        with contextlib.suppress(OSError):
-            digest.update(paths.user_dictionary_file().read_bytes())
-        return digest.hexdigest()[:32]
-
-    def _read_cache(self) -> list[AnnotatedParagraph] | None:
-        """The cached first screen, or None when missing or unreadable (then we annotate)."""
-        try:
-            lines = self._cache_path.read_text(encoding="utf-8").splitlines()
-            paragraphs = [decode_paragraph(line, self.document) for line in lines]
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
+    def _stored(self, paragraphs: ParagraphStore) -> list[AnnotatedParagraph] | None:
+        """The first screen from the store, or None unless every paragraph of it is there."""
+        found = [paragraphs.get(index) for index in self.indices]
+        if any(paragraph is None for paragraph in found):
             return None
-        if [p.index for p in paragraphs] != list(self.indices):
-            return None
-        if any("".join(t.text for t in p.tokens) != p.text for p in paragraphs):
-            return None  # not this document's text: never show it
-        return paragraphs
+        return [paragraph for paragraph in found if paragraph is not None]
 
-    def _annotate_in_thread(self, annotated: AnnotatedDocument) -> None:  # pragma: no cover
+    def _annotate_in_thread(self, paragraphs: ParagraphStore) -> None:  # pragma: no cover
         for index in self.indices:
-            self._thread_results.append(annotated[index])
+            self._thread_results.append(paragraphs.make(index))
 
     def take_ready(self, wait: float) -> list[AnnotatedParagraph]:
         """Every paragraph that arrives within `wait` seconds (all of them if they are all
@@ -264,7 +234,7 @@ class FirstScreenPrefetch:
         for line in lines:
             try:
                 self._received.append(decode_paragraph(line.decode("utf-8"), self.document))
-            except (ValueError, KeyError, IndexError, TypeError):
+            except (ValueError, KeyError, IndexError, TypeError, RecursionError):
                 self._end()  # a broken line: the view annotates the rest itself
                 break
         return True
