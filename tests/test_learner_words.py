@@ -13,6 +13,7 @@ import pytest
 
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.segment import Segmenter, UserDictionary
+from tests.support import load_script
 
 HSK = Path(__file__).resolve().parent.parent / "src" / "reader" / "core" / "data" / "hsk"
 
@@ -155,22 +156,9 @@ def test_the_learners_rules_win(tmp_path: Path) -> None:
 # --- the convention the model learns (tools/build_segmentation_model.py) --------------------
 
 
-def _builder():  # type: ignore[no-untyped-def]
-    import importlib.util
-    import sys
-
-    path = Path(__file__).resolve().parent.parent / "tools" / "build_segmentation_model.py"
-    spec = importlib.util.spec_from_file_location("build_segmentation_model", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def builder():  # type: ignore[no-untyped-def]
-    return _builder()
+    return load_script("tools/build_segmentation_model.py")
 
 
 def _learner(builder):  # type: ignore[no-untyped-def]

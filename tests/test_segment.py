@@ -21,6 +21,7 @@ from reader.core.engine.segment import (
 )
 from reader.core.engine.tables import LazyTable, pack_tables, unpack_tables
 from reader.core.models import TokenKind
+from tests.support import load_script
 
 
 @pytest.fixture(autouse=True)
@@ -124,31 +125,14 @@ def test_lattice_takes_the_best_scoring_path() -> None:
     assert lattice.cut("研究X") == ["研究", "X"]  # unknown characters stay single
 
 
-def test_lattice_proposes_names_after_a_surname() -> None:
+def _name_lattice(
+    scores: dict[str, float], given: dict[str, int], everyday: frozenset[str] = frozenset()
+) -> HanLattice:
+    """A toy lattice whose name candidates (surname 王) all score 3 per feature."""
     classes = {"王": "SURNAME1"}
-    weights = {key: 3.0 for key in candidate_features("王小二", NAME_WORD, classes, GIVEN)}
-    lattice = HanLattice(
-        scores={"说": -4.0},
-        unknown_char=-10.0,
-        weights=weights,
-        classes=classes,
-        surnames=frozenset("王"),
-        hmm=None,
-        max_word_length=2,
-        given_names=GIVEN,
-    )
-    assert lattice.cut("王小二说") == ["王小二", "说"]
-    assert lattice.knows("说") and not lattice.knows("王小二")
-    # A character rarer in given names than in running text (说) starts no given name.
-    assert lattice.cut("王说") == ["王", "说"]
-
-
-def test_everyday_words_are_no_given_names() -> None:
-    classes = {"王": "SURNAME1"}
-    given = {"小": 1, "二": 1, "明": 3, "天": 2}
-    weights = {key: 3.0 for key in candidate_features("王明天", NAME_WORD, classes, given)}
-    lattice = HanLattice(
-        scores={"明天": -5.0},
+    weights = {key: 3.0 for key in candidate_features("王小二", NAME_WORD, classes, given)}
+    return HanLattice(
+        scores=scores,
         unknown_char=-10.0,
         weights=weights,
         classes=classes,
@@ -156,8 +140,21 @@ def test_everyday_words_are_no_given_names() -> None:
         hmm=None,
         max_word_length=2,
         given_names=given,
-        everyday_words=frozenset({"明天"}),
+        everyday_words=everyday,
     )
+
+
+def test_lattice_proposes_names_after_a_surname() -> None:
+    lattice = _name_lattice({"说": -4.0}, GIVEN)
+    assert lattice.cut("王小二说") == ["王小二", "说"]
+    assert lattice.knows("说") and not lattice.knows("王小二")
+    # A character rarer in given names than in running text (说) starts no given name.
+    assert lattice.cut("王说") == ["王", "说"]
+
+
+def test_everyday_words_are_no_given_names() -> None:
+    given = {"小": 1, "二": 1, "明": 3, "天": 2}
+    lattice = _name_lattice({"明天": -5.0}, given, frozenset({"明天"}))
     assert lattice.cut("王明天") != ["王明天"]
     assert lattice.cut("王小二") == ["王小二"]
 
@@ -461,19 +458,6 @@ def test_reload_user_dictionary(tmp_path: Path) -> None:
 # --- the accuracy benchmark's scoring ------------------------------------------------------
 
 
-def _load_benchmark():  # type: ignore[no-untyped-def]
-    import importlib.util
-    import sys
-
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "accuracy_segmentation.py"
-    spec = importlib.util.spec_from_file_location("accuracy_segmentation", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_benchmark_scores_word_spans(tmp_path: Path) -> None:
     conllu = tmp_path / "tiny.conllu"
     conllu.write_text(
@@ -481,7 +465,7 @@ def test_benchmark_scores_word_spans(tmp_path: Path) -> None:
         "# text = 今天\n1-2\t今天\n1\t今\n2\t天\n2.1\t空\n\n",
         encoding="utf-8",
     )
-    benchmark = _load_benchmark()
+    benchmark = load_script("benchmarks/accuracy_segmentation.py")
     sentences = list(benchmark.read_conllu(conllu))
     assert [s.words for s in sentences] == [("我", "愛", "北京", "。"), ("今", "天")]
 
