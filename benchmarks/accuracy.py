@@ -1,6 +1,11 @@
 """Every accuracy figure in one run. Run: .venv/bin/python benchmarks/accuracy.py [--quick]
 
-- polyphone accuracy on CPP dev (../shared/data/eval/pinyin), through PinyinReader;
+- polyphone accuracy on CPP dev (../shared/data/eval/pinyin): the reading engine, the reading
+  a learner sees by default (neutral tones) and its full tones, with the two conventions'
+  differences counted apart (`accuracy_pinyin.py`);
+- HSK 1-4 words whose only CC-CEDICT reading has a neutral tone, annotated alone;
+- sense choice on benchmarks/data/senses.tsv beside the first-sense baseline
+  (`accuracy_senses.py`);
 - word segmentation P/R/F1/OOV recall on UD_Chinese-HK, UD_Chinese-GSD and GSDSimp test,
   our segmenter beside plain rjieba on hk2s text (the baseline);
 - the learner's words (issue 11): dictionary words cut apart / exact on UD-HK and UD-GSD test,
@@ -27,6 +32,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 import accuracy_opencc  # noqa: E402
 import accuracy_pinyin  # noqa: E402
 import accuracy_segmentation  # noqa: E402
+import accuracy_senses  # noqa: E402
 
 SEED = HERE.parent / "seeds" / "000_f2ec13676ab21b41.txt"
 
@@ -62,8 +68,13 @@ def main() -> None:
 
     print("\n## Pinyin: CPP dev polyphones")
     limit = 2000 if args.quick else None
-    pinyin = accuracy_pinyin.evaluate(limit)
-    accuracy_pinyin._report("reader", pinyin, show_errors=True)
+    accuracy_pinyin.report_cpp(limit)
+
+    print("\n## Pinyin: neutral tones (HSK 1-4)")
+    accuracy_pinyin.report_neutral_tones(accuracy_pinyin.evaluate_neutral_tones())
+
+    print("\n## Sense choice")
+    accuracy_senses.report(accuracy_senses.evaluate())
 
     print("\n## Segmentation (UD test sets)")
     print("| dataset / segmenter          | P      | R      | F1     | OOV recall (OOV words) |")

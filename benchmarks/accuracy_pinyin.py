@@ -1,13 +1,23 @@
-"""Polyphone accuracy on the CPP dev set, through the same `PinyinReader.readings` the app uses.
+"""Reading accuracy: CPP dev polyphones, and HSK words whose reading has a neutral tone.
 
-Data (relative to the repository root): ../shared/data/eval/pinyin/dev.sent (Simplified sentences,
+CPP (relative to the repository root): ../shared/data/eval/pinyin/dev.sent (Simplified sentences,
 one character marked `▁字▁`) and dev.lb (its gold reading, e.g. `le5`). Each sentence is segmented
-by the project segmenter, read as a whole, and compared at the marked character.
+by the project segmenter, read as a whole, and compared at the marked character, three ways:
+- the reading engine (`PinyinReader.readings`, citation tones: what CPP writes);
+- the reading a learner sees by default, through the whole pipeline (`Annotator`): the mainland
+  standard with its neutral tones (`reader.core.engine.standard`);
+- the full-tones display of it (`Token.full_tones`, Taiwan-style citation).
+CPP writes citation tones where CC-CEDICT, the HSK lists and textbooks write a neutral one
+(認識 rènshi, 衣服 yīfu, 枇杷 pípa): those default-reading "errors" are counted apart, with
+their words, so the two conventions can be told from real mistakes.
+
+Neutral tones: every HSK 1-4 word (HSK 3.0, two or more characters) whose only CC-CEDICT
+reading has a neutral tone, annotated alone in each script, must read exactly that way.
 
 Run: `.venv/bin/python benchmarks/accuracy_pinyin.py [--limit N] [--baselines] [--speed]` —
-prints accuracy on the dev set, time per sentence (segmentation included), the most frequent
-remaining errors; with --baselines the same figures for plain pypinyin and plain g2pM (about
-half a minute more); with --speed the cold load time and the seed's pinyin time.
+prints those figures and the most frequent remaining errors; with --baselines the engine
+figure for plain pypinyin and plain g2pM (about half a minute more); with --speed the cold
+load time and the seed's pinyin time.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.engine.pinyin import PinyinReader, default_reader
+from reader.core.engine.pinyin import PinyinReader, default_reader, normalise_cedict_pinyin
 from reader.core.engine.segment import segment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +75,153 @@ def reader_predictor(reader: PinyinReader | None = None) -> Predictor:
         return [reading[case.index] for reading, case in zip(readings, cases, strict=True)]
 
     return predict
+
+
+def learner_predictor(full: bool = False, words: dict[str, str] | None = None) -> Predictor:
+    """The reading a learner sees (the whole pipeline, one sentence at a time), or its full
+    tones; `words` collects the word each marked character was read in (sentence -> word)."""
+    from reader.core.engine.pipeline import default_annotator
+    from reader.core.models import Paragraph, ParagraphKind, Script
+
+    annotator = default_annotator()
+
+    def predict(cases: Sequence[Case]) -> list[str | None]:
+        out: list[str | None] = []
+        for case in cases:
+            paragraph = Paragraph(0, ParagraphKind.PARAGRAPH, case.text)
+            tokens = annotator.annotate_paragraph(paragraph, Script.SIMPLIFIED).tokens
+            token = next(t for t in tokens if t.start <= case.index < t.end)
+            if words is not None:
+                words[case.text] = token.text
+            syllables = (
+                (token.full_tones or token.pinyin_numbered) if full else token.pinyin_numbered
+            )
+            out.append(syllables[case.index - token.start].lower() if syllables else None)
+        return out
+
+    return predict
+
+
+def convention_differences(
+    cases: Sequence[Case], predicted: dict[str, str | None], words: dict[str, str]
+) -> Counter[str]:
+    """Default-reading errors where CPP writes the citation tone of a syllable that the
+    learner reading of a word of two or more characters has neutral (認識 shi2 / rènshi):
+    the two conventions, not a wrong reading. Counted by word."""
+    found: Counter[str] = Counter()
+    for case in cases:
+        got = predicted.get(case.text)
+        word = words.get(case.text, "")
+        if got is None or got == case.gold or len(word) < 2:
+            continue
+        if got.endswith("5") and not case.gold.endswith("5") and got[:-1] == case.gold[:-1]:
+            found[f"{word} {case.gold}→{got}"] += 1
+    return found
+
+
+HSK_WORDS = REPO_ROOT / "src" / "reader" / "core" / "data" / "hsk" / "hsk30.tsv"
+
+
+@dataclass(frozen=True, slots=True)
+class NeutralWord:
+    simplified: str
+    traditional: str
+    reading: str  # CC-CEDICT's only reading, numbered, lowercase: "peng2 you5"
+
+
+def neutral_tone_words(levels: str = "1234") -> list[NeutralWord]:
+    """HSK 3.0 words of these levels, two or more characters, whose only CC-CEDICT reading
+    (entries under that Simplified headword, proper nouns left out) has a neutral tone."""
+    from reader.core.dictionary.cedict import default_dictionary
+
+    dictionary = default_dictionary()
+    words = []
+    for line in HSK_WORDS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        simplified, traditional, level = line.split("\t")
+        if level not in levels or len(simplified) < 2:
+            continue
+        readings = {
+            " ".join(normalise_cedict_pinyin(entry.pinyin))
+            for entry in dictionary.entries(simplified)
+            if entry.simplified == simplified and not entry.pinyin[:1].isupper()
+        }
+        if len(readings) == 1 and "5" in (reading := readings.pop()):
+            words.append(NeutralWord(simplified, traditional.split("|")[0], reading))
+    return words
+
+
+def evaluate_neutral_tones() -> dict[str, object]:
+    """Each word annotated alone, in Simplified and in Traditional: the share read exactly as
+    CC-CEDICT writes it, and the misses (word, expected, got)."""
+    from reader.core.engine.pipeline import default_annotator
+    from reader.core.models import Paragraph, ParagraphKind, Script
+
+    annotator = default_annotator()
+    words = neutral_tone_words()
+    right = {Script.SIMPLIFIED: 0, Script.TRADITIONAL: 0}
+    misses: list[tuple[str, str, str]] = []
+    for word in words:
+        for script, text in (
+            (Script.SIMPLIFIED, word.simplified),
+            (Script.TRADITIONAL, word.traditional),
+        ):
+            paragraph = Paragraph(0, ParagraphKind.PARAGRAPH, text)
+            tokens = annotator.annotate_paragraph(paragraph, script).tokens
+            got = " ".join(s.lower() for token in tokens for s in token.pinyin_numbered)
+            if got == word.reading:
+                right[script] += 1
+            else:
+                misses.append((text, word.reading, got))
+    total = len(words)
+    return {
+        "n": total,
+        "simplified": right[Script.SIMPLIFIED] / total,
+        "traditional": right[Script.TRADITIONAL] / total,
+        "both": sum(right.values()) / (2 * total),
+        "misses": misses,
+    }
+
+
+def report_neutral_tones(result: dict[str, object]) -> None:
+    print(
+        f"HSK 1-4 words whose only CC-CEDICT reading has a neutral tone (n={result['n']}), "
+        f"annotated alone: {float(result['both']):.1%} read exactly so "  # type: ignore[arg-type]
+        f"(Simplified {float(result['simplified']):.1%}, "  # type: ignore[arg-type]
+        f"Traditional {float(result['traditional']):.1%})"  # type: ignore[arg-type]
+    )
+    misses = result["misses"]
+    assert isinstance(misses, list)
+    for text, wanted, got in misses:
+        print(f"    {text}: want {wanted}, got {got}")
+
+
+def report_cpp(limit: int | None = None) -> dict[str, dict[str, object]]:
+    """The three CPP figures (engine, learner default, full tones), printed with their errors
+    and, for the default reading, the convention differences apart."""
+    words: dict[str, str] = {}
+    results = {
+        "engine": evaluate(limit),
+        "learner": evaluate(limit, learner_predictor(words=words)),
+        "full": evaluate(limit, learner_predictor(full=True)),
+    }
+    _report("reading engine", results["engine"], show_errors=True)
+    _report("learner (default)", results["learner"], show_errors=False)
+    _report("learner, full tones", results["full"], show_errors=True)
+    learner = results["learner"]
+    predicted = learner["predicted"]
+    assert isinstance(predicted, dict)
+    differences = convention_differences(load_cases(limit), predicted, words)
+    wrong = round((1 - float(learner["accuracy"])) * int(learner["n"]))  # type: ignore[arg-type]
+    n = int(learner["n"])  # type: ignore[call-overload]
+    print(
+        f"    of the default reading's {wrong} differences from CPP, {sum(differences.values())}"
+        " are CPP's citation tone on a syllable the learner standard has neutral;"
+        f" counting those as right: {(n - wrong + sum(differences.values())) / n:.2%}"
+    )
+    print("    " + ", ".join(f"{label} ×{count}" for label, count in differences.most_common(20)))
+    return results
 
 
 def pypinyin_predictor() -> Predictor:
@@ -115,6 +272,7 @@ def evaluate(limit: int | None = None, predictor: Predictor | None = None) -> di
             errors_by_char.setdefault(char, Counter())[f"{case.gold}→{guess}"] += 1
     return {
         "accuracy": correct / len(cases) if cases else 0.0,
+        "predicted": {case.text: guess for case, guess in zip(cases, predicted, strict=True)},
         "n": len(cases),
         "errors_by_char": errors_by_char,
         "seconds_per_sentence": elapsed / len(cases) if cases else 0.0,
@@ -199,7 +357,8 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true", help="also load and seed timings")
     args = parser.parse_args()
     print(f"CPP dev polyphones ({DATA})")
-    _report("reader (PinyinReader)", evaluate(args.limit), show_errors=True)
+    report_cpp(args.limit)
+    report_neutral_tones(evaluate_neutral_tones())
     if args.baselines:
         _report("pypinyin 0.55", evaluate(args.limit, pypinyin_predictor()), show_errors=False)
         _report("g2pM (plain)", evaluate(args.limit, g2pm_predictor()), show_errors=False)

@@ -112,7 +112,7 @@ _REOPEN = """
 import sys, time
 start = time.perf_counter()
 from reader.core.engine.pipeline import annotate
-from reader.core.learner.known import KnownShares
+from reader.core.learner.shares import KnownShares
 from reader.core.learner.vocab import VocabStore
 from reader.core.text.loader import load_path
 from reader.ui.insight import chart_runs, column_value

@@ -82,7 +82,7 @@ def time_to_screen(command: str, ready: Callable[[str], bool], home: Path) -> fl
 def seed_heading_with_pinyin(screen: str) -> bool:
     lines = screen.splitlines()
     for index, line in enumerate(lines):
-        if "中美" in line and "希望" in line and index > 0 and "zhōngměi" in lines[index - 1]:
+        if "中美" in line and "希望" in line and index > 0 and "Zhōng Měi" in lines[index - 1]:
             return True
     return False
 

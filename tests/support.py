@@ -13,7 +13,14 @@ from typing import Any
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.pipeline import Annotator
 from reader.core.engine.segment import is_han_char
-from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
+from reader.core.models import (
+    AnnotatedParagraph,
+    Paragraph,
+    ParagraphKind,
+    Script,
+    Token,
+    TokenKind,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "seeds" / "000_f2ec13676ab21b41.txt"
@@ -54,10 +61,14 @@ class LexiconAnnotator(Annotator):
     (word -> "pin1 yin1"), so pictures and positions do not move when the real segmenter or
     pinyin model improves. Words longer than `longest` are never formed."""
 
-    def __init__(self, lexicon: dict[str, str], longest: int = 3) -> None:
+    def __init__(
+        self, lexicon: dict[str, str], longest: int = 3, glosses: dict[str, str] | None = None
+    ) -> None:
+        """`glosses`: word -> the one-line gloss its tokens carry (none by default)."""
         super().__init__()
         self.lexicon = lexicon
         self.longest = longest
+        self.glosses = glosses or {}
 
     def warm_up(self) -> None:
         """Nothing to load: the lexicon is in memory."""
@@ -79,7 +90,14 @@ class LexiconAnnotator(Annotator):
                 pinyin = tuple(self.lexicon.get(word, "").split()) or ("",) * length
                 tokens.append(
                     Token(
-                        word, position, end, TokenKind.HAN, simplified[position:end], word, pinyin
+                        word,
+                        position,
+                        end,
+                        TokenKind.HAN,
+                        simplified[position:end],
+                        word,
+                        pinyin,
+                        self.glosses.get(word),
                     )
                 )
             else:
@@ -95,3 +113,9 @@ class LexiconAnnotator(Annotator):
 
 
 _NON_HAN = re.compile(r"\s+|.", re.DOTALL)
+
+
+def annotate_sentence(annotator: Annotator, text: str) -> AnnotatedParagraph:
+    """A sentence through an annotator as one paragraph, in the script it is written in."""
+    script = Script.SIMPLIFIED if to_simplified(text) == text else Script.TRADITIONAL
+    return annotator.annotate_paragraph(Paragraph(0, ParagraphKind.PARAGRAPH, text), script)

@@ -54,7 +54,7 @@ ARGUMENT_TABLE: list[tuple[list[str], Refused | None]] = [
     (["vocab", "add", "中文", "--source", BAD], Refused("--source is not valid")),
     (["vocab", "add", "中文", "--definition", BAD], Refused("--definition is not valid")),
     (["export", "tsv", "--out", "-", "--deck", BAD], Refused("--deck is not valid")),
-    (["lookup", BAD], Refused("WORD is not valid UTF-8")),
+    (["lookup", BAD], Refused("QUERY is not valid UTF-8")),
     (["export", "tsv", "--out", "-", "--deck", "a\n#notetype:x"], Refused("line break")),
     (["export", "anki", "--deck", "a\rb"], Refused("line break")),
     (["export", "tsv", "--out", "-", "--since", "9999-12-31T23:00-05:00"], Refused("the date")),

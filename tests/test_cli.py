@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.engine.syllables import format_word
 from tests.conftest import make_home
 from tests.support import SEED, reader_command, subprocess_env
 
@@ -62,7 +63,7 @@ def test_annotate_tokens_rejoin_and_fields(seed_jsonl: list[dict[str, object]]) 
                 syllables = token["pinyin_numbered"].split(" ")
                 assert len(syllables) == len(token["text"])
                 assert all(s[-1] in "12345" for s in syllables)
-                assert len(token["pinyin"].split(" ")) == len(token["text"])
+                assert token["pinyin"] == format_word(syllables)
                 assert token["gloss"]
             else:
                 assert token["pinyin"] is None
@@ -81,9 +82,12 @@ def _reading_of(seed_jsonl: list[dict[str, object]], word: str) -> str:
 @pytest.mark.parametrize(
     ("word", "reading"),
     [
-        ("關係", "guān xì"),
-        ("處理", "chǔ lǐ"),
-        ("重開", "chóng kāi"),
+        ("關係", "guānxi"),  # the mainland standard's neutral tone, as CC-CEDICT writes it
+        ("處理", "chǔlǐ"),
+        ("重開", "chóngkāi"),
+        ("王毅", "Wáng Yì"),  # a name: capitals, a space between surname and given name
+        ("中歐", "Zhōng Ōu"),  # China-Europe (two proper names); Central Europe is Zhōng'ōu
+        ("葛沖", "Gě Chōng"),  # a name no dictionary has: the surname's own reading
     ],
 )
 def test_annotate_readings_in_context(
@@ -112,10 +116,10 @@ def test_annotate_text_is_interlinear(reader_home: Path, tmp_path: Path) -> None
     result = run_reader(reader_home, "annotate", str(SEED), "--format", "text")
     lines = result.stdout.splitlines()
     assert any("zhōng" in line for line in lines)
-    pinyin_row = next(i for i, line in enumerate(lines) if "wáng" in line)
+    pinyin_row = next(i for i, line in enumerate(lines) if "Wáng" in line)
     hanzi_line = lines[pinyin_row + 1]
     # The reading sits over its word: same starting cell (a hanzi is two cells wide).
-    before_wang = lines[pinyin_row].index("wáng")
+    before_wang = lines[pinyin_row].index("Wáng")
     before_char = hanzi_line.index("王")
     assert before_wang == sum(2 if ord(c) > 0x2E80 else 1 for c in hanzi_line[:before_char])
 

@@ -334,7 +334,7 @@ def test_lookup_to_json_is_serialisable(small: Dictionary) -> None:
 
 def test_format_lookup_text_shows_entries_and_breakdown(small: Dictionary) -> None:
     text = format_lookup_text(small.lookup("中國後"))
-    assert "中國 (中国) [Zhong1 guo2]" in text
+    assert "中國 (中国) Zhōngguó [Zhong1 guo2]" in text
     assert "no entry; made of" in text
     assert format_lookup_text(small.lookup("xyz")) == "xyz: no entry"
 

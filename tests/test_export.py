@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import socket
-import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -336,39 +333,7 @@ def test_only_loopback_unless_allowed() -> None:
         AnkiConnect("ftp://127.0.0.1")
 
 
-# ---- the real anki-connect-server (opt-in: it needs Python >= 3.12, the suite runs on 3.11)
-
-
-@pytest.fixture
-def real_ankiconnect(tmp_path: Path) -> Iterator[str]:
-    """Start `anki-connect-server api` when READER_TEST_ANKICONNECT_SERVER names its executable
-    (installed in a Python 3.12 venv with httpx beside it), else skip."""
-    executable = os.environ.get("READER_TEST_ANKICONNECT_SERVER")
-    if not executable:
-        pytest.skip("set READER_TEST_ANKICONNECT_SERVER to run against anki-connect-server")
-    port = _free_port()
-    environment = dict(
-        os.environ,
-        ANKICONNECT_COLLECTION_PATH=str(tmp_path / "collection.anki2"),
-        ANKICONNECT_PORT=str(port),
-    )
-    server = subprocess.Popen(
-        [executable, "api"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):  # it takes ~8 s to start
-            try:
-                if AnkiConnect(url, timeout=2).invoke("version") == 6:
-                    break
-            except ReaderError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("anki-connect-server did not start")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+# ---- the real anki-connect-server (the `real_ankiconnect` fixture is in conftest.py)
 
 
 def test_push_to_real_anki_connect_server(real_ankiconnect: str, tmp_path: Path) -> None:

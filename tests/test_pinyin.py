@@ -65,7 +65,7 @@ NUMBERED = re.compile(r"^[a-z]+[1-5]$")
         ("shi4", "shì"),
         ("le5", "le"),  # neutral tone: no mark
         ("n2", "ń"),  # syllabic nasal (嗯)
-        ("Zhong1", "zhōng"),
+        ("Zhong1", "Zhōng"),  # a capital starts a proper noun
     ],
 )
 def test_marks(numbered: str, marks: str) -> None:
@@ -74,7 +74,7 @@ def test_marks(numbered: str, marks: str) -> None:
 
 @pytest.mark.parametrize(
     ("numbered", "expected"),
-    [("zhong1", "zhong1"), ("lü4", "lv4"), ("lu:4", "lv4"), ("le5", "le5"), ("NV3", "nv3")],
+    [("zhong1", "zhong1"), ("lü4", "lv4"), ("lu:4", "lv4"), ("le5", "le5"), ("NV3", "Nv3")],
 )
 def test_numbers(numbered: str, expected: str) -> None:
     assert format_syllable(numbered, PinyinStyle.NUMBERS) == expected

@@ -49,6 +49,22 @@ def test_child_annotates_then_reopening_reads_the_store(reader_home: Path) -> No
     assert second_texts == first_texts
 
 
+def test_the_store_gives_back_every_reading_the_display_needs(reader_home: Path) -> None:
+    """Standard readings, capitals and full tones (for the full-tones display) survive the
+    disk: a reopened document shows what a fresh annotation would."""
+    document = load_text("我的朋友王先生喜歡東西嗎？\n")
+    annotator = Annotator(segmenter=Segmenter(UserDictionary.load()))
+    fresh = annotate(document, annotator)
+    made = fresh.make(0)
+    assert any(token.full_tones for token in made.tokens)  # 朋友 péngyou / péngyǒu
+    fresh.put([made])
+    fresh.close()
+    reopened = annotate(document, annotator)
+    stored = reopened.get(0)
+    assert stored is not None
+    assert stored.tokens == made.tokens
+
+
 def test_a_segmentation_fix_makes_another_store(reader_home: Path) -> None:
     _, _, before = _prefetch("二")
     rules = UserDictionary.load()

@@ -101,7 +101,7 @@ def test_shares_follow_a_reannotated_paragraph() -> None:
     """The known shares come from the store's summaries; after the rules change (here: a
     lexicon that joins the two words) the paragraph counts once, as re-annotated."""
     from reader.core.engine.store import ParagraphStore
-    from reader.core.learner.known import KnownShares
+    from reader.core.learner.shares import KnownShares
     from tests.support import LexiconAnnotator
 
     document = load_text("學習中文")

@@ -95,3 +95,47 @@ def test_gloss_panel_open(snap_compare: Any) -> None:
         await settled(pilot)
 
     assert snap_compare(pinned_app(), terminal_size=SIZE, run_before=open_gloss)
+
+
+# The gloss panel for two words whose first CC-CEDICT lines are not what the sentence means:
+# 着 (four "variant of 著" lines) and 在 ("to exist"). The tokens carry the sense the pipeline
+# chooses for these sentences (tests/test_senses.py checks that choice); the panel shows it
+# first, then every other sense, markup written out.
+PANEL_TEXT = "她坐着看電視。\n\n他在學校看書。\n"
+PANEL_LEXICON = {
+    "她": "ta1", "坐": "zuo4", "着": "zhe5", "看": "kan4", "電視": "dian4 shi4", "他": "ta1",
+    "在": "zai4", "學校": "xue2 xiao4", "書": "shu1",
+}  # fmt: skip
+PANEL_GLOSSES = {
+    "着": "aspect particle indicating action in progress or ongoing state",
+    "在": "(of sb or sth) to be (located) at",
+}
+
+
+def panel_app() -> ReaderApp:
+    app = ReaderApp(
+        load_text(PANEL_TEXT, source="panel.txt"),
+        settings=Settings(),
+        annotator=LexiconAnnotator(PANEL_LEXICON, longest=2, glosses=PANEL_GLOSSES),
+        save_settings_on_change=False,
+    )
+    app.animation_level = "none"
+    return app
+
+
+def test_gloss_panel_for_zhe(snap_compare: Any) -> None:
+    async def open_zhe(pilot: Pilot[Any]) -> None:
+        await settled(pilot)
+        await pilot.press("l", "l", "enter")  # 她 坐 着
+        await settled(pilot)
+
+    assert snap_compare(panel_app(), terminal_size=SIZE, run_before=open_zhe)
+
+
+def test_gloss_panel_for_zai(snap_compare: Any) -> None:
+    async def open_zai(pilot: Pilot[Any]) -> None:
+        await settled(pilot)
+        await pilot.press("j", "l", "enter")  # 他 在
+        await settled(pilot)
+
+    assert snap_compare(panel_app(), terminal_size=SIZE, run_before=open_zai)

@@ -8,6 +8,8 @@ Stored as TOML in `paths.config_file()`:
     tone_colours = "standard" # standard | pleco | off
     pinyin_style = "marks"    # marks | numbers | zhuyin
     view = "continuous"       # continuous | focus
+    tones = "standard"        # standard (péngyou, neutral tones) | full (péngyǒu, Taiwan-style)
+    tone_changes = "off"      # off | on (一 不 and third-tone sandhi: yí gè, bú shì, níhǎo)
     theme = "nord"            # any Textual theme (command palette: Change theme)
 
     [keys]
@@ -65,6 +67,25 @@ class ToneColours(str, Enum):
     OFF = "off"
 
 
+class ToneStyle(str, Enum):
+    """Which tones a reading shows: STANDARD = the mainland standard learners are taught, neutral
+    tones included (péngyou, dōngxi, rènshi); FULL = every syllable with its own tone, as
+    Taiwan-style citation writes it (péngyǒu, dōngxī, rènshì); particles (了 的 嗎) stay
+    neutral in both."""
+
+    STANDARD = "standard"
+    FULL = "full"
+
+
+class ToneChanges(str, Enum):
+    """Whether readings show tone changes as spoken: 一 and 不 before another syllable (yí gè,
+    yìqǐ, bú shì) and a third tone before another (nǐhǎo said níhǎo). OFF shows each syllable's
+    own tone, as dictionaries do."""
+
+    OFF = "off"
+    ON = "on"
+
+
 class ViewMode(str, Enum):
     """CONTINUOUS scrolls through the whole text; FOCUS shows one paragraph, centred."""
 
@@ -97,6 +118,10 @@ class Settings:
     """Tone marks (zhōng), tone numbers (zhong1) or zhuyin (ㄓㄨㄥ)."""
     view: ViewMode = ViewMode.CONTINUOUS
     """Continuous scrolling or one paragraph at a time."""
+    tones: ToneStyle = ToneStyle.STANDARD
+    """The mainland standard's neutral tones (péngyou) or every syllable's full tone (péngyǒu)."""
+    tone_changes: ToneChanges = ToneChanges.OFF
+    """Show tone changes as spoken (一 不 and third-tone sandhi), or each syllable's own tone."""
     theme: str = DEFAULT_THEME
     """A Textual theme name (pick one with "Change theme" in the command palette)."""
     keys: tuple[tuple[str, str], ...] = field(default=())
@@ -113,6 +138,8 @@ _DISPLAY_FIELDS: dict[str, type[Enum]] = {
     "tone_colours": ToneColours,
     "pinyin_style": PinyinStyle,
     "view": ViewMode,
+    "tones": ToneStyle,
+    "tone_changes": ToneChanges,
 }
 
 

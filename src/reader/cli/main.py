@@ -21,6 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from reader import __version__
@@ -75,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="blocks: paragraphs separated by blank lines, broken sentences rejoined (default); "
         "lines: every input line is one paragraph, verbatim",
     )
+    annotate.add_argument(
+        "--tones",
+        choices=("standard", "full"),
+        default=None,
+        help="standard: the mainland standard with its neutral tones (péngyou); full: every "
+        "syllable's own tone, Taiwan-style (péngyǒu). Default: the 'tones' setting (standard)",
+    )
+    annotate.add_argument(
+        "--tone-changes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show tone changes as spoken (一 不 and third-tone sandhi: yí gè, bú shì, níhǎo). "
+        "Default: the 'tone_changes' setting (off)",
+    )
     annotate.set_defaults(handler=_cmd_annotate)
 
     convert = commands.add_parser(
@@ -84,9 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--config", default="hk2s", help="OpenCC configuration (default hk2s)")
     convert.set_defaults(handler=_cmd_convert)
 
-    lookup = commands.add_parser("lookup", help="look a word up in CC-CEDICT")
-    lookup.add_argument("word", metavar="WORD")
+    lookup = commands.add_parser(
+        "lookup",
+        help="look a word up in CC-CEDICT, or search it by pinyin (xingdong, xing2dong4, "
+        "xíngdòng) or English (relation)",
+    )
+    lookup.add_argument(
+        "words", nargs="+", metavar="QUERY", help="a Chinese word, pinyin or English"
+    )
     lookup.add_argument("--format", choices=("text", "json"), default="text")
+    lookup.add_argument(
+        "--limit", type=int, default=10, help="results per kind of match (pinyin, English)"
+    )
     lookup.set_defaults(handler=_cmd_lookup)
 
     dictionary = commands.add_parser("dict", help="the compiled dictionary index")
@@ -114,6 +138,12 @@ def _add_optional_commands(commands: Any) -> None:
     from reader.cli.study import add_study_parsers
 
     add_study_parsers(commands)
+    from reader.cli.known import add_known_parsers
+
+    add_known_parsers(commands)
+    from reader.cli.library import add_library_parsers
+
+    add_library_parsers(commands)
 
 
 def _build_app_parser() -> argparse.ArgumentParser:
@@ -126,34 +156,63 @@ def _build_app_parser() -> argparse.ArgumentParser:
 # ---- annotate
 
 
-def _pinyin_marks(token: Token) -> str | None:
-    from reader.core.engine.syllables import PinyinStyle, format_syllable
+@dataclass(frozen=True, slots=True)
+class ReadingDisplay:
+    """How `annotate` writes readings: full tones or the standard, tone changes or not."""
 
-    if not token.is_han:
-        return None
-    return " ".join(format_syllable(s, PinyinStyle.MARKS) for s in token.pinyin_numbered)
+    full_tones: bool = False
+    tone_changes: bool = False
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> ReadingDisplay:
+        """The command's flags, else the learner's settings."""
+        from reader.config import ToneChanges, ToneStyle, read_settings
+
+        settings = read_settings()[0]
+        tones = args.tones or settings.tones.value
+        changes = args.tone_changes
+        if changes is None:
+            changes = settings.tone_changes is ToneChanges.ON
+        return cls(tones == ToneStyle.FULL.value, bool(changes))
+
+    def readings(self, paragraph: AnnotatedParagraph) -> list[tuple[str, ...]]:
+        from reader.core.engine.tones import shown_readings
+
+        return shown_readings(
+            paragraph.tokens, full_tones=self.full_tones, tone_changes=self.tone_changes
+        )
 
 
-def token_to_json(token: Token) -> dict[str, Any]:
+def token_to_json(token: Token, reading: Sequence[str] | None = None) -> dict[str, Any]:
+    """A token as JSON; `reading` is the reading to write (the standard one by default)."""
+    from reader.core.engine.syllables import format_word
+
+    syllables = token.pinyin_numbered if reading is None else reading
     return {
         "text": token.text,
         "start": token.start,
         "end": token.end,
         "simplified": token.simplified,
         "traditional": token.traditional,
-        "pinyin": _pinyin_marks(token),
-        "pinyin_numbered": " ".join(token.pinyin_numbered) if token.is_han else None,
+        "pinyin": format_word(syllables) if token.is_han else None,
+        "pinyin_numbered": " ".join(syllables) if token.is_han else None,
         "is_han": token.is_han,
         "gloss": token.gloss if token.is_han else None,
     }
 
 
-def paragraph_to_json(paragraph: AnnotatedParagraph) -> dict[str, Any]:
+def paragraph_to_json(
+    paragraph: AnnotatedParagraph, display: ReadingDisplay | None = None
+) -> dict[str, Any]:
+    readings = (display or ReadingDisplay()).readings(paragraph)
     return {
         "index": paragraph.index,
         "kind": paragraph.kind.value,
         "text": paragraph.text,
-        "tokens": [token_to_json(token) for token in paragraph.tokens],
+        "tokens": [
+            token_to_json(token, reading)
+            for token, reading in zip(paragraph.tokens, readings, strict=True)
+        ],
     }
 
 
@@ -190,7 +249,7 @@ def _annotated_stream(path: str, split: SplitMode) -> Iterator[AnnotatedParagrap
         yield annotator.annotate_paragraph(paragraph, stream.script)
 
 
-def _write_json_document(path: str, split: SplitMode) -> None:
+def _write_json_document(path: str, split: SplitMode, display: ReadingDisplay) -> None:
     """The same text as `json.dumps(document, indent=1)`, written paragraph by paragraph:
     the header needs the whole document loaded, but no annotation is kept."""
     from reader.core.engine.pipeline import annotate_each
@@ -200,30 +259,31 @@ def _write_json_document(path: str, split: SplitMode) -> None:
     header = json.dumps(_document_header_json(document), ensure_ascii=False, indent=1)
     sys.stdout.write(header.removesuffix("\n}") + ',\n "paragraphs": [')
     for number, annotated in enumerate(annotate_each(document)):
-        body = json.dumps(paragraph_to_json(annotated), ensure_ascii=False, indent=1)
+        body = json.dumps(paragraph_to_json(annotated, display), ensure_ascii=False, indent=1)
         # Nested two levels deep in the document: each line indented by two more spaces.
         sys.stdout.write(("," if number else "") + "\n  " + body.replace("\n", "\n  "))
     _write_line("\n ]\n}" if document.paragraphs else "]\n}")
 
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
+    display = ReadingDisplay.from_arguments(args)
     if args.format == "json":
-        _write_json_document(args.path, args.split)
+        _write_json_document(args.path, args.split, display)
         return EXIT_OK
     stream = _annotated_stream(args.path, args.split)
     first = next(stream, None)  # opening errors surface before any output
     annotated = stream if first is None else itertools.chain((first,), stream)
     if args.format == "jsonl":
         for paragraph in annotated:
-            _write_line(json.dumps(paragraph_to_json(paragraph), ensure_ascii=False))
+            _write_line(json.dumps(paragraph_to_json(paragraph, display), ensure_ascii=False))
             sys.stdout.flush()  # a consumer sees each paragraph as soon as it is ready
     elif args.format == "tsv":
         _write_line(
             "paragraph\tstart\tend\ttext\tsimplified\ttraditional\tpinyin\tpinyin_numbered\tgloss"
         )
         for paragraph in annotated:
-            for token in paragraph.tokens:
-                row = token_to_json(token)
+            for token, reading in zip(paragraph.tokens, display.readings(paragraph), strict=True):
+                row = token_to_json(token, reading)
                 cells = [str(paragraph.index), str(token.start), str(token.end)] + [
                     _tsv_cell(row[key])
                     for key in (
@@ -242,7 +302,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         for number, paragraph in enumerate(annotated):
             if number:
                 _write_line()
-            for line in interlinear_lines(paragraph, width=_terminal_width()):
+            readings = display.readings(paragraph)
+            for line in interlinear_lines(paragraph, width=_terminal_width(), readings=readings):
                 _write_line(line)
     return EXIT_OK
 
@@ -291,12 +352,28 @@ _CONVERT_BATCH_CHARS = 1 << 16
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
     from reader.core.dictionary.cedict import format_lookup_text, lookup, lookup_to_json
+    from reader.core.dictionary.search import has_han
 
+    args.word = " ".join(args.words)  # `reader lookup xíng dòng` and `to go` need no quotes
+    if not has_han(args.word):  # pinyin or English: search the dictionary
+        return _search(args)
     result = lookup(args.word.strip())
     if args.format == "json":
         _write_line(json.dumps(lookup_to_json(result), ensure_ascii=False, indent=1))
     else:
         _write_line(format_lookup_text(result))
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    from reader.core.dictionary.cedict import search
+    from reader.core.dictionary.search import format_results_text, results_to_json
+
+    results = search(args.word, limit=args.limit)
+    if args.format == "json":
+        _write_line(json.dumps(results_to_json(results), ensure_ascii=False, indent=1))
+    else:
+        _write_line(format_results_text(results))
     return EXIT_OK
 
 
@@ -334,13 +411,28 @@ def _run_app(args: argparse.Namespace) -> int:
     require_terminal(args.path)
     from reader.ui.app import run_app
 
-    code = run_app(args.path)
+    code = run_app(args.path if args.path is not None else last_document())
     # The screen is closed and everything saved; worker threads (a model loading, a book
     # being annotated) would be joined at interpreter exit: q ends the process now.
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)
+
+
+def last_document() -> str | None:
+    """The document to open when `reader` is given none: the one read last (where the
+    learner left it), or None for the bundled article (the first start, or a file gone)."""
+    from reader.core.learner.library import LibraryStore, default_library_path
+
+    if not default_library_path().exists():
+        return None  # the first start: no file made before the first paint
+    try:
+        with LibraryStore() as library:
+            entry = library.last_opened()
+    except ReaderError:
+        return None  # a damaged library never stops reading
+    return entry.path if entry is not None else None
 
 
 # ---- entry point
@@ -356,7 +448,20 @@ def _use_utf8_streams() -> None:
 
 # The subcommands `build_parser` makes (a test keeps the two in step): the reading screen, the
 # usual case, is started without building their parsers (~15 ms before the first paint).
-COMMANDS = frozenset({"annotate", "convert", "dict", "export", "lookup", "stats", "study", "vocab"})
+COMMANDS = frozenset(
+    {
+        "annotate",
+        "convert",
+        "dict",
+        "export",
+        "known",
+        "library",
+        "lookup",
+        "stats",
+        "study",
+        "vocab",
+    }
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -365,16 +470,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     wants_help_or_version = any(a in ("-h", "--help", "--version") for a in arguments)
     _use_utf8_streams()
     if first_positional in COMMANDS or (wants_help_or_version and first_positional is None):
-        args = build_parser().parse_args(arguments)
+        parser = build_parser()
+        args = parser.parse_args(arguments)
         handler: Handler = args.handler
     else:
-        args = _build_app_parser().parse_args(arguments)
+        parser = _build_app_parser()
+        args = parser.parse_args(arguments)
         handler = _run_app
     if handler is not _run_app:
         _stand_in_for_closed_streams()
         _say_notices_on_stderr()
     try:
-        _refuse_undecodable_arguments(args)
+        _refuse_undecodable_arguments(args, parser, arguments)
         return handler(args)
     except ReaderError as error:
         if args.debug:
@@ -402,12 +509,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Arguments that name files: any bytes are a valid file name there (Python keeps the ones
 # that are not UTF-8 as surrogate escapes, and opens the file by them).
 _PATH_ARGUMENTS = frozenset({"path", "out"})
-_POSITIONAL_ARGUMENTS = frozenset({"word", "status"})
 
 
-def _refuse_undecodable_arguments(args: argparse.Namespace) -> None:
+def _argument_labels(parser: argparse.ArgumentParser, arguments: Sequence[str]) -> dict[str, str]:
+    """Each argument of the command given in `arguments` by its name in the help (WORD,
+    QUERY, --deck): subcommands may give one name two meanings."""
+    labels: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = next((a for a in arguments if a in action.choices), None)
+            if chosen is not None:
+                labels.update(_argument_labels(action.choices[chosen], arguments))
+        elif action.option_strings:
+            labels.setdefault(action.dest, max(action.option_strings, key=len))
+        else:
+            metavar = action.metavar if isinstance(action.metavar, str) else None
+            labels.setdefault(action.dest, metavar or action.dest.upper())
+    return labels
+
+
+def _refuse_undecodable_arguments(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, arguments: Sequence[str]
+) -> None:
     """Text arguments (a word, a sentence, a deck name) must be UTF-8: bytes that are not
     reach Python as surrogate escapes, which no file or database can store."""
+    labels: dict[str, str] | None = None
     for name, value in vars(args).items():
         if name in _PATH_ARGUMENTS:
             continue
@@ -418,7 +544,8 @@ def _refuse_undecodable_arguments(args: argparse.Namespace) -> None:
                 text.encode("utf-8")
             except UnicodeEncodeError:
                 shown = text.encode("utf-8", "surrogateescape")
-                label = name.upper() if name in _POSITIONAL_ARGUMENTS else "--" + name
+                labels = labels if labels is not None else _argument_labels(parser, arguments)
+                label = labels.get(name, "--" + name.replace("_", "-"))
                 raise ReaderError(
                     f"{label} is not valid UTF-8 text ({shown!r}); check the terminal's encoding"
                 ) from None

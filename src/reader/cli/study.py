@@ -98,6 +98,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     paragraphs = annotate(document)
     paragraphs.fill(paragraphs.missing())
     stats = store_stats(paragraphs, statuses, pre_reading_size=top)
+    _keep_summary(document.doc_id, stats)
     if args.format == "json":
         body: dict[str, Any] = {
             "source": document.source,
@@ -120,6 +121,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
             )
         print(f"{changed} words saved as learning", file=sys.stderr)
     return EXIT_OK
+
+
+def _keep_summary(doc_id: str, stats: Any) -> None:
+    """A document in the library gets its figures from every `reader stats` run."""
+    from reader.core.learner.library import (
+        DocumentSummary,
+        LibraryStore,
+        default_library_path,
+    )
+
+    if not default_library_path().exists():
+        return
+    new_words = sum(1 for word in stats.words if word.is_unknown)
+    with LibraryStore() as library:
+        library.record_summary(doc_id, DocumentSummary(stats.known.by_tokens, new_words))
 
 
 def cmd_study(args: argparse.Namespace) -> int:

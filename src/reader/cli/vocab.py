@@ -144,9 +144,9 @@ def _write(line: str = "") -> None:
 
 
 def _pinyin_marks(item: VocabItem) -> str:
-    from reader.core.export.anki import pinyin_marks
+    from reader.core.engine.syllables import format_word
 
-    return pinyin_marks(item.pinyin_numbered)
+    return format_word(item.pinyin_numbered)
 
 
 def _describe(item: VocabItem) -> str:

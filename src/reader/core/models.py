@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 
 class Script(str, Enum):
@@ -34,6 +35,14 @@ class TokenKind(str, Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class CueTiming:
+    """When a subtitle cue is on screen, in milliseconds from the start of the video."""
+
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """One block of the document after loading (headings and captions are blocks too)."""
 
@@ -41,6 +50,16 @@ class Paragraph:
     kind: ParagraphKind
     text: str
     heading_level: int = 0  # 1 for '#', 2 for '##' ...; 0 when not a heading
+    timing: CueTiming | None = None  # a subtitle cue's times; None for other formats
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One entry of a document's table of contents: a title and the paragraph it starts at."""
+
+    title: str
+    paragraph_index: int
+    level: int = 1  # 1 for a top-level entry, 2 for an entry nested in it...
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +71,8 @@ class Document:
     doc_id: str  # stable id from the normalised content (same text -> same id)
     source: str  # the path given, or "-" for stdin
     title: str  # first heading, else the start of the first paragraph
+    format: str = "text"  # the file format read: text, epub, html, srt, ass, vtt
+    contents: tuple[Section, ...] = ()  # table of contents (an EPUB's), in reading order
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +128,7 @@ _POINTER_DEFINITION = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def _is_pointer_definition(definition: str) -> bool:
     return _POINTER_DEFINITION.match(definition) is not None
 
@@ -121,8 +143,14 @@ class Token:
     kind: TokenKind
     simplified: str  # the Simplified form (same length as text); == text for non-Han tokens
     traditional: str  # the Traditional form (same length as text); == text for non-Han tokens
-    pinyin_numbered: tuple[str, ...] = ()  # one syllable per Han character: "zhong1", "lv4"
-    gloss: str | None = None  # short definition; None only for non-Han tokens
+    # One numbered syllable per Han character, as the mainland standard reads the word here,
+    # neutral tones included ("peng2", "you5"); capitalised where a proper noun or a part of a
+    # name starts ("Wang2", "Yi4"), as CC-CEDICT writes it.
+    pinyin_numbered: tuple[str, ...] = ()
+    gloss: str | None = None  # the sense that fits here, one line; None only for non-Han tokens
+    # The same syllables with every tone said in full (Taiwan-style citation: "peng2", "you3"),
+    # for the full-tones display; empty when that is `pinyin_numbered` itself.
+    full_tones: tuple[str, ...] = ()
 
     @property
     def is_han(self) -> bool:

@@ -74,10 +74,13 @@ def run_app(path: str | None = None) -> int:
             rest_of_document=None if opened.complete else opened.finish,
         )
         app.exit_at_once = True  # q ends the process (see `ReaderApp.quit_now`)
+        library = LibraryRecorder(document, str(path or paths.seed_document()))
+        app.before_exit.append(library.finish)
         try:
             result = app.run()
         finally:
             app.stop_listening()
+            library.finish()
         app.repeat_problems_on_stderr()  # q normally ends the process before this
         if app.return_code:  # Textual stopped on an error (it printed the traceback)
             return app.return_code
@@ -86,6 +89,45 @@ def run_app(path: str | None = None) -> int:
             warmup.cancel()
         gc.enable()  # a no-op once the app has resumed it
     return result if isinstance(result, int) else 0
+
+
+# The library is told about the document this long after start-up: its imports and write
+# (~90 ms) must not delay the first paint.
+LIBRARY_RECORD_AFTER = 1.5  # seconds
+
+
+class LibraryRecorder:
+    """Puts the opened document at the top of the library, in the background after the first
+    paint, or when the app ends if that comes first (standard input is not kept)."""
+
+    def __init__(self, document: Any, path: str) -> None:
+        import threading
+
+        self._document = document
+        self._path = path
+        self._lock = threading.Lock()
+        self._done = path == "-"
+        self._timer = threading.Timer(LIBRARY_RECORD_AFTER, self.record)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def record(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+            from reader.core.errors import ReaderError
+            from reader.core.learner.library import LibraryStore
+
+            try:
+                with LibraryStore() as library:
+                    library.record_open(self._document, self._path)
+            except (ReaderError, OSError):
+                pass  # the library is a convenience: it never stops reading
+
+    def finish(self) -> None:
+        self._timer.cancel()
+        self.record()
 
 
 def _reattach_terminal_stdin() -> None:

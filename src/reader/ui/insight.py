@@ -1,6 +1,6 @@
 """The known-share chart under the text: one column per paragraph, or, for a long text, one
 column per run of paragraphs whose value is the mean over a few paragraphs sampled evenly
-from the run (the shares themselves: `reader.core.learner.known`).
+from the run (the shares themselves: `reader.core.learner.shares`).
 """
 
 from __future__ import annotations

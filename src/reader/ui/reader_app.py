@@ -81,6 +81,7 @@ class ReaderApp(App[int]):
         super().__init__()
         self.rest_of_document = rest_of_document
         self.stop_listening: Callable[[], None] = lambda: None  # see on_mount
+        self.before_exit = []
         self.config_problems = tuple(config_problems)
         self.vocab_store = vocab_store
         self.document = document
@@ -109,6 +110,8 @@ class ReaderApp(App[int]):
 
     exit_at_once = False
     """Set by `run_app`: q ends the process as soon as the terminal is restored."""
+    before_exit: list[Callable[[], None]]
+    """What must happen before the process ends (e.g. the library noting the document)."""
 
     def quit_now(self, code: int = 0) -> None:
         """Quit (everything is saved by then). With `exit_at_once`, the terminal is restored
@@ -122,6 +125,9 @@ class ReaderApp(App[int]):
             with contextlib.suppress(Exception):
                 driver.stop_application_mode()
                 driver.close()  # the writer thread sends what is queued, then stops
+        for last_step in self.before_exit:
+            with contextlib.suppress(Exception):  # nothing may keep the process alive
+                last_step()
         self.repeat_problems_on_stderr()
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):

@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reader import paths
+from reader.core.dictionary.search import DEFAULT_LIMIT, Searcher, SearchResults, populate_search
 from reader.core.engine.convert import to_simplified
 from reader.core.errors import ReaderError
 from reader.core.files import atomic_write_text
 from reader.core.models import Entry, Lookup, _is_pointer_definition
 
 # Bump when the index layout or the way it is derived changes: old index files are then ignored.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the search tables (reader.core.dictionary.search)
 
 _BUILD_NOTICE_AFTER_S = 0.5
 _LOOKUP_CACHE_SIZE = 50_000
@@ -422,6 +423,12 @@ class Dictionary:
             position = best[position][1]
         return self.lookup_many(pieces)
 
+    def search(self, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
+        """Words found by hanzi, pinyin (with or without tones) or English, best first
+        (see `reader.core.dictionary.search`)."""
+        with self._lock:
+            return Searcher(self._connection, _entry).search(query, limit)
+
     def _rows_for_keys(self, keys: list[str]) -> list[Any]:
         marks = ",".join("?" * len(keys))
         with self._lock:
@@ -453,6 +460,10 @@ def lookup(word: str) -> Lookup:
 
 def info() -> DictionaryInfo:
     return default_dictionary().info()
+
+
+def search(query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
+    return default_dictionary().search(query, limit)
 
 
 def build(force: bool = False) -> DictionaryInfo:
@@ -509,14 +520,20 @@ def format_lookup_text(result: Lookup, indent: str = "") -> str:
 
 
 def _format_entry(entry: Entry, indent: str) -> list[str]:
+    """An entry as a learner reads it: its pinyin as dictionaries write it (Zhōngguó), its
+    definitions with their markup written out (`CL:個|个[ge4]` → "measure word 個 gè")."""
+    from reader.core.dictionary.markup import render
+    from reader.core.engine.syllables import format_word
+
     headword = (
         entry.traditional
         if entry.traditional == entry.simplified
         else f"{entry.traditional} ({entry.simplified})"
     )
-    lines = [f"{indent}{headword} [{entry.pinyin}]"]
+    pinyin = format_word(entry.pinyin.replace("u:", "ü").split())
+    lines = [f"{indent}{headword} {pinyin} [{entry.pinyin}]"]
     lines.extend(
-        f"{indent}  {number}. {definition}"
+        f"{indent}  {number}. {render(definition)}"
         for number, definition in enumerate(entry.definitions, start=1)
     )
     return lines
@@ -872,6 +889,8 @@ def _populate(
         "INSERT OR IGNORE INTO variants (character, variant, rank) VALUES (?, ?, ?)",
         _variant_rows(rows),
     )
+    on_progress()
+    populate_search(connection, rows)
     on_progress()
     meta = {
         "schema": str(SCHEMA_VERSION),

@@ -158,6 +158,10 @@ class ReadingTables:
     def candidates(self, original: str, simplified: str) -> tuple[str, ...]:
         """The readings of a character, narrowed by its original form where that tells more."""
         known = self._char(simplified)[0] or self._char(original)[0]
+        if original == simplified and original in _TRADITIONAL_ALSO:
+            # Traditional text writes the particle 着 as 著, which Simplification keeps.
+            also = self._char(_TRADITIONAL_ALSO[original])[0]
+            known = known + tuple(reading for reading in also if reading not in known)
         if original != simplified:
             # The pair's own readings (CC-CEDICT, e.g. 幹→干 gàn), else all of the original's.
             every_original = self._char(original + simplified)[1] or self._char(original)[1]
@@ -174,6 +178,12 @@ class ReadingTables:
             return _NO_WORD
         common = found.startswith(_COMMON_MARK)
         return WordReadings(tuple(found.lstrip(_COMMON_MARK).split("|")), common)
+
+
+# A character that, in Traditional text, is also another one whose form Simplification keeps
+# apart: 著 is zhù (著名, to write) in both scripts, and in Traditional also the particle and
+# verb that Simplified writes 着 (看著 kànzhe, 睡著 shuìzháo, 著陸 zhuólù).
+_TRADITIONAL_ALSO = {"著": "着"}
 
 
 class WordReadings(NamedTuple):
@@ -600,6 +610,14 @@ _LONE_READINGS = {
 _ADJECTIVE_READINGS = {"长": "chang2", "重": "zhong4", "好": "hao3", "难": "nan2", "干": "gan1"}
 # At the end of a clause: the particle 啦, and 好 as a result (弄好, 做好).
 _CLAUSE_FINAL_READINGS = {"啦": "la5", "好": "hao3"}
+# Sentence-final particles whose other readings are a bar (吧 bā) or interjections (啊 ā á).
+_FINAL_PARTICLES = {"吧": "ba5", "啊": "a5", "呀": "ya5", "嘛": "ma5", "哦": "o5"}
+# What 還 + a person gives back (還你錢, 還他一本書); what 重 + a verb does again (重說);
+# what 長 is followed by when it is to grow (長了, 長大).
+_RETURNED = frozenset("钱书东西一两几些这那本笔个")
+_DONE_AGAIN = frozenset("说做写读来演播建修考拍装选画印排组学试申返讲唱听看")
+_GROWN = _word_set("了 大 高 出 满 得 成 胖 个子 出来 起来")
+_BY_NEXT_WORD = frozenset(("还", "重", "长", "中"))
 _WITH_YI = frozenset(("以", "以此", "以其", "以之"))
 
 
@@ -660,11 +678,18 @@ class _Context:
             return self._ying(index)
         if word == "了" and self.text[index - 1 : index] == "不":
             return "liao3"  # potential complement: 走不了, 忘不了
+        if word in ("着", "著"):
+            return self._zhe(span_index)
+        if word in _BY_NEXT_WORD:
+            return self._by_next_word(word, span_index)
         if word == "弄":
             # lòng is a lane, numbered in addresses (118弄); otherwise nòng, to do / to handle.
             return "long4" if self.text[index - 1 : index].isdigit() else "nong4"
         if word in _CLAUSE_FINAL_READINGS and self.next_word(span_index) == "":
             return _CLAUSE_FINAL_READINGS[word]  # 你給我啦！ 弄好。
+        if word in _FINAL_PARTICLES and self.next_word(span_index) == "":
+            # 走吧。 好啊！ but not an interjection opening its clause (啊，是你).
+            return _FINAL_PARTICLES[word] if self.clause_before(span_index) else None
         return _LONE_READINGS.get(word)
 
     def _wei(self, span_index: int) -> str | None:
@@ -714,6 +739,32 @@ class _Context:
         if len(previous) >= 2 and is_han_char(previous[-1]) and after[0] not in _PLACE_AFTER:
             return "de5"  # adverbial: 积极地参与
         return None
+
+    def _by_next_word(self, word: str, span_index: int) -> str | None:
+        """还 重 长 中, by the word after them."""
+        after = self.next_word(span_index)
+        if word == "还" and after in _PRONOUNS and self.next_word(span_index + 1)[:1] in _RETURNED:
+            return "huan2"  # 還你錢, 還他一本書: to give back
+        if word == "重" and after[:1] in _DONE_AGAIN and len(after) == 1:
+            return "chong2"  # 重說一遍, 重做: again
+        if word == "长" and after in _GROWN:
+            return "zhang3"  # 長了, 長大, 長得: to grow
+        if word == "中" and after == "了":
+            return "zhong4"  # 中了一槍, 中了獎: to be hit, to win
+        return None
+
+    def _zhe(self, span_index: int) -> str | None:
+        """着 (著 in Traditional text) after a verb: zháo after 不 or 得 (找不着, 睡得着),
+        otherwise the aspect particle zhe (看着, 開著). After a subject, 著 is zhù, to write
+        (他著有三本書); 着 there is left to the model."""
+        before = self.clause_before(span_index)
+        if before and before[-1] in _PRONOUNS:
+            return "zhu4" if self.word(span_index) == "著" else None
+        if not before or not is_han_char(before[-1][-1]):
+            return None
+        if before[-1][-1] in "不得":
+            return "zhao2"
+        return "zhe5"
 
     def _dou(self, span_index: int) -> str | None:
         after = self.next_word(span_index)

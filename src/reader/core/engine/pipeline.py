@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from reader.core.models import (
     AnnotatedParagraph,
     Document,
+    Entry,
+    Lookup,
     Paragraph,
     ParagraphKind,
     Script,
@@ -27,11 +29,29 @@ from reader.core.models import (
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
+    from reader.core.dictionary.senses import Neighbours
     from reader.core.engine.pinyin import PinyinReader
     from reader.core.engine.segment import Segmenter, UserDictionary
+    from reader.core.engine.standard import WordsInContext
     from reader.core.engine.store import ParagraphStore
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
+_WORD_CACHE_SIZE = 65536
+# (Traditional form, syllables read in context, in Simplified) -> (standard reading, gloss,
+# full tones)
+_WordKey = tuple[str, tuple[str, ...], bool]
+_WordResult = tuple[tuple[str, ...], str | None, tuple[str, ...]]
+
+
+class _InContext(dict[object, _WordResult]):
+    """The results of a word whose neighbours count, by what of them counts: all of them
+    (`everything`: a rule reads them), else what they suggest of its part of speech."""
+
+    def __init__(self, everything: bool) -> None:
+        super().__init__()
+        self.everything = everything
+
+
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
 # B+ characters): every Han character keeps exactly one syllable, and a space-joined reading
 # still splits back into one syllable per character.
@@ -58,6 +78,14 @@ class Annotator:
         # A dictionary or pinyin reader of one's own (tests): its output is not kept on disk.
         self._own_parts = dictionary is not None or pinyin_reader is not None
         self._lock = threading.RLock()
+        # (Traditional form, reading in context, script) -> (standard reading, gloss) of words
+        # no neighbour can change: see `_readings_and_glosses`.
+        # A word's result, or for a word whose neighbours count its results by them.
+        self._word_cache: dict[_WordKey, _WordResult | _InContext] = {}
+        self._cut_cache: dict[_WordKey, _InContext] = {}  # words read as part of a cut word
+        self._entries_cache: dict[str, tuple[Entry, ...]] = {}
+        self._names: dict[str, list[str | None]] = {}  # a name -> its reading on its own
+        self._verb_like: dict[str, bool] = {}  # a word -> whether it looks like a verb
 
     @property
     def dictionary(self) -> Dictionary:
@@ -126,8 +154,12 @@ class Annotator:
             self.segmenter.reload_user_dictionary(user_dictionary)
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
-        from reader.core.dictionary.cedict import gloss_for_reading
         from reader.core.engine.convert import to_simplified, to_traditional
+        from reader.core.engine.standard import (
+            WordInContext,
+            WordsInContext,
+            first_sense_is_verb,
+        )
 
         text = paragraph.text
         with self._lock:
@@ -145,28 +177,246 @@ class Annotator:
                 traditional[start:end] for start, end, kind in spans if kind is TokenKind.HAN
             ]
             lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
-        tokens = []
+            names = self._name_like(simplified, traditional, spans, lookups)
+            self._read_names_alone(text, simplified, names, syllables)
+        words = []
+        verb_like = self._verb_like
+        others: dict[str, WordInContext] = {}  # punctuation and spaces: one object a text
         for start, end, kind in spans:
-            word = text[start:end]
             if kind is not TokenKind.HAN:
-                tokens.append(Token(word, start, end, kind, simplified=word, traditional=word))
+                between = text[start:end]
+                other = others.get(between)
+                if other is None:
+                    other = others[between] = WordInContext(between, (), (), False)
+                words.append(other)
                 continue
-            pinyin = tuple(syllable or UNKNOWN_SYLLABLE for syllable in syllables[start:end])
             key = traditional[start:end]
-            gloss = gloss_for_reading(lookups[key], " ".join(pinyin)) or NO_ENTRY_GLOSS
+            lookup = lookups[key]
+            entries = lookup.entries + lookup.references if lookup.references else lookup.entries
+            if key not in verb_like:
+                # A word without an entry looks like what its first part looks like (喝水).
+                first = lookup.breakdown[0] if not entries and lookup.breakdown else None
+                verb_like[key] = first_sense_is_verb(entries or (first.entries if first else ()))
+            read = syllables[start:end]
+            citation = tuple(s or UNKNOWN_SYLLABLE for s in read) if None in read else read
+            words.append(
+                WordInContext(
+                    simplified[start:end],
+                    tuple(citation),  # type: ignore[arg-type]  # None is not in it
+                    entries,
+                    True,
+                    (start, end) in names,
+                    verb_like[key],
+                )
+            )
+        context = WordsInContext(words, self._entries_of)
+        tokens = []
+        for (start, end, kind), reading, gloss, full, word in zip(
+            spans,
+            *self._readings_and_glosses(context, traditional, spans, lookups, script),
+            words,
+            strict=True,
+        ):
+            text_of_word = text[start:end]
+            if kind is not TokenKind.HAN:
+                tokens.append(Token(text_of_word, start, end, kind, text_of_word, text_of_word))
+                continue
             tokens.append(
                 Token(
-                    word,
+                    text_of_word,
                     start,
                     end,
                     kind,
-                    simplified=simplified[start:end],
-                    traditional=key,
-                    pinyin_numbered=pinyin,
+                    simplified=word.simplified,
+                    traditional=traditional[start:end],
+                    pinyin_numbered=reading,
                     gloss=gloss,
+                    full_tones=full,
                 )
             )
         return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
+
+    def _readings_and_glosses(
+        self,
+        context: WordsInContext,
+        traditional: str,
+        spans: list[tuple[int, int, TokenKind]],
+        lookups: dict[str, Lookup],
+        script: Script,
+    ) -> tuple[list[tuple[str, ...]], list[str | None], list[tuple[str, ...]]]:
+        """Each token's standard reading, one-line gloss and full tones. A word whose reading
+        and sense no neighbour can change is worked out once (per Traditional form, reading in
+        context and script) and remembered, the others once per set of neighbour facts: most
+        words of a text recur, and this is per-word Python."""
+        from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
+        from reader.core.dictionary.senses import depends_on_context as sense_depends
+        from reader.core.dictionary.senses import has_rule as sense_has_rule
+        from reader.core.engine.standard import depends_on_context as reading_depends
+        from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
+
+        words = context.words
+        readings: list[tuple[str, ...]] = [()] * len(words)
+        cut = readings_of_cut_words(context, readings)
+        glosses: list[str | None] = [None] * len(words)
+        full: list[tuple[str, ...]] = [()] * len(words)
+        known = self._word_cache
+        if len(known) >= _WORD_CACHE_SIZE:
+            known.clear()
+            self._cut_cache.clear()
+        in_simplified = script is Script.SIMPLIFIED  # (an Enum hashes in Python: kept out)
+        for index, ((start, end, kind), word) in enumerate(zip(spans, words, strict=True)):
+            if kind is not TokenKind.HAN:
+                continue
+            key = traditional[start:end]
+            remembered = (key, word.citation, in_simplified)
+            record = known.get(remembered)
+            if record is None:
+                readings[index] = reading_of(context, index)
+                if not (
+                    reading_depends(word)
+                    or sense_depends(word.entries, readings[index], word.simplified)
+                ):
+                    gloss, reading = sense_in_context(
+                        lookups[key], readings[index], Neighbours(), word.simplified, script
+                    )
+                    record = known[remembered] = (
+                        reading,
+                        gloss,
+                        full_tones(reading, word.citation),
+                    )
+                else:
+                    everything = reading_depends(word) or sense_has_rule(word.simplified)
+                    record = known[remembered] = _InContext(everything)
+            if index not in cut and type(record) is tuple:
+                readings[index], glosses[index], full[index] = record
+                continue
+            # A word whose neighbours count, remembered with what of them counts: all of
+            # them for a rule, else what they suggest of its part of speech; a word read as
+            # part of a dictionary word the segmenter cut, with that reading.
+            if index in cut:
+                table = self._cut_cache.setdefault(remembered, _InContext(True))
+            else:
+                assert isinstance(record, _InContext)
+                table = record
+            hints: object
+            if table.everything or index in cut:
+                hints = context.signature(index)
+            else:
+                hints = part_of_speech_hints(word.simplified, *context.next_to(index))
+            if index in cut:
+                hints = (readings[index], hints)
+            seen = table.get(hints)
+            if seen is None:
+                if not readings[index]:
+                    readings[index] = reading_of(context, index)
+                gloss, reading = sense_in_context(
+                    lookups[key],
+                    readings[index],
+                    context.neighbours(index),
+                    word.simplified,
+                    script,
+                )
+                seen = table[hints] = (reading, gloss, full_tones(reading, word.citation))
+            readings[index], glosses[index], full[index] = seen
+        return readings, glosses, full
+
+    def _entries_of(self, word: str) -> tuple[Entry, ...]:
+        """Direct dictionary entries of a word made of several tokens (remembered)."""
+        found = self._entries_cache.get(word)
+        if found is None:
+            found = self._entries_cache[word] = self.dictionary.entries(word)
+            if len(self._entries_cache) >= _WORD_CACHE_SIZE:
+                self._entries_cache.clear()
+        return found
+
+    def _name_like(
+        self,
+        simplified: str,
+        traditional: str,
+        spans: list[tuple[int, int, TokenKind]],
+        lookups: dict[str, Lookup],
+    ) -> set[tuple[int, int]]:
+        """Spans that look like personal names: no dictionary entry, two or three
+        characters, a common surname first (葛沖, 梁君彥)."""
+        from reader.core.engine.segment import common_surnames
+
+        found = set()
+        surnames = common_surnames()
+        for start, end, kind in spans:
+            if (
+                kind is TokenKind.HAN
+                and 2 <= end - start <= 3
+                and simplified[start] in surnames
+                and not lookups[traditional[start:end]].entries
+            ):
+                found.add((start, end))
+        return found
+
+    def _read_names_alone(
+        self,
+        text: str,
+        simplified: str,
+        names: set[tuple[int, int]],
+        syllables: list[str | None],
+    ) -> None:
+        """A name is read on its own, not in its sentence, so it reads the same everywhere in
+        a document (葛沖 read in two sentences could be gé in one and gě in the other)."""
+        unread = sorted({text[start:end] for start, end in names} - self._names.keys())
+        if unread:
+            from reader.core.engine.convert import to_simplified
+
+            alone = self.pinyin_reader.readings_many(
+                [(name, to_simplified(name), [(0, len(name))]) for name in unread]
+            )
+            if len(self._names) >= _WORD_CACHE_SIZE:
+                self._names.clear()
+            self._names.update(zip(unread, alone, strict=True))
+        for start, end in names:
+            syllables[start:end] = self._names[text[start:end]]
+
+
+def sense_in_context(
+    lookup: Lookup, reading: tuple[str, ...], around: Neighbours, word: str, script: Script
+) -> tuple[str, tuple[str, ...]]:
+    """The one-line gloss of a word read `reading` here (markup rendered in the document's
+    script), and the reading with the capitals of the entry chosen (中歐 Zhōng Ōu, China-EU,
+    not Zhōng'ōu, Central Europe). A word without an entry is glossed part by part, each
+    part's sense chosen by its reading in the word (葛沖: 葛 Gě "surname Ge")."""
+    from reader.core.dictionary.markup import render
+    from reader.core.dictionary.senses import Neighbours, choose_sense, same_reading
+
+    simplified = script is Script.SIMPLIFIED
+    entries = lookup.entries + lookup.references if lookup.references else lookup.entries
+    if entries:
+        sense = choose_sense(entries, reading, around, word)
+        if sense is None:
+            return lookup.gloss or NO_ENTRY_GLOSS, reading
+        if same_reading(sense.entry, reading):
+            reading = _with_capitals_of(sense.entry.pinyin, reading)
+        return render(sense.definition, simplified), reading
+    parts = []
+    offset = 0
+    for index, part in enumerate(lookup.breakdown):
+        syllables = reading[offset : offset + len(part.query)]
+        offset += len(part.query)
+        part_entries = (*part.entries, *part.references)
+        before = lookup.breakdown[index - 1].query if index else ""
+        after = lookup.breakdown[index + 1].query if index + 1 < len(lookup.breakdown) else ""
+        key = part.entries[0].simplified if part.entries else part.query
+        sense = choose_sense(part_entries, syllables, Neighbours(before, after), key)
+        if sense is not None:
+            parts.append(f"{part.query}: {render(sense.definition, simplified)}")
+    return (" + ".join(parts) or NO_ENTRY_GLOSS), reading
+
+
+def _with_capitals_of(pinyin: str, reading: tuple[str, ...]) -> tuple[str, ...]:
+    capitals = [item[:1].isupper() for item in pinyin.split()]
+    if len(capitals) != len(reading):
+        return reading
+    return tuple(
+        syllable[:1].upper() + syllable[1:] if capital else syllable.lower()
+        for syllable, capital in zip(reading, capitals, strict=True)
+    )
 
 
 _PACKAGE = Path(__file__).resolve().parent.parent.parent

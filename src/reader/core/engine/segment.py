@@ -869,3 +869,10 @@ def default_segmenter() -> Segmenter:
 def segment(original: str, simplified: str | None = None) -> list[Span]:
     """Segment with the default segmenter (see `Segmenter.segment`)."""
     return default_segmenter().segment(original, simplified)
+
+
+def common_surnames() -> frozenset[str]:
+    """The common surnames (Simplified) after which the lattice proposes personal names.
+
+    Read-only, for the reading rules: a new word starting with one is read as a name."""
+    return _shared_lattice().surnames

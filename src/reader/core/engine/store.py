@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
     from reader.core.engine.segment import UserDictionary
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: forms keep their full tones
 MEMORY_PARAGRAPHS = 256  # the LRU in front of the disk: a few screens either way
 # The cache folder is trimmed to this, least recently opened documents first.
 CACHE_LIMIT_BYTES = 2 << 30
@@ -58,10 +58,11 @@ CREATE TABLE IF NOT EXISTS forms (
     traditional TEXT NOT NULL,
     pinyin TEXT NOT NULL,
     gloss TEXT,
+    full_tones TEXT NOT NULL DEFAULT '',
     count INTEGER NOT NULL DEFAULT 0,
     first_paragraph INTEGER,
     first_start INTEGER,
-    UNIQUE (text, simplified, traditional, pinyin, gloss)
+    UNIQUE (text, simplified, traditional, pinyin, gloss, full_tones)
 );
 CREATE TABLE IF NOT EXISTS paragraphs (
     idx INTEGER PRIMARY KEY,
@@ -79,6 +80,7 @@ class Form:
     traditional: str
     pinyin_numbered: tuple[str, ...]
     gloss: str | None
+    full_tones: tuple[str, ...] = ()  # see `Token.full_tones`
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,15 +380,16 @@ class ParagraphStore:
             form.traditional,
             " ".join(form.pinyin_numbered),
             form.gloss,
+            " ".join(form.full_tones),
         )
         self._connection.execute(
-            "INSERT OR IGNORE INTO forms (text, simplified, traditional, pinyin, gloss)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO forms (text, simplified, traditional, pinyin, gloss,"
+            " full_tones) VALUES (?, ?, ?, ?, ?, ?)",
             values,
         )
         row = self._connection.execute(
             "SELECT id FROM forms WHERE text = ? AND simplified = ? AND traditional = ?"
-            " AND pinyin = ? AND gloss IS ?",
+            " AND pinyin = ? AND gloss IS ? AND full_tones = ?",
             values,
         ).fetchone()
         form_id = int(row[0])
@@ -423,6 +426,7 @@ class ParagraphStore:
                             form.traditional,
                             form.pinyin_numbered,
                             form.gloss,
+                            form.full_tones,
                         )
                     )
                 else:
@@ -442,12 +446,22 @@ class ParagraphStore:
         for chunk in range(0, len(ids), 500):
             part = ids[chunk : chunk + 500]
             marks = ",".join("?" * len(part))
-            for form_id, text, simplified, traditional, pinyin, gloss in self._connection.execute(
-                "SELECT id, text, simplified, traditional, pinyin, gloss FROM forms"
+            for (
+                form_id,
+                text,
+                simplified,
+                traditional,
+                pinyin,
+                gloss,
+                full,
+            ) in self._connection.execute(
+                "SELECT id, text, simplified, traditional, pinyin, gloss, full_tones FROM forms"
                 f" WHERE id IN ({marks})",
                 part,
             ):
-                form = Form(text, simplified, traditional, tuple(pinyin.split()), gloss)
+                form = Form(
+                    text, simplified, traditional, tuple(pinyin.split()), gloss, tuple(full.split())
+                )
                 self._forms[form_id] = form
                 self._form_ids.setdefault(form, form_id)
 
@@ -510,7 +524,14 @@ class ParagraphStore:
 
 
 def _form_of(token: Token) -> Form:
-    return Form(token.text, token.simplified, token.traditional, token.pinyin_numbered, token.gloss)
+    return Form(
+        token.text,
+        token.simplified,
+        token.traditional,
+        token.pinyin_numbered,
+        token.gloss,
+        token.full_tones,
+    )
 
 
 def _trim_cache(folder: Path, keep: Path, limit: int = CACHE_LIMIT_BYTES) -> None:

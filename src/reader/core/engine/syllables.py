@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from enum import Enum
 
 
@@ -21,6 +22,11 @@ _NUMBERED = re.compile(r"^([a-zü]+)([1-5])$")
 UNKNOWN_READING = "xx"  # CC-CEDICT's placeholder for a character with no known reading
 _COMBINING_TONE = {1: "\u0304", 2: "\u0301", 3: "\u030c", 4: "\u0300"}
 _VOWELS = "aeiouü"
+
+
+def is_capitalised(numbered: str) -> bool:
+    """'Wang2' -> True: the syllable starts a proper noun or a part of a name."""
+    return numbered[:1].isupper()
 
 
 def split_numbered(numbered: str) -> tuple[str, int] | None:
@@ -51,26 +57,27 @@ def strip_tones(numbered: str) -> str:
     return parts[0].replace("ü", "v")
 
 
-def _with_tone_mark(letters: str, tone: int) -> str:
-    if tone == 5:
-        return letters
-    # The standard rule: a or e takes the mark; in ou the o does; otherwise the last vowel
-    # (so iu -> iú, ui -> uí). Syllabic m / n / ng carry it on the m or n.
+def tone_mark_position(letters: str) -> int | None:
+    """Where a syllable's tone mark goes (index into `letters`): the standard rule, a or e
+    takes it; in ou the o does; otherwise the last vowel (iu -> iú, ui -> uí); syllabic
+    m / n / ng carry it on the m or n. None for letters with nowhere to put it."""
     if "a" in letters:
-        position = letters.index("a")
-    elif "e" in letters:
-        position = letters.index("e")
-    elif "ou" in letters:
-        position = letters.index("o")
-    else:
-        vowel_positions = [index for index, char in enumerate(letters) if char in _VOWELS]
-        if vowel_positions:
-            position = vowel_positions[-1]
-        else:
-            nasal = [index for index, char in enumerate(letters) if char in "mn"]
-            if not nasal:
-                return letters
-            position = nasal[0]
+        return letters.index("a")
+    if "e" in letters:
+        return letters.index("e")
+    if "ou" in letters:
+        return letters.index("o")
+    vowel_positions = [index for index, char in enumerate(letters) if char in _VOWELS]
+    if vowel_positions:
+        return vowel_positions[-1]
+    nasal = [index for index, char in enumerate(letters) if char in "mn"]
+    return nasal[0] if nasal else None
+
+
+def _with_tone_mark(letters: str, tone: int) -> str:
+    position = tone_mark_position(letters) if tone != 5 else None
+    if position is None:
+        return letters
     marked = letters[: position + 1] + _COMBINING_TONE[tone] + letters[position + 1 :]
     return unicodedata.normalize("NFC", marked)
 
@@ -125,14 +132,59 @@ def _to_zhuyin(letters: str, tone: int) -> str | None:
 
 def format_syllable(numbered: str, style: PinyinStyle) -> str:
     """'zhong1' -> 'zhōng' (MARKS) / 'zhong1' (NUMBERS) / 'ㄓㄨㄥ' (ZHUYIN); 'lv4' -> 'lǜ';
-    'le5' -> 'le' / 'le5' / '˙ㄌㄜ'. Text that is not a numbered syllable comes back unchanged."""
+    'le5' -> 'le' / 'le5' / '˙ㄌㄜ'; 'Xi1' -> 'Xī' / 'Xi1' (zhuyin has no capitals). Text that
+    is not a numbered syllable comes back unchanged."""
     parts = split_numbered(numbered)
     if parts is None:
         return numbered
     letters, tone = parts
-    if style is PinyinStyle.NUMBERS:
-        return letters.replace("ü", "v") + str(tone)
     if style is PinyinStyle.ZHUYIN:
         zhuyin = _to_zhuyin(letters, tone)
         return zhuyin if zhuyin is not None else letters.replace("ü", "v") + str(tone)
-    return _with_tone_mark(letters, tone)
+    if style is PinyinStyle.NUMBERS:
+        written = letters.replace("ü", "v") + str(tone)
+    else:
+        written = _with_tone_mark(letters, tone)
+    return written[:1].upper() + written[1:] if is_capitalised(numbered) else written
+
+
+# Erhua: the 兒 of 哪兒, 一點兒 is written as an 'r' on the syllable before it (nǎr, ㄋㄚˇㄦ).
+_ERHUA = "r5"
+
+
+def word_pieces(syllables: Sequence[str], style: PinyinStyle) -> tuple[str, ...]:
+    """One word's syllables as they are written in it, one piece per syllable, so that joining
+    the pieces gives the word (`format_word`) and each piece can keep its tone's colour:
+    ("xi1", "an1") -> ("xī", "'ān"); ("Wang2", "Yi4") -> ("Wáng", " Yì"); ("na3", "r5") ->
+    ("nǎ", "r"); ZHUYIN pieces after the first start with a space (NUMBERS are joined as
+    marks are: jin1tian1). Empty items give empty pieces; items that are not syllables are
+    kept, apart from their neighbours."""
+    pieces: list[str] = []
+    after: tuple[str, int] | None = None  # the syllable before, if the last piece was one
+    for numbered in syllables:
+        shown = format_syllable(numbered, style) if numbered else ""
+        syllable = split_numbered(numbered) if shown else None
+        if not shown or not any(pieces):
+            pass
+        elif after and numbered.lower() == _ERHUA:
+            shown = "ㄦ" if style is PinyinStyle.ZHUYIN else shown
+        elif (
+            style is PinyinStyle.ZHUYIN
+            or after is None
+            or syllable is None
+            or is_capitalised(numbered)
+        ):
+            shown = " " + shown
+        elif style is PinyinStyle.MARKS and syllable[0][:1] in "aoe":
+            shown = "'" + shown
+        pieces.append(shown)
+        if shown:
+            after = syllable
+    return tuple(pieces)
+
+
+def format_word(syllables: Sequence[str], style: PinyinStyle = PinyinStyle.MARKS) -> str:
+    """A word's reading as dictionaries write it: ("peng2", "you5") -> "péngyou", ("Xi1",
+    "an1") -> "Xī'ān", ("Wang2", "Yi4") -> "Wáng Yì"; "peng2you5" with NUMBERS, "ㄆㄥˊ ˙ㄧㄡ"
+    with ZHUYIN (see `word_pieces`)."""
+    return "".join(word_pieces(syllables, style))

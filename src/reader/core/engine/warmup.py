@@ -48,6 +48,7 @@ def encode_paragraph(paragraph: AnnotatedParagraph) -> str:
             t.traditional,
             t.pinyin_numbered,
             t.gloss,
+            t.full_tones,
         ]
         for t in paragraph.tokens
     ]
@@ -57,8 +58,18 @@ def encode_paragraph(paragraph: AnnotatedParagraph) -> str:
 def decode_paragraph(line: str, document: Document) -> AnnotatedParagraph:
     data: dict[str, Any] = json.loads(line)
     tokens = tuple(
-        Token(text, start, end, TokenKind(kind), simplified, traditional, tuple(pinyin), gloss)
-        for text, start, end, kind, simplified, traditional, pinyin, gloss in data["tokens"]
+        Token(
+            text,
+            start,
+            end,
+            TokenKind(kind),
+            simplified,
+            traditional,
+            tuple(pinyin),
+            gloss,
+            tuple(full),
+        )
+        for text, start, end, kind, simplified, traditional, pinyin, gloss, full in data["tokens"]
     )
     return AnnotatedParagraph(document.paragraphs[int(data["index"])], tokens)
 

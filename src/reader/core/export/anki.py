@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import genanki
 
+from reader.core.engine.syllables import PinyinStyle, format_word, word_pieces
 from reader.core.learner.stats import frequency_band, hsk_2025_level, word_frequency
 from reader.core.learner.vocab import Status, VocabItem, annotate_sentences, hsk_level
 from reader.core.text.controls import clean_field
@@ -192,13 +193,6 @@ def _tag_text(text: str) -> str:
     return cleaned[:60] or "untitled"
 
 
-def pinyin_marks(syllables: Sequence[str]) -> str:
-    """Syllables of one word joined, with tone marks: ("guan1", "xi5") -> "guānxi"."""
-    from reader.core.engine.syllables import PinyinStyle, format_syllable
-
-    return "".join(format_syllable(s, PinyinStyle.MARKS) for s in syllables if s)
-
-
 def tone_number(syllable: str) -> int:
     from reader.core.engine.syllables import tone_of
 
@@ -260,15 +254,16 @@ def _occurrences(text: str, forms: Sequence[str]) -> set[int]:
 
 def _token_reading(token: Token, marked: set[int]) -> str:
     if len(token.pinyin_numbered) != len(token.text):
-        return html.escape(pinyin_marks(token.pinyin_numbered) or token.text)
+        return html.escape(format_word(token.pinyin_numbered) or token.text)
     reading = ""
     open_mark = False
-    for offset, syllable in enumerate(token.pinyin_numbered):
+    pieces = word_pieces(token.pinyin_numbered, PinyinStyle.MARKS)
+    for offset, piece in enumerate(pieces):
         inside = token.start + offset in marked
         if inside != open_mark:
             reading += '<b class="word">' if inside else "</b>"
             open_mark = inside
-        reading += html.escape(pinyin_marks((syllable,)) or token.text[offset])
+        reading += html.escape(piece or token.text[offset])
     return reading + ("</b>" if open_mark else "")
 
 
@@ -298,7 +293,7 @@ def build_note(item: VocabItem, sentence_tokens: Sequence[Token] = ()) -> NoteDa
     note_fields = NoteFields(
         traditional=html.escape(item.traditional),
         simplified=html.escape(item.simplified),
-        pinyin=html.escape(pinyin_marks(item.pinyin_numbered)),
+        pinyin=html.escape(format_word(item.pinyin_numbered)),
         pinyin_numbered=html.escape(" ".join(item.pinyin_numbered)),
         hanzi=hanzi,
         definition=html.escape(item.definition),

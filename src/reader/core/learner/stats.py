@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from reader.core.engine.syllables import format_word
 from reader.core.learner.vocab import Status, VocabStore, hsk_level
 from reader.core.models import AnnotatedParagraph, Token, TokenKind
 
@@ -368,7 +369,7 @@ def store_stats(
     """`document_stats` of the store's annotated paragraphs, from its summaries (the forms
     and their counts): no paragraph is annotated again or kept. Annotate the rest first
     (`store.fill(store.missing())`) to cover the whole text."""
-    from reader.core.learner.known import KnownShares
+    from reader.core.learner.shares import KnownShares
     from reader.core.text.sentences import sentence_at
 
     shares = KnownShares(store, statuses)
@@ -466,19 +467,12 @@ def _percent(value: float) -> float:
     return round(100 * value, 1)
 
 
-def pinyin_marks(syllables: Sequence[str]) -> str:
-    """A word's syllables joined with tone marks: ("guan1", "xi5") -> "guānxi"."""
-    from reader.core.engine.syllables import PinyinStyle, format_syllable
-
-    return "".join(format_syllable(s, PinyinStyle.MARKS) for s in syllables if s)
-
-
 def word_to_json(word: WordStat) -> dict[str, Any]:
     return {
         "word": word.text,
         "traditional": word.traditional,
         "simplified": word.simplified,
-        "pinyin": pinyin_marks(word.pinyin_numbered),
+        "pinyin": format_word(word.pinyin_numbered),
         "pinyin_numbered": " ".join(word.pinyin_numbered),
         "gloss": word.gloss,
         "count": word.count,
@@ -547,7 +541,7 @@ def format_stats_text(stats: DocumentStats, title: str = "") -> str:
             levels = f"HSK {word.hsk_2021 or '-'}/{word.hsk_2025 or '-'}"
             rank = f"#{word.frequency.rank:,}" if word.frequency else "rare"
             lines.append(
-                f"  {word.text}  {pinyin_marks(word.pinyin_numbered)}  ×{word.count}"
+                f"  {word.text}  {format_word(word.pinyin_numbered)}  ×{word.count}"
                 f"  {levels}  {rank}  {word.gloss or ''}".rstrip()
             )
     else:

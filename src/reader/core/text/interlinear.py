@@ -4,10 +4,11 @@ hanzi row, each word a column as wide as the wider of the two, packed to a width
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
-from reader.core.engine.syllables import PinyinStyle, format_syllable
-from reader.core.models import AnnotatedParagraph, ParagraphKind, Token, TokenKind
+from reader.core.engine.syllables import PinyinStyle, format_word
+from reader.core.models import AnnotatedParagraph, ParagraphKind, TokenKind
 from reader.core.text.layout import item_for_token, pack
 
 
@@ -23,20 +24,24 @@ def cell_width(text: str) -> int:
     return sum(char_cells(char) for char in text)
 
 
-def word_pinyin(token: Token, style: PinyinStyle = PinyinStyle.MARKS) -> str:
-    """A Han word's reading as one unit (syllables joined, as pinyin is written)."""
-    separator = " " if style is PinyinStyle.ZHUYIN else ""
-    return separator.join(format_syllable(s, style) for s in token.pinyin_numbered)
-
-
-def interlinear_lines(paragraph: AnnotatedParagraph, width: int = 100) -> list[str]:
+def interlinear_lines(
+    paragraph: AnnotatedParagraph,
+    width: int = 100,
+    readings: Sequence[Sequence[str]] | None = None,
+) -> list[str]:
     """Lines of text: for each packed line, the pinyin row then the hanzi row (the pinyin row
-    is left out where a line has no Han word)."""
+    is left out where a line has no Han word). `readings` are the syllables to show per token
+    (`reader.core.engine.tones.shown_readings`; each token's standard reading by default),
+    written as dictionaries write them (Xī'ān, Wáng Yì, péngyou)."""
     tokens = paragraph.tokens
-    readings = [word_pinyin(token) if token.is_han else "" for token in tokens]
+    syllables = readings or [token.pinyin_numbered for token in tokens]
+    written = [
+        format_word(reading, PinyinStyle.MARKS) if token.is_han else ""
+        for token, reading in zip(tokens, syllables, strict=True)
+    ]
     column_widths = [
         max(cell_width(reading), cell_width(token.text))
-        for token, reading in zip(tokens, readings, strict=True)
+        for token, reading in zip(tokens, written, strict=True)
     ]
     items = tuple(
         item_for_token(token, column) for token, column in zip(tokens, column_widths, strict=True)
@@ -49,7 +54,7 @@ def interlinear_lines(paragraph: AnnotatedParagraph, width: int = 100) -> list[s
         top, bottom = [" " * len(prefix)], [indent]
         x = 0
         for placed in line.columns:
-            token, reading = tokens[placed.index], readings[placed.index]
+            token, reading = tokens[placed.index], written[placed.index]
             hanzi = token.text if token.kind is not TokenKind.SPACE else " " * placed.width
             padding = " " * (placed.x - x)
             top.append(padding + reading + " " * (placed.width - cell_width(reading)))

@@ -50,13 +50,16 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO, Literal, cast
+from typing import TYPE_CHECKING, BinaryIO, Literal, cast
 
 import opencc
 
 from reader.core.errors import InputError
 from reader.core.models import Document, Paragraph, ParagraphKind, Script
 from reader.core.text.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from reader.core.text.formats import OpenedDocument, StructuredSource
 
 SplitMode = Literal["blocks", "lines"]
 SPLIT_MODES: tuple[SplitMode, ...] = ("blocks", "lines")
@@ -274,25 +277,26 @@ def _too_long(name: str) -> InputError:
     )
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path, *, text: bool = True) -> bytes:
     """The raw bytes of a file, or of stdin for "-"; InputError saying why when impossible.
 
-    Read a chunk at a time: binary data is refused on its first 64 KB and anything longer
-    than `MAX_INPUT_BYTES` when it gets there, so neither fills memory first."""
+    Read a chunk at a time: binary data is refused on its first 64 KB (unless `text` is
+    False: a book or an archive) and anything longer than `MAX_INPUT_BYTES` when it gets
+    there, so neither fills memory first."""
     name = _display_name(path)
     if str(path) == STDIN_SOURCE:
         stream = sys.stdin
         if stream is None:
             raise InputError("stdin: no standard input to read")
         if getattr(stream, "buffer", None) is None:
-            text = stream.read(MAX_INPUT_BYTES + 1)  # a text-only stream (already decoded)
-            if len(text) > MAX_INPUT_BYTES:
+            decoded = stream.read(MAX_INPUT_BYTES + 1)  # a text-only stream (already decoded)
+            if len(decoded) > MAX_INPUT_BYTES:
                 raise _too_long(name)
-            return str(text).encode("utf-8")
+            return str(decoded).encode("utf-8")
     handle = _open_binary(path)
     try:
         head = _read_up_to(handle, _BINARY_SAMPLE_BYTES, name)
-        if not any(head.startswith(bom) for bom, _, _ in _BOMS) and _looks_binary(head):
+        if text and not any(head.startswith(bom) for bom, _, _ in _BOMS) and _looks_binary(head):
             raise InputError(f"{name}: looks like a binary file, not text")
         pieces = [head]
         total = len(head)
@@ -315,8 +319,20 @@ def read_text(path: str | Path) -> str:
     return normalise_text(decode_bytes(read_bytes(path), source=_display_name(path)))
 
 
+def structured(path: str | Path) -> StructuredSource | None:
+    """The one hook for formats other than plain text: EPUB, web pages and subtitles are
+    read by `reader.core.text.formats` into the same Document (None: plain text)."""
+    from reader.core.text.formats import structured_source
+
+    return structured_source(path)
+
+
 def load_path(path: str | Path, split: SplitMode = "blocks") -> Document:
     """Load a file ("-" reads stdin as bytes) into a Document."""
+    if (other := structured(path)) is not None:
+        from reader.core.text.formats import load_structured
+
+        return load_structured(other)
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
     data = read_bytes(path)
     return _document(decode_bytes(data, source=_display_name(path)), source, split)
@@ -363,7 +379,7 @@ def open_path(
     progressive_chars: int = PROGRESSIVE_CHARS,
     line_chunk_chars: int = _LINE_CHUNK_CHARS,
     head_bytes: int = _DECODE_HEAD_BYTES,
-) -> OpenedText:
+) -> OpenedText | OpenedDocument:
     """Open a file ("-" is stdin) to read: like `load_path`, but paragraphs are made as they
     are asked for (`OpenedText.read_until`, `finish`). Bad input raises InputError here.
 
@@ -374,6 +390,10 @@ def open_path(
     """
     if split not in SPLIT_MODES:
         raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
+    if (other := structured(path)) is not None:
+        from reader.core.text.formats import open_structured
+
+        return open_structured(other)
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
     name = _display_name(path)
     if source != STDIN_SOURCE:
@@ -850,6 +870,11 @@ def stream_path(
     if split not in SPLIT_MODES:
         raise ValueError(f"split must be one of {SPLIT_MODES}, not {split!r}")
     source = STDIN_SOURCE if str(path) == STDIN_SOURCE else str(path)
+    if (other := structured(path)) is not None:
+        from reader.core.text.formats import load_structured
+
+        document = load_structured(other)
+        return ParagraphStream(source, document.script, iter(document.paragraphs))
     first, rest = _open_chunks(path, head_bytes, chunk_bytes)
     lines = _stream_lines(itertools.chain((first,), rest))
     paragraphs = _line_paragraphs(lines) if split == "lines" else _block_paragraphs(lines)
@@ -863,7 +888,13 @@ def stream_lines(
     chunk_bytes: int = STREAM_CHUNK_BYTES,
 ) -> Iterator[str]:
     """The lines of a file ("-" is stdin) as `read_text(path).split("\\n")` gives them, read in
-    chunks. Opening problems raise InputError here, later decoding ones while iterating."""
+    chunks. Opening problems raise InputError here, later decoding ones while iterating.
+    A structured file gives the lines of its paragraphs' text (a subtitle's cue text)."""
+    if (other := structured(path)) is not None:
+        from reader.core.text.formats import load_structured
+
+        document = load_structured(other)
+        return iter([line for p in document.paragraphs for line in p.text.split("\n")])
     first, rest = _open_chunks(path, head_bytes, chunk_bytes)
     return _stream_lines(itertools.chain((first,), rest))
 

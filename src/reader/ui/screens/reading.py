@@ -33,8 +33,8 @@ from reader.core.engine.store import ParagraphStore
 from reader.core.engine.syllables import PinyinStyle
 from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.errors import ReaderError
-from reader.core.learner.known import KnownShares
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
+from reader.core.learner.shares import KnownShares
 from reader.core.learner.stats import token_status
 from reader.core.models import Document, Token
 from reader.core.text.search import SearchHit, find_hits, next_hit

@@ -167,16 +167,17 @@ def syllables_text(
     separator: str = "",
     base: Style | None = None,
 ) -> Text:
-    from reader.core.engine.syllables import format_syllable, tone_of
+    from reader.core.engine.syllables import tone_of, word_pieces
 
     text = Text()
-    for index, syllable in enumerate(syllables):
+    pieces = word_pieces(syllables, notation)
+    for index, (syllable, piece) in enumerate(zip(syllables, pieces, strict=True)):
         if not syllable:
             continue
         if index and separator:
             text.append(separator)
-        shown = format_syllable(syllable, notation)
-        text.append(shown, style=(base or Style()) + styles.tone(scheme, tone_of(syllable)))
+            piece = piece.lstrip(" '")
+        text.append(piece, style=(base or Style()) + styles.tone(scheme, tone_of(syllable)))
     return text
 
 
@@ -264,9 +265,7 @@ def card_text(content: CardContent, styles: Styles) -> Text:
         else:
             text.append(word, style=styles.word)
         text.append("  ")
-    text.append_text(
-        syllables_text(item.pinyin_numbered, content.notation, scheme, styles, separator=" ")
-    )
+    text.append_text(syllables_text(item.pinyin_numbered, content.notation, scheme, styles))
     if not recall:
         text.append("\n")
         text.append(item.definition or "(no definition)")

@@ -23,8 +23,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from reader import paths
 from reader.config import Settings
+from reader.core.engine.syllables import format_word
 from reader.core.errors import ReaderError
-from reader.core.learner.stats import pinyin_marks
 from reader.core.learner.vocab import Status, VocabItem, VocabStore
 from reader.ui.settings import LiveSettings
 
@@ -85,7 +85,7 @@ def _search_text(item: VocabItem) -> str:
             item.simplified,
             numbered,
             toneless,
-            pinyin_marks(item.pinyin_numbered),
+            format_word(item.pinyin_numbered),
             item.definition,
         )
     ).lower()
@@ -299,7 +299,7 @@ class VocabScreen(Screen[VocabJump | None]):
         updated = item.updated_at.astimezone().strftime("%Y-%m-%d")
         return (
             word,
-            pinyin_marks(item.pinyin_numbered),
+            format_word(item.pinyin_numbered),
             item.definition,
             item.status.value,
             str(sentences),

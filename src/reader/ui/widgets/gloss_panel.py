@@ -7,7 +7,7 @@ the panel shows the word at once and fills in the entries when they arrive.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,16 +72,33 @@ class CharacterInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """One word of a compound or of a word without an entry, as read in the token."""
+
+    text: str
+    reading: tuple[str, ...]  # its syllables in the token's reading
+    gloss: str | None  # its sense for that reading (葛 Gě: "surname Ge")
+
+
+# An entry with the indices of its definitions in the order shown.
+ShownEntry = tuple[Entry, list[int]]
+
+
+@dataclass(frozen=True, slots=True)
 class GlossContent:
     """What the panel shows for one token; built off the UI thread."""
 
     token: Token
     lookup: Lookup
-    parts: tuple[Lookup, ...]  # the compound's words (the breakdown), if any
+    parts: tuple[Part, ...]  # the compound's words (the breakdown), if any
     characters: tuple[CharacterInfo, ...]
     hsk_2021: str | None = None  # HSK 3.0 (2021 standard) level: "1".."6", "7-9"
     hsk_2025: str | None = None  # 2025 syllabus level
     frequency_band: str = ""  # e.g. "top 1k", "3k-10k", "rarer" (rank in a large corpus)
+    # Every entry and definition, the sense chosen here first (its entry first), entries that
+    # only point elsewhere ("variant of 著") last; then the entries they point to.
+    entries: tuple[ShownEntry, ...] = ()
+    references: tuple[ShownEntry, ...] = ()
 
 
 def _compound_parts(word: str, dictionary: Dictionary) -> tuple[Lookup, ...]:
@@ -100,11 +117,66 @@ def _compound_parts(word: str, dictionary: Dictionary) -> tuple[Lookup, ...]:
     return tuple(parts) if len(parts) > 1 else ()
 
 
+def _parts(token: Token, pieces: Sequence[Lookup]) -> tuple[Part, ...]:
+    """The pieces of the token with their syllables in its reading and the sense of each for
+    that reading (葛沖 → 葛 Gě "surname Ge", 沖 Chōng ...)."""
+    from reader.core.dictionary.markup import render
+    from reader.core.dictionary.senses import Neighbours, choose_sense
+
+    parts = []
+    offset = 0
+    for index, piece in enumerate(pieces):
+        reading = token.pinyin_numbered[offset : offset + len(piece.query)]
+        offset += len(piece.query)
+        before = pieces[index - 1].query if index else ""
+        after = pieces[index + 1].query if index + 1 < len(pieces) else ""
+        key = piece.entries[0].simplified if piece.entries else piece.query
+        entries = (*piece.entries, *piece.references)
+        sense = choose_sense(entries, reading, Neighbours(before, after), key)
+        gloss = render(sense.definition, _is_simplified(token)) if sense else piece.gloss
+        parts.append(Part(piece.query, tuple(reading), gloss))
+    return tuple(parts)
+
+
+def _shown_entries(result: Lookup, chosen: str | None) -> tuple[tuple[ShownEntry, ...], ...]:
+    """The entries and the references in the order the panel shows them: the one holding the
+    chosen sense first (even when it is a reference: 着 → 著 zhe "aspect particle"), that
+    sense first in it; entries that only point elsewhere after the others."""
+    from reader.core.dictionary.markup import render
+    from reader.core.dictionary.senses import ordered_senses
+
+    ordered = ordered_senses((*result.entries, *result.references), chosen)
+    direct = set(result.entries)
+    first = []
+    if chosen is not None and ordered:
+        entry, indices = ordered[0]
+        if indices and chosen in (
+            render(entry.definitions[indices[0]], simplified) for simplified in (False, True)
+        ):
+            first = ordered[:1]
+    rest = ordered[len(first) :]
+    pointers = [pair for pair in rest if pair[0] in direct and _only_points(pair[0])]
+    entries = first + [p for p in rest if p[0] in direct and p not in pointers] + pointers
+    references = [pair for pair in rest if pair[0] not in direct]
+    return tuple(entries), tuple(references)
+
+
+def _only_points(entry: Entry) -> bool:
+    from reader.core.models import _is_pointer_definition
+
+    return all(map(_is_pointer_definition, entry.definitions))
+
+
 def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
     """Look the token up: its entries, its compound parts and each of its characters."""
+    from reader.core.dictionary.markup import render
+
     result = dictionary.lookup(token.text)
     compound = len(token.text) >= 3
-    parts = result.breakdown or (_compound_parts(token.text, dictionary) if compound else ())
+    pieces = result.breakdown or (_compound_parts(token.text, dictionary) if compound else ())
+    parts = _parts(token, pieces)
+    entries, references = _shown_entries(result, token.gloss)
+
     characters: list[CharacterInfo] = []
     for index, character in enumerate(token.text):
         other = token.simplified[index] if token.simplified[index] != character else ""
@@ -113,7 +185,8 @@ def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
         char_lookup = dictionary.lookup(character)
         readings = tuple(dict.fromkeys(entry.pinyin for entry in char_lookup.entries))
         built = decomposition(character) or (decomposition(other) if other else None)
-        characters.append(CharacterInfo(character, other, readings, char_lookup.gloss, built))
+        meaning = render(char_lookup.gloss, _is_simplified(token)) if char_lookup.gloss else None
+        characters.append(CharacterInfo(character, other, readings, meaning, built))
     from reader.core.learner.stats import (
         frequency_band,
         hsk_2021_level,
@@ -129,6 +202,8 @@ def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
         hsk_2021=hsk_2021_level(token.traditional, token.simplified),
         hsk_2025=hsk_2025_level(token.simplified),
         frequency_band=frequency_band(word_frequency(token.simplified, token.traditional)),
+        entries=entries,
+        references=references,
     )
 
 
@@ -143,11 +218,20 @@ def word_facts_line(content: GlossContent) -> str:
     return "  ·  ".join(parts)
 
 
-def format_pinyin(cedict_pinyin: str, notation: PinyinStyle) -> str:
-    from reader.core.engine.syllables import format_syllable
+def format_pinyin(syllables: Sequence[str], notation: PinyinStyle) -> str:
+    """A word's numbered syllables (CC-CEDICT's capitals kept) as dictionaries write them."""
+    from reader.core.engine.syllables import format_word
 
-    style = notation
-    return " ".join(format_syllable(syllable, style) for syllable in cedict_pinyin.split())
+    return format_word(syllables, notation)
+
+
+def _entry_pinyin(entry: Entry, notation: PinyinStyle) -> str:
+    return format_pinyin(entry.pinyin.replace("u:", "ü").split(), notation)
+
+
+def _is_simplified(token: Token) -> bool:
+    """Whether the token's document writes Simplified (then markup shows Simplified forms)."""
+    return token.text == token.simplified != token.traditional
 
 
 def _headword(entry: Entry) -> str:
@@ -166,8 +250,7 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
     elif token.traditional != token.text:
         text.append(f"  〔{token.traditional}〕", style="bold")
     if token.pinyin_numbered:
-        reading = " ".join(token.pinyin_numbered)
-        text.append(f"\n{format_pinyin(reading, notation)}", style="italic")
+        text.append(f"\n{format_pinyin(token.pinyin_numbered, notation)}", style="italic")
         text.append("  (reading here)", style="dim")
     if token.is_han:
         text.append(f"\n{word_facts_line(content)}", style="dim")
@@ -176,18 +259,18 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
         text.append(f"\nfound as the variant {result.via}\n", style="dim")
     if not result.entries and not content.parts:
         text.append("\nNo dictionary entry.\n", style="dim")
-    for entry in result.entries:
-        _append_entry(text, entry, notation)
-    if result.references:
+    simplified = _is_simplified(token)
+    for entry, indices in content.entries:
+        _append_entry(text, entry, indices, notation, simplified)
+    if content.references:
         text.append("\nSee also\n", style="bold underline")
-        for entry in result.references:
-            _append_entry(text, entry, notation)
+        for entry, indices in content.references:
+            _append_entry(text, entry, indices, notation, simplified)
     if content.parts:
         text.append("\nMade of\n", style="bold underline")
         for part in content.parts:
-            reading = format_pinyin(part.entries[0].pinyin, notation) if part.entries else ""
-            text.append(f"  {part.query}", style="bold")
-            text.append(f"  {reading}", style="italic")
+            text.append(f"  {part.text}", style="bold")
+            text.append(f"  {format_pinyin(part.reading, notation)}", style="italic")
             text.append(f"  {part.gloss or '—'}\n")
     if content.characters:
         heading = "Characters" if len(content.characters) > 1 else "Character"
@@ -196,7 +279,10 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
             text.append(f"  {info.character}", style="bold")
             if info.other_form:
                 text.append(f"〔{info.other_form}〕", style="bold")
-            shown = (format_pinyin(reading, notation).lower() for reading in info.readings)
+            shown = (
+                format_pinyin(reading.replace("u:", "ü").split(), notation).lower()
+                for reading in info.readings
+            )
             readings = ", ".join(dict.fromkeys(shown))
             if len(content.characters) > 1:
                 text.append(f"  {readings or '—'}", style="italic")
@@ -212,11 +298,15 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
     return text
 
 
-def _append_entry(text: Text, entry: Entry, notation: PinyinStyle) -> None:
+def _append_entry(
+    text: Text, entry: Entry, indices: Sequence[int], notation: PinyinStyle, simplified: bool
+) -> None:
+    from reader.core.dictionary.markup import render
+
     text.append(f"\n{_headword(entry)}", style="bold")
-    text.append(f"  {format_pinyin(entry.pinyin, notation)}\n", style="italic")
-    for number, definition in enumerate(entry.definitions, start=1):
-        text.append(f"  {number}. {definition}\n")
+    text.append(f"  {_entry_pinyin(entry, notation)}\n", style="italic")
+    for number, index in enumerate(indices, start=1):
+        text.append(f"  {number}. {render(entry.definitions[index], simplified)}\n")
 
 
 class GlossPanel(VerticalScroll, can_focus=False):

@@ -38,7 +38,9 @@ from reader.config import (
     PinyinDisplay,
     ScriptDisplay,
     Settings,
+    ToneChanges,
     ToneColours,
+    ToneStyle,
     ViewMode,
 )
 from reader.core.engine.store import ParagraphStore
@@ -100,6 +102,8 @@ class DisplayOptions:
     tone_colours: ToneColours = ToneColours.STANDARD
     pinyin_style: PinyinStyle = PinyinStyle.MARKS
     view: ViewMode = ViewMode.CONTINUOUS
+    tones: ToneStyle = ToneStyle.STANDARD
+    tone_changes: ToneChanges = ToneChanges.OFF
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DisplayOptions:
@@ -109,7 +113,14 @@ class DisplayOptions:
             settings.tone_colours,
             settings.pinyin_style,
             settings.view,
+            settings.tones,
+            settings.tone_changes,
         )
+
+    @property
+    def transforms_readings(self) -> bool:
+        """Whether readings are shown other than as annotated (full tones, tone changes)."""
+        return self.tones is ToneStyle.FULL or self.tone_changes is ToneChanges.ON
 
     @property
     def shows_pinyin(self) -> bool:
@@ -152,14 +163,17 @@ class ParagraphLayout:
 # ---- formatting helpers (pure) -------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
-def display_syllable(numbered: str, notation: PinyinStyle) -> tuple[str, int]:
-    """A numbered syllable ("zhong1") as shown, with its tone (5 = neutral, 0 = unknown)."""
-    if not numbered:
-        return "", 0
-    from reader.core.engine.syllables import format_syllable, tone_of
+@lru_cache(maxsize=16384)
+def display_word(syllables: tuple[str, ...], notation: PinyinStyle) -> tuple[tuple[str, int], ...]:
+    """A word's numbered syllables as shown, each with its tone (5 = neutral, 0 = unknown):
+    pieces that join into the word as dictionaries write it (("xī", 1), ("'ān", 1))."""
+    from reader.core.engine.syllables import tone_of, word_pieces
 
-    return format_syllable(numbered, notation), tone_of(numbered)
+    pieces = word_pieces(syllables, notation)
+    return tuple(
+        (piece, tone_of(numbered) if numbered else 0)
+        for piece, numbered in zip(pieces, syllables, strict=True)
+    )
 
 
 @lru_cache(maxsize=256)
@@ -185,7 +199,14 @@ def is_word(token: Token) -> bool:
     return token.kind not in (TokenKind.PUNCT, TokenKind.SPACE)
 
 
-def column_text(token: Token, options: DisplayOptions, document_script: Script) -> ColumnText:
+def column_text(
+    token: Token,
+    options: DisplayOptions,
+    document_script: Script,
+    reading: tuple[str, ...] | None = None,
+) -> ColumnText:
+    """What a token shows; `reading` replaces its standard reading (full tones, tone
+    changes: `reader.core.engine.tones.shown_readings`)."""
     if token.kind is TokenKind.SPACE:
         return ColumnText(" ", "", (), 0 if "\n" in token.text else 1)
     hanzi = token.simplified if options.script is ScriptDisplay.SIMPLIFIED else token.text
@@ -195,9 +216,7 @@ def column_text(token: Token, options: DisplayOptions, document_script: Script) 
         second = other
     syllables: tuple[tuple[str, int], ...] = ()
     if token.is_han and token.pinyin_numbered:
-        syllables = tuple(
-            display_syllable(numbered, options.pinyin_style) for numbered in token.pinyin_numbered
-        )
+        syllables = display_word(reading or token.pinyin_numbered, options.pinyin_style)
     pinyin_width = sum(cell_len(text) for text, _ in syllables) if options.shows_pinyin else 0
     width = max(cell_len(hanzi), cell_len(second), pinyin_width)
     return ColumnText(hanzi, second, syllables, width)
@@ -222,7 +241,20 @@ def layout_paragraph(
     provisional: bool = False,
     space_before: int = 0,
 ) -> ParagraphLayout:
-    columns = tuple(column_text(token, options, document_script) for token in paragraph.tokens)
+    if options.transforms_readings and not provisional:
+        from reader.core.engine.tones import shown_readings
+
+        readings: list[tuple[str, ...]] | list[None] = shown_readings(
+            paragraph.tokens,
+            full_tones=options.tones is ToneStyle.FULL,
+            tone_changes=options.tone_changes is ToneChanges.ON,
+        )
+    else:
+        readings = [None] * len(paragraph.tokens)
+    columns = tuple(
+        column_text(token, options, document_script, reading)
+        for token, reading in zip(paragraph.tokens, readings, strict=True)
+    )
     items = tuple(
         item_for_token(token, column.width)
         for token, column in zip(paragraph.tokens, columns, strict=True)

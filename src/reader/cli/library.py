@@ -1,0 +1,123 @@
+"""`reader library ...`: the documents read before, headless.
+
+    reader library [--format text|json]     list them, last opened first
+    reader library add PATH                 add a document without reading it now
+    reader library remove N|PATH|DOC_ID     take one out (the file is not touched)
+
+`reader` with no argument reopens the first one of the list where the learner left it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.core.learner.library import LibraryEntry
+
+EXIT_OK = 0
+
+
+def add_library_parsers(commands: Any) -> None:
+    library = commands.add_parser(
+        "library", help="the documents you read before: list, add, remove"
+    )
+    library.add_argument("--format", choices=("text", "json"), default="text")
+    library.set_defaults(handler=cmd_library_list)
+    actions = library.add_subparsers(dest="library_command", metavar="ACTION")
+    add = actions.add_parser("add", help="add a document (and work out how much you know)")
+    add.add_argument("path", metavar="PATH")
+    add.set_defaults(handler=cmd_library_add)
+    remove = actions.add_parser("remove", help="take a document out of the library")
+    remove.add_argument("key", metavar="N|PATH|DOC_ID", help="its number in the list, or path")
+    remove.set_defaults(handler=cmd_library_remove)
+    for action in actions.choices.values():
+        action.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
+
+
+def _write(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def cmd_library_list(args: argparse.Namespace) -> int:
+    from reader.core.learner.library import LibraryStore
+
+    with LibraryStore() as library:
+        entries = library.entries()
+    if args.format == "json":
+        _write(json.dumps([entry_to_json(e) for e in entries], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not entries:
+        _write("your library is empty: `reader PATH` opens a text and adds it")
+        return EXIT_OK
+    for number, entry in enumerate(entries, start=1):
+        _write(format_entry(number, entry))
+    return EXIT_OK
+
+
+def format_entry(number: int, entry: LibraryEntry) -> str:
+    known = f"{entry.summary.known_share:4.0%} known" if entry.summary else "   ? known"
+    new = f"{entry.summary.new_words:5,} new" if entry.summary else "    ? new"
+    missing = "  (file missing)" if not entry.exists else ""
+    return (
+        f"{number:3}. {_when(entry.last_opened)}  {entry.progress:4.0%} read  {known}  {new}"
+        f"  {entry.format:5}  {entry.title}{missing}\n      {entry.path}"
+    )
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def entry_to_json(entry: LibraryEntry) -> dict[str, Any]:
+    return {
+        "doc_id": entry.doc_id,
+        "title": entry.title,
+        "path": entry.path,
+        "format": entry.format,
+        "paragraphs": entry.paragraphs,
+        "position": entry.position,
+        "progress": round(entry.progress, 4),
+        "known_share": entry.summary.known_share if entry.summary else None,
+        "new_words": entry.summary.new_words if entry.summary else None,
+        "summary_at": entry.summary_at.isoformat() if entry.summary_at else None,
+        "added_at": entry.added_at.isoformat(),
+        "last_opened": entry.last_opened.isoformat(),
+        "exists": entry.exists,
+    }
+
+
+def cmd_library_add(args: argparse.Namespace) -> int:
+    from reader.cli.study import vocabulary_statuses
+    from reader.core.engine.pipeline import annotate_each
+    from reader.core.learner.library import LibraryStore, summarise
+    from reader.core.text.loader import load_path
+
+    if args.path == "-":
+        from reader.core.errors import ReaderError
+
+        raise ReaderError("standard input cannot be kept in the library: save it to a file")
+    document = load_path(args.path)
+    summary = summarise(annotate_each(document), vocabulary_statuses())
+    with LibraryStore() as library:
+        library.record_open(document, args.path)
+        library.record_summary(document.doc_id, summary)
+    _write(
+        f"added: {document.title} ({summary.known_share:.0%} known, "
+        f"{summary.new_words:,} new words)"
+    )
+    return EXIT_OK
+
+
+def cmd_library_remove(args: argparse.Namespace) -> int:
+    from reader.core.learner.library import LibraryStore
+
+    with LibraryStore() as library:
+        entry = library.remove(args.key)
+    _write(f"removed from the library: {entry.title} ({entry.path})")
+    return EXIT_OK

@@ -1,0 +1,411 @@
+"""Dictionary search: find words by hanzi, by pinyin (with or without tones) and by English.
+
+The tables live in the compiled dictionary index (`populate_search` runs when it is built):
+
+- `search_words`: per entry, its pinyin letters without tones or spaces (`xingdong`; ü as
+  u), the same with ü as v, its tones as "position:tone" of each syllable's marked vowel
+  in those letters ("1:2,5:4"), and its `rank`: the entry's place when all entries are
+  sorted by word frequency (wordfreq's Zipf of its Simplified form), then common words
+  before proper nouns, entries with a definition before "variant of" pointers, shorter
+  words, and CC-CEDICT order.
+- `senses` and `senses_fts` (SQLite FTS5, Porter stemming over unicode61): every
+  definition split at ';' into senses, without the parts that are not English meaning
+  (classifiers "CL:個|个[ge4]", pointers "see X", pinyin in brackets).
+
+Queries:
+- hanzi (the query has a Han character): the word itself first, then words that start
+  with it, by rank;
+- pinyin: `xingdong`, `xing2dong4`, `xíngdòng`, `xing dong`, `xing2 dong`, `lv`/`lü`/`lu:`;
+  every tone given must match (the tone numbers of the syllables left out are free); words
+  whose letters are the query's first, then (for 3 letters or more) words that start
+  with them; by rank within each;
+- English: senses that are the query (after "to", "a", "the": `to go` finds 去's "to go"),
+  then senses that contain it as a phrase, then senses matching its words (stemmed:
+  `relations` finds "relation"); by rank within each group.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from reader.core.engine.syllables import split_numbered, tone_mark_position
+from reader.core.models import Entry, _is_pointer_definition
+
+DEFAULT_LIMIT = 20
+# Prefix matches for a pinyin query shorter than this would be most of the dictionary.
+_PINYIN_PREFIX_MIN_LETTERS = 3
+_HAN = re.compile(
+    r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+)
+_NUMBERED = re.compile(r"([a-zü]+)([1-5])?")
+_COMBINING_TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
+_PINYIN_QUERY = re.compile(r"^[a-zü1-5]+$")
+_NOT_MEANING = re.compile(
+    r"\bCL:[^\s;]*"  # classifiers
+    # hanzi references: 關係|关系[guan1 xi4]
+    r"|[^\x00-\x7f\s]+(?:\|[^\x00-\x7f\s]+)?(?:\[[^\]]*\])?"
+    r"|\[[^\]]*\]"  # pinyin in brackets
+)
+_HAS_MARKUP = re.compile(r"[^\x00-\x7f]|\[|CL:")
+_WORDS = re.compile(r"[a-z0-9']+")
+_NOTE = re.compile(r"\([^()]*\)")
+_LEADING_FILLER = ("to ", "a ", "an ", "the ")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One dictionary entry found, and how well it matched (0 best)."""
+
+    entry: Entry
+    tier: int
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """What a query found, by kind of match, each list best first."""
+
+    query: str
+    by_hanzi: tuple[SearchHit, ...] = ()
+    by_pinyin: tuple[SearchHit, ...] = ()
+    by_english: tuple[SearchHit, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.by_hanzi or self.by_pinyin or self.by_english)
+
+
+# ---- building
+
+
+SCHEMA = """
+CREATE TABLE search_words (
+    entry_id INTEGER PRIMARY KEY,
+    letters TEXT NOT NULL,
+    letters_v TEXT NOT NULL,
+    tones TEXT NOT NULL,
+    rank INTEGER NOT NULL
+);
+CREATE TABLE senses (
+    id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    later INTEGER NOT NULL  -- 0: in the entry's first definition, its main meaning
+);
+CREATE VIRTUAL TABLE senses_fts USING fts5(
+    text, content='', columnsize=0, tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+def populate_search(
+    connection: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str]]
+) -> None:
+    """Fill the search tables from the index's entry rows (id = position + 1)."""
+    from reader.core.learner.stats import word_frequency
+
+    connection.executescript(SCHEMA)
+    order = sorted(
+        range(len(rows)),
+        key=lambda index: _rank_key(index, rows[index], word_frequency),
+    )
+    ranks = [0] * len(rows)
+    for rank, index in enumerate(order):
+        ranks[index] = rank
+    words = []
+    senses: list[tuple[int, int, str, int]] = []
+    texts: list[tuple[int, str]] = []
+    for index, (_traditional, _simplified, pinyin, definitions) in enumerate(rows):
+        letters, letters_v, tones = pinyin_key(pinyin.split())
+        words.append((index + 1, letters, letters_v, tones, ranks[index]))
+        for number, definition in enumerate(definitions.split("/")):
+            if _is_pointer_definition(definition):
+                continue
+            for sense in definition.split(";"):
+                # Most senses are plain English: the cleaning regex only where it can act.
+                text = _NOT_MEANING.sub(" ", sense) if _HAS_MARKUP.search(sense) else sense
+                text = " ".join(text.split())
+                key = sense_key(text)
+                if key:
+                    sense_id = len(senses) + 1
+                    senses.append((sense_id, index + 1, key, int(number > 0)))
+                    texts.append((sense_id, text))
+    connection.executemany(
+        "INSERT INTO search_words (entry_id, letters, letters_v, tones, rank)"
+        " VALUES (?, ?, ?, ?, ?)",
+        words,
+    )
+    connection.execute("CREATE INDEX search_by_letters ON search_words (letters)")
+    connection.executemany(
+        "INSERT INTO senses (id, entry_id, key, later) VALUES (?, ?, ?, ?)", senses
+    )
+    connection.executemany("INSERT INTO senses_fts (rowid, text) VALUES (?, ?)", texts)
+    connection.execute("INSERT INTO senses_fts (senses_fts) VALUES ('optimize')")
+
+
+def _rank_key(index: int, row: tuple[str, str, str, str], frequency: Any) -> tuple[Any, ...]:
+    traditional, simplified, pinyin, definitions = row
+    found = frequency(simplified, traditional)
+    return (
+        -(found.zipf if found is not None else 0.0),
+        pinyin[:1].isupper(),  # a proper noun
+        all(_is_pointer_definition(d) for d in definitions.split("/")),
+        len(traditional),
+        index,
+    )
+
+
+def pinyin_key(syllables: Iterable[str]) -> tuple[str, str, str]:
+    """(letters with ü as u, letters with ü as v, tones) of numbered syllables."""
+    letters = ""
+    tones: list[str] = []
+    for syllable in syllables:
+        body, position, tone = _syllable_parts(syllable)
+        if position is not None:
+            tones.append(f"{len(letters) + position}:{tone}")
+        letters += body
+    return letters.replace("ü", "u"), letters.replace("ü", "v"), ",".join(tones)
+
+
+@lru_cache(maxsize=8192)  # CC-CEDICT has ~1,800 distinct syllables: parse each once
+def _syllable_parts(syllable: str) -> tuple[str, int | None, int]:
+    """(letters, marked-vowel position, tone) of a numbered syllable; other items (Latin
+    letters, '·') give their letters and no tone."""
+    parts = split_numbered(syllable)
+    if parts is None:
+        return "".join(c for c in syllable.lower() if c.isascii() and c.isalpha()), None, 0
+    body, tone = parts
+    return body, tone_mark_position(body), tone
+
+
+def sense_key(text: str) -> str:
+    """A sense as compared with an English query: its lowercase words, without notes in
+    brackets, a leading "to", "a", "an" or "the", or a plural -s on a long last word
+    ("you (informal)" -> "you", "to go" -> "go", "relations" -> "relation")."""
+    if "(" in text:
+        text = _NOTE.sub(" ", text)
+    key = " ".join(_WORDS.findall(text.lower()))
+    for filler in _LEADING_FILLER:
+        if key.startswith(filler):
+            key = key[len(filler) :]
+            break
+    if len(key) > 4 and key.endswith("s") and not key.endswith("ss") and key[-5:-1].isalpha():
+        key = key[:-1]
+    return key
+
+
+# ---- parsing a pinyin query
+
+
+@dataclass(frozen=True, slots=True)
+class _PinyinQuery:
+    letters: str  # ü as u
+    umlauts: tuple[int, ...]  # positions the query spells with ü / v
+    tones: dict[int, int]  # marked-vowel position -> tone
+
+
+def parse_pinyin_query(query: str) -> _PinyinQuery | None:
+    """A query as pinyin letters and the tones it gives; None if it cannot be pinyin."""
+    text = unicodedata.normalize("NFD", query.strip().lower())
+    text = text.replace("u:", "ü").replace("u\u0308", "ü")
+    tones: dict[int, int] = {}
+    plain = ""
+    for char in text:
+        if char in _COMBINING_TONES:
+            if plain:
+                tones[len(plain) - 1] = _COMBINING_TONES[char]
+        elif char in " '’-·":
+            continue
+        else:
+            plain += char
+    plain = unicodedata.normalize("NFC", plain).replace("v", "ü")
+    if not plain or not _PINYIN_QUERY.match(plain):
+        return None
+    letters = ""
+    for match in _NUMBERED.finditer(plain):
+        body, digit = match.group(1), match.group(2)
+        if digit:
+            position = tone_mark_position(body)
+            if position is not None:
+                tones[len(letters) + position] = int(digit)
+        letters += body
+    if len(letters) != len(plain.translate(str.maketrans("", "", "12345"))):
+        return None
+    umlauts = tuple(i for i, char in enumerate(letters) if char == "ü")
+    return _PinyinQuery(letters.replace("ü", "u"), umlauts, tones)
+
+
+def _tones_match(stored: str, wanted: dict[int, int]) -> bool:
+    """Whether an entry's tones ("1:2,5:4") agree with every tone the query gives."""
+    if not wanted:
+        return True
+    have: dict[int, int] = {}
+    for item in stored.split(",") if stored else ():
+        position, _, tone = item.partition(":")
+        have[int(position)] = int(tone)
+    return all(have.get(position) == tone for position, tone in wanted.items())
+
+
+# ---- searching
+
+
+class Searcher:
+    """Searches over one dictionary connection (the caller holds its lock)."""
+
+    def __init__(self, connection: sqlite3.Connection, entry: Any) -> None:
+        self._connection = connection
+        self._entry = entry  # row -> Entry
+
+    def search(self, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
+        text = query.strip()
+        if not text:
+            return SearchResults(query)
+        if _HAN.search(text):
+            return SearchResults(query, by_hanzi=self.by_hanzi(text, limit))
+        by_pinyin = self.by_pinyin(text, limit)
+        by_english = self.by_english(text, limit)
+        if by_english and not any(hit.tier == 0 for hit in by_pinyin):
+            by_pinyin = ()  # "bank" is English, not the start of bankuai
+        return SearchResults(query, by_pinyin=by_pinyin, by_english=by_english)
+
+    def by_hanzi(self, text: str, limit: int = DEFAULT_LIMIT) -> tuple[SearchHit, ...]:
+        word = "".join(text.split())
+        end = word + "\U0010ffff"
+        rows = self._connection.execute(
+            "SELECT e.id, e.traditional, e.simplified, e.pinyin, e.definitions, w.rank,"
+            " (e.traditional = ?1 OR e.simplified = ?1) AS exact"
+            " FROM entries e JOIN search_words w ON w.entry_id = e.id"
+            " WHERE e.id IN (SELECT id FROM entries WHERE traditional >= ?1 AND traditional < ?2"
+            " UNION SELECT id FROM entries WHERE simplified >= ?1 AND simplified < ?2)"
+            " ORDER BY exact DESC, w.rank LIMIT ?3",
+            (word, end, limit),
+        ).fetchall()
+        return tuple(SearchHit(self._entry(row[:5]), 0 if row[6] else 1, row[5]) for row in rows)
+
+    def by_pinyin(self, text: str, limit: int = DEFAULT_LIMIT) -> tuple[SearchHit, ...]:
+        parsed = parse_pinyin_query(text)
+        if parsed is None:
+            return ()
+        hits = self._pinyin_rows("letters = ?", (parsed.letters,), parsed, 0, limit)
+        if len(hits) < limit and len(parsed.letters) >= _PINYIN_PREFIX_MIN_LETTERS:
+            hits += self._pinyin_rows(
+                "letters > ? AND letters < ?",
+                (parsed.letters, parsed.letters + "{"),  # "{" sorts right after "z"
+                parsed,
+                1,
+                limit - len(hits),
+            )
+        return tuple(hits)
+
+    def _pinyin_rows(
+        self,
+        where: str,
+        arguments: tuple[str, ...],
+        parsed: _PinyinQuery,
+        tier: int,
+        limit: int,
+    ) -> list[SearchHit]:
+        rows = self._connection.execute(
+            "SELECT e.id, e.traditional, e.simplified, e.pinyin, e.definitions, w.rank,"
+            f" w.letters_v, w.tones FROM search_words w JOIN entries e ON e.id = w.entry_id"
+            f" WHERE w.{where} ORDER BY w.rank",
+            arguments,
+        )
+        hits: list[SearchHit] = []
+        for row in rows:
+            if parsed.umlauts and any(row[6][i : i + 1] != "v" for i in parsed.umlauts):
+                continue
+            if not _tones_match(row[7], parsed.tones):
+                continue
+            hits.append(SearchHit(self._entry(row[:5]), tier, row[5]))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def by_english(self, text: str, limit: int = DEFAULT_LIMIT) -> tuple[SearchHit, ...]:
+        key = sense_key(text)
+        words = key.split()
+        if not words:
+            return ()
+        phrase = '"' + " ".join(words) + '"'
+        every_word = " AND ".join(f'"{word}"' for word in words)  # quoted: "one's" is a word
+        match = phrase if len(words) == 1 else f"{phrase} OR ({every_word})"
+        rows = self._connection.execute(
+            "SELECT e.id, e.traditional, e.simplified, e.pinyin, e.definitions, w.rank,"
+            " min(2 * CASE WHEN s.key = ?1 THEN 0"
+            "  WHEN ' ' || s.key || ' ' LIKE '% ' || ?1 || ' %' THEN 1 ELSE 2 END + s.later)"
+            " AS score"
+            " FROM senses_fts f JOIN senses s ON s.id = f.rowid"
+            " JOIN search_words w ON w.entry_id = s.entry_id JOIN entries e ON e.id = s.entry_id"
+            " WHERE senses_fts MATCH ?2 GROUP BY s.entry_id ORDER BY score, w.rank LIMIT ?3",
+            (key, match, limit),
+        ).fetchall()
+        # The tier says how the English matched: 0 a whole sense, 1 a phrase in one, 2 words.
+        return tuple(SearchHit(self._entry(row[:5]), row[6] // 2, row[5]) for row in rows)
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
+# ---- output (the CLI)
+
+
+def format_results_text(results: SearchResults) -> str:
+    """One line per word: headword, pinyin, its first definitions; a heading per kind."""
+    if not results.found:
+        return f"{results.query.strip()}: nothing found (try pinyin like xingdong, or English)"
+    lines: list[str] = []
+    for title, hits in (
+        ("by hanzi", results.by_hanzi),
+        ("by pinyin", results.by_pinyin),
+        ("by English", results.by_english),
+    ):
+        if not hits:
+            continue
+        if lines:
+            lines.append("")
+        lines.append(f"{results.query.strip()} — {title}:")
+        lines.extend(_hit_line(hit) for hit in hits)
+    return "\n".join(lines)
+
+
+def _hit_line(hit: SearchHit) -> str:
+    from reader.core.engine.syllables import PinyinStyle, format_syllable
+
+    entry = hit.entry
+    headword = (
+        entry.traditional
+        if entry.traditional == entry.simplified
+        else f"{entry.traditional} ({entry.simplified})"
+    )
+    pinyin = " ".join(format_syllable(s, PinyinStyle.MARKS) for s in entry.pinyin.split())
+    meaning = "; ".join(entry.definitions[:3])
+    return f"  {headword} [{pinyin}] {meaning}"
+
+
+def results_to_json(results: SearchResults) -> dict[str, Any]:
+    def hits(found: tuple[SearchHit, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "traditional": hit.entry.traditional,
+                "simplified": hit.entry.simplified,
+                "pinyin": hit.entry.pinyin,
+                "definitions": list(hit.entry.definitions),
+                "match": ("exact", "phrase", "words")[min(hit.tier, 2)],
+            }
+            for hit in found
+        ]
+
+    return {
+        "query": results.query,
+        "by_hanzi": hits(results.by_hanzi),
+        "by_pinyin": hits(results.by_pinyin),
+        "by_english": hits(results.by_english),
+    }

@@ -1,0 +1,617 @@
+"""The sense that fits: which CC-CEDICT definition of a word its sentence uses.
+
+A word's one-line gloss (the reading screen's status line, `annotate`, `stats`, saved cards) is
+one definition of one entry. CC-CEDICT orders neither its entries nor their definitions by how
+often they are meant: 在 starts with "to exist", 着 with four "variant of 著" lines, 質量 with
+"(physics) mass". The choice here, in order:
+
+1. **The reading in context** picks the entries: 東西 dōngxi is "thing", dōngxī "east and
+   west"; 還 huán "to pay back", hái "still". An entry that only points elsewhere ("variant of
+   著|着[zhe5]") gives way to the entry it points to.
+2. **Rules for frequent words** (`_WORD_RULES`) read the neighbours: 在 before a verb is the
+   progressive ("他在看書"), before a place "(located) at"; 會 before a skill verb is "can",
+   before others "to be likely to"; 想 before a verb "to want", before a person at a clause's
+   end "to miss".
+3. **What the neighbours suggest of the part of speech**: after a number or 這/那 a character
+   is a classifier ("一張桌子"); before 了/着/過 or after 不/會/要 a word is a verb ("to ...");
+   after 的 or a classifier it is a noun (not "to ...").
+4. **What a learner needs first**: senses that are not "variant of"/"see X" pointers,
+   surname-only, "(bound form)" of a character standing alone, or marked archaic, literary,
+   dialect or technical ("(physics)", "(math.)"); a "fig." sense over its "lit." one.
+
+Every sense stays in the gloss panel, the chosen one first (`ordered_senses`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from reader.core.models import Entry, _is_pointer_definition
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """What the words around a word suggest (Simplified forms; "" past a clause's edge)."""
+
+    before: str = ""
+    after: str = ""
+    after_next: str = ""  # the word after `after`
+    before_is_verb: bool = False
+    after_is_verb: bool = False
+    opens_clause: bool = True  # nothing before the word in its clause
+    yi_before: bool = False  # 一 earlier in the clause (一…就: as soon as)
+    question: bool = False  # the sentence ends with a question mark
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """One definition of one entry."""
+
+    entry: Entry
+    index: int
+
+    @property
+    def definition(self) -> str:
+        return self.entry.definitions[self.index]
+
+
+def same_reading(entry: Entry, reading: Sequence[str]) -> bool:
+    """The entry is read `reading` (numbered syllables; case, ü spellings aside)."""
+    return _normalised(entry.pinyin) == _normalised(" ".join(reading))
+
+
+def choose_sense(
+    entries: Sequence[Entry], reading: Sequence[str], around: Neighbours, word: str
+) -> Sense | None:
+    """The sense of `word` (Simplified) its neighbours suggest, among the entries read
+    `reading`, else among all entries; None when there is no real definition."""
+    candidates = _candidate_senses(tuple(entries), tuple(reading))
+    if not candidates:
+        return None
+    hints = part_of_speech_hints(word, around.before, around.after)
+    rule = _WORD_RULES.get(word)
+    if rule is None or hints[0]:
+        return _by_hints(candidates, word, *hints)
+    wanted = _matching(candidates, rule(around))
+    return wanted or _by_hints(candidates, word, *hints)
+
+
+def _by_hints(
+    candidates: tuple[Sense, ...], word: str, counted: bool, verb: bool, noun: bool
+) -> Sense:
+    """The sense of a word without a rule (or counted), from what the words next to it
+    suggest of its part of speech."""
+    if counted:
+        # 一張桌子, 三條魚, 一項研究: after a number or 這/那 a character is a classifier.
+        for sense in candidates:
+            if _CLASSIFIER.match(sense.definition):
+                return sense
+    preferred = _matching(candidates, _PREFERRED.get(word))
+    if preferred is not None:
+        return preferred
+    if len(word) == 2 and word[0] == "中":
+        # 中美, 中歐, 中非 in running text are China and another country far more often than
+        # Central America, Europe or Africa.
+        for sense in candidates:
+            if sense.definition.startswith(("China-", "Sino-")):
+                return sense
+    return _by_penalty(candidates, len(word) == 1, counted, verb, noun)
+
+
+def _matching(candidates: Sequence[Sense], wanted: str | None) -> Sense | None:
+    """The candidate that is `wanted`, else the first starting with it, else containing it."""
+    if wanted is None:
+        return None
+    for matches in (str.__eq__, str.startswith, str.__contains__):
+        for sense in candidates:
+            if matches(sense.definition, wanted):
+                return sense
+    return None
+
+
+def depends_on_context(entries: Sequence[Entry], reading: Sequence[str], word: str) -> bool:
+    """Whether the words around can change the sense chosen (a rule reads them, or what they
+    suggest of the part of speech would pick another sense); else it is the same wherever the
+    word is read this way."""
+    if word in _WORD_RULES:
+        return True
+    candidates = _candidate_senses(tuple(entries), tuple(reading))
+    if len(candidates) < 2:
+        return False
+    kinds = {(classifier, verb) for _, classifier, verb in _scores(candidates, len(word) == 1)}
+    if len(kinds) == 1:
+        return False  # every hint moves every candidate alike
+    chosen = {
+        _by_hints(candidates, word, counted, verb, noun)
+        for counted in ((False, True) if len(word) == 1 else (False,))
+        for verb in (False, True)
+        for noun in (False, True)
+    }
+    return len(chosen) > 1
+
+
+def has_rule(word: str) -> bool:
+    """Whether a rule reads the neighbours of `word` (Simplified) to choose its sense."""
+    return word in _WORD_RULES
+
+
+def part_of_speech_hints(word: str, before: str, after: str) -> tuple[bool, bool, bool]:
+    """What the words just before and after suggest of `word`'s part of speech (counted,
+    verb, noun): all that the sense of a word without a rule can depend on."""
+    counted = len(word) == 1 and _counted(before[-1:])
+    verb = before in _BEFORE_VERBS or after in _AFTER_VERBS
+    noun = before in ("的", "之") or (bool(before) and before[-1] in "个种项位条张本件")
+    return counted, verb, noun
+
+
+def _by_penalty(
+    candidates: tuple[Sense, ...], single: bool, counted: bool, verb: bool, noun: bool
+) -> Sense:
+    """The candidate with the least penalty for these hints (the first on a tie)."""
+    best = candidates[0]
+    least = float("inf")
+    for sense, (base, classifier, is_verb) in zip(
+        candidates, _scores(candidates, single), strict=True
+    ):
+        penalty = base
+        if counted != classifier:
+            penalty += 3 if counted else 1.5
+        if verb and not is_verb:
+            penalty += 1
+        if noun and is_verb:
+            penalty += 1.5
+        if penalty < least:
+            best, least = sense, penalty
+    return best
+
+
+def _scores(candidates: tuple[Sense, ...], single: bool) -> tuple[tuple[float, bool, bool], ...]:
+    return _by_identity(_scores_of, candidates, single)
+
+
+def _scores_of(candidates: tuple[Sense, ...], single: bool) -> tuple[tuple[float, bool, bool], ...]:
+    """Per candidate: the penalty no neighbour changes, whether it is a classifier, whether
+    a verb."""
+    return tuple(
+        (
+            _base_penalty(sense.definition, single)
+            # A proper noun's sense (冀 Jì, Hebei) only when no common word's fits as well.
+            + (1.5 if sense.entry.pinyin[:1].isupper() else 0),
+            _CLASSIFIER.match(sense.definition) is not None,
+            sense.definition.startswith(("to ", "(coll.) to ", "(fig.) to ")),
+        )
+        for sense in candidates
+    )
+
+
+def ordered_senses(entries: Sequence[Entry], chosen: str | None) -> list[tuple[Entry, list[int]]]:
+    """Every entry with its definitions' indices, the entry holding the chosen definition
+    first and that definition first in it; the others keep CC-CEDICT's order (the gloss
+    panel). `chosen` is the gloss as shown, markup rendered or not."""
+    from reader.core.dictionary.markup import render
+
+    ordered = [(entry, list(range(len(entry.definitions)))) for entry in entries]
+    if chosen is None:
+        return ordered
+    for position, (entry, indices) in enumerate(ordered):
+        for index in indices:
+            definition = entry.definitions[index]
+            if chosen in (definition, render(definition)):
+                indices.remove(index)
+                ordered.pop(position)
+                return [(entry, [index, *indices]), *ordered]
+    return ordered
+
+
+@lru_cache(maxsize=65536)
+def _normalised(pinyin: str) -> str:
+    return pinyin.lower().replace("u:", "v").replace("ü", "v").strip()
+
+
+def _candidate_senses(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:
+    """The senses of the entries read `reading` (else of all entries), real ones first."""
+    return _by_identity(_senses_read, entries, reading)
+
+
+# The same tuple (a dictionary's remembered lookup, its candidates) is asked about again and
+# again: results are remembered by its identity, as hashing CC-CEDICT entries costs more than
+# choosing. The tuple is kept with its result, so its id is never reused while remembered.
+_remembered: dict[tuple[object, int, object], tuple[object, object]] = {}
+T = TypeVar("T")
+R = TypeVar("R")
+A = TypeVar("A", bound=Hashable)
+
+
+def _by_identity(compute: Callable[[T, A], R], subject: T, argument: A) -> R:
+    key = (compute, id(subject), argument)
+    found = _remembered.get(key)
+    if found is not None and found[0] is subject:
+        return found[1]  # type: ignore[return-value]
+    result = compute(subject, argument)
+    if len(_remembered) >= 65536:
+        _remembered.clear()
+    _remembered[key] = (subject, result)
+    return result
+
+
+def _senses_read(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:
+    read = [entry for entry in entries if same_reading(entry, reading)] or list(entries)
+    senses = [
+        Sense(entry, index)
+        for entry in read
+        for index, definition in enumerate(entry.definitions)
+        if _is_sense(definition)
+    ]
+    real = [sense for sense in senses if not _is_pointer_definition(sense.definition)]
+    return tuple(real or senses)
+
+
+_NOT_SENSES = re.compile(r"^(?:CL:|Taiwan pr\.|also pr\.|pr\. )")
+
+
+def _is_sense(definition: str) -> bool:
+    """Lines that are notes, not senses: measure-word lists, pronunciation notes."""
+    return _NOT_SENSES.match(definition) is None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- the general preferences -------------------------------------------------------------------
+
+_LABELLED = re.compile(
+    r"^\((?:archaic|old|literary|dialect|Cantonese|Tw|slang|physics|math\.|chemistry|botany|"
+    r"zoology|medicine|computing|Buddhism|Daoism|Taoism|music|geology|law|sports|linguistics|"
+    r"astronomy|biology|electricity|onom\.|loanword|mechanics|grammar|TCM|derog\.|vulgar|"
+    r"euphemism|Internet slang|dated|obsolete|Confucianism|military|engineering|geography|"
+    r"anatomy|economics|finance|statistics|printing|electronics|photography|phonetics|"
+    r"chess|Go|philosophy|psychology|theater|logic|genetics|pharmacology)[^)]*\)"
+)
+_SURNAME = re.compile(r"^surname \w+$")
+_CLASSIFIER = re.compile(r"^(?:classifier|measure word|\(after a number\))")
+_COUNTERS = frozenset("一二两三四五六七八九十百千万几每这那哪某多半整好")
+
+
+def _base_penalty(definition: str, single: bool) -> float:
+    """What makes a sense less likely wherever the word stands."""
+    penalty = 0.0
+    if _is_pointer_definition(definition):
+        penalty += 6
+    if _SURNAME.match(definition):
+        penalty += 5
+    if single and definition.startswith("(bound form)"):
+        penalty += 2
+    if definition.startswith("(literary)"):
+        penalty += 1  # news and set phrases use them: 冀 "to hope for" in a headline
+    elif _LABELLED.match(definition):
+        penalty += 2
+    if definition.startswith("lit. "):
+        penalty += 1
+    return penalty
+
+
+_BEFORE_VERBS = _words(
+    """不 没 没有 要 会 能 可以 应该 应当 想 已经 已 正在 正 都 也 就 还 又
+    再 才 一起 将 曾 曾经 必须 得 愿意 开始 继续 共同 努力 积极 不断 进一步
+    别 不要 请"""
+)
+_AFTER_VERBS = _words("""了 着 过 得 起来 下来 下去 出来""")
+
+
+# --- rules for frequent words ------------------------------------------------------------------
+
+_PRONOUNS = _words("""我 你 您 他 她 它 我们 你们 他们 她们 咱们 大家 别人 人家""")
+_PEOPLE = _words(
+    """朋友 病人 老师 奶奶 爷爷 外婆 外公 父母 妈妈 爸爸 孩子 同学 医生 家人 亲戚
+    姐姐 哥哥 弟弟 妹妹 老人 客户 女朋友 男朋友"""
+)
+_SKILL_VERBS = _words(
+    """说 讲 写 读 做 开 游泳 唱 唱歌 跳舞 画 画画 用 打 骑 弹 开车 做饭 下棋
+    滑雪 编程 说话 跳"""
+)
+_FEELINGS = _words(
+    """高兴 开心 大 多 久 快 美 漂亮 累 冷 热 难 可怜 可爱 厉害 舒服 奇怪 长
+    远 小 帅 好看 好吃 贵 便宜 伤心 难过 紧张 幸福 聪明 热闹 安静 干净 危险
+    重要 简单 复杂"""
+)
+_ABBREVIATED_NAMES = frozenset("中美日英法德俄韩欧港台澳朝越印澳加意西葡荷瑞巴以伊")
+_NEWS_SOURCES = ("报", "社", "网", "台", "电")
+
+Rule = Callable[[Neighbours], "str | None"]
+
+
+def _zai(around: Neighbours) -> str | None:
+    if around.after_is_verb and around.after not in ("家", "这里", "那里"):
+        return "(used before a verb to indicate an action in progress)"
+    return "(of sb or sth) to be (located) at"
+
+
+def _dui(around: Neighbours) -> str | None:
+    if not around.after or around.before in ("很", "说得", "不", "是", "太", "真", "都", "也"):
+        return "right; correct"
+    if around.opens_clause:
+        return "concerning; regarding"
+    return "towards; at; for"
+
+
+def _gei(around: Neighbours) -> str | None:
+    if around.after in _PRONOUNS and around.after_next and not _counted(around.after_next):
+        return "for"
+    return "to give"
+
+
+def _counted(word: str) -> bool:
+    """A number or 這/那/幾/每 ... starts the word: what comes next is counted."""
+    return bool(word) and (word[:1] in _COUNTERS or word[:1].isdigit())
+
+
+def _hui(around: Neighbours) -> str | None:
+    if around.after in _SKILL_VERBS or not around.after:
+        return "can; to have the skill"
+    if around.after_is_verb or around.after in ("有", "是", "下雨", "很"):
+        return "to be likely to"
+    return None
+
+
+def _xiang(around: Neighbours) -> str | None:
+    if around.after in _PRONOUNS or around.after in _PEOPLE:
+        if not around.after_next:
+            return "to miss"
+        return "to think (that)"
+    if around.after_is_verb or around.after in ("吃", "喝", "去", "买", "要"):
+        return "to desire; to want (to)"
+    return None
+
+
+def _yao(around: Neighbours) -> str | None:
+    if around.after_is_verb and around.before not in _PRONOUNS:
+        return "will; shall; about to"
+    if around.after_is_verb:
+        return None
+    return "to want; to need; to ask for"
+
+
+def _kan(around: Neighbours) -> str | None:
+    return "to visit; to call on" if around.after in _PEOPLE else None
+
+
+def _hao(around: Neighbours) -> str | None:
+    if around.after in _FEELINGS and around.before not in ("很", "真", "太"):
+        return "(before an adjective for exclamatory effect) so"
+    return "good"
+
+
+def _xing(around: Neighbours) -> str | None:
+    if around.before in ("很", "真", "太", "挺", "最", "真的"):
+        return "capable; competent"
+    if not around.after:
+        return "all right; OK!"
+    return None
+
+
+def _dian(around: Neighbours) -> str | None:
+    if around.before and (around.before[-1] in _COUNTERS or around.before[-1].isdigit()):
+        if around.after in ("", "钟", "半", "多", "左右", "以前", "以后", "了"):
+            return "(after a number) o'clock"
+        return "classifier for small amounts"
+    if around.after in _AFTER_VERBS or around.before in _PRONOUNS:
+        return "to order (food etc); to select"
+    return "point; dot; spot; speck"
+
+
+def _shang(around: Neighbours) -> str | None:
+    if around.before and not around.before_is_verb and around.before not in _PRONOUNS:
+        return "(noun suffix) on; above"
+    if around.after in ("了", "过") or around.before in _PRONOUNS:
+        return "to climb; to get onto; to go up"
+    return None
+
+
+def _xia(around: Neighbours) -> str | None:
+    if around.after in ("个", "次", "周", "星期", "回", "午", "个月", "礼拜", "一个"):
+        return "next (week etc)"
+    if around.before and (around.before[-1] in _COUNTERS or around.before[-1].isdigit()):
+        return "measure word to show the frequency of an action"
+    return None
+
+
+def _zhong(around: Neighbours) -> str | None:
+    if around.after[:1] in ("奖", "彩", "标", "选"):
+        return "to win (a prize or lottery)"
+    if around.after[:1] in ("枪", "弹", "毒", "暑", "风", "邪", "计", "箭"):
+        return "to be struck by"
+    return None
+
+
+def _lao(around: Neighbours) -> str | None:
+    if around.after and (
+        len(around.after) == 1 and around.after in "大二三四五王李张刘陈杨黄赵吴周"
+    ):
+        return "prefix used before the surname"
+    return "old (of people)"
+
+
+def _chang_zhang(around: Neighbours) -> str | None:
+    if around.after in ("了", "得", "大", "高", "出", "满", "成") or around.before_is_verb:
+        return "to grow"
+    return None
+
+
+def _hua(around: Neighbours) -> str | None:
+    if (
+        around.after in ("了", "过", "钱", "时间", "很多", "不少", "多少")
+        or around.before in _PRONOUNS
+    ):
+        return "to spend (money, time)"
+    return "flower"
+
+
+def _fang(around: Neighbours) -> str | None:
+    if around.before in _ABBREVIATED_NAMES or around.before in (
+        "双",
+        "各",
+        "对",
+        "另一",
+        "我",
+        "一",
+    ):
+        return "side"
+    return None
+
+
+def _mei(around: Neighbours) -> str | None:
+    neighbour_is_name = around.before in _ABBREVIATED_NAMES or around.after in _ABBREVIATED_NAMES
+    if neighbour_is_name or around.after[:1] in ("方", "军", "元", "籍", "企", "媒", "股", "债"):
+        return "(bound form) USA"
+    return None
+
+
+def _xun(around: Neighbours) -> str | None:
+    return "(bound form) news; information" if around.before.endswith(_NEWS_SOURCES) else None
+
+
+def _cai(around: Neighbours) -> str | None:
+    if _counted(around.after):
+        return "(before an expression of quantity) only"
+    if around.after_is_verb or around.after in ("是", "会", "能", "有", "开始", "知道"):
+        return "then and only then"
+    return None
+
+
+def _jiu(around: Neighbours) -> str | None:
+    if around.yi_before:
+        return "(after a clause of action) as soon as"
+    return None
+
+
+def _ba(around: Neighbours) -> str | None:
+    if around.before and (around.before[-1] in _COUNTERS or around.before[-1].isdigit()):
+        return "classifier for things with handles"
+    return "(used to put the object before the verb"
+
+
+def _bei(around: Neighbours) -> str | None:
+    if around.before and around.before[-1] in _COUNTERS:
+        return "quilt"
+    return "used to indicate passive voice"
+
+
+def _rang(around: Neighbours) -> str | None:
+    """讓 is to yield a seat or the way (讓座, 讓路), else to let or make someone do it."""
+    if not around.after or around.after[:1] in "座位路步开出":
+        return "to yield"
+    return "to let sb do sth"
+
+
+def _bi(around: Neighbours) -> str | None:
+    if around.after and around.after_next and not around.after_is_verb:
+        return "(followed by a noun and adjective) more {adj.} than {noun}"
+    return None
+
+
+def _jiao(around: Neighbours) -> str | None:
+    if around.after in ("什么", "做") or around.question:
+        return "to be called"
+    if around.after in _PRONOUNS and around.after_next:
+        return "to order"
+    return None
+
+
+def _tong(around: Neighbours) -> str | None:
+    """同 before someone or something is with (同他, 同各國合作); before a verb together (同去);
+    at a clause's end the same."""
+    if not around.after or around.after in ("的", "是"):
+        return "same"
+    if around.after_is_verb and around.after not in _PRONOUNS:
+        return "together"
+    return "with"
+
+
+def _yisi(around: Neighbours) -> str | None:
+    if around.before in ("什么", "的", "这个", "那个") or around.after in ("是", "就是"):
+        return "meaning"
+    return None
+
+
+def _gaoceng(around: Neighbours) -> str | None:
+    if around.after in ("建筑", "楼", "住宅", "大厦", "楼宇"):
+        return "high-rise"
+    return "high level; high class"
+
+
+def _kaifang(around: Neighbours) -> str | None:
+    if around.before in ("每天", "全天", "免费", "公众", "向公众", "对公众", "暂停", "重新"):
+        return "to be open (to the public)"
+    return "to open up (to the outside)"
+
+
+def _zhu(around: Neighbours) -> str | None:
+    return "to write"
+
+
+def _kai(around: Neighbours) -> str | None:
+    if around.after in ("车", "飞机", "船", "火车", "汽车", "出租车"):
+        return "(of ships, vehicles, troops etc) to start"
+    return None
+
+
+# Words whose first sense in CC-CEDICT is not the one running text means, whatever the
+# neighbours: 為 wèi "for" (not "because of"), 項 "item" (not "back of neck").
+_PREFERRED = {
+    "为": "for",
+    "以": "by means of",
+    "项": "item",
+    "打": "to hit; to strike",
+    "前景": "(future) prospects",
+    "打造": "(fig.) to create; to build; to develop",
+    "水平": "a standard; a level",
+    "分歧": "difference (of opinion, position); disagreement",
+}
+
+# Simplified word -> its rule. Readings choose first: a rule only picks among the senses of
+# the entries read as the word is read here (还 hái never gets "to pay back").
+_WORD_RULES: dict[str, Rule] = {
+    "在": _zai,
+    "对": _dui,
+    "给": _gei,
+    "会": _hui,
+    "想": _xiang,
+    "要": _yao,
+    "看": _kan,
+    "好": _hao,
+    "行": _xing,
+    "点": _dian,
+    "上": _shang,
+    "下": _xia,
+    "中": _zhong,
+    "老": _lao,
+    "长": _chang_zhang,
+    "花": _hua,
+    "方": _fang,
+    "美": _mei,
+    "讯": _xun,
+    "才": _cai,
+    "就": _jiu,
+    "把": _ba,
+    "被": _bei,
+    "让": _rang,
+    "比": _bi,
+    "叫": _jiao,
+    "同": _tong,
+    "意思": _yisi,
+    "高层": _gaoceng,
+    "开放": _kaifang,
+    "著": _zhu,
+    "开": _kai,
+    "跟": lambda around: (
+        "to follow closely" if around.after in ("在", "着", "上", "紧") else "with"
+    ),
+    "呢": lambda around: "(sentence-final particle) used in questions" if around.question else None,
+    "重": lambda around: "again" if around.after_is_verb else None,
+    "时": lambda around: None if around.opens_clause else "when",
+}

@@ -1,0 +1,214 @@
+"""Readings as a learner is taught them, through the real pipeline (segmenter, reading engine,
+CC-CEDICT): neutral tones, words with two readings, particles, names, the full-tones and
+tone-change displays, and pinyin written as dictionaries write it.
+
+Every sentence here is written for these tests (none comes from an evaluation set).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.engine.pipeline import Annotator, default_annotator
+from reader.core.engine.syllables import PinyinStyle, format_word, word_pieces
+from reader.core.engine.tones import shown_readings
+from reader.core.models import Token
+from tests.support import annotate_sentence
+
+
+@pytest.fixture(scope="module")
+def annotator() -> Annotator:
+    return default_annotator()
+
+
+def token(annotator: Annotator, text: str, word: str, occurrence: int = 0) -> Token:
+    found = [t for t in annotate_sentence(annotator, text).tokens if t.text == word]
+    assert len(found) > occurrence, [t.text for t in annotate_sentence(annotator, text).tokens]
+    return found[occurrence]
+
+
+def reading(annotator: Annotator, text: str, word: str, occurrence: int = 0) -> str:
+    return format_word(token(annotator, text, word, occurrence).pinyin_numbered)
+
+
+# --- neutral tones ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("我爸爸是老師。", "爸爸", "bàba"),
+        ("媽媽在做飯。", "媽媽", "māma"),
+        ("他是我的好朋友。", "朋友", "péngyou"),
+        ("我很喜歡這本書。", "喜歡", "xǐhuan"),
+        ("謝謝你的幫助。", "謝謝", "xièxie"),
+        ("這件衣服很漂亮。", "衣服", "yīfu"),
+        ("我認識他很多年了。", "認識", "rènshi"),
+        ("你明白我的意思嗎？", "明白", "míngbai"),
+        ("我們休息一下吧。", "休息", "xiūxi"),
+        ("请你告诉我。", "告诉", "gàosu"),
+        ("这个地方很安静。", "地方", "dìfang"),
+        ("中美關係很重要。", "關係", "guānxi"),
+        ("對不起，我來晚了。", "對不起", "duìbuqǐ"),
+    ],
+)
+def test_words_read_with_the_neutral_tone_learners_are_taught(
+    annotator: Annotator, text: str, word: str, expected: str
+) -> None:
+    assert reading(annotator, text, word) == expected
+
+
+def test_full_tones_give_each_neutral_tone_back(annotator: Annotator) -> None:
+    friend = token(annotator, "他是我的好朋友。", "朋友")
+    assert friend.full_tones == ("peng2", "you3")
+    particle = token(annotator, "你去嗎？", "嗎")
+    assert particle.pinyin_numbered == ("ma5",) and particle.full_tones == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("你買了什麼東西？", "東西", "dōngxi"),
+        ("這條路是東西走向的。", "東西", "dōngxī"),
+        ("這家的北京菜很地道。", "地道", "dìdao"),
+        ("他們挖了一條地道。", "地道", "dìdào"),
+        ("你太大意了。", "大意", "dàyi"),
+        ("這篇文章的大意是什麼？", "大意", "dàyì"),
+        ("我兄弟明天來。", "兄弟", "xiōngdi"),
+        ("他們兄弟兩人都是醫生。", "兄弟", "xiōngdì"),
+        ("中央和地方要一起努力。", "地方", "dìfāng"),
+        ("你今天很有精神。", "精神", "jīngshen"),
+    ],
+)
+def test_context_decides_between_two_readings(
+    annotator: Annotator, text: str, word: str, expected: str
+) -> None:
+    assert reading(annotator, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("我們一起去看電影吧。", "吧", "ba"),
+        ("你是學生嗎？", "嗎", "ma"),
+        ("我很好，你呢？", "呢", "ne"),
+        ("今天天氣真好啊！", "啊", "a"),
+        ("我吃了飯。", "了", "le"),
+        ("她坐着看電視。", "着", "zhe"),
+        ("門一直開著。", "著", "zhe"),
+        ("我去過北京。", "過", "guo"),
+        ("這是我的書。", "的", "de"),
+        ("他慢慢地走了。", "地", "de"),
+        ("他跑得很快。", "得", "de"),
+    ],
+)
+def test_particles_are_neutral(annotator: Annotator, text: str, word: str, expected: str) -> None:
+    assert reading(annotator, text, word) == expected
+
+
+def test_particle_characters_keep_their_other_uses(annotator: Annotator) -> None:
+    assert reading(annotator, "他過了馬路。", "過") == "guò"  # to cross
+    assert reading(annotator, "我們跳過這一題。", "跳過") == "tiàoguò"
+    assert reading(annotator, "我找不着他。", "着") == "zháo"
+    assert reading(annotator, "他著了三本小說。", "著") == "zhù"  # wrote
+
+
+def test_a_word_and_its_negation_and_erhua(annotator: Annotator) -> None:
+    sentence = annotate_sentence(annotator, "你去不去？")
+    assert [format_word(t.pinyin_numbered) for t in sentence.tokens if t.is_han] == [
+        "nǐ",
+        "qù",
+        "bu",
+        "qù",
+    ]
+    assert reading(annotator, "你有空兒嗎？", "空兒").endswith("r")
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+def test_a_name_reads_the_same_everywhere(annotator: Annotator) -> None:
+    sentences = [
+        "記者葛沖報道。",
+        "葛沖表示，兩國關係很重要。",
+        "據葛沖說，會議明天開始。",
+        "這是葛沖第一次來香港。",
+    ]
+    readings = {reading(annotator, sentence, "葛沖") for sentence in sentences}
+    assert readings == {"Gě Chōng"}  # the surname's own reading, capitals as in dictionaries
+
+
+def test_dictionary_names_and_places(annotator: Annotator) -> None:
+    assert reading(annotator, "王毅在北京會見了客人。", "王毅") == "Wáng Yì"
+    assert reading(annotator, "王毅在北京會見了客人。", "北京") == "Běijīng"
+    assert reading(annotator, "我明年想去西安。", "西安") == "Xī'ān"
+
+
+# --- how pinyin is written -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("syllables", "marks", "numbers", "zhuyin"),
+    [
+        (("xi1", "an1"), "xī'ān", "xi1an1", "ㄒㄧ ㄢ"),
+        (("Xi1", "an1"), "Xī'ān", "Xi1an1", "ㄒㄧ ㄢ"),
+        (("Wang2", "Yi4"), "Wáng Yì", "Wang2 Yi4", "ㄨㄤˊ ㄧˋ"),
+        (("peng2", "you5"), "péngyou", "peng2you5", "ㄆㄥˊ ˙ㄧㄡ"),
+        (("nv3", "er2"), "nǚ'ér", "nv3er2", "ㄋㄩˇ ㄦˊ"),
+        (("na3", "r5"), "nǎr", "na3r5", "ㄋㄚˇㄦ"),
+        (("zhong1", "ou1"), "zhōng'ōu", "zhong1ou1", "ㄓㄨㄥ ㄡ"),
+    ],
+)
+def test_words_are_written_as_dictionaries_write_them(
+    syllables: tuple[str, ...], marks: str, numbers: str, zhuyin: str
+) -> None:
+    assert format_word(syllables, PinyinStyle.MARKS) == marks
+    assert format_word(syllables, PinyinStyle.NUMBERS) == numbers
+    assert format_word(syllables, PinyinStyle.ZHUYIN) == zhuyin
+    # The reading screen colours each syllable: its pieces join into the word.
+    assert "".join(word_pieces(syllables, PinyinStyle.MARKS)) == marks
+
+
+# --- display transforms ----------------------------------------------------------------------
+
+
+def shown(
+    annotator: Annotator, text: str, *, full_tones: bool = False, tone_changes: bool = False
+) -> list[str]:
+    paragraph = annotate_sentence(annotator, text)
+    readings = shown_readings(paragraph.tokens, full_tones=full_tones, tone_changes=tone_changes)
+    return [
+        format_word(reading)
+        for reading, t in zip(readings, paragraph.tokens, strict=True)
+        if t.is_han
+    ]
+
+
+def test_tone_changes_are_shown_only_when_asked(annotator: Annotator) -> None:
+    text = "我不是一個人去。"
+    assert shown(annotator, text) == ["wǒ", "bùshì", "yī", "gèrén", "qù"]
+    assert shown(annotator, text, tone_changes=True) == ["wǒ", "búshì", "yí", "gèrén", "qù"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一起去", ["yìqǐ", "qù"]),
+        ("第一天", ["dìyī", "tiān"]),
+        ("你好", ["níhǎo"]),
+        ("不對", ["búduì"]),
+        ("統一", ["tǒngyī"]),
+    ],
+)
+def test_tone_change_rules(annotator: Annotator, text: str, expected: list[str]) -> None:
+    assert shown(annotator, text, tone_changes=True) == expected
+
+
+def test_full_tones_and_tone_changes_together(annotator: Annotator) -> None:
+    text = "他是我的好朋友。"
+    assert shown(annotator, text, full_tones=True) == ["tā", "shì", "wǒ", "de", "hǎo", "péngyǒu"]
+    assert shown(annotator, text) == ["tā", "shì", "wǒ", "de", "hǎo", "péngyou"]
+    paragraph = annotate_sentence(annotator, text)
+    # The display never changes the annotation: the same tokens serve every setting.
+    shown_readings(paragraph.tokens, full_tones=True, tone_changes=True)
+    assert token(annotator, text, "朋友").pinyin_numbered == ("peng2", "you5")
