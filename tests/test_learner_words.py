@@ -107,6 +107,54 @@ def test_compositional_strings_are_split(
 
 
 @pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        # CC-CEDICT lists 我去 "(slang) what the...!", 我等 "(archaic) we", 他用 "other use",
+        # 他杀 "homicide", 我靠 "crap!", 他信 "Thaksin", 那是 "(coll.) of course": a pronoun
+        # and a verb are a subject and its predicate here.
+        ("我去學校上課。", ["我", "去", "學校"]),
+        ("我去過很多地方。", ["我", "去", "過"]),
+        ("我去看看就回来。", ["我", "去", "看看"]),
+        ("我等你一會兒。", ["我", "等", "你"]),
+        ("你等我一下好嗎？", ["你", "等", "我"]),
+        ("他用筷子吃麵條。", ["他", "用", "筷子"]),
+        ("他杀了一条鱼。", ["他", "杀", "了"]),
+        ("我靠自己找到了工作。", ["我", "靠", "自己"]),
+        ("他信了我說的話。", ["他", "信", "了"]),
+        ("那是你的手機嗎？", ["那", "是", "你"]),
+        # Entries that read a function character otherwise: 都会 dūhuì "metropolis", 中的
+        # zhòngdì "to hit the target", 到了 dàoliǎo "at last", 打的 dǎdī "to take a taxi".
+        ("他們都會來參加。", ["都", "會", "來"]),
+        ("書中的故事很有意思。", ["書", "中", "的", "故事"]),
+        ("我们到了车站就给你打电话。", ["到", "了", "车站"]),
+        ("你打的電話我沒接到。", ["打", "的", "電話"]),
+    ],
+)
+def test_function_words_are_not_joined_into_an_unrelated_entry(
+    segmenter: Segmenter, text: str, pieces: list[str]
+) -> None:
+    joined = "|".join(words(segmenter, text))
+    assert f"|{'|'.join(pieces)}|" in f"|{joined}|", joined
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("我們是好朋友。", "我們"),
+        ("你好，我叫小明。", "你好"),
+        ("哪怕下雨我也去。", "哪怕"),  # HSK 4
+        ("我国经济发展很快。", "我国"),
+        ("這個地方很安靜。", "這個"),
+        ("我說得不好，你再說一遍。", "一遍"),
+    ],
+)
+def test_pronoun_and_function_words_that_are_words_stay_whole(
+    segmenter: Segmenter, text: str, word: str
+) -> None:
+    assert word in words(segmenter, text)
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("記者張美華報道，", "張美華"),  # surname + given name no dictionary lists
@@ -199,3 +247,48 @@ def test_words_no_dictionary_lists_are_cut_unless_names_or_numbers(builder) -> N
     assert builder.learner_convention(gold, learner) == ["最", "大", "王小二", "三十"]
     # The lattice's own units keep them whole (the segmenter shows 最大 cut).
     assert builder.learner_convention(gold, learner, split_unlisted=False)[0] == "最大"
+
+
+def _cedict(builder, lines: list[str]):  # type: ignore[no-untyped-def]
+    """A Cedict of CC-CEDICT lines "simplified [syllables] /sense/sense/"."""
+    cedict = builder.Cedict(set(), set(), {}, {})
+    for line in lines:
+        word, rest = line.split(" ", 1)
+        reading, _, glosses = rest.partition("] ")
+        senses = [sense for sense in glosses.strip("/").split("/") if sense]
+        cedict.words.add(word)
+        cedict.entries.setdefault(word, []).append((reading.lstrip("[").split(), senses))
+    return cedict
+
+
+def test_compositions_are_told_by_the_dictionary_entries(builder) -> None:  # type: ignore[no-untyped-def]
+    cedict = _cedict(
+        builder,
+        [
+            "我去 [wo3 qu4] /(slang) what the ...!; oh my god!/",
+            "去 [qu4] /to go; to go to (a place)/",
+            "我们 [wo3 men5] /we; us/",
+            "们 [men5] /plural marker for pronouns/",
+            "你好 [ni3 hao3] /hello; hi/",
+            "好 [hao3] /good/(after a personal pronoun) hello/",
+            "好 [hao4] /to be fond of/",
+            "那是 [na4 shi5] /(coll.) of course/naturally/",
+            "是 [shi4] /to be (followed by substantives only)/correct; right/",
+            "都会 [du1 hui4] /city/metropolis/",
+            "并不 [bing4 bu4] /not at all; by no means/",
+            "中的 [zhong4 di4] /to hit the target/",
+            "糟了 [zao1 le5] /gosh!/oh no!/",
+            "爹地 [die1 di4] /daddy (loanword)/",
+            "哪怕 [na3 pa4] /even; even if/",
+            "怕 [pa4] /to be afraid; to fear/",
+        ],
+    )
+    hsk = {"我们": "1", "哪怕": "4", "都会": "7-9"}
+    kinds = {word: builder.composition_kind(word, cedict, hsk, set()) for word in cedict.entries}
+    assert kinds["我去"] == kinds["那是"] == "subject + predicate"  # shì5 is shì
+    assert kinds["都会"] == kinds["中的"] == "function character read otherwise"  # dū, dì
+    assert kinds["糟了"] == "register-marked"
+    for word in ("我们", "你好", "并不", "爹地", "哪怕", "去"):  # 你好: hǎo is no verb
+        assert kinds[word] is None, word
+    # A word jieba's corpus counts as a word is no composition of the last two kinds.
+    assert builder.composition_kind("中的", cedict, hsk, {"中的"}) is None

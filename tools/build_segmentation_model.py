@@ -30,6 +30,12 @@ the converted sentences with the very lattice the app uses, in four orders whose
 averaged (`--orders`). After training, HSK words and the training sentences' own words are
 raised to win over their own split, CC-CEDICT proper nouns by at most 30 (`--protect`).
 
+Compositions (`composition_kind`): CC-CEDICT entries spelled by everyday function words whose
+sense is another (我去 "(slang) what the...!", 他用 "other use", 都会 dūhuì "metropolis", 中的
+zhòngdì "to hit the target", 知道了 "Got it!") are left out of the lexicon, so neither the
+conversion nor the lattice joins them: the learned lattice joins any lexicon word nothing
+else claims, and these would be joined wherever a pronoun meets a verb (我去|学校).
+
 Words a learner cannot look up: jieba lists ~100,000 words neither CC-CEDICT nor HSK has
 (更好, 最大). They stay in the lattice as units, and the lexicon's `cuts` table gives, for
 each, the fewest CC-CEDICT words that spell it, which the segmenter shows instead — except
@@ -58,10 +64,12 @@ import math
 import random
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from pypinyin import lazy_pinyin
 
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.segment import (
@@ -103,6 +111,7 @@ CHARACTER_CLASSES: dict[str, str] = {
     "DIR": "下上来去到出起回进开走住好完掉见给在",
     "PREP": "于为与以从向对把被由",
 }
+CLASS_OF = character_classes(CHARACTER_CLASSES, {})  # character -> its class
 # Common Chinese surnames (Simplified), by how often they occur: a personal name the lexicon
 # lacks is proposed as surname + one or two characters (王毅, 陈奕迅).
 SURNAMES: dict[str, str] = {
@@ -190,15 +199,17 @@ def add_words(base: dict[str, float], tags: dict[str, str], words: set[str], tag
     return added
 
 
-def load_hsk() -> set[str]:
-    """HSK 3.0 words, Simplified, and as `to_simplified` writes their Traditional form."""
-    words: set[str] = set()
+def load_hsk() -> dict[str, str]:
+    """HSK 3.0 words, Simplified, and as `to_simplified` writes their Traditional form -> level
+    ("1" to "6", or "7-9" for the advanced band)."""
+    levels: dict[str, str] = {}
     with HSK.open(encoding="utf-8") as handle:
         for line in handle:
             if not line.startswith("#"):
-                simplified, traditional, _ = line.split("\t", 2)
-                words.update((simplified, to_simplified(traditional)))
-    return words
+                simplified, traditional, level = line.rstrip("\n").split("\t")[:3]
+                for form in (simplified, to_simplified(traditional)):
+                    levels.setdefault(form, level)
+    return levels
 
 
 PERSON = re.compile(r"\((c\. )?\d{3,4}-")  # "(1953-)", "(c. 1600-1650)": a person's dates
@@ -233,56 +244,205 @@ def given_name_bands(people: list[str], base: dict[str, float]) -> dict[str, int
     }
 
 
-def load_cedict() -> tuple[set[str], set[str], dict[str, str]]:
-    """CC-CEDICT Simplified headwords, the multi-character proper nouns among them, and the
-    aliases: what `to_simplified` makes of a Traditional headword where that is not the
-    Simplified one (OpenCC keeps 著 in 接著, CC-CEDICT writes 接着), alias -> Simplified.
-    Aliases count as headwords: the segmenter meets them in converted Traditional text."""
-    words: set[str] = set()
-    proper: set[str] = set()
-    aliases: dict[str, str] = {}
+@dataclass
+class Cedict:
+    """What the builder reads from CC-CEDICT, all Simplified: headwords, the multi-character
+    proper nouns among them, the aliases (what `to_simplified` makes of a Traditional headword
+    where that is not the Simplified one: OpenCC keeps 著 in 接著, CC-CEDICT writes 接着;
+    alias -> Simplified; aliases count as headwords, the segmenter meets them in converted
+    Traditional text), and each headword's entries as (syllables, senses)."""
+
+    words: set[str]
+    proper: set[str]
+    aliases: dict[str, str]
+    entries: dict[str, list[tuple[list[str], list[str]]]]
+
+
+def load_cedict() -> Cedict:
+    cedict = Cedict(set(), set(), {}, defaultdict(list))
     with gzip.open(CEDICT, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
                 continue
-            parts = line.split(" ", 2)
+            parts = line.rstrip("\n").split(" ", 2)
             if len(parts) < 3:
                 continue
             forms = [parts[1]]
             alias = to_simplified(parts[0])
             if alias != parts[1] and len(alias) > 1:
-                aliases.setdefault(alias, parts[1])
+                cedict.aliases.setdefault(alias, parts[1])
                 forms.append(alias)
-            words.update(forms)
+            cedict.words.update(forms)
             if len(parts[1]) > 1 and parts[2][:2].isupper() and parts[2][1].isalpha():
-                proper.update(forms)  # the reading is capitalised: a name or place
-    return words, proper, aliases
+                cedict.proper.update(forms)  # the reading is capitalised: a name or place
+            reading, _, glosses = parts[2].partition("] ")
+            senses = [sense.strip() for sense in glosses.strip("/").split("/") if sense.strip()]
+            entry = (reading.lstrip("[").lower().split(), senses)
+            for form in forms:
+                cedict.entries[form].append(entry)
+    return cedict
+
+
+# --- compositions: CC-CEDICT entries that running text almost always means as their parts ---
+#
+# The learned lattice joins any lexicon word whose characters no other word claims (a single
+# character scores far below any word), so an entry spelled by everyday function words is
+# joined wherever they meet, with a gloss and reading that fit nowhere: 我去|学校 "(slang)
+# what the...!", 他们|都会|来 "metropolis" dūhuì. These entries are left out of the lexicon
+# (`composition_kind`); CC-CEDICT still glosses them where the learner joins them.
+
+# A personal pronoun, or a demonstrative that stands as a subject (这/那/哪 "this/that/which").
+SUBJECT_CHARACTERS = CHARACTER_CLASSES["PRON"] + "这那哪"
+# Classes of function characters (not numerals or direction/result verbs, which are content).
+FUNCTION_CLASSES = ("NEG", "PRON", "DEM", "AUX", "ADV", "PART", "PREP")
+# The syllable of each particle as a particle (pypinyin's everyday reading is another: 地 dì).
+PARTICLE_SYLLABLES = {"了": "le", "的": "de", "地": "de", "得": "de", "着": "zhe", "著": "zhe"}
+PARTICLE_SYLLABLES |= {"么": "me", "呢": "ne"}
+# CC-CEDICT's register labels at the start of a sense: "(slang) what the ...!", "(archaic) we".
+REGISTER_LABEL = re.compile(
+    r"^\([^)]*\b(?:slang|vulgar|taboo|archaic|literary|dialect|coll|old|interjection|"
+    r"euphemism)\b[^)]*\)",
+    re.IGNORECASE,
+)
+# HSK levels a learner is taught by (the advanced band 7-9 is not graded).
+GRADED_LEVELS = ("1", "2", "3", "4", "5", "6")
+
+
+def composition_kind(
+    word: str, cedict: Cedict, hsk: dict[str, str], corpus: set[str]
+) -> str | None:
+    """Why running text means CC-CEDICT's `word` as its parts, or None if it is a word.
+
+    HSK words are words (the learner's syllabus decides), except in the advanced band 7-9
+    for the second kind; `corpus` = the words jieba's corpus counts (Simplified).
+    - subject + predicate: a pronoun (or 这/那/哪) and a character the entry reads as one of
+      its verbs (我去 "(slang) what the...!", 我等 "(archaic) we", 他用, 他杀, 那是, 这就):
+      a clause, not a word;
+    - function character read otherwise: an entry of function characters, or a character and
+      a particle, that reads one of them as something else (都会 dū huì "metropolis", not
+      dōu huì; 中的 zhòngdì "to hit the target"; 明了, 到了 liǎo) and the corpus never
+      counted as a word: the learner would get the wrong reading too;
+    - register-marked: every sense slang, archaic, dialect… or an exclamation, starting with a
+      function character or ending with a particle, not in the corpus (知道了 "Got it!",
+      糟了, 我勒个去).
+    """
+    entries = cedict.entries.get(word)
+    if len(word) < 2 or not entries:
+        return None
+    simplified = cedict.aliases.get(word, word)
+    level = hsk.get(word) or hsk.get(simplified)
+    if level in GRADED_LEVELS:
+        return None
+    counted = word in corpus or simplified in corpus
+    classes = [CLASS_OF.get(char) for char in word]
+    function = [kind in FUNCTION_CLASSES for kind in classes]
+    if (
+        not counted
+        and (all(function) or (len(word) == 2 and word[1] in PARTICLE_SYLLABLES))
+        and not any("loanword" in sense for _, senses in entries for sense in senses)  # 爹地
+        and all(
+            len(syllables) == len(word)
+            and any(
+                is_function and syllable.rstrip("012345") != _function_syllable(char)
+                for char, syllable, is_function in zip(word, syllables, function, strict=True)
+            )
+            for syllables, _ in entries
+        )
+    ):
+        return "function character read otherwise"
+    if level is not None:
+        return None
+    if len(word) == 2 and word[0] in SUBJECT_CHARACTERS:
+        read_as = [syllables[1] for syllables, _ in entries if len(syllables) == 2]
+        if any(
+            _verbal(senses)
+            for reading, senses in cedict.entries.get(word[1], ())
+            if len(reading) == 1 and any(_same_syllable(reading[0], other) for other in read_as)
+        ):
+            return "subject + predicate"
+    if (
+        not counted
+        and (function[0] or classes[-1] == "PART")
+        and all(_marked(sense) for _, senses in entries for sense in senses)
+    ):
+        return "register-marked"
+    return None
+
+
+def _function_syllable(char: str) -> str:
+    """A function character's syllable as a function word, without tone (都 dou, 了 le)."""
+    if char in PARTICLE_SYLLABLES:
+        return PARTICLE_SYLLABLES[char]
+    return str(lazy_pinyin(char)[0])
+
+
+def _same_syllable(alone: str, in_word: str) -> bool:
+    """A character's reading on its own against its reading in a word, where the word's
+    neutral tone stands for any (那是 [na4 shi5]: 是 is [shi4] on its own)."""
+    return alone == in_word or (in_word.endswith("5") and alone[:-1] == in_word[:-1])
+
+
+def _verbal(senses: list[str]) -> bool:
+    """Whether a character's senses (for one reading) include a verb of its own: "to go",
+    "to be (followed by substantives only)", not "(bound form) to resemble"."""
+    return any(
+        gloss.strip().startswith("to ")
+        for sense in senses
+        if not sense.startswith("(")  # a labelled use: bound form, vulgar, literary…
+        for gloss in sense.split(";")
+    )
+
+
+def _marked(sense: str) -> bool:
+    """A sense CC-CEDICT labels as slang, archaic, dialect… or that is an exclamation."""
+    return REGISTER_LABEL.match(sense) is not None or sense.rstrip().endswith("!")
 
 
 @dataclass
 class Lexicon:
     """The segmenter's words with their log probabilities and jieba tags, and the word lists
-    the model learns from (all Simplified, aliases of Traditional forms included)."""
+    the model learns from (all Simplified, aliases of Traditional forms included), without
+    the compositions (`composition_kind`: word -> why), which the lattice does not offer."""
 
     base: dict[str, float]
     tags: dict[str, str]
     cedict: set[str]
     names: set[str]
     hsk: set[str]
+    compositions: dict[str, str]
 
 
 def load_lexicon(min_count: int = 0, cedict_words: bool = True) -> Lexicon:
     """jieba's words, plus the CC-CEDICT and HSK words it lacks (with wordfreq's frequency),
-    plus the aliases of Traditional forms (with their Simplified word's)."""
-    cedict, names, aliases = load_cedict()
-    hsk = load_hsk()
-    base, tags = load_jieba(cedict | hsk, min_count)
+    plus the aliases of Traditional forms (with their Simplified word's), less compositions."""
+    cedict = load_cedict()
+    levels = load_hsk()
+    hsk = set(levels)
+    base, tags = load_jieba(cedict.words | hsk, min_count)
+    corpus = set(base)
     if cedict_words:
-        added = add_words(base, tags, cedict - aliases.keys(), "cedict")
+        added = add_words(base, tags, cedict.words - cedict.aliases.keys(), "cedict")
         print(f"added {added} CC-CEDICT words")
-    print(f"added {add_words(base, tags, hsk - aliases.keys(), 'hsk')} HSK words")
-    print(f"added {add_aliases(base, tags, aliases)} aliases of Traditional forms")
-    return Lexicon(base, tags, cedict, names, hsk)
+    print(f"added {add_words(base, tags, hsk - cedict.aliases.keys(), 'hsk')} HSK words")
+    print(f"added {add_aliases(base, tags, cedict.aliases)} aliases of Traditional forms")
+    compositions: dict[str, str] = {}
+    for word in list(base):
+        kind = composition_kind(word, cedict, levels, corpus)
+        if kind is not None:
+            compositions[word] = kind
+            del base[word]
+            tags.pop(word, None)
+    kinds = Counter(compositions.values())
+    print(f"left out compositions: {', '.join(f'{n} {kind}' for kind, n in kinds.items())}")
+    words = cedict.words - compositions.keys()
+    return Lexicon(
+        base,
+        tags,
+        words,
+        cedict.proper & words,
+        hsk - compositions.keys(),
+        compositions,
+    )
 
 
 def add_aliases(base: dict[str, float], tags: dict[str, str], aliases: dict[str, str]) -> int:
@@ -482,7 +642,7 @@ class Model:
         self.learner_words = cedict
         self.general_up_to = 4  # longest words that get length/frequency/tag features
         self.classes = character_classes(CHARACTER_CLASSES, SURNAMES)
-        self.grammar = character_classes(CHARACTER_CLASSES, {})
+        self.grammar = CLASS_OF
         self.all_class_features = True
         # Optional word-list features whose weights the perceptron learns (see --features):
         # wordfreq Zipf band (modern usage, spoken included) and HSK membership.
