@@ -177,6 +177,10 @@ class ReadingTables:
         if not found:
             return _NO_WORD
         common = found.startswith(_COMMON_MARK)
+        if not common and len(simplified) > 2 and simplified.endswith("儿"):
+            # An erhua form is its stem said with an r (有空兒 is 有空 yǒukòng + r): as common
+            # as the stem, so the model does not override it (it reads 有空兒 kōng).
+            common = self.word_readings(original[:-1], simplified[:-1]).common
         return WordReadings(tuple(found.lstrip(_COMMON_MARK).split("|")), common)
 
 
