@@ -27,6 +27,12 @@ def words(segmenter: Segmenter, text: str) -> list[str]:
     return [text[start:end] for start, end, _ in segmenter.segment(text, to_simplified(text))]
 
 
+def assert_in_a_row(segmenter: Segmenter, text: str, pieces: list[str]) -> None:
+    """`pieces` are tokens of `text`, one after the other."""
+    joined = "|".join(words(segmenter, text))
+    assert f"|{'|'.join(pieces)}|" in f"|{joined}|", joined
+
+
 @pytest.mark.parametrize(
     ("text", "whole"),
     [
@@ -80,9 +86,7 @@ def test_hsk_words_on_their_own_are_one_token(segmenter: Segmenter) -> None:
 def test_overlapping_ambiguities_are_resolved_by_context(
     segmenter: Segmenter, text: str, expected: list[str]
 ) -> None:
-    tokens = words(segmenter, text)
-    joined = "|".join(tokens)
-    assert f"|{'|'.join(expected)}|" in f"|{joined}|", joined
+    assert_in_a_row(segmenter, text, expected)
 
 
 @pytest.mark.parametrize(
@@ -102,8 +106,7 @@ def test_overlapping_ambiguities_are_resolved_by_context(
 def test_compositional_strings_are_split(
     segmenter: Segmenter, text: str, pieces: list[str]
 ) -> None:
-    joined = "|".join(words(segmenter, text))
-    assert f"|{'|'.join(pieces)}|" in f"|{joined}|", joined
+    assert_in_a_row(segmenter, text, pieces)
 
 
 @pytest.mark.parametrize(
@@ -133,8 +136,7 @@ def test_compositional_strings_are_split(
 def test_function_words_are_not_joined_into_an_unrelated_entry(
     segmenter: Segmenter, text: str, pieces: list[str]
 ) -> None:
-    joined = "|".join(words(segmenter, text))
-    assert f"|{'|'.join(pieces)}|" in f"|{joined}|", joined
+    assert_in_a_row(segmenter, text, pieces)
 
 
 @pytest.mark.parametrize(

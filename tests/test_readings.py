@@ -182,31 +182,27 @@ def test_words_are_written_as_dictionaries_write_them(
 # --- display transforms ----------------------------------------------------------------------
 
 
-def shown(
+def shown_readings_of(
     annotator: Annotator, text: str, *, full_tones: bool = False, tone_changes: bool = False
-) -> list[str]:
-    """The displayed words of the Han tokens of `text`."""
+) -> list[tuple[str, ...]]:
+    """The displayed syllables of each Han token of `text`."""
     paragraph = annotate_sentence(annotator, text)
     readings = shown_readings(paragraph.tokens, full_tones=full_tones, tone_changes=tone_changes)
-    return [
-        format_word(reading)
-        for reading, t in zip(readings, paragraph.tokens, strict=True)
-        if t.is_han
-    ]
+    return [reading for reading, t in zip(readings, paragraph.tokens, strict=True) if t.is_han]
+
+
+def shown(annotator: Annotator, text: str, *, tone_changes: bool = False) -> list[str]:
+    """The displayed words of the Han tokens of `text`."""
+    readings = shown_readings_of(annotator, text, tone_changes=tone_changes)
+    return [format_word(reading) for reading in readings]
 
 
 def shown_syllables(
     annotator: Annotator, text: str, *, full_tones: bool = False, tone_changes: bool = False
 ) -> list[str]:
     """The displayed syllable of each Han character of `text`, whatever the words are."""
-    paragraph = annotate_sentence(annotator, text)
-    readings = shown_readings(paragraph.tokens, full_tones=full_tones, tone_changes=tone_changes)
-    return [
-        format_word((syllable,))
-        for reading, t in zip(readings, paragraph.tokens, strict=True)
-        if t.is_han
-        for syllable in reading
-    ]
+    readings = shown_readings_of(annotator, text, full_tones=full_tones, tone_changes=tone_changes)
+    return [format_word((syllable,)) for reading in readings for syllable in reading]
 
 
 def test_tone_changes_are_shown_only_when_asked(annotator: Annotator) -> None:
