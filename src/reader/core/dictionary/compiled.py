@@ -33,16 +33,14 @@ def open_lookup(
                     connection, lines, source=str(source), on_progress=on_progress
                 )
 
-        try:
-            files.build_index(path, fill, files.LOOKUP, sha256=sha256)
-        except (OSError, sqlite3.Error, EOFError) as error:
-            raise ReaderError(
-                f"could not build the dictionary index in {directory}: {error}"
-                " (is the cache dir writable, and the source a gzip CC-CEDICT file?)"
-            ) from error
-        connection = files.open_index(path, sha256, files.LOOKUP)
-        if connection is None:
-            raise ReaderError(f"the dictionary index at {path} cannot be read back")
+        connection = _built(
+            path,
+            fill,
+            files.LOOKUP,
+            sha256,
+            "dictionary index",
+            "and the source a gzip CC-CEDICT file",
+        )
     return connection, path, sha256
 
 
@@ -61,17 +59,26 @@ def ready_search_file(lookup: Path, path: Path, sha256: str, *, force: bool = Fa
             on_progress()
             populate_search(connection, rows, on_progress)
 
-        try:
-            files.build_index(path, fill, files.SEARCH, sha256=sha256)
-        except (OSError, sqlite3.Error) as error:
-            raise ReaderError(
-                f"could not build the dictionary search tables in {path.parent}: {error}"
-                " (is the cache dir writable?)"
-            ) from error
-        checked = files.open_index(path, sha256, files.SEARCH)
-        if checked is None:
-            raise ReaderError(f"the dictionary search tables at {path} cannot be read back")
+        checked = _built(path, fill, files.SEARCH, sha256, "dictionary search tables", "")
     checked.close()
+
+
+def _built(
+    path: Path, fill: files.Filler, kind: files.IndexKind, sha256: str, what: str, hint: str
+) -> sqlite3.Connection:
+    """Build a file and open it: a build that fails (a full disk, a source that is no gzip)
+    or a file that cannot be read back is one clear error."""
+    try:
+        files.build_index(path, fill, kind, sha256=sha256)
+    except (OSError, sqlite3.Error, EOFError) as error:
+        raise ReaderError(
+            f"could not build the {what} in {path.parent}: {error}"
+            f" (is the cache dir writable{', ' + hint if hint else ''}?)"
+        ) from error
+    connection = files.open_index(path, sha256, kind)
+    if connection is None:
+        raise ReaderError(f"the {what} at {path} cannot be read back")
+    return connection
 
 
 def entry_rows(connection: sqlite3.Connection) -> list[EntryRow]:
