@@ -134,6 +134,37 @@ def test_a_word_and_its_negation_and_erhua(annotator: Annotator) -> None:
     assert reading(annotator, "我有空儿。", "空儿") == "kòngr"
 
 
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("今天外面很暖和。", "暖和", "nuǎnhuo"),  # 和's huo, though no candidate is neutral
+        ("你明天有空兒嗎？", "空兒", "kòngr"),  # an erhua word's reading is final
+        ("我沒空儿。", "空儿", "kòngr"),
+        ("學校的西南邊有一個公園。", "邊", "bian"),  # a direction, then 邊: as 東邊 dōngbian
+        ("他是她同父同母的兄弟。", "兄弟", "xiōngdì"),  # a brother, as CC-CEDICT writes it
+    ],
+)
+def test_everyday_words_read_as_dictionaries_write_them(
+    annotator: Annotator, text: str, word: str, expected: str
+) -> None:
+    assert reading(annotator, text, word) == expected
+
+
+def test_a_lone_er_after_a_bound_form_is_no_erhua(annotator: Annotator) -> None:
+    # 瑚 is only "used in 珊瑚": 瑚兒 is a name (Hú'ér); after a word, 兒 is its r.
+    assert reading(annotator, "瑚兒的妻子是一位醫生。", "兒") == "ér"
+    assert reading(annotator, "我想吃一碗麵條兒。", "兒") == "r"
+
+
+@pytest.mark.parametrize("text", ["基本上", "看上去", "說不定", "说不定"])
+def test_a_cut_dictionary_word_reads_as_that_word_the_first_time(text: str) -> None:
+    # A new annotator has remembered nothing: the first time a word is read counts too.
+    fresh = Annotator()
+    expected = {"基本上": "jīběnshang", "看上去": "kànshangqu"}.get(text, "shuōbudìng")
+    tokens = annotate_sentence(fresh, text).tokens
+    assert format_word([s for t in tokens for s in t.pinyin_numbered]) == expected
+
+
 # --- names -----------------------------------------------------------------------------------
 
 
@@ -146,6 +177,14 @@ def test_a_name_reads_the_same_everywhere(annotator: Annotator) -> None:
     ]
     readings = {reading(annotator, sentence, "葛沖") for sentence in sentences}
     assert readings == {"Gě Chōng"}  # the surname's own reading, capitals as in dictionaries
+
+
+def test_names_are_read_in_their_sentence(annotator: Annotator) -> None:
+    # A given name is read with its sentence around it, not on its own: the model then knows
+    # it is a name (游酢 Yóu Zuò, a Song scholar; 酢 alone is cù, vinegar).
+    assert reading(annotator, "北宋學者游酢在這裡講學。", "游酢").endswith("zuò")
+    # 任 rèn "to take up a post" before its object is not the surname Rén.
+    assert reading(annotator, "2001年任武鋼集團副總經理。", "任武鋼").startswith("rèn")
 
 
 def test_dictionary_names_and_places(annotator: Annotator) -> None:
