@@ -27,10 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TypeVar
 
-from reader.core.models import Entry, _is_pointer_definition
+from reader.core.models import Entry, _is_pointer_definition, normalised_pinyin
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,7 @@ class Sense:
 
 def same_reading(entry: Entry, reading: Sequence[str]) -> bool:
     """The entry is read `reading` (numbered syllables; case, ü spellings aside)."""
-    return _normalised(entry.pinyin) == _normalised(" ".join(reading))
+    return normalised_pinyin(entry.pinyin) == normalised_pinyin(" ".join(reading))
 
 
 def choose_sense(
@@ -205,11 +204,6 @@ def ordered_senses(entries: Sequence[Entry], chosen: str | None) -> list[tuple[E
                 ordered.pop(position)
                 return [(entry, [index, *indices]), *ordered]
     return ordered
-
-
-@lru_cache(maxsize=65536)
-def _normalised(pinyin: str) -> str:
-    return pinyin.lower().replace("u:", "v").replace("ü", "v").strip()
 
 
 def _candidate_senses(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:

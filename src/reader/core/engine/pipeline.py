@@ -83,7 +83,6 @@ class Annotator:
         self._lock = threading.RLock()
         self._words = WordMemory(self._entries_of)  # each word's reading and gloss, once
         self._entries_cache: dict[str, tuple[Entry, ...]] = {}
-        self._names: dict[str, list[str | None]] = {}  # a name -> its reading on its own
 
     @property
     def dictionary(self) -> Dictionary:
@@ -166,8 +165,8 @@ class Annotator:
         self, paragraphs: Sequence[Paragraph], script: Script
     ) -> list[AnnotatedParagraph]:
         """Paragraphs annotated together: the polyphone model runs once for all of them (its
-        cost is mostly per run, not per character), and so does reading the names alone. The
-        result is the same as annotating each on its own."""
+        cost is mostly per run, not per character). The result is the same as annotating
+        each on its own."""
         from reader.core.engine.convert import to_simplified, to_traditional
 
         with self._lock:
@@ -180,6 +179,12 @@ class Annotator:
                     simplified, traditional = to_simplified(text), text
                 spans = self.segmenter.segment(text, simplified)
                 prepared.append((paragraph, simplified, traditional, spans))
+            every_syllable = self.pinyin_reader.readings_many(
+                [
+                    (paragraph.text, simplified, [(start, end) for start, end, _ in spans])
+                    for paragraph, simplified, _, spans in prepared
+                ]
+            )
             found: list[tuple[dict[str, Lookup], set[tuple[int, int]]]] = []
             for _, simplified, traditional, spans in prepared:
                 # Look words up by their Traditional form: Simplified merges characters
@@ -189,25 +194,6 @@ class Annotator:
                 ]
                 lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
                 found.append((lookups, self._name_like(simplified, traditional, spans, lookups)))
-            unread = self._names_to_read(prepared, [name_spans for _, name_spans in found])
-            # One model run for the paragraphs and the names read alone.
-            every_syllable = self.pinyin_reader.readings_many(
-                [
-                    (paragraph.text, simplified, [(start, end) for start, end, _ in spans])
-                    for paragraph, simplified, _, spans in prepared
-                ]
-                + [(name, to_simplified(name), [(0, len(name))]) for name in unread]
-            )
-            self._names.update(zip(unread, every_syllable[len(prepared) :], strict=True))
-            del every_syllable[len(prepared) :]
-            for item, (_, name_spans), syllables in zip(
-                prepared, found, every_syllable, strict=True
-            ):
-                # A name reads the same everywhere in a document (葛沖 read in two sentences
-                # could be gé in one and gě in the other).
-                text = item[0].text
-                for start, end in name_spans:
-                    syllables[start:end] = self._names[text[start:end]]
         return [
             AnnotatedParagraph(
                 paragraph,
@@ -258,20 +244,6 @@ class Annotator:
             ):
                 found.add((start, end))
         return found
-
-    def _names_to_read(
-        self, prepared: Sequence[_Prepared], names: Sequence[set[tuple[int, int]]]
-    ) -> list[str]:
-        """The names of these paragraphs not read alone yet: a name is read on its own, not in
-        its sentence (`_names` keeps what was read)."""
-        wanted = {
-            item[0].text[start:end]
-            for item, spans in zip(prepared, names, strict=True)
-            for start, end in spans
-        }
-        if len(self._names) + len(wanted) > MEMORY_SIZE:
-            self._names.clear()
-        return sorted(wanted - self._names.keys())
 
 
 _PACKAGE = Path(__file__).resolve().parent.parent.parent

@@ -77,6 +77,11 @@ def _frequencies() -> dict[str, WordFrequency]:
     return table
 
 
+def frequency_table() -> Mapping[str, WordFrequency]:
+    """Every listed word (Simplified) and its frequency, for work over many words at once."""
+    return _frequencies()
+
+
 def word_frequency(*forms: str) -> WordFrequency | None:
     """The frequency of the first listed form (the list is Simplified: pass that first)."""
     table = _frequencies()
