@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-import multiprocessing
 import os
 import queue
 import sys
@@ -113,6 +112,8 @@ def _serve(job: _Job[Any], tasks: Any, results: Any) -> None:
     except Exception as error:
         results.put((-1, False, f"{type(error).__name__}: {error}"))
         return
+    import multiprocessing
+
     parent = multiprocessing.parent_process()
     while True:
         try:
@@ -170,6 +171,8 @@ def _start(job: _Job[Any]) -> tuple[Annotator, StoreWriter | None]:
 def _context() -> ForkContext | SpawnContext:
     """Fork when nothing but this thread runs here (a forked child of a threaded process can
     inherit locks some other thread held), spawn otherwise."""
+    import multiprocessing  # here: a short text needs none of it
+
     if hasattr(os, "fork") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
