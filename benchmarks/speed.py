@@ -3,7 +3,10 @@
 Prints medians for:
 - cold `reader annotate SEED --format jsonl` wall time (a new process each run, the dictionary
   index already built) and its peak RSS;
-- annotating the whole seed after start-up (models loaded, fresh paragraph cache each run);
+- annotating the whole seed after start-up (models loaded, fresh paragraph cache each run),
+  a paragraph at a time (`seed_annotate_ms`, as measured since issue 2) and in one call
+  (`seed_annotate_batched_ms`: `annotate_many`, the polyphone model run once, as
+  `reader annotate` and the whole-book workers annotate);
 - dictionary build time and lookup p50/p99 (benchmarks/bench_dictionary.py).
 Targets (issue 2): cold ≤ 1.0 s, seed after start-up ≤ 150 ms, lookup p99 ≤ 1 ms.
 """
@@ -65,16 +68,23 @@ def bench_annotate_after_startup(runs: int) -> dict[str, float]:
         for paragraph in document.paragraphs:
             annotator.annotate_paragraph(paragraph, document.script)
 
-    samples, reads = [], []
+    def annotate_together() -> None:  # as `reader annotate` and the whole-book workers do
+        annotator.annotate_many(document.paragraphs, document.script)
+
+    samples, together, reads = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
         annotate_all()
         samples.append(time.perf_counter() - start)
         start = time.perf_counter()
+        annotate_together()
+        together.append(time.perf_counter() - start)
+        start = time.perf_counter()
         list(annotate(document, annotator))  # a reopened document: from the store on disk
         reads.append(time.perf_counter() - start)
     return {
         "seed_annotate_ms": statistics.median(samples) * 1000,
+        "seed_annotate_batched_ms": statistics.median(together) * 1000,
         "seed_from_store_ms": statistics.median(reads) * 1000,
         "paragraphs": len(document.paragraphs),
     }
