@@ -10,7 +10,6 @@ from pathlib import Path
 
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.pipeline import Annotator
-from reader.core.engine.segment import is_han_char
 from reader.core.models import (
     AnnotatedParagraph,
     Paragraph,
@@ -19,6 +18,7 @@ from reader.core.models import (
     Token,
     TokenKind,
 )
+from reader.core.text.han import is_han_char
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "seeds" / "000_f2ec13676ab21b41.txt"

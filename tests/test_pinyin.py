@@ -27,7 +27,7 @@ from reader.core.engine.pinyin import (
     normalise_cedict_pinyin,
     surface_tones,
 )
-from reader.core.engine.segment import is_han_char, segment
+from reader.core.engine.segment import segment
 from reader.core.engine.syllables import (
     PinyinStyle,
     format_syllable,
@@ -36,6 +36,7 @@ from reader.core.engine.syllables import (
     tone_of,
 )
 from reader.core.engine.tables import LazyTable, pack_tables
+from reader.core.text.han import is_han_char
 from reader.core.text.loader import load_path
 from tests.support import SEED
 

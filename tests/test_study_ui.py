@@ -18,10 +18,10 @@ import pytest
 from textual.pilot import Pilot
 
 from reader.config import Settings
-from reader.core.engine.segment import is_han_char
 from reader.core.learner.study import Grade, StudySession, card_id
 from reader.core.learner.vocab import Context, Direction, Status, VocabStore, WordForms
 from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
+from reader.core.text.han import is_han_char
 from reader.ui.screens.study import (
     StudyApp,
     StudyHelpScreen,

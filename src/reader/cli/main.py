@@ -352,7 +352,7 @@ _CONVERT_BATCH_CHARS = 1 << 16
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
     from reader.core.dictionary.cedict import format_lookup_text, lookup, lookup_to_json
-    from reader.core.dictionary.search import has_han
+    from reader.core.text.han import has_han
 
     args.word = " ".join(args.words)  # `reader lookup xíng dòng` and `to go` need no quotes
     if not has_han(args.word):  # pinyin or English: search the dictionary

@@ -157,7 +157,7 @@ def _describe(item: VocabItem) -> str:
 
 
 def _require_han(word: str) -> str:
-    from reader.core.engine.segment import is_han_char
+    from reader.core.text.han import is_han_char
 
     cleaned = word.strip()
     if not any(is_han_char(char) for char in cleaned):

@@ -37,6 +37,7 @@ from reader.core.engine.convert import to_simplified
 from reader.core.errors import ReaderError
 from reader.core.files import atomic_write_text
 from reader.core.models import Entry, Lookup, _is_pointer_definition
+from reader.core.text.han import is_han_char
 
 # Bump when the index layout or the way it is derived changes: old index files are then ignored.
 SCHEMA_VERSION = 2  # 2: the search tables (reader.core.dictionary.search)
@@ -60,31 +61,12 @@ _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 # Empty definitions or spaces around a '/': rare, so only those lines are cleaned up.
 _UNTIDY_DEFINITIONS = re.compile(r"^[/\s]|[/\s]$|//|\s/|/\s")
 _HEADER = re.compile(r"^#!\s*(\w+)=(.*?)\s*$")
-# Code point ranges of Han characters (CJK radicals, 々 〇 〡-〩, Unified Ideographs with every
-# extension, compatibility ideographs). Checked by range: a regex class this wide costs
-# milliseconds to compile at import.
-_HAN_RANGES = (
-    (0x2E80, 0x2FDF),
-    (0x3005, 0x3005),
-    (0x3007, 0x3007),
-    (0x3021, 0x3029),
-    (0x3038, 0x303B),
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x3134F),
-)
 # A pointer target as CC-CEDICT writes it: 沒有|没有[mei2 you3], 人才[ren2 cai2], 峰[feng1], 著|着
 # (a run of non-ASCII, non-punctuation characters, an optional |Simplified, optional [pinyin]).
 _WORD = r"[^\x00-\x7f\s，、。；：（）“”]+"
 _TARGET = re.compile(rf"({_WORD})(?:\|({_WORD}))?(?:\[([A-Za-z0-9:, ]+)\])?")
 # A single-character "variant of X" pointer, used to derive the character variant table.
 _VARIANT_OF = re.compile(r"variant of ([^\x00-\x7f\s])(?:\|[^\x00-\x7f\s])?(?:\[|$)")
-
-
-def _is_han(character: str) -> bool:
-    code = ord(character)
-    return any(first <= code <= last for first, last in _HAN_RANGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +231,7 @@ class Dictionary:
         candidates = self._variant_candidates(word)
         spans: list[tuple[int, int]] = []
         keys = list(candidates)
-        breaks_down = len(word) > 1 and any(map(_is_han, word))
+        breaks_down = len(word) > 1 and any(map(is_han_char, word))
         if breaks_down:
             spans, sub_words = self._breakdown_keys(word)
             keys.extend(sub_words)
@@ -403,7 +385,7 @@ class Dictionary:
         # A run of non-Han characters (digits, Latin) is one piece, not one per character.
         end_of_run = length
         for index in range(length - 1, -1, -1):
-            if _is_han(word[index]):
+            if is_han_char(word[index]):
                 end_of_run = index
             elif end_of_run > index + 1 and (index, end_of_run) != (0, length):
                 valid.add((index, end_of_run))

@@ -36,13 +36,11 @@ from typing import Any
 
 from reader.core.engine.syllables import split_numbered, tone_mark_position
 from reader.core.models import Entry, _is_pointer_definition
+from reader.core.text.han import has_han
 
 DEFAULT_LIMIT = 20
 # Prefix matches for a pinyin query shorter than this would be most of the dictionary.
 _PINYIN_PREFIX_MIN_LETTERS = 3
-_HAN = re.compile(
-    r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
-)
 _NUMBERED = re.compile(r"([a-zü]+)([1-5])?")
 _COMBINING_TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 _PINYIN_QUERY = re.compile(r"^[a-zü1-5]+$")
@@ -266,7 +264,7 @@ class Searcher:
         text = query.strip()
         if not text:
             return SearchResults(query)
-        if _HAN.search(text):
+        if has_han(text):
             return SearchResults(query, by_hanzi=self.by_hanzi(text, limit))
         by_pinyin = self.by_pinyin(text, limit)
         by_english = self.by_english(text, limit)
@@ -348,10 +346,6 @@ class Searcher:
         ).fetchall()
         # The tier says how the English matched: 0 a whole sense, 1 a phrase in one, 2 words.
         return tuple(SearchHit(self._entry(row[:5]), row[6] // 2, row[5]) for row in rows)
-
-
-def has_han(text: str) -> bool:
-    return _HAN.search(text) is not None
 
 
 # ---- output (the CLI)

@@ -44,9 +44,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from reader.core.engine.segment import is_han_char
 from reader.core.engine.syllables import UNKNOWN_READING, split_numbered, tone_of
 from reader.core.engine.tables import LazyTable, read_tables
+from reader.core.text.han import is_han_char
 
 if TYPE_CHECKING:
     import numpy as np

@@ -33,14 +33,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reader.core.errors import InputError, ReaderError
+from reader.core.text.han import HAN_CLASS
 
 CardSelection = Literal["mature", "reviewed", "all"]
 CARD_SELECTIONS: tuple[CardSelection, ...] = ("mature", "reviewed", "all")
 MATURE_INTERVAL_DAYS = 21
 ANKICONNECT_SOURCE = "ankiconnect"
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f·〇]+$")
+_WORD = re.compile(f"^[{HAN_CLASS}·]+$")  # Han characters, and the middle dot of names
 _TAGS = re.compile(r"<[^>]*>")
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 _PLECO_HEADWORD = re.compile(r"^([^\[\]]+)\[([^\[\]]+)\]$")

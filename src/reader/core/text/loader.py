@@ -56,6 +56,7 @@ import opencc
 
 from reader.core.errors import InputError
 from reader.core.models import Document, Paragraph, ParagraphKind, Script
+from reader.core.text.han import HAN_CHARACTER
 from reader.core.text.sentences import split_sentences
 
 if TYPE_CHECKING:
@@ -1054,7 +1055,6 @@ def _stream_lines(chunks: Iterable[str], *, strip_bom: bool = True) -> Iterator[
 # ---- script
 
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _SCRIPT_SAMPLE_HAN = 20_000
 # Traditional text has 20-35% Traditional-only characters (measured on news, subtitles,
 # LegCo and Wikipedia); Simplified text has about none. Above this share, it is settled.
@@ -1072,7 +1072,7 @@ def _script_sample(text: str) -> list[str]:
     found: list[str] = []
     start, step = 0, 2 * _SCRIPT_SAMPLE_HAN
     while len(found) < _SCRIPT_SAMPLE_HAN and start < len(text):
-        found += _HAN.findall(text, start, start + step)
+        found += HAN_CHARACTER.findall(text, start, start + step)
         start, step = start + step, 2 * step
     return found[:_SCRIPT_SAMPLE_HAN]
 
