@@ -555,6 +555,15 @@ def test_split_sentences_semicolons_and_line_breaks() -> None:
     assert split_sentences("  \n ") == []
 
 
+def test_a_sentences_pinyin_is_spaced_around_its_punctuation() -> None:
+    from reader.core.text.sentences import spaced_join
+
+    pieces = ["Tā", "shuō", "：", "「", "hǎo", "」", "，", "“", "zǒu", "”", "…", "(", "a", ")", "。"]
+    assert spaced_join(pieces) == "Tā shuō： 「hǎo」， “zǒu”… (a)。"
+    assert spaced_join(["wǒ", '"', "hǎo", '"']) == 'wǒ " hǎo "'  # straight quotes: both ways
+    assert spaced_join([]) == ""
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.sampled_from(list("中文。！？；…」 \n.a1")), max_size=60))
 def test_sentence_spans_cover_all_text_in_order(text: str) -> None:

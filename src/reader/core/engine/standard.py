@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from reader.core.dictionary.senses import Neighbours
 from reader.core.engine.syllables import is_capitalised, split_numbered
 from reader.core.models import Entry, _is_pointer_definition
+from reader.core.text.sentences import ELLIPSES, QUESTION_MARKS, SENTENCE_ENDS
 
 _ERHUA = "r5"
 
@@ -102,8 +103,7 @@ _NOT_IN_GIVEN_NAMES = frozenset(
 )
 # After these a lone 兒 is a child (一個兒, 的兒), not the erhua r of the word before.
 _NOT_BEFORE_ERHUA = _words("""的 个 和 与 及 小 孤 幼 婴 女 男 健 宠 胎 混血""")
-_QUESTION_MARKS = frozenset("？?")
-_SENTENCE_ENDS = frozenset("。！!；;")
+_STATEMENT_ENDS = SENTENCE_ENDS - QUESTION_MARKS - ELLIPSES  # a question goes on across …
 _CLAUSE_BREAKS = frozenset("，。；：！？,.;:!?\n「」『』（）()“”《》、…")
 _DEGREE_WORDS = _words("""很 太 真 挺 好 非常 十分 特别 多么 这么 那么 有点 有些 比较 更 最 不""")
 
@@ -165,9 +165,9 @@ class WordsInContext:
                 upcoming = index
             elif word.simplified.strip():
                 after = ""
-                if not _QUESTION_MARKS.isdisjoint(word.simplified):
+                if not QUESTION_MARKS.isdisjoint(word.simplified):
                     question = True
-                elif not _SENTENCE_ENDS.isdisjoint(word.simplified):
+                elif not _STATEMENT_ENDS.isdisjoint(word.simplified):
                     question = False
             questions[index] = question
         self._near, self._clause_starts, self._yi_before = near, clause_starts, yi_before

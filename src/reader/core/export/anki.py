@@ -26,6 +26,7 @@ from reader.core.engine.syllables import PinyinStyle, format_word, word_pieces
 from reader.core.learner.stats import frequency_band, hsk_2025_level, word_frequency
 from reader.core.learner.vocab import Status, VocabItem, annotate_sentences, hsk_level
 from reader.core.text.controls import clean_field
+from reader.core.text.sentences import spaced_join
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
@@ -238,7 +239,7 @@ def sentence_pinyin_html(tokens: Sequence[Token], forms: Sequence[str]) -> str:
             pieces.append(_token_reading(token, marked))
         elif not token.text.isspace():
             pieces.append(html.escape(token.text))
-    return _join_pinyin_pieces(pieces)
+    return spaced_join(pieces)
 
 
 def _occurrences(text: str, forms: Sequence[str]) -> set[int]:
@@ -265,19 +266,6 @@ def _token_reading(token: Token, marked: set[int]) -> str:
             open_mark = inside
         reading += html.escape(piece or token.text[offset])
     return reading + ("</b>" if open_mark else "")
-
-
-_CLOSING = set("，。、；：？！」』）》〉,.;:?!)]")
-_OPENING = set("「『（《〈([")
-
-
-def _join_pinyin_pieces(pieces: Sequence[str]) -> str:
-    text = ""
-    for piece in pieces:
-        if text and piece[:1] not in _CLOSING and text[-1:] not in _OPENING:
-            text += " "
-        text += piece
-    return text
 
 
 def build_note(item: VocabItem, sentence_tokens: Sequence[Token] = ()) -> NoteData:

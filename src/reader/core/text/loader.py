@@ -57,7 +57,7 @@ import opencc
 from reader.core.errors import InputError
 from reader.core.models import Document, Paragraph, ParagraphKind, Script
 from reader.core.text.han import HAN_CHARACTER
-from reader.core.text.sentences import split_sentences
+from reader.core.text.sentences import CLOSERS, OPENERS, SENTENCE_ENDS, split_sentences
 
 if TYPE_CHECKING:
     from reader.core.text.formats import OpenedDocument, StructuredSource
@@ -695,9 +695,9 @@ _CREDIT = re.compile(
 _CREDIT_MAX_CHARS = 16
 # Marks after which a sentence (or a clause standing for one) is complete; a line ending in
 # anything else continues on the next text line. Closing quotes and brackets count too.
-_ENDS_SENTENCE = frozenset("。！？!?；;：:…⋯.」』）)】〕》〉”’\"'～~")
+_ENDS_SENTENCE = SENTENCE_ENDS | CLOSERS | frozenset("：:.～~")
 # A line ending in one of these continues, however short it is.
-_CONTINUES = frozenset("，,、—–-「『（(《〈【〔“‘")
+_CONTINUES = frozenset("，,、—–-") | OPENERS
 _LABEL_MAX_CHARS = 20
 # Line starts that are whitespace to a reader, including the ideographic indent space.
 _INDENT = " \t\v\f\u3000\u00a0"

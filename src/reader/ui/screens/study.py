@@ -52,6 +52,7 @@ from reader.core.learner.study import (
 )
 from reader.core.learner.vocab import Direction, VocabStore
 from reader.core.models import Token
+from reader.core.text.sentences import space_between
 from reader.ui.screens.help import HelpScreen, keys_table
 from reader.ui.settings import LiveSettings
 
@@ -194,10 +195,6 @@ def hanzi_text(word: str, syllables: Sequence[str], scheme: ToneColours, styles:
     return text
 
 
-_NO_SPACE_BEFORE = set("，。、；：？！」』）》〉,.;:?!)]…")
-_NO_SPACE_AFTER = set("「『（《〈([")
-
-
 def sentence_pinyin_text(
     tokens: Sequence[Token],
     forms: Sequence[str],
@@ -213,7 +210,7 @@ def sentence_pinyin_text(
     for token in tokens:
         if token.text.isspace():
             continue
-        if text and token.text[:1] not in _NO_SPACE_BEFORE and previous[-1:] not in _NO_SPACE_AFTER:
+        if space_between(previous, token.text):
             text.append(" ")
         if token.is_han and len(token.pinyin_numbered) == len(token.text):
             for offset, syllable in enumerate(token.pinyin_numbered):
