@@ -558,7 +558,23 @@ def test_split_sentences_semicolons_and_line_breaks() -> None:
 def test_a_sentences_pinyin_is_spaced_around_its_punctuation() -> None:
     from reader.core.text.sentences import spaced_join
 
-    pieces = ["Tā", "shuō", "：", "「", "hǎo", "」", "，", "“", "zǒu", "”", "…", "(", "a", ")", "。"]
+    pieces = [
+        "Tā",
+        "shuō",
+        "：",
+        "「",
+        "hǎo",
+        "」",
+        "，",
+        "“",
+        "zǒu",
+        "”",
+        "…",
+        "(",
+        "a",
+        ")",
+        "。",
+    ]
     assert spaced_join(pieces) == "Tā shuō： 「hǎo」， “zǒu”… (a)。"
     assert spaced_join(["wǒ", '"', "hǎo", '"']) == 'wǒ " hǎo "'  # straight quotes: both ways
     assert spaced_join([]) == ""

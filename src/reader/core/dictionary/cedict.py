@@ -33,7 +33,7 @@ from typing import Any, TextIO
 
 from reader import paths
 from reader.core.dictionary.search import DEFAULT_LIMIT, Searcher, SearchResults, populate_search
-from reader.core.engine.convert import to_simplified
+from reader.core.engine.convert import convert_each, to_simplified
 from reader.core.errors import ReaderError
 from reader.core.files import atomic_write_text
 from reader.core.models import Entry, Lookup, _is_pointer_definition
@@ -939,15 +939,9 @@ def _han_block_characters() -> Iterator[str]:
 
 
 def _opencc_variant_pairs(characters: Sequence[str]) -> Iterator[tuple[str, str]]:
-    try:
-        import opencc
-    except ImportError:  # the variant table is a fallback; the dictionary works without it
-        return
-    # One character per line, so OpenCC's phrase tables never see two characters together.
-    joined = "\n".join(characters)
     for config in _VARIANT_CONFIGS:
-        converted = opencc.OpenCC(f"{config}.json").convert(joined).split("\n")
-        if len(converted) != len(characters):
+        converted = convert_each(characters, config)
+        if converted is None:
             continue
         for character, variant in zip(characters, converted, strict=True):
             if len(variant) == 1 and variant != character:

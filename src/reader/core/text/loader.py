@@ -52,8 +52,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal, cast
 
-import opencc
-
+from reader.core.engine.convert import convert_each
 from reader.core.errors import InputError
 from reader.core.models import Document, Paragraph, ParagraphKind, Script
 from reader.core.text.han import HAN_CHARACTER
@@ -1061,11 +1060,6 @@ _SCRIPT_SAMPLE_HAN = 20_000
 _CLEARLY_TRADITIONAL_SHARE = 0.1
 
 
-@cache
-def _opencc(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(f"{config}.json")
-
-
 def _script_sample(text: str) -> list[str]:
     """The first `_SCRIPT_SAMPLE_HAN` Han characters of `text` (fewer if it has fewer),
     found a growing piece at a time (findall makes no match objects)."""
@@ -1093,18 +1087,16 @@ def _script_of_sample(sample: list[str]) -> Script:
     if not counts:
         return Script.UNKNOWN
     chars = list(counts)
-    # One character per line: OpenCC's phrase tables cannot rewrite across lines.
-    joined = "\n".join(chars)
-    simplified = _opencc("t2s").convert(joined).split("\n")
-    if len(simplified) != len(chars):
+    simplified = convert_each(chars, "t2s")
+    if simplified is None:
         return Script.UNKNOWN  # cannot happen with OpenCC's shipped configs
     traditional_votes = sum(
         counts[char] for char, converted in zip(chars, simplified, strict=True) if converted != char
     )
     if traditional_votes >= _CLEARLY_TRADITIONAL_SHARE * counts.total():
         return Script.TRADITIONAL  # no need to load s2hk (its phrase table costs ~0.1 s)
-    hong_kong = _opencc("s2hk").convert(joined).split("\n")
-    if len(hong_kong) != len(chars):
+    hong_kong = convert_each(chars, "s2hk")
+    if hong_kong is None:
         return Script.UNKNOWN
     simplified_votes = sum(
         counts[char]
