@@ -34,6 +34,7 @@ from typing import Any, TextIO
 from reader import paths
 from reader.core.dictionary.search import DEFAULT_LIMIT, Searcher, SearchResults, populate_search
 from reader.core.engine.convert import convert_each, to_simplified
+from reader.core.engine.syllables import normalise_reading
 from reader.core.errors import ReaderError
 from reader.core.files import atomic_write_text
 from reader.core.models import Entry, Lookup, _is_pointer_definition
@@ -345,8 +346,8 @@ class Dictionary:
         if simplified:
             rows = [row for row in rows if row[2] == simplified] or rows
         if pinyin:
-            wanted = _normalise_pinyin(pinyin)
-            rows = [row for row in rows if _normalise_pinyin(row[3]) == wanted] or rows
+            wanted = normalise_reading(pinyin)
+            rows = [row for row in rows if normalise_reading(row[3]) == wanted] or rows
         return [_entry(row) for row in rows]
 
     def _breakdown_keys(self, word: str) -> tuple[list[tuple[int, int]], list[str]]:
@@ -465,11 +466,11 @@ def gloss_for_reading(result: Lookup, pinyin_numbered: str) -> str | None:
     """The first real definition of an entry read `pinyin_numbered` ("zhong4", "yan2 zhe5";
     'v' or 'u:' for ü), so 重 in 重開 is glossed "to repeat", not "heavy".
     Falls back to `result.gloss` when no entry has that reading."""
-    wanted = _normalise_pinyin(pinyin_numbered)
+    wanted = normalise_reading(pinyin_numbered)
     matching = [
         entry
         for entry in (*result.entries, *result.references)
-        if _normalise_pinyin(entry.pinyin) == wanted
+        if normalise_reading(entry.pinyin) == wanted
     ]
     # Lowercase (common-word) readings before capitalised proper nouns.
     matching.sort(key=lambda entry: entry.pinyin[:1].isupper())
@@ -592,10 +593,6 @@ def _with_all_swapped(
         for character, choices in zip(word, options, strict=True)
     )
     return candidates if every in candidates else [*candidates, every]
-
-
-def _normalise_pinyin(pinyin: str) -> str:
-    return pinyin.lower().replace("u:", "v").replace("ü", "v").strip()
 
 
 def _is_queryable(word: str) -> bool:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from reader.core.engine.syllables import split_numbered, tone_mark_position
+from reader.core.engine.syllables import TONE_OF_MARK, split_numbered, tone_mark_position
 from reader.core.models import Entry, _is_pointer_definition
 from reader.core.text.han import has_han
 
@@ -42,7 +42,6 @@ DEFAULT_LIMIT = 20
 # Prefix matches for a pinyin query shorter than this would be most of the dictionary.
 _PINYIN_PREFIX_MIN_LETTERS = 3
 _NUMBERED = re.compile(r"([a-zü]+)([1-5])?")
-_COMBINING_TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 _PINYIN_QUERY = re.compile(r"^[a-zü1-5]+$")
 _NOT_MEANING = re.compile(
     r"\bCL:[^\s;]*"  # classifiers
@@ -215,9 +214,9 @@ def parse_pinyin_query(query: str) -> _PinyinQuery | None:
     tones: dict[int, int] = {}
     plain = ""
     for char in text:
-        if char in _COMBINING_TONES:
+        if char in TONE_OF_MARK:
             if plain:
-                tones[len(plain) - 1] = _COMBINING_TONES[char]
+                tones[len(plain) - 1] = TONE_OF_MARK[char]
         elif char in " '’-·":
             continue
         else:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+from reader.core.engine.syllables import normalise_reading
 from reader.core.models import Entry, _is_pointer_definition
 
 
@@ -207,9 +208,7 @@ def ordered_senses(entries: Sequence[Entry], chosen: str | None) -> list[tuple[E
     return ordered
 
 
-@lru_cache(maxsize=65536)
-def _normalised(pinyin: str) -> str:
-    return pinyin.lower().replace("u:", "v").replace("ü", "v").strip()
+_normalised = lru_cache(maxsize=65536)(normalise_reading)  # entries' readings recur
 
 
 def _candidate_senses(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:

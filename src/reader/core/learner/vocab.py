@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import paths
+from reader.core.engine.syllables import normalise_reading
 from reader.core.errors import ReaderError, StorageError
 
 if TYPE_CHECKING:
@@ -283,17 +284,15 @@ def entry_syllables(entry: Entry) -> tuple[str, ...]:
     return normalise_cedict_pinyin(entry.pinyin)
 
 
-def _normalised_reading(syllables: Iterable[str]) -> str:
-    return " ".join(syllables).lower().replace("u:", "v").replace("ü", "v")
-
-
 def _best_entry(entries: Sequence[Entry], word: str, reading: Sequence[str]) -> Entry | None:
     if not entries:
         return None
     exact = [e for e in entries if word in (e.traditional, e.simplified)] or list(entries)
     if reading:
-        wanted = _normalised_reading(reading)
-        same_reading = [e for e in exact if _normalised_reading(entry_syllables(e)) == wanted]
+        wanted = normalise_reading(" ".join(reading))
+        same_reading = [
+            e for e in exact if normalise_reading(" ".join(entry_syllables(e))) == wanted
+        ]
         if same_reading:
             exact = same_reading
     # Capitalised pinyin marks a proper noun (surname, place); the common word comes first.

@@ -226,7 +226,7 @@ def format_pinyin(syllables: Sequence[str], notation: PinyinStyle) -> str:
 
 
 def _entry_pinyin(entry: Entry, notation: PinyinStyle) -> str:
-    return format_pinyin(entry.pinyin.replace("u:", "ü").split(), notation)
+    return format_pinyin(entry.pinyin.split(), notation)  # lu:4 is read as lǜ there
 
 
 def _is_simplified(token: Token) -> bool:
