@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.config import Settings
-from reader.core.engine.syllables import PinyinStyle
+from reader.core.engine.syllables import PinyinStyle, format_word
 from reader.core.models import Entry, Lookup, Token
 from reader.ui.settings import LiveSettings
 
@@ -218,15 +218,8 @@ def word_facts_line(content: GlossContent) -> str:
     return "  ·  ".join(parts)
 
 
-def format_pinyin(syllables: Sequence[str], notation: PinyinStyle) -> str:
-    """A word's numbered syllables (CC-CEDICT's capitals kept) as dictionaries write them."""
-    from reader.core.engine.syllables import format_word
-
-    return format_word(syllables, notation)
-
-
 def _entry_pinyin(entry: Entry, notation: PinyinStyle) -> str:
-    return format_pinyin(entry.pinyin.split(), notation)  # lu:4 is read as lǜ there
+    return format_word(entry.pinyin.split(), notation)  # lu:4 is read as lǜ there
 
 
 def _is_simplified(token: Token) -> bool:
@@ -250,7 +243,7 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
     elif token.traditional != token.text:
         text.append(f"  〔{token.traditional}〕", style="bold")
     if token.pinyin_numbered:
-        text.append(f"\n{format_pinyin(token.pinyin_numbered, notation)}", style="italic")
+        text.append(f"\n{format_word(token.pinyin_numbered, notation)}", style="italic")
         text.append("  (reading here)", style="dim")
     if token.is_han:
         text.append(f"\n{word_facts_line(content)}", style="dim")
@@ -270,7 +263,7 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
         text.append("\nMade of\n", style="bold underline")
         for part in content.parts:
             text.append(f"  {part.text}", style="bold")
-            text.append(f"  {format_pinyin(part.reading, notation)}", style="italic")
+            text.append(f"  {format_word(part.reading, notation)}", style="italic")
             text.append(f"  {part.gloss or '—'}\n")
     if content.characters:
         heading = "Characters" if len(content.characters) > 1 else "Character"
@@ -280,7 +273,7 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
             if info.other_form:
                 text.append(f"〔{info.other_form}〕", style="bold")
             shown = (
-                format_pinyin(reading.replace("u:", "ü").split(), notation).lower()
+                format_word(reading.split(), notation).lower()
                 for reading in info.readings
             )
             readings = ", ".join(dict.fromkeys(shown))
