@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reader import paths
+from reader.core.dictionary.compounds import fewest_pieces
 from reader.core.dictionary.search import DEFAULT_LIMIT, Searcher, SearchResults, populate_search
 from reader.core.engine.convert import convert_each, to_simplified
 from reader.core.engine.syllables import normalise_reading
@@ -390,21 +391,7 @@ class Dictionary:
                 end_of_run = index
             elif end_of_run > index + 1 and (index, end_of_run) != (0, length):
                 valid.add((index, end_of_run))
-        ends_from: dict[int, list[int]] = {}
-        for start, end in valid:
-            ends_from.setdefault(start, []).append(end)
-        # best[start] = (pieces needed for word[start:], end of the first of them)
-        best: list[tuple[int, int]] = [(0, length)] * (length + 1)
-        for start in range(length - 1, -1, -1):
-            choices = sorted({start + 1, *ends_from.get(start, ())}, reverse=True)
-            # Longest first, so among equally few pieces the longer first piece wins.
-            best[start] = min(((1 + best[end][0], end) for end in choices), key=lambda c: c[0])
-        pieces: list[str] = []
-        position = 0
-        while position < length:
-            pieces.append(word[position : best[position][1]])
-            position = best[position][1]
-        return self.lookup_many(pieces)
+        return self.lookup_many([word[start:end] for start, end in fewest_pieces(length, valid)])
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
         """Words found by hanzi, pinyin (with or without tones) or English, best first

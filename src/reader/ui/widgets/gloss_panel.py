@@ -102,19 +102,10 @@ class GlossContent:
 
 
 def _compound_parts(word: str, dictionary: Dictionary) -> tuple[Lookup, ...]:
-    """A word split into its longest dictionary words, left to right (for compounds of 3+)."""
-    parts: list[Lookup] = []
-    start = 0
-    while start < len(word):
-        for end in range(len(word), start, -1):
-            piece = word[start:end]
-            if (end - start == 1 or dictionary.has_word(piece)) and piece != word:
-                parts.append(dictionary.lookup(piece))
-                start = end
-                break
-        else:  # pragma: no cover - a single character always matches
-            break
-    return tuple(parts) if len(parts) > 1 else ()
+    """A compound of three or more characters as the fewest dictionary words."""
+    from reader.core.dictionary.compounds import dictionary_parts
+
+    return dictionary.lookup_many(dictionary_parts(word, dictionary.has_word))
 
 
 def _parts(token: Token, pieces: Sequence[Lookup]) -> tuple[Part, ...]:
@@ -272,10 +263,7 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
             text.append(f"  {info.character}", style="bold")
             if info.other_form:
                 text.append(f"〔{info.other_form}〕", style="bold")
-            shown = (
-                format_word(reading.split(), notation).lower()
-                for reading in info.readings
-            )
+            shown = (format_word(reading.split(), notation).lower() for reading in info.readings)
             readings = ", ".join(dict.fromkeys(shown))
             if len(content.characters) > 1:
                 text.append(f"  {readings or '—'}", style="italic")
