@@ -27,6 +27,7 @@ from reader.core.learner.stats import frequency_band, hsk_2025_level, word_frequ
 from reader.core.learner.vocab import Status, VocabItem, annotate_sentences, hsk_level
 from reader.core.text.controls import clean_field
 from reader.core.text.sentences import spaced_join
+from reader.core.tone_colours import colour_rules
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
@@ -86,7 +87,8 @@ class NoteData:
 
 # ---- the note type
 
-CSS = """\
+CSS = (
+    """\
 .card {
   font-family: "Noto Sans CJK TC", "Noto Sans CJK SC", "PingFang TC", "Microsoft JhengHei",
     sans-serif;
@@ -107,17 +109,10 @@ CSS = """\
 .source { font-size: 13px; color: #888; margin-top: 1em; }
 .recall-front .word { color: transparent; border-bottom: 2px solid #c0392b; }
 /* Tone colours (Pleco's convention): 1 red, 2 green, 3 blue, 4 purple, neutral grey. */
-.tone1 { color: #e30000; }
-.tone2 { color: #02b31c; }
-.tone3 { color: #1510f0; }
-.tone4 { color: #8900bf; }
-.tone5 { color: #777777; }
-.night_mode .tone1, .nightMode .tone1 { color: #ff6b6b; }
-.night_mode .tone2, .nightMode .tone2 { color: #5fd068; }
-.night_mode .tone3, .nightMode .tone3 { color: #7a8cff; }
-.night_mode .tone4, .nightMode .tone4 { color: #d78cff; }
-.night_mode .tone5, .nightMode .tone5 { color: #aaaaaa; }
 """
+    + colour_rules(lambda scheme, tone: f".tone{tone}", schemes=("pleco",))
+    + "\n"
+)
 
 _BACK_DETAILS = """\
 <div class="pinyin">{{Pinyin}}</div>

@@ -53,13 +53,13 @@ from reader.core.learner.study import (
 from reader.core.learner.vocab import Direction, VocabStore
 from reader.core.models import Token
 from reader.core.text.sentences import space_between
+from reader.core.tone_colours import SCHEMES, colour_rules
 from reader.ui.screens.help import HelpScreen, keys_table
 from reader.ui.settings import LiveSettings
 
 HELP_FILE_NAME = "study_help.md"
 HEATMAP_WEEKS = 16
 COMPACT_HEIGHT = 26  # rows below which the heat map is hidden
-TONE_SCHEMES = {ToneColours.STANDARD: "standard", ToneColours.PLECO: "pleco"}
 
 
 def _binding(
@@ -102,10 +102,9 @@ class Styles:
     tones: Mapping[tuple[str, int], Style]
 
     def tone(self, scheme: ToneColours, tone: int) -> Style:
-        name = TONE_SCHEMES.get(scheme)
-        if name is None or not tone:
+        if not tone:
             return Style()
-        return self.tones.get((name, tone), Style())
+        return self.tones.get((scheme.value, tone), Style())  # none for "off"
 
 
 PLAIN_STYLES = Styles(Style(bold=True), Style(underline=True), Style(dim=True), Style(), {})
@@ -384,31 +383,16 @@ class CardView(Static):
         "card-view--highlight",
         "card-view--muted",
         "card-view--label",
-        *(
-            f"card-view--{scheme}-{tone}"
-            for scheme in ("standard", "pleco")
-            for tone in range(1, 6)
-        ),
+        *(f"card-view--{scheme}-{tone}" for scheme in SCHEMES for tone in range(1, 6)),
     }
 
-    # Tone colours as in the reading view (ReadingView's component classes).
     DEFAULT_CSS = """
     CardView { width: 1fr; height: auto; padding: 1 2; text-align: center; }
     CardView > .card-view--word { text-style: bold; color: $text; }
     CardView > .card-view--highlight { text-style: bold underline; color: $accent; }
     CardView > .card-view--muted { color: $text-muted; }
     CardView > .card-view--label { color: $text-muted; text-style: italic; }
-    CardView > .card-view--standard-1 { color: #e5484d; }
-    CardView > .card-view--standard-2 { color: #f0883e; }
-    CardView > .card-view--standard-3 { color: #46a758; }
-    CardView > .card-view--standard-4 { color: #3e8ee8; }
-    CardView > .card-view--standard-5 { color: #8b8d98; }
-    CardView > .card-view--pleco-1 { color: #e5484d; }
-    CardView > .card-view--pleco-2 { color: #46a758; }
-    CardView > .card-view--pleco-3 { color: #3e8ee8; }
-    CardView > .card-view--pleco-4 { color: #a371f7; }
-    CardView > .card-view--pleco-5 { color: #8b8d98; }
-    """
+    """ + colour_rules(lambda scheme, tone: f"CardView > .card-view--{scheme}-{tone}")
 
     def styles_for_text(self) -> Styles:
         def get(name: str) -> Style:
@@ -421,7 +405,7 @@ class CardView(Static):
             label=get("label"),
             tones={
                 (scheme, tone): get(f"{scheme}-{tone}")
-                for scheme in ("standard", "pleco")
+                for scheme in SCHEMES
                 for tone in range(1, 6)
             },
         )

@@ -56,6 +56,7 @@ from reader.core.models import (
     TokenKind,
 )
 from reader.core.text.layout import PackedLine, item_for_token, pack
+from reader.core.tone_colours import SCHEMES, colour_rules
 from reader.ui.settings import LiveSettings
 
 if TYPE_CHECKING:
@@ -293,8 +294,6 @@ def height_estimator(width: int, options: DisplayOptions) -> Callable[[Paragraph
 
 # ---- styles --------------------------------------------------------------------------------
 
-TONE_SCHEMES = {ToneColours.STANDARD: "standard", ToneColours.PLECO: "pleco"}
-
 
 @dataclass(frozen=True, slots=True)
 class Palette:
@@ -348,10 +347,9 @@ def hides_pinyin(options: DisplayOptions, status: object | None) -> bool:
 
 
 def tone_style(palette: Palette, options: DisplayOptions, tone: int) -> Style | None:
-    scheme = TONE_SCHEMES.get(options.tone_colours)
-    if scheme is None or not tone:
+    if not tone:
         return None
-    return palette.tones.get((scheme, tone))
+    return palette.tones.get((options.tone_colours.value, tone))  # none for "off"
 
 
 # ---- the widget ----------------------------------------------------------------------------
@@ -376,11 +374,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         "reading-view--rule",
         "reading-view--new",
         "reading-view--learning",
-        *(
-            f"reading-view--{scheme}-{tone}"
-            for scheme in ("standard", "pleco")
-            for tone in range(1, 6)
-        ),
+        *(f"reading-view--{scheme}-{tone}" for scheme in SCHEMES for tone in range(1, 6)),
     }
 
     DEFAULT_CSS = """
@@ -399,17 +393,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     ReadingView > .reading-view--rule { color: $primary 50%; }
     ReadingView > .reading-view--new { background: $primary 30%; text-style: underline; }
     ReadingView > .reading-view--learning { background: $warning 20%; text-style: underline; }
-    ReadingView > .reading-view--standard-1 { color: #e5484d; }
-    ReadingView > .reading-view--standard-2 { color: #f0883e; }
-    ReadingView > .reading-view--standard-3 { color: #46a758; }
-    ReadingView > .reading-view--standard-4 { color: #3e8ee8; }
-    ReadingView > .reading-view--standard-5 { color: #8b8d98; }
-    ReadingView > .reading-view--pleco-1 { color: #e5484d; }
-    ReadingView > .reading-view--pleco-2 { color: #46a758; }
-    ReadingView > .reading-view--pleco-3 { color: #3e8ee8; }
-    ReadingView > .reading-view--pleco-4 { color: #a371f7; }
-    ReadingView > .reading-view--pleco-5 { color: #8b8d98; }
-    """
+    """ + colour_rules(lambda scheme, tone: f"ReadingView > .reading-view--{scheme}-{tone}")
 
     @dataclass
     class CursorMoved(Message):
@@ -868,7 +852,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             base = self.rich_style
             tones = {
                 (scheme, tone): get(f"reading-view--{scheme}-{tone}", partial=True)
-                for scheme in ("standard", "pleco")
+                for scheme in SCHEMES
                 for tone in range(1, 6)
             }
             cursor = get("reading-view--cursor", partial=True)
