@@ -141,7 +141,7 @@ def _keep_summary(doc_id: str, stats: Any) -> None:
 def cmd_study(args: argparse.Namespace) -> int:
     from reader.core.learner.study import NEW_CARDS_PER_DAY
     from reader.core.learner.vocab import Direction
-    from reader.ui.screens.study import run_study
+    from reader.ui.app import run_study
 
     if args.recall:
         directions: tuple[Direction, ...] = (Direction.RECALL,)

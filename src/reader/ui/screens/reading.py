@@ -1,7 +1,6 @@
 """The reading screen: the interlinear text, the gloss panel, search and every reading key.
 
-All reading bindings live in `ReadingScreen.BINDINGS` (one place, each with an id that the
-config file's [keys] table can remap); the command palette lists them all.
+Its keys are the "reading" actions of the registry (`reader.ui.actions`).
 """
 
 from __future__ import annotations
@@ -10,15 +9,15 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from reader.config import (
@@ -39,8 +38,11 @@ from reader.core.learner.stats import token_status
 from reader.core.models import Document, Token
 from reader.core.text.search import SearchHit, find_hits, next_hit
 from reader.core.text.sentences import sentence_at
+from reader.ui.actions import ACTIONS
 from reader.ui.insight import chart_runs, column_value, known_chart
 from reader.ui.problems import saving
+from reader.ui.screens.base import ReaderScreen
+from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import (
@@ -87,69 +89,18 @@ def _label(member: Enum) -> str:
     return _LABELS.get((type(member), member), str(member.value))
 
 
-def _binding(
-    keys: str,
-    action: str,
-    description: str,
-    show: bool = False,
-    id: str | None = None,
-    **extra: Any,
-) -> Binding:
-    return Binding(keys, action, description, show=show, id=id or f"reading.{action}", **extra)
-
-
-def reading_bindings() -> list[Binding]:
-    """Every key of the reading screen (the help screen and the command palette list these).
-
-    Binding ids are "reading.<action>"; the config file's [keys] table remaps them.
-    """
-    return [
-        _binding("j,down", "next_paragraph", "Next paragraph"),
-        _binding("k,up", "previous_paragraph", "Previous paragraph"),
-        _binding("g,home", "first_paragraph", "First paragraph"),
-        _binding("G,end", "last_paragraph", "Last paragraph"),
-        _binding("pagedown", "page_down", "Page down"),
-        _binding("pageup", "page_up", "Page up"),
-        _binding("l,right", "next_word", "Next word"),
-        _binding("h,left", "previous_word", "Previous word"),
-        _binding("enter,space", "gloss", "Gloss", show=True, key_display="⏎"),
-        _binding("escape", "close", "Close panel"),
-        _binding("p", "cycle_pinyin", "Pinyin", show=True),
-        _binding("s", "cycle_script", "Script", show=True),
-        _binding("c", "cycle_tone_colours", "Tone colours"),
-        _binding("t", "cycle_pinyin_style", "Marks/numbers/zhuyin"),
-        _binding("f", "toggle_view", "Focus", show=True),
-        _binding("x", "split_word", "Split word"),
-        _binding("m", "join_word", "Join with next word"),
-        _binding("a", "save_word", "Save", show=True),
-        _binding("1", "set_status('new')", "Mark word new", id="reading.status_new"),
-        _binding("2", "set_status('learning')", "Mark word learning", id="reading.status_learning"),
-        _binding("3", "set_status('known')", "Mark word known", id="reading.status_known"),
-        _binding("4", "set_status('ignored')", "Ignore word", id="reading.status_ignored"),
-        _binding("0", "forget_word", "Remove word from vocabulary"),
-        _binding("u", "undo_forget", "Undo the last removal"),
-        _binding("K", "mark_paragraph_known", "Mark the rest of the paragraph known"),
-        _binding("v", "vocabulary", "Words", show=True),
-        _binding("L", "learn_pre_reading", "Add the pre-reading list to learning"),
-        _binding("r", "study", "Study (review due words)"),
-        _binding("slash", "search", "Search", show=True, key_display="/"),
-        _binding("n", "search_next", "Next match"),
-        _binding("N", "search_previous", "Previous match"),
-        _binding("question_mark,f1", "help", "Help", show=True, key_display="?"),
-        _binding("q", "quit", "Quit", show=True),
-    ]
-
-
 def _simplified(text: str) -> str:
     from reader.core.engine.convert import to_simplified
 
     return to_simplified(text)
 
 
-class ReadingScreen(Screen[None]):
+class ReadingScreen(ReaderScreen[None]):
     """The text, a status line, the gloss panel and the search box."""
 
-    BINDINGS: ClassVar[list[BindingType]] = list(reading_bindings())
+    SCOPE = "reading"
+    BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(SCOPE))
+    HELP_FILE = Path(__file__).with_name("help.md")
 
     def __init__(
         self,
@@ -158,7 +109,7 @@ class ReadingScreen(Screen[None]):
         *,
         state_store: ReadingStateStore | None = None,
         prefetch: FirstScreenPrefetch | None = None,
-        vocab_store: VocabStore | None = None,
+        vocabulary: Vocabulary | None = None,
         rest_of_document: Callable[[], Document] | None = None,
     ) -> None:
         """`rest_of_document`, for the first part of a long text, makes the whole of it (in a
@@ -166,12 +117,9 @@ class ReadingScreen(Screen[None]):
         super().__init__()
         self.paragraphs = paragraphs  # the document's annotated paragraphs (and their summaries)
         self._rest_of_document = rest_of_document
-        self._vocab_store = vocab_store
-        self._owns_vocab_store = vocab_store is None  # opened here, so closed here
-        self.vocab_error: str | None = None  # why the vocabulary is unavailable, if it is
+        self.vocabulary = vocabulary or Vocabulary()  # the app's: opened on first use
         # Word form (both scripts) -> status: read once, then kept in step with each change.
         self.statuses: dict[str, Status] = {}
-        self.forgotten: list[VocabItem] = []  # removed with 0, most recent last (u restores)
         self._shares: KnownShares | None = None  # for the statuses now; made on first use
         self._chart_values: list[float | None] | None = None
         self._chart_stale = False
@@ -324,7 +272,7 @@ class ReadingScreen(Screen[None]):
     def _known_summary(self) -> str:
         """The known shares, e.g. "known ¶ 62% · text 48% (words 40%)": of this paragraph's and
         the text's running words, and of the text's distinct words (ignored words not counted)."""
-        if self.vocab_error is not None:
+        if not self.vocabulary.available:
             return ""
         view = self.view
         shares = self.shares
@@ -363,7 +311,7 @@ class ReadingScreen(Screen[None]):
 
     def _draw_chart(self) -> None:
         chart = self.query_one("#known-chart", Static)
-        if self.vocab_error is not None:
+        if not self.vocabulary.available:
             chart.update("")
             return
         view = self.view
@@ -410,8 +358,6 @@ class ReadingScreen(Screen[None]):
         self._unsubscribe()
         if self.query(ReadingView):
             self.save_position()
-        if self._owns_vocab_store and self._vocab_store is not None:
-            self._vocab_store.close()
 
     # ---- settings ------------------------------------------------------------------------------
 
@@ -597,27 +543,15 @@ class ReadingScreen(Screen[None]):
 
     # ---- vocabulary ------------------------------------------------------------------------------
 
-    @property
-    def vocab_store(self) -> VocabStore | None:
-        """The vocabulary database (opened on first use); None when it cannot be opened."""
-        if self._vocab_store is None and self.vocab_error is None:
-            from reader.core.learner.vocab import VocabStore
-
-            try:
-                self._vocab_store = VocabStore()
-            except ReaderError as error:
-                self.vocab_error = str(error)
-        return self._vocab_store
-
     def _load_statuses(self) -> None:
-        store = self.vocab_store
+        store = self.vocabulary.store
         if store is None:
-            self.notify(f"Vocabulary unavailable: {self.vocab_error}", severity="error")
+            self.notify(f"Vocabulary unavailable: {self.vocabulary.error}", severity="error")
             return
         try:
             self.statuses = store.statuses()
         except ReaderError as error:
-            self.vocab_error = str(error)
+            self.vocabulary.fail(error)
             self.notify(f"Vocabulary unavailable: {error}", severity="error")
             return
         self.view.status_of = self.status_of
@@ -660,9 +594,9 @@ class ReadingScreen(Screen[None]):
         )
 
     def _store_or_warn(self) -> VocabStore | None:
-        store = self.vocab_store
+        store = self.vocabulary.store
         if store is None:
-            self.notify(f"Vocabulary unavailable: {self.vocab_error}", severity="error")
+            self.notify(f"Vocabulary unavailable: {self.vocabulary.error}", severity="error")
         return store
 
     def action_save_word(self) -> None:
@@ -720,26 +654,16 @@ class ReadingScreen(Screen[None]):
             return
         for form in (*item.forms, token.text):
             self.statuses.pop(form, None)
-        self.forgotten.append(item)
+        self.undo_stack.push(f"the removal of {item.headword}", lambda: self._restore(store, item))
         self._statuses_changed()
         self.notify(f"Removed {item.headword} from your vocabulary (u puts it back).")
 
-    def action_undo_forget(self) -> None:
-        store = self._store_or_warn()
-        if store is None:
-            return
-        if not self.forgotten:
-            self.notify("Nothing to undo.")
-            return
-        item = self.forgotten.pop()
-        try:
-            restored = store.restore(item)
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return
+    def _restore(self, store: VocabStore, item: VocabItem) -> str:
+        """Undo a removal: the word exactly as it was (sentences, status, dates)."""
+        restored = store.restore(item)
         self._remember(restored)
         self._statuses_changed()
-        self.notify(f"{restored.headword} is back ({restored.status.value}).")
+        return f"{restored.headword} is back ({restored.status.value})."
 
     def action_mark_paragraph_known(self) -> None:
         """Every Han word of the current paragraph not saved yet becomes known (saved ones keep
@@ -842,7 +766,7 @@ class ReadingScreen(Screen[None]):
         self._reload_statuses()
 
     def _reload_statuses(self) -> None:
-        store = self.vocab_store
+        store = self.vocabulary.store
         if store is not None:
             try:
                 self.statuses = store.statuses()
@@ -868,17 +792,7 @@ class ReadingScreen(Screen[None]):
         ]
         return min(found) if found else sentence_start
 
-    # ---- help and quit -------------------------------------------------------------------------
+    # ---- the end ---------------------------------------------------------------------------------
 
-    def action_help(self) -> None:
-        from reader.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(reading_bindings(), self.settings.keymap))
-
-    async def action_quit(self) -> None:
+    def save_before_exit(self) -> None:
         self.save_position()
-        quit_now = getattr(self.app, "quit_now", None)  # ReaderApp's (no import: no cycle)
-        if quit_now is not None:
-            quit_now(0)
-        else:
-            self.app.exit(0)

@@ -14,22 +14,21 @@ at once and its sentence reading fills in when ready.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 import fsrs
 from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from reader.config import ScriptDisplay, Settings, ToneColours
@@ -54,38 +53,12 @@ from reader.core.learner.vocab import Direction, VocabStore
 from reader.core.models import Token
 from reader.core.text.sentences import space_between
 from reader.core.tone_colours import SCHEMES, colour_rules
-from reader.ui.screens.help import HelpScreen, keys_table
+from reader.ui.actions import ACTIONS
+from reader.ui.screens.base import ReaderScreen
 from reader.ui.settings import LiveSettings
 
-HELP_FILE_NAME = "study_help.md"
 HEATMAP_WEEKS = 16
 COMPACT_HEIGHT = 26  # rows below which the heat map is hidden
-
-
-def _binding(
-    keys: str,
-    action: str,
-    description: str,
-    *,
-    name: str | None = None,
-    key_display: str | None = None,
-) -> Binding:
-    return Binding(keys, action, description, key_display=key_display, id=f"study.{name or action}")
-
-
-def study_bindings() -> list[Binding]:
-    """Every key of the study screen; ids "study.<action>" can be remapped in [keys]."""
-    return [
-        _binding("space,enter", "reveal", "Show answer", key_display="space"),
-        _binding("1", "grade(1)", "Again", name="again"),
-        _binding("2", "grade(2)", "Hard", name="hard"),
-        _binding("3", "grade(3)", "Good", name="good"),
-        _binding("4", "grade(4)", "Easy", name="easy"),
-        _binding("u", "undo", "Undo"),
-        _binding("r", "toggle_recall", "Recall direction"),
-        _binding("question_mark,f1", "help", "Help", key_display="?"),
-        _binding("q,escape", "quit", "Quit"),
-    ]
 
 
 # ---- text building (pure: the tests call these directly)
@@ -308,6 +281,15 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def summary_line(summary: SessionSummary) -> str:
+    """A session in one line, as `reader study` prints it when it ends."""
+    return (
+        f"studied: {_count(summary.reviews, 'review')}, "
+        f"{_count(summary.new_words, 'new word')}, "
+        f"{round(100 * summary.correct_share)}% remembered"
+    )
+
+
 def summary_text(summary: SessionSummary, now: datetime, zone: tzinfo, styles: Styles) -> Text:
     text = Text()
     if not summary.reviews:
@@ -442,10 +424,12 @@ class ReviewHeatmap(Static):
 # ---- the screen
 
 
-class StudyScreen(Screen[SessionSummary]):
+class StudyScreen(ReaderScreen[SessionSummary]):
     """Review due words. Dismissed (with the session summary) by q or Esc."""
 
-    BINDINGS: ClassVar[list[BindingType]] = list(study_bindings())
+    SCOPE = "study"
+    BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(SCOPE))
+    HELP_FILE = Path(__file__).with_name("study_help.md")
 
     DEFAULT_CSS = """
     StudyScreen { background: $background; }
@@ -539,10 +523,11 @@ class StudyScreen(Screen[SessionSummary]):
         )
 
     def _keys(self) -> dict[str, str]:
-        keymap = self.settings.keymap
+        """Each study action's keys now, as the answer bar names them."""
+        keymap = ACTIONS.keymap(self.settings.keys)
         return {
-            binding.id or "": (keymap.get(binding.id or "") or binding.key_display or binding.key)
-            for binding in study_bindings()
+            action.id: keymap.get(action.id) or action.key_display or action.keys
+            for action in ACTIONS.in_scope(self.SCOPE)
         }
 
     def _show_card(self) -> None:
@@ -634,7 +619,8 @@ class StudyScreen(Screen[SessionSummary]):
             self.revealed = True
 
     def action_grade(self, value: int) -> None:
-        if self.session.current is None:
+        card = self.session.current
+        if card is None:
             return
         if not self.revealed:
             self.notify("Show the answer first (space).", severity="warning", timeout=2)
@@ -643,20 +629,20 @@ class StudyScreen(Screen[SessionSummary]):
         duration = None
         if self._shown_at is not None:
             duration = max(0, int((now - self._shown_at).total_seconds() * 1000))
+        word = card.item.traditional
         try:
             self.session.grade(Grade(value), duration_ms=duration)
         except ReaderError as error:  # e.g. the word was deleted in another window meanwhile
             self.notify(str(error), severity="error", timeout=4)
             self.session.skip()
+        else:
+            self.undo_stack.push(f"the grade of {word}", self._take_back_grade)
         self._next_card()
 
-    def action_undo(self) -> None:
-        if not self.session.can_undo:
-            self.notify("Nothing to undo.", timeout=2)
-            return
+    def _take_back_grade(self) -> str:
         card = self.session.undo()
-        self.notify(f"Took back the grade of {card.item.traditional}.", timeout=2)
         self._next_card(reveal=True)
+        return f"Took back the grade of {card.item.traditional}."
 
     def action_toggle_recall(self) -> None:
         session = self.session
@@ -678,86 +664,5 @@ class StudyScreen(Screen[SessionSummary]):
             self.revealed = reveal  # the watcher redraws
         self._update_history()
 
-    def action_help(self) -> None:
-        self.app.push_screen(StudyHelpScreen(study_bindings(), self.settings.keymap))
-
     def action_quit(self) -> None:
         self.dismiss(self.session.summary())
-
-
-class StudyHelpScreen(HelpScreen):
-    """The study screen's help: study_help.md, then its keys."""
-
-    def __init__(self, bindings: Sequence[Binding], keymap: Mapping[str, str]) -> None:
-        super().__init__(bindings, keymap)
-        from pathlib import Path
-
-        prose = (Path(__file__).with_name(HELP_FILE_NAME)).read_text(encoding="utf-8")
-        self._markdown = prose + "\n" + keys_table(bindings, keymap) + "\n"
-
-
-# ---- `reader study`
-
-
-class StudyApp(App[int]):
-    """The study screen on its own (`reader study`)."""
-
-    TITLE = "reader study"
-
-    def __init__(
-        self, screen_factory: Callable[[], StudyScreen], keymap: Mapping[str, str] | None = None
-    ) -> None:
-        super().__init__()
-        from reader.config import DEFAULT_THEME
-
-        self.theme = DEFAULT_THEME
-        self._screen_factory = screen_factory
-        self.summary: SessionSummary | None = None
-        self.keymap = dict(keymap or {})
-        if self.keymap:
-            self.set_keymap(self.keymap)
-
-    def on_mount(self) -> None:
-        self.push_screen(self._screen_factory(), callback=self._finished)
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists every study action, not just the few in the Footer."""
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, StudyScreen):
-            for binding in study_bindings():
-                keys = self.keymap.get(binding.id or "", binding.key)
-                yield SystemCommand(
-                    binding.description,
-                    f"Keys: {keys}",
-                    partial(screen.run_action, binding.action),
-                )
-
-    def _finished(self, summary: SessionSummary | None) -> None:
-        self.summary = summary
-        self.exit(0)
-
-
-def run_study(
-    *, directions: Sequence[Direction] = (Direction.READ,), new_limit: int | None = None
-) -> int:
-    """Open the study screen on the learner's vocabulary; prints the summary when done."""
-    from reader.config import load_settings
-
-    settings = load_settings()
-    store = VocabStore()
-    try:
-        app = StudyApp(
-            lambda: StudyScreen(store, settings, directions=directions, new_limit=new_limit),
-            keymap=settings.keymap,
-        )
-        result = app.run()
-        if app.summary is not None and app.summary.reviews:
-            summary = app.summary
-            print(
-                f"studied: {_count(summary.reviews, 'review')}, "
-                f"{_count(summary.new_words, 'new word')}, "
-                f"{round(100 * summary.correct_share)}% remembered"
-            )
-    finally:
-        store.close()
-    return result if isinstance(result, int) else 0
