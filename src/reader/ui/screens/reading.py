@@ -45,10 +45,8 @@ from reader.ui.screens.base import ReaderScreen
 from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
-from reader.ui.widgets.reading_view import (
-    ReadingView,
-    is_word,
-)
+from reader.ui.widgets.reading_layout import is_word
+from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
