@@ -244,8 +244,8 @@ def _visible(text: str) -> str:
 def test_cards_and_screens_take_their_tone_colours_from_one_table() -> None:
     from reader.core.export.anki import CSS
     from reader.core.tone_colours import TONE_COLOURS
-    from reader.ui.screens.study import CardView
     from reader.ui.widgets.reading_view import ReadingView
+    from reader.ui.widgets.study_card import CardView
 
     for tone, colour in TONE_COLOURS["pleco"].items():
         assert f".tone{tone} {{ color: {colour}; }}" in CSS

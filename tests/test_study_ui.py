@@ -25,7 +25,8 @@ from reader.core.text.han import is_han_char
 from reader.ui.app import STUDY_TITLE
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
-from reader.ui.screens.study import StudyScreen, heat_level, word_spans
+from reader.ui.screens.study import StudyScreen
+from reader.ui.widgets.study_card import heat_level, word_spans
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 SIZE = (100, 34)

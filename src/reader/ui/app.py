@@ -104,7 +104,8 @@ def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) 
     from reader.core.learner.study import SessionSummary
     from reader.core.learner.vocab import VocabStore
     from reader.ui.reader_app import ReaderApp
-    from reader.ui.screens.study import StudyScreen, summary_line
+    from reader.ui.screens.study import StudyScreen
+    from reader.ui.widgets.study_card import summary_line
 
     settings, config_problems = read_settings()
     with VocabStore() as store:
