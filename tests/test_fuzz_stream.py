@@ -240,14 +240,14 @@ def test_any_bytes_load_or_raise_input_error_and_stream_alike(
 def test_annotate_json_is_written_as_it_goes_and_equals_one_dump(
     reader_home: Path, tmp_path: Path, content: str
 ) -> None:
-    from reader.cli.main import _document_header_json, paragraph_to_json
+    from reader.cli.annotate import document_header_json, paragraph_to_json
     from reader.core.engine.pipeline import annotate
     from tests.support import reader_command, subprocess_env
 
     path = tmp_path / "text.txt"
     path.write_bytes(SEED.read_bytes() if content == "seed" else content.encode())
     document = load_path(path)
-    body = _document_header_json(document)
+    body = document_header_json(document)
     body["paragraphs"] = [paragraph_to_json(p) for p in annotate(document)]
     result = subprocess.run(
         [*reader_command(), "annotate", str(path), "--format", "json"],

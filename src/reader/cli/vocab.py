@@ -9,26 +9,34 @@
     reader export tsv|pleco [--out FILE|-] [--deck NAME] [--status S] [--since DATE] [--force]
     reader export ankiconnect [--url URL] [--allow-remote] [--deck NAME] [--status S] [--since DATE]
 
-`cli.py` calls `add_vocab_parsers`; every handler returns an exit code and raises
+`reader.cli.main` calls `add_parsers`; every handler returns an exit code and raises
 ReaderError for anything the user can fix (printed on one line, exit code 2).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.cli.output import EXIT_OK, note, write_json, write_line, write_tsv
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
     from reader.core.learner.vocab import Status, VocabItem
 
-EXIT_OK = 0
 STATUS_CHOICES = ("new", "learning", "known", "ignored")
+VOCAB_TSV_COLUMNS = (
+    "traditional",
+    "simplified",
+    "pinyin",
+    "pinyin_numbered",
+    "status",
+    "definition",
+    "sentence",
+    "source",
+)
 DEFAULT_OUT = {
     "anki": "reader-vocabulary.apkg",
     "tsv": "reader-vocabulary.tsv",
@@ -36,20 +44,10 @@ DEFAULT_OUT = {
 }
 
 
-def add_vocab_parsers(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     """Register `vocab` and `export` on the main parser's subcommands."""
     _add_vocab_parser(commands)
     _add_export_parser(commands)
-
-
-def _add_debug(parser: argparse.ArgumentParser) -> None:
-    # cli.py adds --debug to top-level commands only; nested actions accept it too.
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="show the full traceback when something goes wrong",
-    )
 
 
 def _add_vocab_parser(commands: Any) -> None:
@@ -85,9 +83,6 @@ def _add_vocab_parser(commands: Any) -> None:
     remove.add_argument("word", metavar="WORD")
     remove.set_defaults(handler=cmd_vocab_remove)
 
-    for parser in (add, listing, set_status, edit, remove):
-        _add_debug(parser)
-
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deck", help="deck name (default: Reader Vocabulary)")
@@ -100,7 +95,6 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since", metavar="DATE", help="only words saved or changed since DATE (YYYY-MM-DD)"
     )
-    _add_debug(parser)
 
 
 def _add_export_parser(commands: Any) -> None:
@@ -137,10 +131,6 @@ def _add_export_parser(commands: Any) -> None:
 
 
 # ---- vocab
-
-
-def _write(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
 
 
 def _pinyin_marks(item: VocabItem) -> str:
@@ -203,7 +193,7 @@ def cmd_vocab_add(args: argparse.Namespace) -> int:
         if existing is not None and args.definition is not None:
             item = store.set_definition(item.traditional, args.definition)
     verb = "updated" if existing is not None else "added"
-    _write(f"{verb}: {_describe(item)}")
+    write_line(f"{verb}: {_describe(item)}")
     return EXIT_OK
 
 
@@ -233,39 +223,34 @@ def item_to_json(item: VocabItem) -> dict[str, Any]:
     }
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split())
-
-
 def cmd_vocab_list(args: argparse.Namespace) -> int:
     from reader.core.learner.vocab import VocabStore
 
     with VocabStore() as store:
         items = store.items(statuses=_statuses(args.status, default_all=True))
     if args.format == "json":
-        _write(json.dumps([item_to_json(item) for item in items], ensure_ascii=False, indent=1))
+        write_json([item_to_json(item) for item in items])
     elif args.format == "tsv":
-        _write(
-            "traditional\tsimplified\tpinyin\tpinyin_numbered\tstatus\tdefinition\tsentence\tsource"
-        )
+        write_tsv(VOCAB_TSV_COLUMNS)
         for item in items:
             context = item.first_sentence_context or (item.contexts[0] if item.contexts else None)
-            cells = [
-                item.traditional,
-                item.simplified,
-                _pinyin_marks(item),
-                " ".join(item.pinyin_numbered),
-                item.status.value,
-                item.definition,
-                context.sentence if context else "",
-                context.doc_title if context else "",
-            ]
-            _write("\t".join(_cell(cell) for cell in cells))
+            write_tsv(
+                [
+                    item.traditional,
+                    item.simplified,
+                    _pinyin_marks(item),
+                    " ".join(item.pinyin_numbered),
+                    item.status.value,
+                    item.definition,
+                    context.sentence if context else "",
+                    context.doc_title if context else "",
+                ]
+            )
     else:
         for item in items:
-            _write(_describe(item))
+            write_line(_describe(item))
         if not items:
-            print("no saved words", file=sys.stderr)
+            note("no saved words")
     return EXIT_OK
 
 
@@ -274,7 +259,7 @@ def cmd_vocab_set(args: argparse.Namespace) -> int:
 
     with VocabStore() as store:
         item = store.set_status(args.word, Status(args.status))
-    _write(f"{item.traditional}: {item.status.value}")
+    write_line(f"{item.traditional}: {item.status.value}")
     return EXIT_OK
 
 
@@ -283,7 +268,7 @@ def cmd_vocab_edit(args: argparse.Namespace) -> int:
 
     with VocabStore() as store:
         item = store.set_definition(args.word, args.definition)
-    _write(f"updated: {_describe(item)}")
+    write_line(f"updated: {_describe(item)}")
     return EXIT_OK
 
 
@@ -292,7 +277,7 @@ def cmd_vocab_remove(args: argparse.Namespace) -> int:
 
     with VocabStore() as store:
         item = store.remove(args.word)
-    _write(f"removed: {item.traditional}")
+    write_line(f"removed: {item.traditional}")
     return EXIT_OK
 
 
@@ -338,7 +323,7 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
     items = _selected_items(args)
     target = Path(args.out or DEFAULT_OUT["anki"])
     result = export_apkg(items, target, deck_name=deck, force=args.force)
-    print(f"exported {result.notes} notes to {target}", file=sys.stderr)
+    note(f"exported {result.notes} notes to {target}")
     return EXIT_OK
 
 
@@ -355,7 +340,7 @@ def cmd_export_text(args: argparse.Namespace) -> int:
     else:
         result = export_pleco(items, target, deck_name=deck, force=args.force)
     if not to_stdout:
-        print(f"exported {result.notes} notes to {target}", file=sys.stderr)
+        note(f"exported {result.notes} notes to {target}")
     return EXIT_OK
 
 
@@ -367,5 +352,5 @@ def cmd_export_ankiconnect(args: argparse.Namespace) -> int:
     items = _selected_items(args)
     result = push_to_anki(items, client, deck_name=deck)
     created = " (created the note type)" if result.model_created else ""
-    _write(f"Anki: {result.added} added, {result.updated} updated{created}")
+    write_line(f"Anki: {result.added} added, {result.updated} updated{created}")
     return EXIT_OK

@@ -517,6 +517,15 @@ def default_vocab_path() -> Path:
     return paths.data_dir() / VOCAB_FILE_NAME
 
 
+def saved_statuses() -> dict[str, Status]:
+    """The learner's word statuses by form (`VocabStore.statuses`); none, and no file made,
+    before the first word is saved."""
+    if not default_vocab_path().exists():
+        return {}
+    with VocabStore() as store:
+        return store.statuses()
+
+
 def _not_ours(path: Path, detail: str = "") -> ReaderError:
     suffix = f" ({detail})" if detail else ""
     return ReaderError(f"{path} is not a reader vocabulary database{suffix}; left untouched")
