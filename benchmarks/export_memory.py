@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from reader.core.learner.vocab import Context, VocabStore, WordForms
-from reader.core.text.loader import load_path, split_sentences
+from reader.core.text.loader import load_path
+from reader.core.text.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,17 +16,10 @@ from hypothesis import strategies as st
 from reader.core.errors import InputError
 from reader.core.models import Document, ParagraphKind, Script
 from reader.core.text import loader
-from reader.core.text.loader import (
-    decode_bytes,
-    detect_script,
-    document_id,
-    load_bytes,
-    load_path,
-    load_text,
-    open_path,
-    read_text,
-    split_sentences,
-)
+from reader.core.text.decode import decode_bytes, read_text
+from reader.core.text.loader import document_id, load_bytes, load_path, load_text, open_path
+from reader.core.text.script import detect_script
+from reader.core.text.sentences import split_sentences
 from tests.support import SEED
 
 # Sentences written for these tests (not taken from any evaluation file).

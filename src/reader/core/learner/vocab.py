@@ -318,7 +318,7 @@ def annotate_sentences(
     """Tokens (with pinyin in context) for each distinct sentence."""
     from reader.core.engine.pipeline import default_annotator
     from reader.core.models import Paragraph, ParagraphKind
-    from reader.core.text.loader import detect_script
+    from reader.core.text.script import detect_script
 
     wanted = sorted({sentence for sentence in sentences if sentence})
     if not wanted:

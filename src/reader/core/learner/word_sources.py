@@ -103,7 +103,7 @@ def han_word(text: str) -> str | None:
 
 
 def read_word_list(path: Path, *, field_name: str | None = None) -> WordSource:
-    from reader.core.text.loader import read_text
+    from reader.core.text.decode import read_text
 
     lines = [line for line in read_text(path).split("\n") if line.strip()]
     rows = [_cells(line) for line in lines if not line.lstrip().startswith(("#", "//"))]
