@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from reader.core.learner.vocab import Context, VocabStore, WordForms
+from reader.core.learner.records import Context, WordForms
+from reader.core.learner.vocab import VocabStore
 from reader.core.text.loader import load_path
 from reader.core.text.sentences import split_sentences
 

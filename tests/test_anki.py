@@ -33,7 +33,8 @@ from reader.core.export.anki import (  # noqa: E402
     note_model,
 )
 from reader.core.export.writers import export_apkg, export_tsv  # noqa: E402
-from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore, WordForms  # noqa: E402
+from reader.core.learner.records import Context, Status, VocabItem, WordForms  # noqa: E402
+from reader.core.learner.vocab import VocabStore  # noqa: E402
 from reader.core.text.controls import clean_field  # noqa: E402
 
 Collection = anki_collection.Collection

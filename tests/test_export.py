@@ -32,7 +32,8 @@ from reader.core.export.writers import (
     export_tsv,
     push_to_anki,
 )
-from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore, WordForms
+from reader.core.learner.records import Context, Status, VocabItem, WordForms
+from reader.core.learner.vocab import VocabStore
 
 SENTENCE = "這間銀行的利息比較高。"
 

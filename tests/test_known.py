@@ -14,7 +14,8 @@ import pytest
 
 from reader.core.errors import InputError, ReaderError
 from reader.core.learner import known
-from reader.core.learner.vocab import Status, VocabStore, WordForms
+from reader.core.learner.records import Status, WordForms
+from reader.core.learner.vocab import VocabStore
 from reader.core.learner.word_sources import SourceWord, read_source
 from tests.support import SEED, reader_command, subprocess_env
 

@@ -82,7 +82,7 @@ def test_a_foreign_file_is_left_untouched(tmp_path: Path) -> None:
 
 def test_summary_counts_known_share_and_new_words() -> None:
     from reader.core.engine.pipeline import annotate_each
-    from reader.core.learner.vocab import Status
+    from reader.core.learner.records import Status
 
     document = load_path(SEED)
     annotated = list(annotate_each(document))

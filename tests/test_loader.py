@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from reader.core.errors import InputError
 from reader.core.models import Document, ParagraphKind, Script
-from reader.core.text import loader
+from reader.core.text import decode, loader
 from reader.core.text.decode import decode_bytes, read_text
 from reader.core.text.loader import document_id, load_bytes, load_path, load_text, open_path
 from reader.core.text.script import detect_script
@@ -631,7 +631,7 @@ def test_endless_binary_input_is_refused_on_its_first_chunk(
 def test_input_longer_than_the_limit_is_refused_as_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "MAX_INPUT_BYTES", 200_000)
+    monkeypatch.setattr(decode, "MAX_INPUT_BYTES", 200_000)
     path = tmp_path / "long.txt"
     path.write_text("這是一個句子。\n" * 20_000, encoding="utf-8")  # 440 KB
     with pytest.raises(InputError, match=r"long\.txt: longer than"):

@@ -9,7 +9,7 @@ import pytest
 from reader.core.dictionary.markup import render
 from reader.core.dictionary.senses import Neighbours, choose_sense, ordered_senses
 from reader.core.engine.pipeline import Annotator, default_annotator
-from reader.core.learner.vocab import describe_word
+from reader.core.learner.describe import describe_word
 from reader.core.models import Entry
 from tests.support import SEED, annotate_sentence
 

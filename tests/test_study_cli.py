@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.learner.vocab import Context, Direction, Status, VocabStore, WordForms
+from reader.core.learner.records import Context, Direction, Status, WordForms
+from reader.core.learner.vocab import VocabStore
 from tests.support import REPO_ROOT
 from tests.terminal import needs_tmux, reader_in_terminal
 

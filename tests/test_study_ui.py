@@ -18,8 +18,9 @@ import pytest
 from textual.pilot import Pilot
 
 from reader.config import Settings
+from reader.core.learner.records import Context, Direction, Status, WordForms
 from reader.core.learner.study import Grade, SessionSummary, StudySession, card_id
-from reader.core.learner.vocab import Context, Direction, Status, VocabStore, WordForms
+from reader.core.learner.vocab import VocabStore
 from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
 from reader.core.text.han import is_han_char
 from reader.ui.app import STUDY_TITLE

@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Input
 
 from reader import paths
 from reader.config import PinyinDisplay, Settings
-from reader.core.learner.vocab import Context, Status, VocabStore, WordForms
+from reader.core.learner.records import Context, Status, WordForms
+from reader.core.learner.vocab import VocabStore
 from reader.core.text.loader import load_text
 from reader.core.text.sentences import sentence_at
 from reader.ui.reader_app import ReaderApp

@@ -127,8 +127,8 @@ def _keep_summary(doc_id: str, stats: Any) -> None:
 
 
 def cmd_study(args: argparse.Namespace) -> int:
+    from reader.core.learner.records import Direction
     from reader.core.learner.study import NEW_CARDS_PER_DAY
-    from reader.core.learner.vocab import Direction
     from reader.ui.app import run_study
 
     if args.recall:

@@ -24,7 +24,7 @@ from reader.cli.output import EXIT_OK, note, write_json, write_line, write_tsv
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
-    from reader.core.learner.vocab import Status, VocabItem
+    from reader.core.learner.records import Status, VocabItem
 
 STATUS_CHOICES = ("new", "learning", "known", "ignored")
 VOCAB_TSV_COLUMNS = (
@@ -158,14 +158,9 @@ def _require_han(word: str) -> str:
 
 
 def cmd_vocab_add(args: argparse.Namespace) -> int:
-    from reader.core.learner.vocab import (
-        Context,
-        Status,
-        VocabStore,
-        WordForms,
-        describe_word,
-        reading_in_sentence,
-    )
+    from reader.core.learner.describe import describe_word, reading_in_sentence
+    from reader.core.learner.records import Context, Status, WordForms
+    from reader.core.learner.vocab import VocabStore
 
     word = _require_han(args.word)
     with VocabStore() as store:
@@ -198,7 +193,7 @@ def cmd_vocab_add(args: argparse.Namespace) -> int:
 
 
 def item_to_json(item: VocabItem) -> dict[str, Any]:
-    from reader.core.learner.vocab import hsk_level
+    from reader.core.learner.word_facts import hsk_2021_level
 
     return {
         "traditional": item.traditional,
@@ -207,7 +202,7 @@ def item_to_json(item: VocabItem) -> dict[str, Any]:
         "pinyin_numbered": " ".join(item.pinyin_numbered),
         "definition": item.definition,
         "status": item.status.value,
-        "hsk": hsk_level(item.traditional, item.simplified),
+        "hsk": hsk_2021_level(item.traditional, item.simplified),
         "contexts": [
             {
                 "sentence": context.sentence,
@@ -255,7 +250,8 @@ def cmd_vocab_list(args: argparse.Namespace) -> int:
 
 
 def cmd_vocab_set(args: argparse.Namespace) -> int:
-    from reader.core.learner.vocab import Status, VocabStore
+    from reader.core.learner.records import Status
+    from reader.core.learner.vocab import VocabStore
 
     with VocabStore() as store:
         item = store.set_status(args.word, Status(args.status))
@@ -286,7 +282,7 @@ def cmd_vocab_remove(args: argparse.Namespace) -> int:
 
 def _statuses(chosen: list[str] | None, *, default_all: bool = False) -> list[Status] | None:
     from reader.core.export.anki import DEFAULT_EXPORT_STATUSES
-    from reader.core.learner.vocab import Status
+    from reader.core.learner.records import Status
 
     if chosen:
         return [Status(value) for value in chosen]
@@ -294,7 +290,8 @@ def _statuses(chosen: list[str] | None, *, default_all: bool = False) -> list[St
 
 
 def _selected_items(args: argparse.Namespace) -> list[VocabItem]:
-    from reader.core.learner.vocab import VocabStore, parse_since
+    from reader.core.learner.times import parse_since
+    from reader.core.learner.vocab import VocabStore
 
     since = parse_since(args.since) if args.since else None
     with VocabStore() as store:

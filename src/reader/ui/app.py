@@ -17,7 +17,7 @@ from reader import paths
 from reader.config import read_settings
 
 if TYPE_CHECKING:
-    from reader.core.learner.vocab import Direction
+    from reader.core.learner.records import Direction
 
 FIRST_SCREEN_PARAGRAPHS = 6
 # Paragraphs of a long text made before the app starts (from where the reader left off):

@@ -105,7 +105,7 @@ def populate_search(
     connection: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str]]
 ) -> None:
     """Fill the search tables from the index's entry rows (id = position + 1)."""
-    from reader.core.learner.stats import word_frequency
+    from reader.core.learner.word_facts import word_frequency
 
     connection.executescript(SCHEMA)
     order = sorted(

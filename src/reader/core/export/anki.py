@@ -23,8 +23,14 @@ from typing import TYPE_CHECKING
 import genanki
 
 from reader.core.engine.syllables import PinyinStyle, format_word, word_pieces
-from reader.core.learner.stats import frequency_band, hsk_2025_level, word_frequency
-from reader.core.learner.vocab import Status, VocabItem, annotate_sentences, hsk_level
+from reader.core.learner.describe import annotate_sentences
+from reader.core.learner.records import Status, VocabItem
+from reader.core.learner.word_facts import (
+    frequency_band,
+    hsk_2021_level,
+    hsk_2025_level,
+    word_frequency,
+)
 from reader.core.text.controls import clean_field
 from reader.core.text.sentences import spaced_join
 from reader.core.tone_colours import colour_rules
@@ -169,7 +175,7 @@ def note_guid(item: VocabItem) -> str:
 def note_tags(item: VocabItem) -> tuple[str, ...]:
     """reader, status, HSK levels (2021 standard, 2025 syllabus), frequency band, source."""
     tags = [TAG_PREFIX, f"{TAG_PREFIX}::status::{item.status.value}"]
-    level = hsk_level(item.traditional, item.simplified)
+    level = hsk_2021_level(item.traditional, item.simplified)
     if level is not None:
         tags.append(f"HSK::{level}")
     level_2025 = hsk_2025_level(item.simplified)

@@ -44,7 +44,7 @@ from reader.core.export.anki import (
     build_package,
 )
 from reader.core.files import too_deep
-from reader.core.learner.vocab import VocabItem
+from reader.core.learner.records import VocabItem
 from reader.core.text.controls import clean_field
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from reader.core.learner.records import Status
 from reader.core.learner.stats import KnownShare, token_status
-from reader.core.learner.vocab import Status
 
 if TYPE_CHECKING:
     from reader.core.engine.store import ParagraphStore

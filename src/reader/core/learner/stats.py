@@ -20,97 +20,31 @@ Counting rules (the same for a paragraph and for a document):
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from reader.core.engine.syllables import format_word
-from reader.core.learner.vocab import Status, VocabStore, hsk_level
+from reader.core.learner.records import Status
+from reader.core.learner.vocab import VocabStore
+from reader.core.learner.word_facts import (
+    BAND_LABELS,
+    HSK_LEVELS,
+    WordFrequency,
+    frequency_band,
+    hsk_2021_level,
+    hsk_2025_level,
+    word_frequency,
+)
 from reader.core.models import AnnotatedParagraph, Token, TokenKind
 
 if TYPE_CHECKING:
     from reader.core.engine.store import ParagraphStore
 
-_DATA = Path(__file__).resolve().parent.parent / "data"
-_FREQUENCY_FILE = _DATA / "freq" / "wordfreq_zh.tsv.gz"
-_HSK_2025_FILE = _DATA / "hsk" / "hsk2025.tsv"
-
 DEFAULT_PRE_READING_SIZE = 20
-HSK_LEVELS = ("1", "2", "3", "4", "5", "6", "7-9")
 NOT_LISTED = "not listed"
-# (highest rank, label): a learner-sized view of the frequency list.
-FREQUENCY_BANDS: tuple[tuple[int, str], ...] = (
-    (1_000, "top 1k"),
-    (3_000, "1k-3k"),
-    (10_000, "3k-10k"),
-    (50_000, "10k-50k"),
-)
-RARE_BAND = "rarer"
-BAND_LABELS = (*(label for _, label in FREQUENCY_BANDS), RARE_BAND)
 
 Statuses = Mapping[str, Status]
-
-
-# ---- word facts: frequency and HSK levels
-
-
-@dataclass(frozen=True, slots=True)
-class WordFrequency:
-    rank: int  # 1 = the most frequent word
-    zipf: float  # log10 of occurrences per billion words (7.8 for 的, 3 for a rare word)
-
-
-@lru_cache(maxsize=1)
-def _frequencies() -> dict[str, WordFrequency]:
-    table: dict[str, WordFrequency] = {}
-    with gzip.open(_FREQUENCY_FILE, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            zipf, words = line.rstrip("\n").split("\t")
-            value = float(zipf)
-            for word in words.split(" "):
-                table[word] = WordFrequency(len(table) + 1, value)
-    return table
-
-
-def word_frequency(*forms: str) -> WordFrequency | None:
-    """The frequency of the first listed form (the list is Simplified: pass that first)."""
-    table = _frequencies()
-    return next((table[form] for form in forms if form in table), None)
-
-
-def frequency_band(frequency: WordFrequency | None) -> str:
-    if frequency is not None:
-        for highest, label in FREQUENCY_BANDS:
-            if frequency.rank <= highest:
-                return label
-    return RARE_BAND
-
-
-@lru_cache(maxsize=1)
-def _hsk_2025_levels() -> dict[str, str]:
-    levels: dict[str, str] = {}
-    with _HSK_2025_FILE.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#") or not line.strip():
-                continue
-            word, level = line.rstrip("\n").split("\t")
-            levels[word] = "7-9" if level == "7" else level
-    return levels
-
-
-def hsk_2021_level(traditional: str, simplified: str) -> str | None:
-    """Level in the HSK 3.0 standard of 2021: "1".."6", "7-9", or None."""
-    return hsk_level(traditional, simplified)
-
-
-def hsk_2025_level(simplified: str) -> str | None:
-    """Level in the 2025 HSK exam syllabus: "1".."6", "7-9", or None."""
-    return _hsk_2025_levels().get(simplified)
 
 
 # ---- known share
@@ -433,7 +367,8 @@ def learn_words(
 ) -> int:
     """Save words as LEARNING, each with the sentence it first appears in (the pre-reading
     key: "add them all to learning"). Returns how many words changed or were added."""
-    from reader.core.learner.vocab import Context, describe_word
+    from reader.core.learner.describe import describe_word
+    from reader.core.learner.records import Context
 
     changed = 0
     for word in words:

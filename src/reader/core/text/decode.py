@@ -250,6 +250,11 @@ def too_long(name: str) -> InputError:
     )
 
 
+def over_the_limit(size: int) -> bool:
+    """Whether `size` bytes of input are more than reader reads (`MAX_INPUT_BYTES`)."""
+    return size > MAX_INPUT_BYTES
+
+
 def read_bytes(path: str | Path, *, text: bool = True) -> bytes:
     """The raw bytes of a file, or of stdin for "-"; InputError saying why when impossible.
 

@@ -29,7 +29,6 @@ from reader.core.errors import InputError
 from reader.core.models import Document, Paragraph, ParagraphKind, Script
 from reader.core.text.decode import (
     BOMS,
-    MAX_INPUT_BYTES,
     READ_CHUNK_BYTES,
     STDIN_SOURCE,
     decode_bytes,
@@ -38,6 +37,7 @@ from reader.core.text.decode import (
     looks_binary,
     normalise_text,
     open_chunks,
+    over_the_limit,
     read_bytes,
     read_up_to,
     too_long,
@@ -200,7 +200,7 @@ def _open_long_utf8(
                     size += len(chunk)
                     if b"\r" in chunk:
                         has_cr.append(True)
-                    if size > MAX_INPUT_BYTES:
+                    if over_the_limit(size):
                         over_limit.append(True)
                         return
         except OSError as error:

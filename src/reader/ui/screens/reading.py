@@ -46,7 +46,7 @@ from reader.ui.widgets.gloss_panel import GlossPanel
 from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
-    from reader.core.learner.vocab import Status
+    from reader.core.learner.records import Status
 
 _TOGGLES = ("pinyin", "script", "tone_colours", "pinyin_style", "view")
 MIN_WIDTH = 40

@@ -27,7 +27,8 @@ from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
-    from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore
+    from reader.core.learner.records import Context, Status, VocabItem
+    from reader.core.learner.vocab import VocabStore
     from reader.ui.screens.vocab import VocabJump
 
 
@@ -136,7 +137,7 @@ class ReadingWords(ReaderScreen[None]):
         return token
 
     def _context_of(self, token: Token) -> Context:
-        from reader.core.learner.vocab import Context
+        from reader.core.learner.records import Context
 
         view = self.view
         text = self.paragraphs.document.paragraphs[view.paragraph_index].text
@@ -156,7 +157,7 @@ class ReadingWords(ReaderScreen[None]):
 
     def action_save_word(self) -> None:
         """Save the word under the cursor with its sentence and this document as source."""
-        from reader.core.learner.vocab import describe_token
+        from reader.core.learner.describe import describe_token
 
         token = self._word_under_cursor()
         store = self._store_or_warn()
@@ -173,7 +174,8 @@ class ReadingWords(ReaderScreen[None]):
 
     def action_set_status(self, status_name: str) -> None:
         """Give the word under the cursor a status, saving it (with its sentence) if needed."""
-        from reader.core.learner.vocab import Status, describe_token
+        from reader.core.learner.describe import describe_token
+        from reader.core.learner.records import Status
 
         status = Status(status_name)
         token = self._word_under_cursor()
@@ -223,7 +225,8 @@ class ReadingWords(ReaderScreen[None]):
     def action_mark_paragraph_known(self) -> None:
         """Every Han word of the current paragraph not saved yet becomes known (saved ones keep
         their status: what you are learning stays marked)."""
-        from reader.core.learner.vocab import Status, describe_token
+        from reader.core.learner.describe import describe_token
+        from reader.core.learner.records import Status
 
         view = self.view
         store = self._store_or_warn()

@@ -31,6 +31,7 @@ from textual.widgets import Footer, Static
 from reader.config import Settings
 from reader.core.engine.pipeline import Annotator
 from reader.core.errors import ReaderError
+from reader.core.learner.records import Direction
 from reader.core.learner.study import (
     NEW_CARDS_PER_DAY,
     Clock,
@@ -43,7 +44,7 @@ from reader.core.learner.study import (
     streak,
     system_clock,
 )
-from reader.core.learner.vocab import Direction, VocabStore
+from reader.core.learner.vocab import VocabStore
 from reader.core.models import Token
 from reader.ui.actions import ACTIONS
 from reader.ui.screens.base import ReaderScreen
@@ -230,7 +231,7 @@ class StudyScreen(ReaderScreen[SessionSummary]):
 
     @work(thread=True, exclusive=True, group="study-sentences", name="read sentences")
     def _annotate_queue(self) -> None:
-        from reader.core.learner.vocab import annotate_sentences
+        from reader.core.learner.describe import annotate_sentences
 
         sentences = [
             context.sentence

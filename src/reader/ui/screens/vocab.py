@@ -25,7 +25,8 @@ from reader import paths
 from reader.config import Settings
 from reader.core.engine.syllables import format_word
 from reader.core.errors import ReaderError
-from reader.core.learner.vocab import Status, VocabItem, VocabStore
+from reader.core.learner.records import Status, VocabItem
+from reader.core.learner.vocab import VocabStore
 from reader.ui.actions import ACTIONS
 from reader.ui.screens.base import ReaderScreen
 from reader.ui.settings import LiveSettings

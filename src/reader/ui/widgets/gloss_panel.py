@@ -178,7 +178,7 @@ def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
         built = decomposition(character) or (decomposition(other) if other else None)
         meaning = render(char_lookup.gloss, _is_simplified(token)) if char_lookup.gloss else None
         characters.append(CharacterInfo(character, other, readings, meaning, built))
-    from reader.core.learner.stats import (
+    from reader.core.learner.word_facts import (
         frequency_band,
         hsk_2021_level,
         hsk_2025_level,

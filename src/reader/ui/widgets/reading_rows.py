@@ -16,7 +16,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from reader.config import PinyinDisplay, ViewMode
-from reader.core.learner.vocab import Status
+from reader.core.learner.records import Status
 from reader.core.models import ParagraphKind, Token
 from reader.core.text.layout import PackedLine
 from reader.ui.widgets.reading_layout import (

@@ -32,7 +32,7 @@ from reader.config import (
 )
 from reader.core.engine.store import ParagraphStore
 from reader.core.engine.warmup import FirstScreenPrefetch
-from reader.core.learner.vocab import Status
+from reader.core.learner.records import Status
 from reader.core.models import (
     AnnotatedParagraph,
     ParagraphKind,

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from reader.config import ScriptDisplay, ToneColours
 from reader.core.engine.syllables import PinyinStyle
+from reader.core.learner.records import Direction
 from reader.core.learner.study import (
     DayCount,
     Grade,
@@ -26,7 +27,6 @@ from reader.core.learner.study import (
     StudyCard,
     format_interval,
 )
-from reader.core.learner.vocab import Direction
 from reader.core.models import Token
 from reader.core.text.sentences import space_between
 from reader.core.tone_colours import SCHEMES, colour_rules
