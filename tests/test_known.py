@@ -353,7 +353,7 @@ def test_cli_known_bad_input_is_one_line_and_exit_2(
 
 def test_import_from_a_running_anki(real_ankiconnect: str, reader_home: Path) -> None:
     ankiconnect_url = real_ankiconnect
-    from reader.core.export.writers import AnkiConnect
+    from reader.core.export.ankiconnect import AnkiConnect
 
     client = AnkiConnect(ankiconnect_url)
     client.invoke("createDeck", deck="Chinese")

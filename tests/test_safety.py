@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from reader.core.errors import ReaderError
-from reader.core.export.writers import AnkiConnect, AnkiConnectError
+from reader.core.export.ankiconnect import AnkiConnect, AnkiConnectError
 from tests.support import REPO_ROOT, SEED, reader_command
 from tests.terminal import EXITED, needs_tmux, reader_in_terminal
 

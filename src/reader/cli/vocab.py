@@ -342,7 +342,7 @@ def cmd_export_text(args: argparse.Namespace) -> int:
 
 
 def cmd_export_ankiconnect(args: argparse.Namespace) -> int:
-    from reader.core.export.writers import DEFAULT_ANKICONNECT_URL, AnkiConnect, push_to_anki
+    from reader.core.export.ankiconnect import DEFAULT_ANKICONNECT_URL, AnkiConnect, push_to_anki
 
     client = AnkiConnect(args.url or DEFAULT_ANKICONNECT_URL, allow_remote=args.allow_remote)
     deck = _deck(args)

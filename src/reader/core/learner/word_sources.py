@@ -400,7 +400,7 @@ def read_ankiconnect(
     deck: str | None = None,
     url: str | None = None,
 ) -> WordSource:
-    from reader.core.export.writers import DEFAULT_ANKICONNECT_URL, AnkiConnect
+    from reader.core.export.ankiconnect import DEFAULT_ANKICONNECT_URL, AnkiConnect
 
     client = AnkiConnect(url or DEFAULT_ANKICONNECT_URL)
     scope = f'"deck:{_quoted(deck)}"' if deck else "deck:*"
