@@ -15,13 +15,11 @@ from pathlib import Path
 import pytest
 
 from reader.core.learner.records import Status
+from reader.core.learner.shares import known_share, paragraph_known_share, paragraph_shares
 from reader.core.learner.stats import (
     NOT_LISTED,
     document_stats,
     format_stats_text,
-    known_share,
-    paragraph_known_share,
-    paragraph_shares,
     pre_reading_list,
     sparkline,
     stats_to_json,

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from reader.core.learner.records import Status, WordForms
-from reader.core.learner.stats import KnownShare
+from reader.core.learner.shares import KnownShare
 from reader.core.text.loader import load_text
 from reader.ui.insight import chart_runs, column_value, known_chart
 from reader.ui.screens.reading import ReadingScreen

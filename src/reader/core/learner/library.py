@@ -28,7 +28,8 @@ from pathlib import Path
 from reader import paths
 from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingStateStore
-from reader.core.learner.stats import Statuses, collect_words, known_share
+from reader.core.learner.shares import Statuses, known_share
+from reader.core.learner.stats import collect_words
 from reader.core.learner.times import parse_stamp, stamp, utc_now
 from reader.core.models import AnnotatedParagraph, Document
 

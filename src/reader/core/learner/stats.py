@@ -22,10 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from reader.core.engine.syllables import format_word
 from reader.core.learner.records import Status
+from reader.core.learner.shares import (
+    KnownCounter,
+    KnownShare,
+    KnownShares,
+    counted_tokens,
+    paragraph_known_share,
+    token_status,
+)
 from reader.core.learner.vocab import VocabStore
 from reader.core.learner.word_facts import (
     BAND_LABELS,
@@ -45,100 +53,6 @@ DEFAULT_PRE_READING_SIZE = 20
 NOT_LISTED = "not listed"
 
 Statuses = Mapping[str, Status]
-
-
-# ---- known share
-
-
-def counted_tokens(paragraph: AnnotatedParagraph) -> list[Token]:
-    """The tokens statistics count: Han words."""
-    return [token for token in paragraph.tokens if token.is_han]
-
-
-class WrittenWord(Protocol):
-    """A word with its forms: a `Token`, or a form of the paragraph store."""
-
-    @property
-    def text(self) -> str: ...
-    @property
-    def traditional(self) -> str: ...
-    @property
-    def simplified(self) -> str: ...
-
-
-def token_status(token: WrittenWord, statuses: Statuses) -> Status | None:
-    """The learner's status of a word as written, or in either script; None if never saved."""
-    for form in (token.text, token.traditional, token.simplified):
-        status = statuses.get(form)
-        if status is not None:
-            return status
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class KnownShare:
-    """Known words among the counted ones, by tokens (running words) and distinct words."""
-
-    tokens: int = 0
-    known_tokens: int = 0
-    words: int = 0
-    known_words: int = 0
-
-    @property
-    def by_tokens(self) -> float:
-        """Share of running words known; 1.0 when there is nothing to know."""
-        return self.known_tokens / self.tokens if self.tokens else 1.0
-
-    @property
-    def by_words(self) -> float:
-        """Share of distinct words known; 1.0 when there is nothing to know."""
-        return self.known_words / self.words if self.words else 1.0
-
-
-def known_share(paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses) -> KnownShare:
-    """The known share over some paragraphs (a document: all of them); ignored words are
-    left out."""
-    counter = _KnownCounter(statuses)
-    for paragraph in paragraphs:
-        counter.add(paragraph)
-    return counter.result()
-
-
-class _KnownCounter:
-    """`known_share`, one paragraph at a time."""
-
-    def __init__(self, statuses: Statuses) -> None:
-        self.statuses = statuses
-        self.tokens = self.known_tokens = 0
-        self.word_known: dict[str, bool] = {}
-
-    def add(self, paragraph: AnnotatedParagraph) -> None:
-        for token in counted_tokens(paragraph):
-            status = token_status(token, self.statuses)
-            if status is Status.IGNORED:
-                continue
-            known = status is Status.KNOWN
-            self.tokens += 1
-            self.known_tokens += known
-            self.word_known[token.text] = known
-
-    def result(self) -> KnownShare:
-        return KnownShare(
-            self.tokens, self.known_tokens, len(self.word_known), sum(self.word_known.values())
-        )
-
-
-def paragraph_known_share(paragraph: AnnotatedParagraph, statuses: Statuses) -> float:
-    """Share of the paragraph's running words the learner knows (for the header and the
-    sparkline); 1.0 for a paragraph with no word to know."""
-    return known_share((paragraph,), statuses).by_tokens
-
-
-def paragraph_shares(
-    paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses
-) -> tuple[float, ...]:
-    """One known share (by tokens) per paragraph, in order: the sparkline's values."""
-    return tuple(paragraph_known_share(paragraph, statuses) for paragraph in paragraphs)
 
 
 # ---- document statistics
@@ -282,7 +196,7 @@ def document_stats(
     One pass, keeping no paragraph: a book can come annotated one paragraph at a time
     (`pipeline.annotate_each`) in bounded memory."""
     collector = _WordCollector()
-    known = _KnownCounter(statuses)
+    known = KnownCounter(statuses)
     shares = []
     for paragraph in paragraphs:
         collector.add(paragraph)
@@ -303,7 +217,6 @@ def store_stats(
     """`document_stats` of the store's annotated paragraphs, from its summaries (the forms
     and their counts): no paragraph is annotated again or kept. Annotate the rest first
     (`store.fill(store.missing())`) to cover the whole text."""
-    from reader.core.learner.shares import KnownShares
     from reader.core.text.sentences import sentence_at
 
     shares = KnownShares(store, statuses)

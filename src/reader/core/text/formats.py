@@ -266,7 +266,7 @@ class OpenedDocument:
     @property
     def doc_id(self) -> str:
         if self._given_id is None:
-            from reader.core.text.loader import document_id
+            from reader.core.text.identity import document_id
 
             self._given_id = document_id("\n".join(p.text for p in self._made))
         return self._given_id
@@ -301,7 +301,7 @@ class OpenedDocument:
             return self._whole
 
     def _document_of(self, paragraphs: tuple[Paragraph, ...]) -> Document:
-        from reader.core.text.loader import document_title
+        from reader.core.text.identity import document_title
 
         return Document(
             paragraphs=paragraphs,

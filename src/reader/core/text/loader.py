@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from reader.core.errors import InputError
-from reader.core.models import Document, Paragraph, ParagraphKind, Script
+from reader.core.models import Document, Paragraph, Script
 from reader.core.text.decode import (
     BOMS,
     READ_CHUNK_BYTES,
@@ -44,6 +44,7 @@ from reader.core.text.decode import (
     unify_newlines,
     unreadable,
 )
+from reader.core.text.identity import document_id, document_title
 from reader.core.text.paragraphs import (
     block_paragraphs,
     line_paragraphs,
@@ -372,27 +373,6 @@ def _lines_lazily(text: str, chunk: int = _LINE_CHUNK_CHARS) -> Iterator[str]:
             return
         yield from text[start:end].split("\n")
         start = end + 1
-
-
-def document_id(text: str) -> str:
-    """Stable id of a text's content: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
-
-
-_TITLE_CHARS = 20
-
-
-def document_title(paragraphs: tuple[Paragraph, ...], source: str) -> str:
-    for paragraph in paragraphs:
-        if paragraph.kind is ParagraphKind.HEADING:
-            return paragraph.text
-    for paragraph in paragraphs:
-        text = " ".join(paragraph.text.split())
-        if text:
-            return text if len(text) <= _TITLE_CHARS else text[:_TITLE_CHARS] + "…"
-    if source == STDIN_SOURCE:
-        return "stdin"
-    return Path(source).name or source
 
 
 # ---- streaming

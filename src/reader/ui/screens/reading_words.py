@@ -15,7 +15,7 @@ from textual import work
 
 from reader.core.engine.store import ParagraphStore
 from reader.core.errors import ReaderError
-from reader.core.learner.stats import token_status
+from reader.core.learner.shares import token_status
 from reader.core.models import Token
 from reader.core.text.sentences import sentence_at
 from reader.ui.problems import saving
