@@ -8,6 +8,9 @@
   (`accuracy_senses.py`);
 - word segmentation P/R/F1/OOV recall on UD_Chinese-HK, UD_Chinese-GSD and GSDSimp test,
   our segmenter beside plain rjieba on hk2s text (the baseline);
+- the learner's words (issue 11): dictionary words cut apart / exact on UD-HK and UD-GSD test,
+  word F1, HSK 1–4 words one token, seed tokens with a direct entry, for reader,
+  longest-match over CC-CEDICT and rjieba (`accuracy_segmentation.learner_table`);
 - OpenCC conformance on OpenCC's own test cases (all configs; hk2s and t2s must be 100%);
 - the seed article through the real pipeline: share of Han tokens with a direct dictionary
   entry, and that every Han token has a gloss.
@@ -92,6 +95,9 @@ def main() -> None:
             f"  most frequent missed gold words, {name}: "
             + ", ".join(f"{gold}→{got} ×{count}" for (gold, got), count in errors.most_common(10))
         )
+
+    print("\n## Learner words (issue 11): reader beside longest-match and rjieba")
+    accuracy_segmentation.learner_table(segmenter)
 
     print("\n## OpenCC conformance")
     opencc = accuracy_opencc.evaluate()

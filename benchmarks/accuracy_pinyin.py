@@ -77,9 +77,19 @@ def reader_predictor(reader: PinyinReader | None = None) -> Predictor:
     return predict
 
 
-def learner_predictor(full: bool = False, words: dict[str, str] | None = None) -> Predictor:
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """The token a marked character was read in, as the learner sees it."""
+
+    word: str  # the token, Simplified
+    offset: int  # the marked character's place in it
+    standard: tuple[str, ...]  # its reading, numbered, lowercase (neutral tones as shown)
+    full: tuple[str, ...]  # the same with the citation tones read in context
+
+
+def learner_predictor(full: bool = False, seen: dict[str, Seen] | None = None) -> Predictor:
     """The reading a learner sees (the whole pipeline, one sentence at a time), or its full
-    tones; `words` collects the word each marked character was read in (sentence -> word)."""
+    tones; `seen` collects the token each marked character was read in (sentence -> Seen)."""
     from reader.core.engine.pipeline import default_annotator
     from reader.core.models import Paragraph, ParagraphKind, Script
 
@@ -91,32 +101,101 @@ def learner_predictor(full: bool = False, words: dict[str, str] | None = None) -
             paragraph = Paragraph(0, ParagraphKind.PARAGRAPH, case.text)
             tokens = annotator.annotate_paragraph(paragraph, Script.SIMPLIFIED).tokens
             token = next(t for t in tokens if t.start <= case.index < t.end)
-            if words is not None:
-                words[case.text] = token.text
-            syllables = (
-                (token.full_tones or token.pinyin_numbered) if full else token.pinyin_numbered
-            )
-            out.append(syllables[case.index - token.start].lower() if syllables else None)
+            standard = tuple(s.lower() for s in token.pinyin_numbered)
+            full_tones = tuple(s.lower() for s in token.full_tones) or standard
+            if seen is not None:
+                seen[case.text] = Seen(
+                    token.simplified, case.index - token.start, standard, full_tones
+                )
+            syllables = full_tones if full else standard
+            out.append(syllables[case.index - token.start] if syllables else None)
         return out
 
     return predict
 
 
-def convention_differences(
-    cases: Sequence[Case], predicted: dict[str, str | None], words: dict[str, str]
-) -> Counter[str]:
-    """Default-reading errors where CPP writes the citation tone of a syllable that the
-    learner reading of a word of two or more characters has neutral (認識 shi2 / rènshi):
-    the two conventions, not a wrong reading. Counted by word."""
-    found: Counter[str] = Counter()
-    for case in cases:
-        got = predicted.get(case.text)
-        word = words.get(case.text, "")
-        if got is None or got == case.gold or len(word) < 2:
-            continue
-        if got.endswith("5") and not case.gold.endswith("5") and got[:-1] == case.gold[:-1]:
-            found[f"{word} {case.gold}→{got}"] += 1
+HSK_TABLE = REPO_ROOT.parent / "shared" / "data" / "hsk" / "ivankra-hsk30" / "hsk30.csv"
+
+
+def hsk_pinyin() -> dict[str, set[str]]:
+    """Simplified word -> the HSK 3.0 list's pinyin of it (tone marks, lowercase, without
+    spaces, apostrophes or dots: "dōngxi", "guānxì")."""
+    import csv
+
+    found: dict[str, set[str]] = {}
+    with HSK_TABLE.open(encoding="utf-8") as table:
+        for row in csv.DictReader(table):
+            for word, pinyin in zip(
+                row["Simplified"].split("|"), row["Pinyin"].split("|"), strict=False
+            ):
+                found.setdefault(word, set()).add(_plain_pinyin(pinyin))
     return found
+
+
+def _plain_pinyin(text: str) -> str:
+    return "".join(c for c in text.lower() if c not in " '’·-")
+
+
+class Differences:
+    """The default reading's differences from CPP sorted by what they are, by a rule on the
+    dictionaries (nothing decided by hand):
+
+    - **convention**: CPP writes the citation tone that the reading engine also read, where
+      the word is read neutral as CC-CEDICT or the HSK list writes it (認識 rènshi, 衣服
+      yīfu, 關係 guānxi), and CC-CEDICT has no entry of the word with CPP's tone there (so
+      the tone tells no two words apart: 多少 duōshǎo "amount" / duōshao "how many" is not
+      counted). The two conventions, not a wrong reading: counted as agreeing.
+    - **name**: the word is a proper noun read as CC-CEDICT's only reading of it and CPP
+      reads that character otherwise (帖木兒 Tiē-, CPP tiě): counted as errors, listed.
+    - **two words**: a neutral tone where CC-CEDICT also has the word with CPP's tone (多少,
+      the particle 過 guo / the verb guò): which was meant is a choice, counted as errors.
+    """
+
+    def __init__(self) -> None:
+        from reader.core.dictionary.cedict import default_dictionary
+
+        self.dictionary = default_dictionary()
+        self.hsk = hsk_pinyin()
+        self.convention: Counter[str] = Counter()
+        self.name: Counter[str] = Counter()
+        self.two_words: Counter[str] = Counter()
+
+    def add(self, case: Case, got: str | None, seen: Seen | None) -> None:
+        if got is None or got == case.gold or seen is None:
+            return
+        if seen.standard and self._name(case, seen):
+            self.name[f"{seen.word} {case.gold}→{got}"] += 1
+            return
+        cited = seen.full[seen.offset] if seen.full else None
+        if not (got.endswith("5") and cited == case.gold and got[:-1] == case.gold[:-1]):
+            return
+        readings = self._readings(seen.word)
+        if any(reading[seen.offset] == case.gold for reading in readings):
+            self.two_words[f"{seen.word} {case.gold}→{got}"] += 1
+        elif len(seen.word) > 1 and (
+            seen.standard in readings or self._in_hsk(seen.word, seen.standard)
+        ):
+            self.convention[f"{seen.word} {case.gold}→{got}"] += 1
+
+    def _readings(self, word: str) -> set[tuple[str, ...]]:
+        return {
+            tuple(s.lower() for s in normalise_cedict_pinyin(entry.pinyin))
+            for entry in self.dictionary.entries(word)
+            if entry.simplified == word and len(normalise_cedict_pinyin(entry.pinyin)) == len(word)
+        }
+
+    def _name(self, case: Case, seen: Seen) -> bool:
+        entries = [e for e in self.dictionary.entries(seen.word) if e.simplified == seen.word]
+        names = {normalise_cedict_pinyin(e.pinyin) for e in entries}
+        if len(names) != 1 or not all(e.pinyin[:1].isupper() for e in entries):
+            return False
+        return tuple(s.lower() for s in names.pop()) == seen.standard
+
+    def _in_hsk(self, word: str, reading: tuple[str, ...]) -> bool:
+        from reader.core.engine.syllables import PinyinStyle, format_syllable
+
+        written = "".join(format_syllable(s, PinyinStyle.MARKS) for s in reading)
+        return _plain_pinyin(written) in self.hsk.get(word, set())
 
 
 HSK_WORDS = REPO_ROOT / "src" / "reader" / "core" / "data" / "hsk" / "hsk30.tsv"
@@ -198,12 +277,13 @@ def report_neutral_tones(result: dict[str, object]) -> None:
 
 
 def report_cpp(limit: int | None = None) -> dict[str, dict[str, object]]:
-    """The three CPP figures (engine, learner default, full tones), printed with their errors
-    and, for the default reading, the convention differences apart."""
-    words: dict[str, str] = {}
+    """The CPP figures (engine, learner default, full tones), printed with their errors and,
+    for the default reading, its differences from CPP sorted by kind (`Differences`); the
+    learner figure with the convention differences counted as agreeing is the target."""
+    seen: dict[str, Seen] = {}
     results = {
         "engine": evaluate(limit),
-        "learner": evaluate(limit, learner_predictor(words=words)),
+        "learner": evaluate(limit, learner_predictor(seen=seen)),
         "full": evaluate(limit, learner_predictor(full=True)),
     }
     _report("reading engine", results["engine"], show_errors=True)
@@ -212,15 +292,25 @@ def report_cpp(limit: int | None = None) -> dict[str, dict[str, object]]:
     learner = results["learner"]
     predicted = learner["predicted"]
     assert isinstance(predicted, dict)
-    differences = convention_differences(load_cases(limit), predicted, words)
-    wrong = round((1 - float(learner["accuracy"])) * int(learner["n"]))  # type: ignore[arg-type]
+    differences = Differences()
+    for case in load_cases(limit):
+        differences.add(case, predicted.get(case.text), seen.get(case.text))
     n = int(learner["n"])  # type: ignore[call-overload]
+    wrong = round((1 - float(learner["accuracy"])) * n)  # type: ignore[arg-type]
+    agreeing = sum(differences.convention.values())
+    results["learner"]["with_conventions"] = (n - wrong + agreeing) / n
     print(
-        f"    of the default reading's {wrong} differences from CPP, {sum(differences.values())}"
-        " are CPP's citation tone on a syllable the learner standard has neutral;"
-        f" counting those as right: {(n - wrong + sum(differences.values())) / n:.2%}"
+        f"learner, conventions agreeing {(n - wrong + agreeing) / n:7.2%}  (target ≥ 98.0%): of"
+        f" the default reading's {wrong} differences from CPP, {agreeing} are CPP's citation"
+        " tone on a syllable CC-CEDICT or HSK writes neutral"
     )
-    print("    " + ", ".join(f"{label} ×{count}" for label, count in differences.most_common(20)))
+    for title, found in (
+        ("convention differences (counted as agreeing)", differences.convention),
+        ("names read as CC-CEDICT's only reading (counted as errors)", differences.name),
+        ("neutral where CC-CEDICT also has CPP's tone (counted as errors)", differences.two_words),
+    ):
+        print(f"    {title}: {sum(found.values())}")
+        print("      " + ", ".join(f"{label} ×{count}" for label, count in found.most_common()))
     return results
 
 

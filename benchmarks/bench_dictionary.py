@@ -7,6 +7,8 @@ Called by benchmarks/speed.py (bench_build, bench_lookup); run alone for the ful
 
 Uses the current READER_HOME (speed.py points it at a temp dir); alone, it makes its own.
 Targets (issue 2): build ≤ 2 s, lookup p99 ≤ 1 ms, seed Han tokens with a direct entry ≥ 98%.
+The build is the lookup index a first start makes; the search tables are built apart, on the
+first search (`bench_search.py` times them).
 """
 
 from __future__ import annotations

@@ -40,8 +40,8 @@ def bench_import(home: Path, runs: int) -> None:
     from reader.core.learner.describe import describe_words
     from reader.core.learner.known import apply_plan, plan_source, undo_last
     from reader.core.learner.records import Status
-    from reader.core.learner.stats import _frequencies
     from reader.core.learner.vocab import VocabStore
+    from reader.core.learner.word_facts import _frequencies
     from reader.core.learner.word_sources import read_source
 
     dictionary = default_dictionary()

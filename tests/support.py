@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.pipeline import Annotator
@@ -23,6 +25,17 @@ from reader.core.text.han import is_han_char
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "seeds" / "000_f2ec13676ab21b41.txt"
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+def load_script(relative: str) -> Any:
+    """Import a script of benchmarks/ or tools/ (not a package) as a module."""
+    path = REPO_ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def reader_command() -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from reader.core.engine.convert import (
     to_traditional,
 )
 from reader.core.errors import ReaderError
+from tests.support import load_script
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,18 +98,8 @@ def test_converters_work_in_threads() -> None:
     assert results == ["国际关系"] * 4
 
 
-def _load_opencc_benchmark():  # type: ignore[no-untyped-def]
-    path = REPO_ROOT / "benchmarks" / "accuracy_opencc.py"
-    spec = importlib.util.spec_from_file_location("accuracy_opencc", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_opencc_conformance_hk2s_and_t2s() -> None:
-    benchmark = _load_opencc_benchmark()
+    benchmark = load_script("benchmarks/accuracy_opencc.py")
     assert benchmark.TESTCASES.exists(), f"OpenCC test cases missing: {benchmark.TESTCASES}"
     result = benchmark.evaluate()
     by_config = result["by_config"]

@@ -18,13 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader import paths
+from reader.core.dictionary import build as lookup_tables
 from reader.core.dictionary import cedict as dictionary
-from reader.core.dictionary.cedict import (
-    Dictionary,
-    format_lookup_text,
-    gloss_for_reading,
-    lookup_to_json,
-)
+from reader.core.dictionary import index as files
+from reader.core.dictionary.cedict import Dictionary
+from reader.core.dictionary.formatting import format_lookup_text, gloss_for_reading, lookup_to_json
 from reader.core.errors import ReaderError
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_f2ec13676ab21b41.txt"
@@ -440,7 +438,7 @@ def test_a_failed_build_leaves_nothing_behind(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(dictionary, "_populate", interrupted)
+    monkeypatch.setattr(lookup_tables, "populate", interrupted)
     with pytest.raises(KeyboardInterrupt):
         Dictionary.open(source, cache_dir=tmp_path / "cache")
     assert not list((tmp_path / "cache").glob("*.building"))
@@ -456,7 +454,7 @@ class _Terminal(io.StringIO):
 def test_a_slow_build_says_so_on_a_terminal_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
 ) -> None:
-    monkeypatch.setattr(dictionary, "_BUILD_NOTICE_AFTER_S", -1.0)
+    monkeypatch.setattr(files, "_BUILD_NOTICE_AFTER_S", -1.0)
     stderr = _Terminal() if terminal else io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)
     source = write_cedict(tmp_path / "src" / "mini.u8.gz", SMALL_CEDICT)
@@ -469,7 +467,7 @@ def test_a_slow_build_says_so_on_a_terminal_only(
 def test_a_failed_build_takes_its_notice_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dictionary, "_BUILD_NOTICE_AFTER_S", -1.0)
+    monkeypatch.setattr(files, "_BUILD_NOTICE_AFTER_S", -1.0)
     stderr = _Terminal()
     monkeypatch.setattr(sys, "stderr", stderr)
     source = write_cedict(tmp_path / "src" / "mini.u8.gz", SMALL_CEDICT)
@@ -478,7 +476,7 @@ def test_a_failed_build_takes_its_notice_back(
         on_progress()
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(dictionary, "_populate", fails_half_way)
+    monkeypatch.setattr(lookup_tables, "populate", fails_half_way)
     with pytest.raises(ReaderError, match="could not build"):
         Dictionary.open(source, cache_dir=tmp_path / "cache")
     assert stderr.getvalue() == "Building dictionary index (first run)…\r\x1b[2K"  # erased

@@ -12,7 +12,6 @@ import pytest
 from reader.core.engine.pipeline import Annotator, default_annotator
 from reader.core.engine.syllables import PinyinStyle, format_word, word_pieces
 from reader.core.engine.tones import shown_readings
-from reader.core.models import Token
 from tests.support import annotate_sentence
 
 
@@ -21,14 +20,24 @@ def annotator() -> Annotator:
     return default_annotator()
 
 
-def token(annotator: Annotator, text: str, word: str, occurrence: int = 0) -> Token:
-    found = [t for t in annotate_sentence(annotator, text).tokens if t.text == word]
-    assert len(found) > occurrence, [t.text for t in annotate_sentence(annotator, text).tokens]
-    return found[occurrence]
+def syllables_of(
+    annotator: Annotator, text: str, chars: str, occurrence: int = 0, *, full_tones: bool = False
+) -> tuple[str, ...]:
+    """The numbered syllables of `chars` (their `occurrence`-th place in `text`), from whatever
+    token holds them: these tests are about readings, not about where a word ends (好朋友 and
+    找不着 are CC-CEDICT words; 朋友 and 着 read the same inside them)."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(chars, start + 1)
+    by_position: dict[int, str] = {}
+    for t in annotate_sentence(annotator, text).tokens:
+        syllables = (t.full_tones or t.pinyin_numbered) if full_tones else t.pinyin_numbered
+        by_position.update(zip(range(t.start, t.end), syllables, strict=False))
+    return tuple(by_position[position] for position in range(start, start + len(chars)))
 
 
-def reading(annotator: Annotator, text: str, word: str, occurrence: int = 0) -> str:
-    return format_word(token(annotator, text, word, occurrence).pinyin_numbered)
+def reading(annotator: Annotator, text: str, chars: str, occurrence: int = 0) -> str:
+    return format_word(syllables_of(annotator, text, chars, occurrence))
 
 
 # --- neutral tones ---------------------------------------------------------------------------
@@ -59,10 +68,9 @@ def test_words_read_with_the_neutral_tone_learners_are_taught(
 
 
 def test_full_tones_give_each_neutral_tone_back(annotator: Annotator) -> None:
-    friend = token(annotator, "他是我的好朋友。", "朋友")
-    assert friend.full_tones == ("peng2", "you3")
-    particle = token(annotator, "你去嗎？", "嗎")
-    assert particle.pinyin_numbered == ("ma5",) and particle.full_tones == ()
+    assert syllables_of(annotator, "他是我的好朋友。", "朋友", full_tones=True) == ("peng2", "you3")
+    particle = [t for t in annotate_sentence(annotator, "你去嗎？").tokens if t.text == "嗎"]
+    assert particle[0].pinyin_numbered == ("ma5",) and particle[0].full_tones == ()
 
 
 @pytest.mark.parametrize(
@@ -121,7 +129,40 @@ def test_a_word_and_its_negation_and_erhua(annotator: Annotator) -> None:
         "bu",
         "qù",
     ]
-    assert reading(annotator, "你有空兒嗎？", "空兒").endswith("r")
+    # 有空兒 is one CC-CEDICT word: the erhua form of 有空, read as its stem is (kòng, not kōng).
+    assert reading(annotator, "你有空兒嗎？", "空兒") == "kòngr"
+    assert reading(annotator, "我有空儿。", "空儿") == "kòngr"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("今天外面很暖和。", "暖和", "nuǎnhuo"),  # 和's huo, though no candidate is neutral
+        ("你明天有空兒嗎？", "空兒", "kòngr"),  # an erhua word's reading is final
+        ("我沒空儿。", "空儿", "kòngr"),
+        ("學校的西南邊有一個公園。", "邊", "bian"),  # a direction, then 邊: as 東邊 dōngbian
+        ("他是她同父同母的兄弟。", "兄弟", "xiōngdì"),  # a brother, as CC-CEDICT writes it
+    ],
+)
+def test_everyday_words_read_as_dictionaries_write_them(
+    annotator: Annotator, text: str, word: str, expected: str
+) -> None:
+    assert reading(annotator, text, word) == expected
+
+
+def test_a_lone_er_after_a_bound_form_is_no_erhua(annotator: Annotator) -> None:
+    # 瑚 is only "used in 珊瑚": 瑚兒 is a name (Hú'ér); after a word, 兒 is its r.
+    assert reading(annotator, "瑚兒的妻子是一位醫生。", "兒") == "ér"
+    assert reading(annotator, "我想吃一碗麵條兒。", "兒") == "r"
+
+
+@pytest.mark.parametrize("text", ["基本上", "看上去", "說不定", "说不定"])
+def test_a_cut_dictionary_word_reads_as_that_word_the_first_time(text: str) -> None:
+    # A new annotator has remembered nothing: the first time a word is read counts too.
+    fresh = Annotator()
+    expected = {"基本上": "jīběnshang", "看上去": "kànshangqu"}.get(text, "shuōbudìng")
+    tokens = annotate_sentence(fresh, text).tokens
+    assert format_word([s for t in tokens for s in t.pinyin_numbered]) == expected
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -136,6 +177,14 @@ def test_a_name_reads_the_same_everywhere(annotator: Annotator) -> None:
     ]
     readings = {reading(annotator, sentence, "葛沖") for sentence in sentences}
     assert readings == {"Gě Chōng"}  # the surname's own reading, capitals as in dictionaries
+
+
+def test_names_are_read_in_their_sentence(annotator: Annotator) -> None:
+    # A given name is read with its sentence around it, not on its own: the model then knows
+    # it is a name (游酢 Yóu Zuò, a Song scholar; 酢 alone is cù, vinegar).
+    assert reading(annotator, "北宋學者游酢在這裡講學。", "游酢").endswith("zuò")
+    # 任 rèn "to take up a post" before its object is not the surname Rén.
+    assert reading(annotator, "2001年任武鋼集團副總經理。", "任武鋼").startswith("rèn")
 
 
 def test_dictionary_names_and_places(annotator: Annotator) -> None:
@@ -172,22 +221,35 @@ def test_words_are_written_as_dictionaries_write_them(
 # --- display transforms ----------------------------------------------------------------------
 
 
-def shown(
+def shown_readings_of(
     annotator: Annotator, text: str, *, full_tones: bool = False, tone_changes: bool = False
-) -> list[str]:
+) -> list[tuple[str, ...]]:
+    """The displayed syllables of each Han token of `text`."""
     paragraph = annotate_sentence(annotator, text)
     readings = shown_readings(paragraph.tokens, full_tones=full_tones, tone_changes=tone_changes)
-    return [
-        format_word(reading)
-        for reading, t in zip(readings, paragraph.tokens, strict=True)
-        if t.is_han
-    ]
+    return [reading for reading, t in zip(readings, paragraph.tokens, strict=True) if t.is_han]
+
+
+def shown(annotator: Annotator, text: str, *, tone_changes: bool = False) -> list[str]:
+    """The displayed words of the Han tokens of `text`."""
+    readings = shown_readings_of(annotator, text, tone_changes=tone_changes)
+    return [format_word(reading) for reading in readings]
+
+
+def shown_syllables(
+    annotator: Annotator, text: str, *, full_tones: bool = False, tone_changes: bool = False
+) -> list[str]:
+    """The displayed syllable of each Han character of `text`, whatever the words are."""
+    readings = shown_readings_of(annotator, text, full_tones=full_tones, tone_changes=tone_changes)
+    return [format_word((syllable,)) for reading in readings for syllable in reading]
 
 
 def test_tone_changes_are_shown_only_when_asked(annotator: Annotator) -> None:
     text = "我不是一個人去。"
-    assert shown(annotator, text) == ["wǒ", "bùshì", "yī", "gèrén", "qù"]
-    assert shown(annotator, text, tone_changes=True) == ["wǒ", "búshì", "yí", "gèrén", "qù"]
+    assert shown_syllables(annotator, text) == ["wǒ", "bù", "shì", "yī", "gè", "rén", "qù"]
+    assert shown_syllables(annotator, text, tone_changes=True) == [
+        *("wǒ", "bú", "shì", "yí", "gè", "rén", "qù")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -206,9 +268,10 @@ def test_tone_change_rules(annotator: Annotator, text: str, expected: list[str])
 
 def test_full_tones_and_tone_changes_together(annotator: Annotator) -> None:
     text = "他是我的好朋友。"
-    assert shown(annotator, text, full_tones=True) == ["tā", "shì", "wǒ", "de", "hǎo", "péngyǒu"]
-    assert shown(annotator, text) == ["tā", "shì", "wǒ", "de", "hǎo", "péngyou"]
+    full = shown_syllables(annotator, text, full_tones=True)
+    assert full == ["tā", "shì", "wǒ", "de", "hǎo", "péng", "yǒu"]
+    assert shown_syllables(annotator, text) == ["tā", "shì", "wǒ", "de", "hǎo", "péng", "you"]
     paragraph = annotate_sentence(annotator, text)
     # The display never changes the annotation: the same tokens serve every setting.
     shown_readings(paragraph.tokens, full_tones=True, tone_changes=True)
-    assert token(annotator, text, "朋友").pinyin_numbered == ("peng2", "you5")
+    assert syllables_of(annotator, text, "朋友") == ("peng2", "you5")

@@ -2,22 +2,35 @@
 
 UD_Chinese-GSD dev (500 sentences) is the only segmented data the model may learn from, so
 settings are compared by two-fold cross-validation on it: the sentences are split by parity
-(even / odd), a model is trained on one half exactly as `build_segmentation_model.py` does,
-and scored on the other half; the table shows each setting's mean held-out F1. The perceptron
-is trained once per fold and setting group; protection settings (applied after training) are
-then varied on a copy of its weights.
+(even / odd), a model is built on one half exactly as `build_segmentation_model.py` builds the
+shipped one (each setting is a string of its arguments), and scored on the other half:
 
-Run: `.venv/bin/python tools/tune_segmentation.py [--epochs 16] [--protect SETTING ...]`
-(about a minute per fold on one core).
+- learner F1: word F1 against the held-out gold in the learner's convention
+  (`build_segmentation_model.learner_convention`: dictionary words joined, words no
+  dictionary lists shown as dictionary words, names and numbers whole);
+- crossing: of the dictionary words in the held-out text that cross a learner-gold boundary
+  (说明 in 说/明天, 远大 in 远/大于), the share we output as a token: how well overlapping
+  ambiguities are resolved;
+- cut apart / exact: the issue's figures on the held-out treebank gold (benchmarks/
+  accuracy_segmentation.py), and the treebank F1;
+- Han tokens with a CC-CEDICT entry (single characters count), and HSK 1–4 words of 2+
+  characters segmented on their own that stay one token;
+- names whole: 1,000 of jieba's modern three-character personal names (tag nr, a common
+  surname first; GSD has few), each in three frames (记者X报道, X说, 主席X表示).
+
+Run: `.venv/bin/python tools/tune_segmentation.py --setting="" --setting="--hmm" ...`, a
+setting being builder arguments ("" = the defaults); under a minute per setting and fold.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import contextlib
+import io
+import shlex
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -27,14 +40,27 @@ sys.path.insert(0, str(REPO_ROOT / "tools"))
 import build_segmentation_model as build  # noqa: E402
 
 import accuracy_segmentation  # noqa: E402
-from reader.core.engine.convert import to_simplified  # noqa: E402
 from reader.core.engine.segment import HanLattice, Segmenter  # noqa: E402
 from reader.core.models import TokenKind  # noqa: E402
 
-DEFAULT_SETTINGS = (
-    "train",
-    "hsk:10,names:20,cedict4:12,common4,train",
-)
+LONGEST_CROSSING = 6  # dictionary words up to this long are checked for crossing a boundary
+NAME_FRAMES = ("记者{}报道", "{}说", "主席{}表示")
+
+
+def sample_names(lexicon: build.Lexicon, size: int = 1000) -> list[str]:
+    """Every n-th of jieba's three-character personal names with a common surname."""
+    surnames = "".join(build.SURNAMES.values())
+    names = sorted(
+        word
+        for word, tag in lexicon.tags.items()
+        if tag == "nr" and len(word) == 3 and word[0] in surnames and build.HAN_RUN.fullmatch(word)
+    )
+    return names[:: max(1, len(names) // size)][:size]
+
+
+def names_whole(lattice: HanLattice, names: list[str]) -> float:
+    kept = sum(name in lattice.cut(frame.format(name)) for name in names for frame in NAME_FRAMES)
+    return kept / (len(names) * len(NAME_FRAMES))
 
 
 def split_folds(path: Path, folder: Path) -> list[tuple[Path, Path]]:
@@ -52,192 +78,115 @@ def split_folds(path: Path, folder: Path) -> list[tuple[Path, Path]]:
     return folds
 
 
-def compiled_lattice(
-    model: build.Model,
-    dictionary_margin: float | None = None,
-    hmm: bool = True,
-    always_cut_tags: frozenset[str] = frozenset(),
-) -> HanLattice:
-    """The lattice the shipped files would give, built in memory from the model's weights."""
-    scores = {word: model.score(word) for word in model.base}
-    for key in model.weights:
-        if key.startswith("char:") and key[5:] not in scores:
-            scores[key[5:]] = model.score(key[5:])
-    candidate_weights = {
-        key: value for key, value in model.weights.items() if key.startswith(("name", "oov"))
-    }
-    return HanLattice(
-        scores=scores,
-        unknown_char=build.UNKNOWN_BASE + model.weights.get("unknown_char", 0.0),
-        weights=candidate_weights,
-        classes=model.classes,
-        surnames=model.lattice.surnames,
-        hmm=model.lattice.hmm if hmm else None,
-        max_word_length=build.MAX_WORD_LENGTH,
-        given_names=model.lattice.given_names,
-        hmm_plain_first=frozenset(build.HMM_PLAIN_FIRST if dictionary_margin is not None else ()),
-        dictionary_cuts=None
-        if dictionary_margin is None
-        else build.dictionary_cuts(model, scores, dictionary_margin, always_cut_tags),
-    )
+def spans(words: list[str]) -> set[tuple[int, int]]:
+    result = set()
+    position = 0
+    for word in words:
+        result.add((position, position + len(word)))
+        position += len(word)
+    return result
 
 
-def apply_protection(model: build.Model, setting: str, lists: dict[str, set[str]]) -> None:
-    for item in filter(None, setting.split(",")):
-        name, _, limit = item.partition(":")
-        max_raise = float(limit) if limit else math.inf
-        build.protect_learner_words(model, lists[name], 1.0, max_raise)
-
-
-def mean(values: list[float]) -> float:
-    return sum(values) / len(values)
-
-
-def learner_words_kept(segmenter: Segmenter, path: Path, words: set[str]) -> float:
-    """Share of learner words (2+ characters) in running held-out text that stay one token.
-
-    Counted where the word starts and ends on gold word boundaries, whether the gold keeps
-    it whole (未來) or cuts it by the treebank's conventions (博物/館): the learner looks it
-    up as one word either way.
-    """
-    longest = max(map(len, words))
-    kept = total = 0
-    for sentence in accuracy_segmentation.read_conllu(path):
-        text = "".join("".join(sentence.words).split())
-        simplified = to_simplified(text)
-        gold = {0}
-        position = 0
-        for word in sentence.words:
-            position += len("".join(word.split()))
-            gold.add(position)
-        ours = {(start, end) for start, end, _ in segmenter.segment(text, simplified)}
-        for start in sorted(gold):
-            for end in range(start + 2, min(len(text), start + longest) + 1):
-                if end in gold and simplified[start:end] in words:
-                    total += 1
-                    kept += (start, end) in ours
-    return kept / total if total else 1.0
-
-
-def dictionary_share(segmenter: Segmenter, path: Path, cedict: set[str]) -> float:
-    """Share of Han tokens in held-out running text a learner finds in CC-CEDICT (Simplified
-    headword; single characters count as found: the dictionary resolves characters)."""
-    found = total = 0
-    for sentence in accuracy_segmentation.read_conllu(path):
-        text = "".join("".join(sentence.words).split())
-        simplified = to_simplified(text)
-        for start, end, kind in segmenter.segment(text, simplified):
+def learner_figures(
+    segmenter: Segmenter, held: Path, learner: build.LearnerWords, crossed: Counter[str]
+) -> dict[str, float]:
+    """Learner F1, crossing share and the share of Han tokens CC-CEDICT lists, on the
+    held-out Han runs (Simplified)."""
+    correct = predicted = gold_total = 0
+    sites = crossing = 0
+    han = listed = 0
+    for run, gold in build.read_gold(held, learner):
+        ours = segmenter.segment(run, run)
+        got = {(start, end) for start, end, _ in ours}
+        wanted = spans(gold)
+        correct += len(got & wanted)
+        predicted += len(got)
+        gold_total += len(wanted)
+        boundaries = {end for _, end in wanted} | {0}
+        for start in range(len(run)):
+            for end in range(start + 2, min(len(run), start + LONGEST_CROSSING) + 1):
+                word = run[start:end]
+                if word in learner.words and any(start < b < end for b in boundaries):
+                    if start in boundaries and end in boundaries:
+                        continue  # a join of gold words, not a crossing
+                    sites += 1
+                    if (start, end) in got:
+                        crossing += 1
+                        crossed[word] += 1
+        for start, end, kind in ours:
             if kind is TokenKind.HAN:
-                total += 1
-                found += end - start == 1 or simplified[start:end] in cedict
-    return found / total if total else 1.0
+                han += 1
+                listed += end - start == 1 or run[start:end] in learner.cedict
+    return {
+        "learner F1": 2 * correct / (predicted + gold_total),
+        "crossing": crossing / sites,
+        "in CC-CEDICT": listed / han,
+    }
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--epochs", type=int, default=16)
-    parser.add_argument("--protect", nargs="*", default=list(DEFAULT_SETTINGS))
-    parser.add_argument("--min-count", type=int, default=0)
-    parser.add_argument("--no-cedict-words", action="store_true")
-    parser.add_argument("--features", default="", help="extra word features: zipf,hsk")
     parser.add_argument(
-        "--dictionary-margins",
-        nargs="*",
-        type=float,
-        default=[],
-        help="also score each setting with lexicon words CC-CEDICT lacks cut into CC-CEDICT "
-        "words when the cut scores at most MARGIN below the word (inf: always)",
-    )
-    parser.add_argument(
-        "--without-hmm",
-        action="store_true",
-        help="also score each setting without the character HMM's word candidates",
-    )
-    parser.add_argument(
-        "--always-cut-tags",
-        nargs="*",
-        default=[],
-        help="with each margin, also cut every CC-CEDICT-less word with one of these jieba "
-        "tags (each argument a comma-separated tag set)",
+        "--setting",
+        action="append",
+        dest="settings",
+        help='builder arguments, quoted ("--hmm"); repeat to compare; none: the defaults',
     )
     arguments = parser.parse_args(argv)
-    cedict, proper_nouns = build.load_cedict()
-    zipf = build.load_zipf()
-    people = build.load_people()
-    results: defaultdict[str, list[float]] = defaultdict(list)
-    learner: defaultdict[str, list[float]] = defaultdict(list)
-    names: defaultdict[str, list[float]] = defaultdict(list)
-    entries: defaultdict[str, list[float]] = defaultdict(list)
-    with tempfile.TemporaryDirectory() as folder:
-        for train_path, held_path in split_folds(build.GSD_DEV, Path(folder)):
-            base, tags = build.load_jieba(cedict, arguments.min_count)
-            if not arguments.no_cedict_words:
-                build.add_words(base, tags, cedict, "cedict")
-            data = list(build.read_gold(train_path))
-            model = build.Model(base, tags, cedict, build.given_name_bands(people, base))
-            if "zipf" in arguments.features:
-                model.zipf = {word: value for word, value in zipf.items() if word in base}
-            if "hsk" in arguments.features:
-                model.hsk = build.load_hsk()
-            model.train(data, arguments.epochs)
-            model.calibrate_names(people, data, 4)
-            lists = {
-                "hsk": build.load_hsk(),
-                "names": proper_nouns,
-                "cedict3": {word for word in cedict if len(word) >= 3},
-                "cedict4": {word for word in cedict if len(word) >= 4},
-                "common4": {w for w in cedict if len(w) >= 4 and zipf.get(w, 0.0) >= 3.5},
-                "common3": {w for w in cedict if len(w) == 3 and zipf.get(w, 0.0) >= 4.0},
-                "train": {word for _, gold in data for word in gold if len(word) > 1},
-            }
-            trained = dict(model.weights)
-            for setting in arguments.protect:
-                model.weights.clear()
-                model.weights.update(trained)
-                apply_protection(model, setting, lists)
-                variants = [
-                    (margin, hmm, tags)
-                    for margin in [None, *arguments.dictionary_margins]
-                    for hmm in ([True, False] if arguments.without_hmm else [True])
-                    for tags in ["", *(arguments.always_cut_tags if margin is not None else [])]
-                ]
-                for margin, hmm, tags in variants:
-                    label = setting if margin is None else f"{setting} cut<{margin:g}"
-                    label += "" if hmm else " no-HMM"
-                    label += f" +{tags}" if tags else ""
-                    always = frozenset(filter(None, tags.split(",")))
-                    lattice = compiled_lattice(model, margin, hmm, always)
-                    segmenter = Segmenter(lattice=lattice)
-                    result = accuracy_segmentation.evaluate(
-                        "held-out",
-                        held_path,
-                        accuracy_segmentation.segmenter_cutter(segmenter),
-                        segmenter.knows_word,
+    arguments.settings = arguments.settings or [""]
+    lexicon = build.load_lexicon()
+    learner = build.LearnerWords.from_lexicon(lexicon)
+    headwords = accuracy_segmentation.cedict_headwords()
+    hsk = accuracy_segmentation.hsk_words()
+    names = sample_names(lexicon)
+    rows: list[tuple[str, dict[str, float]]] = []
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        folds = split_folds(build.GSD_DEV, folder)
+        for setting in arguments.settings:
+            totals: Counter[str] = Counter()
+            crossed: Counter[str] = Counter()
+            cut_apart: Counter[str] = Counter()
+            for index, (train, held) in enumerate(folds):
+                lexicon_path, model_path = folder / f"{index}.table", folder / f"{index}.json"
+                with contextlib.redirect_stdout(io.StringIO()):
+                    build.main(
+                        [
+                            *shlex.split(setting),
+                            *("--train", str(train), "--lexicon", str(lexicon_path)),
+                            *("--model", str(model_path)),
+                        ]
                     )
-                    f1 = float(result["f1"])  # type: ignore[arg-type]
-                    kept = learner_words_kept(segmenter, held_path, lists["hsk"])
-                    names_kept = learner_words_kept(segmenter, held_path, proper_nouns)
-                    listed = dictionary_share(segmenter, held_path, cedict)
-                    results[label].append(f1)
-                    learner[label].append(kept)
-                    names[label].append(names_kept)
-                    entries[label].append(listed)
-                    print(
-                        f"fold {held_path.stem}: {label or '(none)'}: F1 {f1:.4f}, "
-                        f"HSK words whole {kept:.4f}, proper nouns whole {names_kept:.4f}, "
-                        f"tokens in CC-CEDICT {listed:.4f}",
-                        flush=True,
-                    )
-    print(
-        f"\n| protection (epochs {arguments.epochs}, features {arguments.features or '-'}) "
-        "| held-out F1 | HSK words whole | proper nouns whole | Han tokens in CC-CEDICT |"
-    )
-    print("|---|---|---|---|---|")
-    for setting, scores in results.items():
-        print(
-            f"| {setting or '(none)'} | {mean(scores):.4f} | {mean(learner[setting]):.4f} "
-            f"| {mean(names[setting]):.4f} | {mean(entries[setting]):.4f} |"
-        )
+                lattice = HanLattice.load(lexicon_path, model_path)
+                segmenter = Segmenter(lattice=lattice)
+                cutter = accuracy_segmentation.segmenter_cutter(segmenter)
+                treebank = accuracy_segmentation.evaluate(
+                    "held-out", held, cutter, segmenter.knows_word, headwords
+                )
+                figures = learner_figures(segmenter, held, learner, crossed)
+                figures["cut apart"] = float(treebank["cut_apart_share"])  # type: ignore[arg-type]
+                figures["exact"] = float(treebank["exact_share"])  # type: ignore[arg-type]
+                figures["treebank F1"] = float(treebank["f1"])  # type: ignore[arg-type]
+                figures["HSK 1-4 one token"] = accuracy_segmentation.one_token_share(cutter, hsk)[0]
+                figures["names whole"] = names_whole(lattice, names)
+                cut_apart.update(treebank["cut_apart"])  # type: ignore[arg-type]
+                for key, value in figures.items():
+                    totals[key] += value / len(folds)
+            rows.append((setting or "(defaults)", dict(totals)))
+            print(
+                f"{setting or '(defaults)'}: "
+                + ", ".join(f"{key} {value:.4f}" for key, value in totals.items())
+                + "\n  most often crossing: "
+                + ", ".join(f"{w} ×{n}" for w, n in crossed.most_common(12))
+                + "\n  most often cut apart: "
+                + ", ".join(f"{w} ×{n}" for w, n in cut_apart.most_common(12)),
+                flush=True,
+            )
+    keys = list(rows[0][1])
+    print("\n| setting | " + " | ".join(keys) + " |")
+    print("|---" * (len(keys) + 1) + "|")
+    for setting, totals in rows:
+        print(f"| {setting} | " + " | ".join(f"{totals[key]:.4f}" for key in keys) + " |")
     return 0
 
 

@@ -34,13 +34,18 @@ def add_parsers(commands: Any) -> None:
     dict_commands.add_parser("info", help="source date, entry count, index path").set_defaults(
         handler=cmd_dict_info
     )
-    dict_commands.add_parser(
-        "build", help="rebuild the index from the bundled source"
-    ).set_defaults(handler=cmd_dict_build)
+    dict_build = dict_commands.add_parser("build", help="rebuild the index from the bundled source")
+    dict_build.add_argument(
+        "--search",
+        action="store_true",
+        help="also the search tables (otherwise built on the first search)",
+    )
+    dict_build.set_defaults(handler=cmd_dict_build)
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
-    from reader.core.dictionary.cedict import format_lookup_text, lookup, lookup_to_json
+    from reader.core.dictionary.cedict import lookup
+    from reader.core.dictionary.formatting import format_lookup_text, lookup_to_json
     from reader.core.text.han import has_han
 
     args.word = " ".join(args.words)  # `reader lookup xíng dòng` and `to go` need no quotes
@@ -56,7 +61,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     from reader.core.dictionary.cedict import search
-    from reader.core.dictionary.search import format_results_text, results_to_json
+    from reader.core.dictionary.formatting import format_results_text, results_to_json
 
     results = search(args.word, limit=args.limit)
     if args.format == "json":
@@ -71,6 +76,9 @@ def _print_dict_info(info: Any) -> None:
     write_line(f"date:    {info.date}")
     write_line(f"entries: {info.entries}")
     write_line(f"index:   {info.index_path}")
+    search = info.search_path
+    built = search is not None and search.is_file()
+    write_line(f"search:  {search}{'' if built else ' (built on the first search)'}")
 
 
 def cmd_dict_info(args: argparse.Namespace) -> int:
@@ -83,5 +91,5 @@ def cmd_dict_info(args: argparse.Namespace) -> int:
 def cmd_dict_build(args: argparse.Namespace) -> int:
     from reader.core.dictionary.cedict import build
 
-    _print_dict_info(build(force=True))
+    _print_dict_info(build(force=True, search=args.search))
     return EXIT_OK

@@ -129,6 +129,12 @@ _POINTER_DEFINITION = re.compile(
 
 
 @lru_cache(maxsize=65536)
+def normalised_pinyin(pinyin: str) -> str:
+    """Numbered pinyin as compared between sources: lowercase, 'v' for ü ("Lu:4" -> "lv4")."""
+    return pinyin.lower().replace("u:", "v").replace("ü", "v").strip()
+
+
+@lru_cache(maxsize=65536)
 def _is_pointer_definition(definition: str) -> bool:
     return _POINTER_DEFINITION.match(definition) is not None
 

@@ -1,6 +1,8 @@
 """Dictionary search: find words by hanzi, by pinyin (with or without tones) and by English.
 
-The tables live in the compiled dictionary index (`populate_search` runs when it is built):
+The tables live in a file of their own beside the lookup index (`reader.core.dictionary.index`),
+built from the index's entries on the first search (`populate_search`, ~1 s; the lookup index
+a first start needs is built without them):
 
 - `search_words`: per entry, its pinyin letters without tones or spaces (`xingdong`; ü as
   u), the same with ü as v, its tones as "position:tone" of each syllable's marked vowel
@@ -29,13 +31,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from reader.core.engine.syllables import TONE_OF_MARK, split_numbered, tone_mark_position
-from reader.core.models import Entry, _is_pointer_definition
+from reader.core.models import _POINTER_DEFINITION, Entry
 from reader.core.text.han import has_han
 
 DEFAULT_LIMIT = 20
@@ -101,38 +103,52 @@ CREATE VIRTUAL TABLE senses_fts USING fts5(
 """
 
 
+# A row of the lookup index's entries: id, traditional, simplified, pinyin, definitions.
+EntryRow = tuple[int, str, str, str, str]
+
+
 def populate_search(
-    connection: sqlite3.Connection, rows: Sequence[tuple[str, str, str, str]]
+    connection: sqlite3.Connection,
+    rows: Sequence[EntryRow],
+    on_progress: Callable[[], None] = lambda: None,
 ) -> None:
-    """Fill the search tables from the index's entry rows (id = position + 1)."""
-    from reader.core.learner.word_facts import word_frequency
+    """Make the search tables and fill them from the lookup index's entries."""
+    from reader.core.learner.word_facts import frequency_table
 
     connection.executescript(SCHEMA)
-    order = sorted(
-        range(len(rows)),
-        key=lambda index: _rank_key(index, rows[index], word_frequency),
-    )
-    ranks = [0] * len(rows)
-    for rank, index in enumerate(order):
-        ranks[index] = rank
-    words = []
-    senses: list[tuple[int, int, str, int]] = []
+    frequencies = frequency_table()
+    is_pointer = _POINTER_DEFINITION.match
+    words: list[list[Any]] = []
+    rank_keys: list[tuple[float, bool, bool, int, int]] = []
+    senses: list[tuple[int, int, str, int]] = []  # id, entry, key, in a later definition
     texts: list[tuple[int, str]] = []
-    for index, (_traditional, _simplified, pinyin, definitions) in enumerate(rows):
+    for position, (entry_id, traditional, simplified, pinyin, definitions) in enumerate(rows):
         letters, letters_v, tones = pinyin_key(pinyin.split())
-        words.append((index + 1, letters, letters_v, tones, ranks[index]))
+        words.append([entry_id, letters, letters_v, tones, 0])
+        real = False
         for number, definition in enumerate(definitions.split("/")):
-            if _is_pointer_definition(definition):
+            if is_pointer(definition):
                 continue
+            real = True
             for sense in definition.split(";"):
-                # Most senses are plain English: the cleaning regex only where it can act.
-                text = _NOT_MEANING.sub(" ", sense) if _HAS_MARKUP.search(sense) else sense
-                text = " ".join(text.split())
+                text = sense_text(sense)
                 key = sense_key(text)
                 if key:
-                    sense_id = len(senses) + 1
-                    senses.append((sense_id, index + 1, key, int(number > 0)))
-                    texts.append((sense_id, text))
+                    senses.append((len(senses) + 1, entry_id, key, number > 0))
+                    texts.append((len(senses), text))
+        found = frequencies.get(simplified) or frequencies.get(traditional)
+        rank_keys.append(
+            (
+                -(found.zipf if found is not None else 0.0),
+                pinyin[:1].isupper(),  # a proper noun
+                not real,  # only pointers ("variant of X")
+                len(traditional),
+                position,
+            )
+        )
+    for rank, ranked in enumerate(sorted(rank_keys)):
+        words[ranked[-1]][4] = rank
+    on_progress()
     connection.executemany(
         "INSERT INTO search_words (entry_id, letters, letters_v, tones, rank)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -142,20 +158,17 @@ def populate_search(
     connection.executemany(
         "INSERT INTO senses (id, entry_id, key, later) VALUES (?, ?, ?, ?)", senses
     )
+    on_progress()
     connection.executemany("INSERT INTO senses_fts (rowid, text) VALUES (?, ?)", texts)
     connection.execute("INSERT INTO senses_fts (senses_fts) VALUES ('optimize')")
 
 
-def _rank_key(index: int, row: tuple[str, str, str, str], frequency: Any) -> tuple[Any, ...]:
-    traditional, simplified, pinyin, definitions = row
-    found = frequency(simplified, traditional)
-    return (
-        -(found.zipf if found is not None else 0.0),
-        pinyin[:1].isupper(),  # a proper noun
-        all(_is_pointer_definition(d) for d in definitions.split("/")),
-        len(traditional),
-        index,
-    )
+def sense_text(sense: str) -> str:
+    """One sense as the index keeps it: without what is not English meaning (classifiers,
+    hanzi references, pinyin in brackets), spaces tidied. Most senses are plain English: the
+    cleaning regex only where it can act."""
+    text = _NOT_MEANING.sub(" ", sense) if _HAS_MARKUP.search(sense) else sense
+    return " ".join(text.split())
 
 
 def pinyin_key(syllables: Iterable[str]) -> tuple[str, str, str]:
@@ -345,60 +358,3 @@ class Searcher:
         ).fetchall()
         # The tier says how the English matched: 0 a whole sense, 1 a phrase in one, 2 words.
         return tuple(SearchHit(self._entry(row[:5]), row[6] // 2, row[5]) for row in rows)
-
-
-# ---- output (the CLI)
-
-
-def format_results_text(results: SearchResults) -> str:
-    """One line per word: headword, pinyin, its first definitions; a heading per kind."""
-    if not results.found:
-        return f"{results.query.strip()}: nothing found (try pinyin like xingdong, or English)"
-    lines: list[str] = []
-    for title, hits in (
-        ("by hanzi", results.by_hanzi),
-        ("by pinyin", results.by_pinyin),
-        ("by English", results.by_english),
-    ):
-        if not hits:
-            continue
-        if lines:
-            lines.append("")
-        lines.append(f"{results.query.strip()} — {title}:")
-        lines.extend(_hit_line(hit) for hit in hits)
-    return "\n".join(lines)
-
-
-def _hit_line(hit: SearchHit) -> str:
-    from reader.core.engine.syllables import PinyinStyle, format_syllable
-
-    entry = hit.entry
-    headword = (
-        entry.traditional
-        if entry.traditional == entry.simplified
-        else f"{entry.traditional} ({entry.simplified})"
-    )
-    pinyin = " ".join(format_syllable(s, PinyinStyle.MARKS) for s in entry.pinyin.split())
-    meaning = "; ".join(entry.definitions[:3])
-    return f"  {headword} [{pinyin}] {meaning}"
-
-
-def results_to_json(results: SearchResults) -> dict[str, Any]:
-    def hits(found: tuple[SearchHit, ...]) -> list[dict[str, Any]]:
-        return [
-            {
-                "traditional": hit.entry.traditional,
-                "simplified": hit.entry.simplified,
-                "pinyin": hit.entry.pinyin,
-                "definitions": list(hit.entry.definitions),
-                "match": ("exact", "phrase", "words")[min(hit.tier, 2)],
-            }
-            for hit in found
-        ]
-
-    return {
-        "query": results.query,
-        "by_hanzi": hits(results.by_hanzi),
-        "by_pinyin": hits(results.by_pinyin),
-        "by_english": hits(results.by_english),
-    }

@@ -27,11 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TypeVar
 
-from reader.core.engine.syllables import normalise_reading
-from reader.core.models import Entry, _is_pointer_definition
+from reader.core.models import Entry, _is_pointer_definition, normalised_pinyin
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +60,7 @@ class Sense:
 
 def same_reading(entry: Entry, reading: Sequence[str]) -> bool:
     """The entry is read `reading` (numbered syllables; case, ü spellings aside)."""
-    return _normalised(entry.pinyin) == _normalised(" ".join(reading))
+    return normalised_pinyin(entry.pinyin) == normalised_pinyin(" ".join(reading))
 
 
 def choose_sense(
@@ -206,9 +204,6 @@ def ordered_senses(entries: Sequence[Entry], chosen: str | None) -> list[tuple[E
                 ordered.pop(position)
                 return [(entry, [index, *indices]), *ordered]
     return ordered
-
-
-_normalised = lru_cache(maxsize=65536)(normalise_reading)  # entries' readings recur
 
 
 def _candidate_senses(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Sense, ...]:

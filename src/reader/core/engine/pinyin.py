@@ -177,8 +177,11 @@ class ReadingTables:
         found = self._words.get(original) or self._words.get(simplified)
         if not found:
             return _NO_WORD
-        common = found.startswith(_COMMON_MARK)
-        return WordReadings(tuple(found.lstrip(_COMMON_MARK).split("|")), common)
+        readings = tuple(found.lstrip(_COMMON_MARK).split("|"))
+        # An erhua word (空兒 kòngr, 一塊兒) is everyday speech, never a name or a term, however
+        # rare in writing: its reading is as final as a common word's.
+        common = found.startswith(_COMMON_MARK) or any(r.endswith(" r5") for r in readings)
+        return WordReadings(readings, common)
 
 
 # A character that, in Traditional text, is also another one whose form Simplification keeps
@@ -484,7 +487,9 @@ class PinyinReader:
                     allowed, common = self._allowed_by_neighbour(
                         original, simplified, index, context.neighbours(span_index)
                     )
-                narrowed = tuple(c for c in candidates if c in allowed)
+                narrowed = tuple(c for c in candidates if c in allowed) or _by_letters(
+                    candidates, allowed
+                )
                 if len(narrowed) == 1 and (common or simplified[index] in _WORD_FINAL_CHARS):
                     result[index] = narrowed[0]
                     continue
@@ -540,6 +545,13 @@ class _Open:
     proposal: str | None
 
 
+def _by_letters(candidates: tuple[str, ...], allowed: set[str]) -> tuple[str, ...]:
+    """The candidates with the letters of a neutral syllable the word allows, when no
+    candidate is that syllable itself: 暖和 nuǎnhuo allows huò and huó of 和, not hé."""
+    letters = {syllable[:-1] for syllable in allowed if syllable.endswith("5")}
+    return tuple(c for c in candidates if c[:-1] in letters) if letters else ()
+
+
 def _allowed_by_words(word_readings: tuple[str, ...], offset: int, length: int) -> set[str]:
     allowed = set()
     for reading in word_readings:
@@ -591,7 +603,7 @@ _PURPOSE_VERBS = _word_set(
 )
 _DEGREE_PREFIXES = (
     "很", "非常", "十分", "特别", "相当", "越来越", "太", "更", "挺", "真", "这么", "那么",
-    "多么", "极", "格外", "比较", "有点", "有些", "不太", "不够",
+    "多么", "极", "格外", "比较", "较", "有点", "有些", "不太", "不够",
 )  # fmt: skip
 _DEGREE_BEFORE_ADJECTIVE = ("很", "太", "更", "最", "挺", "较", "真", "好", "多", "这么", "那么")
 _OBTAIN_AFTER = _word_set("了 过 着 到 出 知 分 奖 益 意 失 势 手 罪 病 票")
@@ -620,6 +632,28 @@ _RETURNED = frozenset("钱书东西一两几些这那本笔个")
 _DONE_AGAIN = frozenset("说做写读来演播建修考拍装选画印排组学试申返讲唱听看")
 _GROWN = _word_set("了 大 高 出 满 得 成 胖 个子 出来 起来")
 _BY_NEXT_WORD = frozenset(("还", "重", "长", "中"))
+# Verbs whose reading the next character tells (outside the words that settle them: 刨子 bào,
+# 撒謊 sā, 粘性 nián, 挨打 ái, 寶藏 zàng, 盛大 shèng): to dig (刨出, 刨坑), to sprinkle
+# or scatter (撒上, 撒在), to stick (粘在), to be next to (挨着, 挨近), to hide (藏在), to
+# ladle (盛飯).
+_BY_NEXT_CHARACTER = {
+    "刨": ("pao2", "出坑土地根开塌"),
+    "撒": ("sa3", "上在下满落到入遍"),
+    "粘": ("zhan1", "在住上到满"),
+    "挨": ("ai1", "着近肩家"),
+    "藏": ("cang2", "在于着起"),
+    "盛": ("cheng2", "饭汤菜粥"),
+}
+# Readings the character before tells: next to (紧挨), what is kept (所藏), a rank (参将, 副将),
+# a place counted (一处, 几处).
+_BY_PREVIOUS_CHARACTER = {
+    "挨": ("ai1", "紧"),
+    "藏": ("cang2", "所"),
+    "将": ("jiang4", "参副偏裨"),
+    "处": ("chu4", "一两几数"),
+}
+# Lanes (弄 lòng) named in addresses and places: 118弄, 百福弄社區.
+_LANE_AFTER = ("社区", "小区", "村", "口", "堂")
 _WITH_YI = frozenset(("以", "以此", "以其", "以之"))
 
 
@@ -685,14 +719,41 @@ class _Context:
         if word in _BY_NEXT_WORD:
             return self._by_next_word(word, span_index)
         if word == "弄":
-            # lòng is a lane, numbered in addresses (118弄); otherwise nòng, to do / to handle.
-            return "long4" if self.text[index - 1 : index].isdigit() else "nong4"
+            # lòng is a lane, numbered in addresses or naming a place (118弄, 百福弄社區);
+            # otherwise nòng, to do / to handle.
+            lane = (
+                self.text[index - 1 : index].isdigit() or self.next_word(span_index) in _LANE_AFTER
+            )
+            return "long4" if lane else "nong4"
+        by_characters = self._by_characters(char, word, index)
+        if by_characters is not None:
+            return by_characters
         if word in _CLAUSE_FINAL_READINGS and self.next_word(span_index) == "":
             return _CLAUSE_FINAL_READINGS[word]  # 你給我啦！ 弄好。
         if word in _FINAL_PARTICLES and self.next_word(span_index) == "":
             # 走吧。 好啊！ but not an interjection opening its clause (啊，是你).
             return _FINAL_PARTICLES[word] if self.clause_before(span_index) else None
         return _LONE_READINGS.get(word)
+
+    def _by_characters(self, char: str, word: str, index: int) -> str | None:
+        """A reading the characters next to this one tell (`_BY_NEXT_CHARACTER` ...); 鎬 as a
+        word of its own is a pick (gǎo; in names it is hào: 陳鎬); a lone 盡 is jìn, all of it
+        (盡得其傳), but jǐn in 盡着 and 盡先."""
+        following = self.text[index + 1 : index + 2]
+        previous = self.text[index - 1 : index]
+        if char in _BY_NEXT_CHARACTER and following:
+            reading, after = _BY_NEXT_CHARACTER[char]
+            if following in after:
+                return reading
+        if char in _BY_PREVIOUS_CHARACTER and previous:
+            reading, before = _BY_PREVIOUS_CHARACTER[char]
+            if previous in before:
+                return reading
+        if word == "镐":
+            return "gao3"
+        if char == "尽":
+            return "jin3" if following in ("着", "先") else "jin4"
+        return None
 
     def _wei(self, span_index: int) -> str | None:
         before = self.clause_before(span_index)

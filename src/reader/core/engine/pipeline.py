@@ -84,7 +84,6 @@ class Annotator:
         self._word_cache: dict[_WordKey, _WordResult | _InContext] = {}
         self._cut_cache: dict[_WordKey, _InContext] = {}  # words read as part of a cut word
         self._entries_cache: dict[str, tuple[Entry, ...]] = {}
-        self._names: dict[str, list[str | None]] = {}  # a name -> its reading on its own
         self._verb_like: dict[str, bool] = {}  # a word -> whether it looks like a verb
 
     @property
@@ -178,7 +177,6 @@ class Annotator:
             ]
             lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
             names = self._name_like(simplified, traditional, spans, lookups)
-            self._read_names_alone(text, simplified, names, syllables)
         words = []
         verb_like = self._verb_like
         others: dict[str, WordInContext] = {}  # punctuation and spaces: one object a text
@@ -271,13 +269,14 @@ class Annotator:
             remembered = (key, word.citation, in_simplified)
             record = known.get(remembered)
             if record is None:
-                readings[index] = reading_of(context, index)
+                alone = reading_of(context, index)
+                if index not in cut:  # a cut word's reading stays (基本/上 shang)
+                    readings[index] = alone
                 if not (
-                    reading_depends(word)
-                    or sense_depends(word.entries, readings[index], word.simplified)
+                    reading_depends(word) or sense_depends(word.entries, alone, word.simplified)
                 ):
                     gloss, reading = sense_in_context(
-                        lookups[key], readings[index], Neighbours(), word.simplified, script
+                        lookups[key], alone, Neighbours(), word.simplified, script
                     )
                     record = known[remembered] = (
                         reading,
@@ -351,28 +350,6 @@ class Annotator:
             ):
                 found.add((start, end))
         return found
-
-    def _read_names_alone(
-        self,
-        text: str,
-        simplified: str,
-        names: set[tuple[int, int]],
-        syllables: list[str | None],
-    ) -> None:
-        """A name is read on its own, not in its sentence, so it reads the same everywhere in
-        a document (葛沖 read in two sentences could be gé in one and gě in the other)."""
-        unread = sorted({text[start:end] for start, end in names} - self._names.keys())
-        if unread:
-            from reader.core.engine.convert import to_simplified
-
-            alone = self.pinyin_reader.readings_many(
-                [(name, to_simplified(name), [(0, len(name))]) for name in unread]
-            )
-            if len(self._names) >= _WORD_CACHE_SIZE:
-                self._names.clear()
-            self._names.update(zip(unread, alone, strict=True))
-        for start, end in names:
-            syllables[start:end] = self._names[text[start:end]]
 
 
 def sense_in_context(

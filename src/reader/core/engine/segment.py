@@ -6,10 +6,13 @@ because the segmenter's word statistics are Simplified: on Traditional text it s
 because both have the same length. Everything else (numbers, Latin words, punctuation,
 spaces, emoji) is classified by character class, so the spans cover every character.
 
-Lexicon words CC-CEDICT lacks (jieba's 更好) are shown as the CC-CEDICT words that spell them
-when the model builder marked them (`HanLattice.dictionary_split`), so the learner can look
-every piece up. The learner's fixes (`UserDictionary`) are applied after the base
-segmentation and win over that.
+The tokens are the words a learner looks up (issue 11): CC-CEDICT entries in either script,
+HSK words and names stay whole (因此, 委员会, 一会儿), compositional strings are split (两/个,
+他/的/书, 人口/密度). The model learned that convention from treebank text converted to it
+(tools/build_segmentation_model.py). Lexicon words no learner list has (jieba's 更好, 最大)
+are shown as the CC-CEDICT words that spell them (`HanLattice.dictionary_split`), names and
+numbers excepted, so the learner can look every piece up. The learner's fixes
+(`UserDictionary`) are applied after the base segmentation and win over that.
 """
 
 from __future__ import annotations
@@ -330,11 +333,12 @@ class HanLattice:
     """Max-score word lattice over Simplified Han text.
 
     Every lexicon word has one score (log probability plus learned adjustments, compiled by
-    tools/build_segmentation_model.py). A first pass picks the best path over lexicon words and
-    single characters; runs of single characters are then offered out-of-lexicon candidates
-    (HMM words, surname + given name), scored by learned feature weights, and a second pass
-    picks the best path again. No context features: a word's score does not depend on its
-    neighbours, which keeps decoding a tight loop.
+    tools/build_segmentation_model.py). Out-of-lexicon candidates (`candidates`: surname +
+    given name wherever a surname stands; with an HMM, its words over runs of single
+    characters) are scored by learned feature weights, and one pass picks the best path over
+    all of them. No context features: a word's score does not depend on its neighbours, which
+    keeps decoding a tight loop (boundary-context features were tried and gained nothing
+    held-out; see benchmarks/RESULTS.md).
     """
 
     def __init__(
@@ -348,10 +352,13 @@ class HanLattice:
         max_word_length: int,
         prefix_lengths: Mapping[str, int] | None = None,
         given_names: Mapping[str, int] | None = None,
+        everyday_words: frozenset[str] = frozenset(),
         dictionary_cuts: Mapping[str, tuple[int, ...]] | None = None,
         hmm_plain_first: frozenset[str] = frozenset(),
     ) -> None:
         self.given_names = given_names if given_names is not None else {}
+        # Two-character everyday words (HSK), which are no given names: 向中国, 项基本.
+        self.everyday_words = everyday_words
         # Lexicon words CC-CEDICT lacks -> lengths of the CC-CEDICT words to show instead.
         self.dictionary_cuts = dictionary_cuts if dictionary_cuts is not None else {}
         # Classes (ADV, NUM, NEG…) of first characters after which the HMM proposes no word:
@@ -404,6 +411,7 @@ class HanLattice:
                 for band, chars in data.get("given_names", {}).items()
                 for char in chars
             },
+            everyday_words=frozenset(re.findall("..", data.get("everyday_words", ""))),
             dictionary_cuts=LazyTable(tables["cuts"], _lengths),
             hmm_plain_first=frozenset(data.get("hmm_plain_first", ())),
         )
@@ -433,26 +441,8 @@ class HanLattice:
         return parts
 
     def cut(self, text: str) -> list[str]:
-        """The best words of `text`; each run of single characters the first pass leaves is
-        decoded again with its out-of-lexicon candidates (only the run, which keeps it cheap)."""
-        words = self._best_path(text, {})
-        result: list[str] = []
-        run: list[str] = []
-        for word in [*words, "  "]:  # the sentinel closes the last run
-            if len(word) == 1:
-                run.append(word)
-                continue
-            if len(run) > 1:
-                stretch = "".join(run)
-                extra: dict[int, list[tuple[int, float, str]]] = {}
-                self._run_candidates(stretch, 0, len(stretch), extra)
-                result.extend(self._best_path(stretch, extra) if extra else run)
-            else:
-                result.extend(run)
-            run = []
-            result.append(word)
-        result.pop()  # the sentinel
-        return result
+        """The best words of `text`, out-of-lexicon candidates (`candidates`) included."""
+        return self._best_path(text, self.candidates(text))
 
     def _meet(self, first: str) -> None:
         """Make the words starting with `first` available to the decoder's dicts."""
@@ -520,18 +510,23 @@ class HanLattice:
         words.reverse()
         return words
 
-    def _candidates(self, text: str, words: list[str]) -> dict[int, list[tuple[int, float, str]]]:
-        """Out-of-lexicon words over each run of 2+ single characters, keyed by end offset."""
+    def candidates(self, text: str) -> dict[int, list[tuple[int, float, str]]]:
+        """Out-of-lexicon words keyed by end offset: surname + given name wherever a surname
+        stands (names whose given name is a word, 葛志强, stay whole too), and with the HMM,
+        its words over each run of 2+ single characters the lexicon's best path leaves."""
         extra: dict[int, list[tuple[int, float, str]]] = {}
+        self._name_candidates(text, extra)
+        if self.hmm is None:
+            return extra
         position = 0
         run_start = -1
-        for word in [*words, "  "]:  # the sentinel closes the last run
+        for word in [*self._best_path(text, extra), "  "]:  # the sentinel closes the last run
             if len(word) == 1:
                 if run_start < 0:
                     run_start = position
             else:
                 if run_start >= 0 and position - run_start >= 2:
-                    self._run_candidates(text, run_start, position, extra)
+                    self._hmm_candidates(text, run_start, position, extra)
                 run_start = -1
             position += len(word)
         return extra
@@ -540,30 +535,47 @@ class HanLattice:
         """True for 陈姓…/李氏…: a surname said as a surname, not the start of a word."""
         return word[0] in self.surnames and word[1] in _NOT_GIVEN_NAME
 
-    def _run_candidates(
+    def _hmm_candidates(
         self, text: str, start: int, end: int, extra: dict[int, list[tuple[int, float, str]]]
     ) -> None:
-        if self.hmm is not None:
-            position = start
-            for word in self.hmm.cut(text[start:end]):
-                word_end = position + len(word)
-                if (
-                    len(word) > 1
-                    and not self.knows(word)
-                    and not self._surnamed(word)
-                    and self.classes.get(word[0]) not in self.hmm_plain_first
-                ):
-                    score = self._candidate_score(word, HMM_WORD)
-                    extra.setdefault(word_end, []).append((position, score, HMM_WORD))
-                position = word_end
-        for position in range(start, end - 1):
-            if text[position] not in self.surnames or self._surnamed(text[position:]):
+        assert self.hmm is not None
+        position = start
+        for word in self.hmm.cut(text[start:end]):
+            word_end = position + len(word)
+            if (
+                len(word) > 1
+                and not self.knows(word)
+                and not self._surnamed(word)
+                and self.classes.get(word[0]) not in self.hmm_plain_first
+            ):
+                score = self._candidate_score(word, HMM_WORD)
+                extra.setdefault(word_end, []).append((position, score, HMM_WORD))
+            position = word_end
+
+    def _name_candidates(self, text: str, extra: dict[int, list[tuple[int, float, str]]]) -> None:
+        surnames = self.surnames
+        end = len(text)
+        for position in range(end - 1):
+            if text[position] not in surnames or self._surnamed(text[position:]):
                 continue
             for length in (2, 3):
                 word_end = position + length
-                if word_end <= end:
-                    score = self._candidate_score(text[position:word_end], NAME_WORD)
-                    extra.setdefault(word_end, []).append((position, score, NAME_WORD))
+                if word_end > end or not self._given_name(text[position + 1 : word_end]):
+                    break
+                score = self._candidate_score(text[position:word_end], NAME_WORD)
+                extra.setdefault(word_end, []).append((position, score, NAME_WORD))
+
+    def _given_name(self, text: str) -> bool:
+        """Whether `text` can be a given name: not an everyday word (4 of CC-CEDICT's 645
+        people have one: 向中国, 项基本 are no names), and no character rarer in given names
+        than in running text (band < 0: 向有). A one-character given name needs evidence
+        (a band >= 0: 欧方, 华援 are no names); in a two-character one, a character CC-CEDICT's
+        few people never use is allowed (陈淑芬, 梁君彦)."""
+        if text in self.everyday_words:
+            return False
+        missing = 0 if len(text) > 1 else -3
+        given_names = self.given_names
+        return all(given_names.get(char, missing) >= 0 for char in text)
 
 
 def _entries(mapping: Mapping[str, V]) -> Mapping[str, V]:

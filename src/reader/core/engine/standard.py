@@ -17,8 +17,9 @@ second, one word at a time, with the words around it:
 2. **A proper noun** with one reading in the dictionary always reads that way, whatever the
    context made of its characters: a name reads the same everywhere in a document.
 3. **Particles**: 過 after a verb is the aspect particle, guo (去過, 看過); 不 and 一 between a
-   word and itself (去不去, 看一看) are neutral. 了 的 嗎 吧 呢 啊 着 地 得 are settled by the
-   reading engine's own context rules.
+   word and itself (去不去, 看一看) are neutral; a lone 兒 after a word is its erhua r (面條兒),
+   a lone 邊 after a direction the neutral bian of 東邊, 裡邊. 了 的 嗎 吧 呢 啊 着 地 得 are
+   settled by the reading engine's own context rules.
 
 Anything else keeps the syllables read in context. Citation tones stay available as the
 token's full tones (`reader.core.engine.tones` shows them on request).
@@ -103,6 +104,8 @@ _NOT_IN_GIVEN_NAMES = frozenset(
 )
 # After these a lone 兒 is a child (一個兒, 的兒), not the erhua r of the word before.
 _NOT_BEFORE_ERHUA = _words("""的 个 和 与 及 小 孤 幼 婴 女 男 健 宠 胎 混血""")
+# Before a lone 邊 these make a word of place with a neutral 邊 (東邊 dōngbian, 裡邊 lǐbian).
+_DIRECTIONS = _words("""东 西 南 北 上 下 左 右 里 外 前 后 东南 东北 西南 西北""")
 _STATEMENT_ENDS = SENTENCE_ENDS - QUESTION_MARKS - ELLIPSES  # a question goes on across …
 _CLAUSE_BREAKS = frozenset("，。；：！？,.;:!?\n「」『』（）()“”《》、…")
 _DEGREE_WORDS = _words("""很 太 真 挺 好 非常 十分 特别 多么 这么 那么 有点 有些 比较 更 最 不""")
@@ -274,7 +277,7 @@ def depends_on_context(word: WordInContext) -> bool:
     )
 
 
-_PARTICLE_CHARACTERS = frozenset("不一儿过")
+_PARTICLE_CHARACTERS = frozenset("不一儿过边")
 
 
 # Tokens a cut dictionary word is looked for around: the 不 and 得 of 了不起, 來得及, 說不定;
@@ -382,14 +385,16 @@ def _standard(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
 
 
 def _without_entry(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
-    """A word no dictionary reading agrees with keeps what was read, but for a closing 兒,
-    which is the erhua r (塊兒 kuàir, 玩兒 wánr), and a name whose surname has a reading of its
-    own (葛沖 Gě Chōng, not gé chōng)."""
+    """A word no dictionary reading agrees with keeps what was read, but for a closing 兒
+    after a dictionary word, which is the erhua r (塊兒 kuàir, 玩兒 wánr), and a name whose
+    surname has a reading of its own (葛沖 Gě Chōng, not gé chōng)."""
     word = paragraph.words[index]
     syllables = list(word.citation)
     text = word.simplified
     if len(text) > 1 and text.endswith("儿") and syllables[-1].startswith("er"):
-        syllables[-1] = _ERHUA
+        stem = paragraph.entries_of(text[:-1]) if paragraph.entries_of is not None else ()
+        if paragraph.entries_of is None or stem:  # 我和瑚/兒 has no word before its 兒
+            syllables[-1] = _ERHUA
     surname = _surname_reading(paragraph, word)
     if surname is not None and split_numbered(syllables[1]) is not None:
         syllables[0] = surname
@@ -400,9 +405,9 @@ def _without_entry(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
 def _surname_reading(paragraph: WordsInContext, word: WordInContext) -> str | None:
     """For a word no dictionary knows that looks like a name (two or three characters, a
     common surname first, no function character after it), the reading its first character
-    has only as a surname (葛 Ge3, 仇 Qiu2: CC-CEDICT's capitalised "surname" entry, a reading
-    none of its other entries has, the character standing for no other name), capitalised;
-    None otherwise."""
+    has only as a surname (葛 Ge3, 肖 Xiao1: CC-CEDICT's capitalised "surname" entry, a reading
+    none of its other entries has, the character standing for no other name and its everyday
+    reading no verb), capitalised; None otherwise."""
     text = word.simplified
     if not word.name_like or paragraph.entries_of is None:
         return None
@@ -422,6 +427,11 @@ def _surname_reading(paragraph: WordsInContext, word: WordInContext) -> str | No
         and not any(d.startswith("surname ") for d in entry.definitions)
     ]
     if len(surnames) != 1 or other_names:  # 華 is also China (Huá): not only a surname
+        return None
+    everyday = [entry for entry in entries if not is_capitalised(entry.pinyin)]
+    if first_sense_is_verb(everyday):
+        # 任 rèn "to take up a post" before its object (1995年任武鋼集團副總經理) looks like
+        # a name as often as it is one: the reading in context decides.
         return None
     reading = surnames.pop()
     parts = split_numbered(reading)
@@ -497,12 +507,25 @@ def _particle(paragraph: WordsInContext, index: int) -> tuple[str, ...] | None:
     )
     if char in "不一" and between_itself:
         return ("bu5",) if char == "不" else ("yi5",)  # 去不去, 喜不喜歡, 看一看
-    erhua = before is not None and before.simplified not in _NOT_BEFORE_ERHUA
+    erhua = before is not None and before.simplified not in _NOT_BEFORE_ERHUA and _is_a_word(before)
     if char == "儿" and erhua and word.citation[0].startswith("er"):
         return (_ERHUA,)  # 面條/兒, 笑話/兒: the erhua r of the word before
+    if char == "边" and before is not None and before.simplified in _DIRECTIONS:
+        return ("bian5",)  # 東/邊, 西南/邊 dōngbian: as CC-CEDICT's 東邊 上邊 裡邊 write it
     if char == "过" and word.citation == ("guo4",) and _aspect_guo(before):
         return ("guo5",)  # 去過, 看過, 吃過: the experienced-action particle
     return None
+
+
+def _is_a_word(word: WordInContext) -> bool:
+    """Whether a token is a word of its own: an entry of its own with a real definition (瑚
+    is only "used in 珊瑚": 瑚兒 is a name, Hú'ér, not an erhua word)."""
+    return any(
+        not _is_pointer_definition(definition)
+        for entry in word.entries
+        if word.simplified in (entry.simplified, entry.traditional)
+        for definition in entry.definitions
+    )
 
 
 def _aspect_guo(before: WordInContext | None) -> bool:
@@ -626,12 +649,13 @@ def _complement(reading_alone: str, after_verb: str) -> _ContextRule:
 
 
 def _xiongdi(paragraph: WordsInContext, index: int) -> str | None:
-    """兄弟 xiōngdi is one's younger brother or a mate (我兄弟, 他的兄弟, 兄弟，幫個忙); brothers
-    together are xiōngdì (兄弟姐妹, 兄弟兩人, 兄弟國家)."""
+    """兄弟 xiōngdi is one's younger brother or a mate (我兄弟, 兄弟，幫個忙); brothers, or a
+    brother of someone named (他是她同父同母的兄弟), are xiōngdì as CC-CEDICT and HSK write it
+    (兄弟姐妹, 兄弟兩人, 兄弟國家)."""
     before, after = _neighbours(paragraph, index)
     if after.startswith(("姐妹", "们", "俩", "两", "国", "般", "情", "关系", "单位", "党")):
         return "xiong1 di4"
-    if before in ("我", "你", "他", "她", "的", "小") or (before == "" and after == ""):
+    if before in ("我", "你", "他", "她", "小") or (before == "" and after == ""):
         return "xiong1 di5"
     return "xiong1 di4"
 

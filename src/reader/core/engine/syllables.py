@@ -49,12 +49,6 @@ def tone_of(numbered: str) -> int:
     return parts[1] if parts else 5
 
 
-def normalise_reading(pinyin: str) -> str:
-    """A numbered reading as readings are compared: lowercase, ü (as ü, u: or v) written v,
-    no outer spaces. 'Lu:4 xing2 ' -> 'lv4 xing2'."""
-    return pinyin.lower().replace("u:", "v").replace("ü", "v").strip()
-
-
 def toneless(pinyin: str) -> str:
     """Only the letters of pinyin in any form, ü written v: 'Guān xì' / 'guan1xi4' / 'Lǜ shī' /
     'lu:4' -> 'guanxi' / 'guanxi' / 'lvshi' / 'lv' (what toneless search compares)."""

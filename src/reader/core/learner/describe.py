@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from reader.core.engine.syllables import normalise_reading
 from reader.core.errors import ReaderError
 from reader.core.learner.records import WordForms
+from reader.core.models import normalised_pinyin
 
 DEFAULT_DEFINITION_COUNT = 3  # senses a card shows when the learner picked none
 
@@ -133,9 +133,9 @@ def _best_entry(entries: Sequence[Entry], word: str, reading: Sequence[str]) -> 
         return None
     exact = [e for e in entries if word in (e.traditional, e.simplified)] or list(entries)
     if reading:
-        wanted = normalise_reading(" ".join(reading))
+        wanted = normalised_pinyin(" ".join(reading))
         same_reading = [
-            e for e in exact if normalise_reading(" ".join(entry_syllables(e))) == wanted
+            e for e in exact if normalised_pinyin(" ".join(entry_syllables(e))) == wanted
         ]
         if same_reading:
             exact = same_reading

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -109,6 +110,11 @@ def _frequencies() -> dict[str, WordFrequency]:
             for word in words.split(" "):
                 table[word] = WordFrequency(len(table) + 1, value)
     return table
+
+
+def frequency_table() -> Mapping[str, WordFrequency]:
+    """Every listed word (Simplified) and its frequency, for work over many words at once."""
+    return _frequencies()
 
 
 def word_frequency(*forms: str) -> WordFrequency | None:
