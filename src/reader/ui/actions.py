@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,11 +183,20 @@ def _set_status(scope: str, label: str) -> list[Action]:
     ]
 
 
+def screen_action(
+    scope: str,
+    name: str,
+    description: str,
+    keys: str,
+    show: bool = False,
+    key_display: str | None = None,
+) -> Action:
+    """The usual action: id "<scope>.<name>", running the screen's `action_<name>`."""
+    return Action(f"{scope}.{name}", scope, name, description, keys, show, key_display)
+
+
 def _reading_actions() -> list[Action]:
-    def reading(
-        name: str, description: str, keys: str, show: bool = False, display: str | None = None
-    ) -> Action:
-        return Action(f"reading.{name}", "reading", name, description, keys, show, display)
+    reading = partial(screen_action, "reading")
 
     return [
         reading("next_paragraph", "Next paragraph", "j,down"),
@@ -223,10 +233,7 @@ def _reading_actions() -> list[Action]:
 
 
 def _vocab_actions() -> list[Action]:
-    def vocab(
-        name: str, description: str, keys: str, show: bool = False, display: str | None = None
-    ) -> Action:
-        return Action(f"vocab.{name}", "vocab", name, description, keys, show, display)
+    vocab = partial(screen_action, "vocab")
 
     return [
         vocab("cursor_down", "Next word", "j"),
