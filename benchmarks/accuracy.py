@@ -39,7 +39,7 @@ SEED = HERE.parent / "seeds" / "000_f2ec13676ab21b41.txt"
 
 def seed_dictionary_coverage() -> dict[str, float]:
     from reader.core.dictionary.cedict import default_dictionary
-    from reader.core.engine.pipeline import annotate
+    from reader.core.engine.store import annotate
     from reader.core.text.loader import load_path
 
     dictionary = default_dictionary()

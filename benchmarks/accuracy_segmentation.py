@@ -29,8 +29,9 @@ from pathlib import Path
 
 from reader import paths
 from reader.core.engine.convert import to_simplified
-from reader.core.engine.segment import Segmenter, is_han_char
+from reader.core.engine.segment import Segmenter
 from reader.core.models import TokenKind
+from reader.core.text.han import is_han_char
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CEDICT = REPO_ROOT / "dictionaries" / "cedict_ts.u8.gz"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from reader import paths
 from reader.core.dictionary.cedict import Dictionary
+from reader.core.text.han import is_han_char
 
 
 def bench_build(runs: int = 3, *, cpu: bool = False) -> float:
@@ -87,7 +88,7 @@ def seed_coverage() -> dict[str, float]:
     for piece in rjieba.cut(simplified):
         original = text[position : position + len(piece)]
         position += len(piece)
-        if all("\u3400" <= character <= "\u9fff" for character in original):
+        if all(map(is_han_char, original)):
             tokens.append(original)
     direct = [bool(dictionary.entries(token)) for token in tokens]
     any_entry = [dictionary.has_word(token) for token in tokens]

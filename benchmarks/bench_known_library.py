@@ -37,9 +37,11 @@ def main() -> int:
 
 def bench_import(home: Path, runs: int) -> None:
     from reader.core.dictionary.cedict import default_dictionary
+    from reader.core.learner.describe import describe_words
     from reader.core.learner.known import apply_plan, plan_source, undo_last
-    from reader.core.learner.stats import _frequencies
-    from reader.core.learner.vocab import Status, VocabStore, describe_words
+    from reader.core.learner.records import Status
+    from reader.core.learner.vocab import VocabStore
+    from reader.core.learner.word_facts import _frequencies
     from reader.core.learner.word_sources import read_source
 
     dictionary = default_dictionary()

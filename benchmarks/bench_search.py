@@ -39,7 +39,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def queries(dictionary: Dictionary) -> tuple[list[str], list[str], list[str]]:
-    from reader.core.learner.stats import _frequencies
+    from reader.core.learner.word_facts import _frequencies
     from reader.core.models import _is_pointer_definition
 
     words: list[str] = []

@@ -28,10 +28,11 @@ def main() -> None:
     import fsrs
 
     from reader import paths
-    from reader.core.engine.pipeline import annotate
+    from reader.core.engine.store import annotate
+    from reader.core.learner.records import Status, WordForms
     from reader.core.learner.stats import document_stats
     from reader.core.learner.study import Grade, StudySession, build_queue
-    from reader.core.learner.vocab import Status, VocabStore, WordForms
+    from reader.core.learner.vocab import VocabStore
     from reader.core.text.loader import load_path
 
     start = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)

@@ -155,7 +155,7 @@ def read_for(book: Path, env: dict[str, str], seconds: float) -> dict[str, float
 
 _FILL = """
 import sys, time
-from reader.core.engine.pipeline import annotate
+from reader.core.engine.store import annotate
 from reader.core.text.loader import load_path
 store = annotate(load_path(sys.argv[1]))
 start = time.perf_counter()
@@ -166,7 +166,7 @@ print(store.annotations_made, round(time.perf_counter() - start, 1), store.path.
 _REOPEN = """
 import sys, time
 start = time.perf_counter()
-from reader.core.engine.pipeline import annotate
+from reader.core.engine.store import annotate
 from reader.core.learner.shares import KnownShares
 from reader.core.learner.vocab import VocabStore
 from reader.core.text.loader import load_path

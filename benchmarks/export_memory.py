@@ -18,8 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from reader.core.learner.vocab import Context, VocabStore, WordForms
-from reader.core.text.loader import load_path, split_sentences
+from reader.core.learner.records import Context, WordForms
+from reader.core.learner.vocab import VocabStore
+from reader.core.text.loader import load_path
+from reader.core.text.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import json
 import random
-import re
 import statistics
 import sys
 import time
@@ -26,10 +25,11 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.core.text.han import HAN_CHARACTER
+
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = REPO.parent / "shared" / "data" / "texts"
 SEED = REPO / "seeds" / "000_f2ec13676ab21b41.txt"
-HAN = re.compile(r"[\u3400-\u9fff]")
 
 NAV = [
     "首頁",
@@ -182,7 +182,7 @@ except ImportError:
 
 
 def han_counts(text: str) -> Counter[str]:
-    return Counter(HAN.findall(text))
+    return Counter(HAN_CHARACTER.findall(text))
 
 
 def score(extracted: str, gold: str) -> tuple[float, float]:

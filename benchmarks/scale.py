@@ -87,7 +87,7 @@ def measure_command(name: str, path: Path, env: dict[str, str]) -> StreamRun:
 _CHILD = """
 import sys, time
 from reader.core.text.loader import open_path
-from reader.core.engine.pipeline import annotate
+from reader.core.engine.store import annotate
 start = time.perf_counter()
 opened = open_path(sys.argv[1])
 opened.read_until(200)  # what `run_app` makes before the app starts (HEAD_PARAGRAPHS)

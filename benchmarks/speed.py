@@ -57,7 +57,8 @@ def bench_cold_annotate(runs: int, home: Path) -> dict[str, float]:
 
 
 def bench_annotate_after_startup(runs: int) -> dict[str, float]:
-    from reader.core.engine.pipeline import annotate, default_annotator
+    from reader.core.engine.pipeline import default_annotator
+    from reader.core.engine.store import annotate
     from reader.core.text.loader import load_path
 
     document = load_path(SEED)

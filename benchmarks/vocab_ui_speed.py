@@ -48,10 +48,12 @@ def main() -> None:
     os.environ["READER_HOME"] = str(home)
 
     from reader import paths
-    from reader.core.engine.pipeline import Annotator, annotate
-    from reader.core.engine.store import ParagraphStore
+    from reader.core.engine.pipeline import Annotator
+    from reader.core.engine.store import ParagraphStore, annotate
+    from reader.core.learner.describe import describe_token
+    from reader.core.learner.records import Context, Status
     from reader.core.learner.shares import KnownShares
-    from reader.core.learner.vocab import Context, Status, VocabStore, describe_token
+    from reader.core.learner.vocab import VocabStore
     from reader.core.text.loader import load_path
     from reader.ui.insight import chart_runs, column_value
 

@@ -59,7 +59,7 @@ def real_ankiconnect(tmp_path: Path) -> Iterator[str]:
     """Start `anki-connect-server api` when READER_TEST_ANKICONNECT_SERVER names its executable
     (installed in a Python 3.12 venv with httpx beside it), else skip."""
     from reader.core.errors import ReaderError
-    from reader.core.export.writers import AnkiConnect
+    from reader.core.export.ankiconnect import AnkiConnect
 
     executable = os.environ.get("READER_TEST_ANKICONNECT_SERVER")
     if not executable:

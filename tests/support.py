@@ -7,12 +7,12 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.pipeline import Annotator
-from reader.core.engine.segment import is_han_char
 from reader.core.models import (
     AnnotatedParagraph,
     Paragraph,
@@ -21,6 +21,7 @@ from reader.core.models import (
     Token,
     TokenKind,
 )
+from reader.core.text.han import is_han_char
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "seeds" / "000_f2ec13676ab21b41.txt"
@@ -72,6 +73,12 @@ class LexiconAnnotator(Annotator):
 
     def warm_up(self) -> None:
         """Nothing to load: the lexicon is in memory."""
+
+    def annotate_many(
+        self, paragraphs: Sequence[Paragraph], script: Script
+    ) -> list[AnnotatedParagraph]:
+        """The store's batched path reads by the lexicon too."""
+        return [self.annotate_paragraph(paragraph, script) for paragraph in paragraphs]
 
     def annotate_paragraph(self, paragraph: Paragraph, script: Script) -> AnnotatedParagraph:
         text = paragraph.text

@@ -33,7 +33,8 @@ from reader.core.export.anki import (  # noqa: E402
     note_model,
 )
 from reader.core.export.writers import export_apkg, export_tsv  # noqa: E402
-from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore, WordForms  # noqa: E402
+from reader.core.learner.records import Context, Status, VocabItem, WordForms  # noqa: E402
+from reader.core.learner.vocab import VocabStore  # noqa: E402
 from reader.core.text.controls import clean_field  # noqa: E402
 
 Collection = anki_collection.Collection
@@ -239,3 +240,18 @@ def test_any_unicode_in_the_fields_imports_into_anki(
 def _visible(text: str) -> str:
     """What a field shows: its text without control characters, in Anki's normal form."""
     return unicodedata.normalize("NFC", clean_field(text))
+
+
+def test_cards_and_screens_take_their_tone_colours_from_one_table() -> None:
+    from reader.core.export.anki import CSS
+    from reader.core.tone_colours import TONE_COLOURS
+    from reader.ui.widgets.reading_view import ReadingView
+    from reader.ui.widgets.study_card import CardView
+
+    for tone, colour in TONE_COLOURS["pleco"].items():
+        assert f".tone{tone} {{ color: {colour}; }}" in CSS
+    for scheme, colours in TONE_COLOURS.items():
+        for tone, colour in colours.items():
+            rule = f".reading-view--{scheme}-{tone} {{ color: {colour}; }}"
+            assert rule in ReadingView.DEFAULT_CSS
+            assert f".card-view--{scheme}-{tone} {{ color: {colour}; }}" in CardView.DEFAULT_CSS

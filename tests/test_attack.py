@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,15 +21,13 @@ from pathlib import Path
 import pytest
 
 from tests.support import SEED, reader_command, subprocess_env
+from tests.terminal import EXITED, needs_tmux, reader_in_terminal
 from tests.test_bad_input import (
     WORKS,
     Outcome,
     Refused,
-    _tmux,
     _unreadable_prefix,
-    _wait_for,
     assert_outcome,
-    needs_tmux,
     run,
 )
 
@@ -459,17 +456,10 @@ def test_two_instances_keep_each_others_rules(reader_home: Path) -> None:
 # ---- the reading screen on a read-only data and config folder (a real terminal)
 
 
-@pytest.fixture
-def tmux_session() -> Iterator[str]:
-    session = f"reader-attack-{uuid.uuid4().hex[:8]}"
-    yield session
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
-
-
 @needs_tmux
 @pytest.mark.parametrize("vocabulary", ["a saved word", "none yet"])
 def test_the_reading_screen_on_a_read_only_home_keeps_reading(
-    saved_word: Path, tmp_path: Path, tmux_session: str, vocabulary: str
+    saved_word: Path, tmp_path: Path, vocabulary: str
 ) -> None:
     prefix = _unreadable_prefix()
     if vocabulary == "none yet":
@@ -481,22 +471,17 @@ def test_the_reading_screen_on_a_read_only_home_keeps_reading(
     for folder in folders:
         folder.chmod(0o555)
     try:
-        command = " ".join(f"'{part}'" for part in [*prefix, *reader_command(), str(text)])
-        _tmux(
-            "new-session", "-d", "-s", tmux_session, "-x", "100", "-y", "30",
-            f"env -u COLUMNS -u LINES READER_HOME='{saved_word}' TERM=xterm-256color "
-            f"{command}; echo EXIT=$?; sleep 30",
-        )  # fmt: skip
-        _wait_for(tmux_session, lambda shown: "guān" in shown or "EXIT=" in shown)
-        for key in ("j", "p", "k", "l", "x"):  # a move, a toggle, a split: each saves
-            _tmux("send-keys", "-t", tmux_session, key)
-        screen = _wait_for(tmux_session, lambda shown: "could not be saved" in shown)
-        assert "Traceback" not in screen
-        _tmux("send-keys", "-t", tmux_session, "q")
-        screen = _wait_for(tmux_session, lambda shown: "EXIT=" in shown)
+        with reader_in_terminal([str(text)], home=saved_word, prefix=prefix) as terminal:
+            terminal.wait_for(lambda shown: "guān" in shown or EXITED in shown)
+            # A move, a toggle, a split: each saves.
+            terminal.press("j", "p", "k", "l", "x", pause=0)
+            screen = terminal.wait_for("could not be saved")
+            assert "Traceback" not in screen
+            terminal.press("q")
+            screen = terminal.wait_for_exit()
     finally:
         for folder in folders:
             folder.chmod(0o755)
-    assert "EXIT=0" in screen and "Traceback" not in screen
+    assert f"{EXITED}0" in screen and "Traceback" not in screen
     assert "could not be saved" in screen  # said again on stderr when the app ends
     assert not (saved_word / "config" / "config.toml").exists()

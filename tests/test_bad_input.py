@@ -27,9 +27,7 @@ import pty
 import shutil
 import stat
 import subprocess
-import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +35,7 @@ import pytest
 
 from reader.core.text.loader import load_path
 from tests.support import SEED, reader_command, subprocess_env
+from tests.terminal import EXITED, needs_tmux, reader_in_terminal
 
 pytestmark = pytest.mark.slow
 
@@ -561,44 +560,14 @@ def test_export_with_stdin_closed(saved_word: Path) -> None:
 
 # ---- the reading screen opens what it should (real terminal, tmux)
 
-needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
-
-def _tmux(*args: str) -> str:
-    return subprocess.run(
-        ["tmux", *args], check=True, capture_output=True, text=True, timeout=10
-    ).stdout
-
-
-@pytest.fixture
-def tmux_session(reader_home: Path) -> Iterator[str]:
-    session = f"reader-bad-input-{uuid.uuid4().hex[:8]}"
-    yield session
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
-
-
-def _open_in_tmux(session: str, home: Path, path: Path, shown: str) -> str:
-    command = " ".join(f"'{part}'" for part in [*reader_command(), str(path)])
-    _tmux(
-        "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-        f"env -u COLUMNS -u LINES READER_HOME='{home}' TERM=xterm-256color {command}; "
-        "echo EXIT=$?; sleep 30",
-    )  # fmt: skip
-    screen = _wait_for(session, lambda text: shown in text or "EXIT=" in text)
-    assert shown in screen, screen
-    _tmux("send-keys", "-t", session, "q")
-    return _wait_for(session, lambda text: "EXIT=" in text)
-
-
-def _wait_for(session: str, condition: Callable[[str], bool]) -> str:
-    deadline = time.monotonic() + TIMEOUT
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = _tmux("capture-pane", "-p", "-t", session)
-        if condition(screen):
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"timed out; the screen was:\n{screen}")
+def _open_in_tmux(home: Path, path: Path, shown: str) -> str:
+    """Open `path` in a terminal; once `shown` is on screen, q. The last screen."""
+    with reader_in_terminal([str(path)], home=home) as terminal:
+        screen = terminal.wait_for(lambda text: shown in text or EXITED in text, timeout=TIMEOUT)
+        assert shown in screen, screen
+        terminal.press("q")
+        return terminal.wait_for_exit(timeout=TIMEOUT)
 
 
 @needs_tmux
@@ -611,18 +580,16 @@ def _wait_for(session: str, condition: Callable[[str], bool]) -> str:
     ],
 )
 def test_the_reading_screen_opens_what_it_should(
-    reader_home: Path, inputs: dict[str, Path], tmux_session: str, name: str, shown: str
+    reader_home: Path, inputs: dict[str, Path], name: str, shown: str
 ) -> None:
-    screen = _open_in_tmux(tmux_session, reader_home, inputs[name], shown)
-    assert "EXIT=0" in screen and "Traceback" not in screen
+    screen = _open_in_tmux(reader_home, inputs[name], shown)
+    assert f"{EXITED}0" in screen and "Traceback" not in screen
 
 
 @needs_tmux
-def test_the_reading_screen_opens_fifty_megabytes(
-    reader_home: Path, fifty_megabytes: Path, tmux_session: str
-) -> None:
-    screen = _open_in_tmux(tmux_session, reader_home, fifty_megabytes, "中美")
-    assert "EXIT=0" in screen and "Traceback" not in screen
+def test_the_reading_screen_opens_fifty_megabytes(reader_home: Path, fifty_megabytes: Path) -> None:
+    screen = _open_in_tmux(reader_home, fifty_megabytes, "中美")
+    assert f"{EXITED}0" in screen and "Traceback" not in screen
 
 
 # ---- broken files of our own: config, dictionary cache, vocabulary database
@@ -630,7 +597,7 @@ def test_the_reading_screen_opens_fifty_megabytes(
 
 @needs_tmux
 def test_a_broken_config_is_named_defaults_used_and_left_untouched(
-    reader_home: Path, tmp_path: Path, tmux_session: str
+    reader_home: Path, tmp_path: Path
 ) -> None:
     config = reader_home / "config" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
@@ -638,21 +605,16 @@ def test_a_broken_config_is_named_defaults_used_and_left_untouched(
     config.write_text(broken, encoding="utf-8")
     text = tmp_path / "short.txt"
     text.write_text("中美關係\n", encoding="utf-8")
-    command = " ".join(f"'{part}'" for part in [*reader_command(), str(text)])
-    _tmux(
-        "new-session", "-d", "-s", tmux_session, "-x", "160", "-y", "30",
-        f"env -u COLUMNS -u LINES READER_HOME='{reader_home}' TERM=xterm-256color {command}; "
-        "echo EXIT=$?; sleep 30",
-    )  # fmt: skip
-    # The app opens with the default settings and says what is wrong, and where.
-    screen = _wait_for(
-        tmux_session, lambda shown: "Config file" in shown and "guān" in shown and "line 2" in shown
-    )
-    assert "line 2" in screen
-    _tmux("send-keys", "-t", tmux_session, "p")  # a toggle: normally saved to the config
-    _tmux("send-keys", "-t", tmux_session, "q")
-    screen = _wait_for(tmux_session, lambda shown: "EXIT=" in shown)
-    assert "EXIT=0" in screen and "Traceback" not in screen
+    with reader_in_terminal([str(text)], home=reader_home, size=(160, 30)) as terminal:
+        # The app opens with the default settings and says what is wrong, and where.
+        screen = terminal.wait_for(
+            lambda shown: "Config file" in shown and "guān" in shown and "line 2" in shown,
+            timeout=TIMEOUT,
+        )
+        assert "line 2" in screen
+        terminal.press("p", "q", pause=0)  # a toggle (normally saved to the config), quit
+        screen = terminal.wait_for_exit(timeout=TIMEOUT)
+    assert f"{EXITED}0" in screen and "Traceback" not in screen
     assert config.read_text(encoding="utf-8") == broken
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,25 @@ def test_the_command_list_is_the_parsers() -> None:
     subparsers = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     assert len(subparsers) == 1
     assert set(subparsers[0].choices) == COMMANDS
+
+
+def test_only_the_given_commands_group_is_built_and_imported() -> None:
+    """`reader PATH` builds no subcommand parser and imports no command module (the first
+    paint does not wait for them); `reader annotate ...` builds only its own group."""
+    import argparse
+
+    probe = (
+        "import sys\n"
+        "from reader.cli.main import build_parser\n"
+        "groups = ('annotate', 'lookup', 'vocab', 'study', 'known', 'library', 'app')\n"
+        "print(sorted(g for g in groups if f'reader.cli.{g}' in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr
+
+    from reader.cli.main import build_parser
+
+    (subparsers,) = [
+        a for a in build_parser(["convert"])._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    assert set(subparsers.choices) == {"annotate", "convert"}

@@ -14,10 +14,10 @@ from reader.config import (
     Settings,
     read_settings,
     save_settings,
-    unknown_binding_problems,
 )
 from reader.core.errors import StorageError
 from reader.core.text.loader import load_text
+from reader.ui.actions import ACTIONS, keymap_problems
 from reader.ui.reader_app import ReaderApp
 
 MIXED = """[display]
@@ -68,8 +68,44 @@ def test_each_unusable_entry_is_reported_at_its_line_and_the_rest_is_used() -> N
 def test_unknown_binding_ids_are_reported_at_their_line() -> None:
     _write(MIXED)
     settings, _ = read_settings()
-    (problem,) = unknown_binding_problems(settings, {"reading.next_paragraph"})
+    (problem,) = keymap_problems(settings)
     assert problem.line == 8 and "reading.nope" in problem.message
+
+
+def test_a_remap_onto_another_actions_key_is_reported_at_its_line() -> None:
+    _write(
+        "[keys]\n"
+        '"reading.search" = "n,slash"\n'  # n is "Next match" (reading.search_next)
+        '"reading.study" = "ctrl+p"\n'  # Textual's command palette
+        '"vocab.search" = "/,k"\n'  # k is "Previous word" on the vocabulary screen
+        '"study.good" = "3"\n'  # its own key: fine
+        '"reading.undo_forget" = "z"\n'  # a former id: fine
+    )
+    settings, _ = read_settings()
+    by_line = {problem.line: problem.message for problem in keymap_problems(settings)}
+    assert set(by_line) == {2, 3, 4}
+    assert "'n'" in by_line[2] and "'reading.search_next' (Next match)" in by_line[2]
+    assert "'ctrl+p'" in by_line[3] and "command palette" in by_line[3]
+    assert "'vocab.cursor_up' (Previous word)" in by_line[4]
+
+
+def test_the_default_keys_never_collide_and_every_action_has_its_method() -> None:
+    from reader.ui.screens.help import HelpScreen
+    from reader.ui.screens.reading import ReadingScreen
+    from reader.ui.screens.study import StudyScreen
+    from reader.ui.screens.vocab import DefinitionEditor, VocabScreen
+
+    assert ACTIONS.collisions({}) == []
+    scopes = {
+        screen.SCOPE: screen
+        for screen in (ReadingScreen, VocabScreen, DefinitionEditor, StudyScreen, HelpScreen)
+    }
+    for action in ACTIONS:
+        target = ReaderApp if action.method.startswith("app.") else scopes[action.scope]
+        name = action.method.removeprefix("app.").split("(")[0]
+        assert callable(getattr(target, f"action_{name}", None)), action.id
+    # A remap under a former id is the action's.
+    assert ACTIONS.keymap([("reading.undo_forget", "z")]) == {"reading.undo": "z"}
 
 
 def test_a_file_that_cannot_be_parsed_is_never_overwritten() -> None:

@@ -310,6 +310,19 @@ def test_breakdown_prefers_the_longer_first_piece_on_a_tie(small: Dictionary) ->
     assert [part.query for part in result.breakdown] == ["中國", "後"]
 
 
+def test_a_compounds_parts_are_cut_as_a_breakdown_is(small: Dictionary) -> None:
+    from reader.core.dictionary.compounds import best_split, dictionary_parts, fewest_pieces
+
+    # The gloss panel's parts of a word (never the word itself): the same fewest pieces.
+    assert dictionary_parts("甲乙丙丁戊", small.has_word) == ["甲", "乙丙丁戊"]
+    assert dictionary_parts("中國後", small.has_word) == ["中國", "後"]
+    assert dictionary_parts("中國", small.has_word) == ["中", "國"]
+    assert fewest_pieces(3, []) == [(0, 1), (1, 2), (2, 3)]
+    assert fewest_pieces(4, [(0, 2), (0, 3), (2, 4)]) == [(0, 3), (3, 4)]  # the longer first
+    # x: always in two, both halves words where possible.
+    assert best_split("甲乙丙丁戊", small.has_word) == ["甲", "乙丙丁戊"]
+
+
 def test_references_are_one_level_deep_without_cycles(small: Dictionary) -> None:
     result = small.lookup("子")
     assert [entry.traditional for entry in result.references] == ["丑"]

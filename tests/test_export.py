@@ -23,16 +23,10 @@ import pytest
 
 from reader.core.errors import ReaderError
 from reader.core.export.anki import FIELD_NAMES, MODEL_NAME, note_guid
-from reader.core.export.writers import (
-    AnkiConnect,
-    AnkiConnectError,
-    atomic_path,
-    export_apkg,
-    export_pleco,
-    export_tsv,
-    push_to_anki,
-)
-from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore, WordForms
+from reader.core.export.ankiconnect import AnkiConnect, AnkiConnectError, push_to_anki
+from reader.core.export.writers import atomic_path, export_apkg, export_pleco, export_tsv
+from reader.core.learner.records import Context, Status, VocabItem, WordForms
+from reader.core.learner.vocab import VocabStore
 
 SENTENCE = "這間銀行的利息比較高。"
 

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from reader.core.export.anki import FIELD_NAMES, build_notes, build_package
 from reader.core.export.writers import pleco_text, tsv_text, write_package
-from reader.core.learner.vocab import Context, VocabStore, WordForms, describe_word
+from reader.core.learner.describe import describe_word
+from reader.core.learner.records import Context, WordForms
+from reader.core.learner.vocab import VocabStore
 from tests.test_fuzz_pipeline import INTERESTING
 
 FUZZ = settings(

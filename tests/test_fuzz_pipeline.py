@@ -19,11 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core.engine.convert import CONFIGS, convert_text
-from reader.core.engine.pipeline import UNKNOWN_SYLLABLE, annotate, default_annotator
-from reader.core.engine.segment import is_han_char
+from reader.core.engine.pipeline import default_annotator
+from reader.core.engine.store import annotate
 from reader.core.engine.syllables import format_word
+from reader.core.engine.words import UNKNOWN_SYLLABLE
 from reader.core.learner.stats import document_stats, format_stats_text, stats_to_json
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Script, TokenKind
+from reader.core.text.han import is_han_char
 from reader.core.text.interlinear import cell_width, interlinear_lines
 from reader.core.text.layout import item_for_token, pack
 from reader.core.text.loader import load_text

@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 
 from reader.core.engine.convert import convert_text
 from reader.core.errors import InputError
-from reader.core.text import loader
+from reader.core.text import script
+from reader.core.text.decode import read_text
 from reader.core.text.loader import (
     SplitMode,
     _lines_lazily,
     load_path,
     open_path,
-    read_text,
     stream_lines,
     stream_path,
 )
@@ -240,14 +240,14 @@ def test_any_bytes_load_or_raise_input_error_and_stream_alike(
 def test_annotate_json_is_written_as_it_goes_and_equals_one_dump(
     reader_home: Path, tmp_path: Path, content: str
 ) -> None:
-    from reader.cli.main import _document_header_json, paragraph_to_json
-    from reader.core.engine.pipeline import annotate
+    from reader.cli.annotate import document_header_json, paragraph_to_json
+    from reader.core.engine.store import annotate
     from tests.support import reader_command, subprocess_env
 
     path = tmp_path / "text.txt"
     path.write_bytes(SEED.read_bytes() if content == "seed" else content.encode())
     document = load_path(path)
-    body = _document_header_json(document)
+    body = document_header_json(document)
     body["paragraphs"] = [paragraph_to_json(p) for p in annotate(document)]
     result = subprocess.run(
         [*reader_command(), "annotate", str(path), "--format", "json"],
@@ -347,7 +347,7 @@ def test_a_long_utf8_text_decoded_from_its_head_is_the_loaded_document(
     path = tmp_path_factory.mktemp("head") / "text.txt"
     path.write_bytes(text.encode("utf-8"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(loader, "_SCRIPT_SAMPLE_HAN", 1)
+        patch.setattr(script, "SCRIPT_SAMPLE_HAN", 1)
         try:
             expected = load_path(path)
         except InputError:
@@ -370,7 +370,7 @@ def test_a_long_text_whose_rest_is_not_utf8_says_where(tmp_path: Path) -> None:
     path = tmp_path / "mixed.txt"
     path.write_bytes(head + "後面是另一種編碼。\n".encode("gb18030") * 100)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(loader, "_SCRIPT_SAMPLE_HAN", 100)
+        patch.setattr(script, "SCRIPT_SAMPLE_HAN", 100)
         opened = open_path(path, progressive_chars=0, head_bytes=len(head) // 3)
     opened.read_until(10)
     assert len(opened.document.paragraphs) == 10
@@ -384,6 +384,6 @@ def test_a_zero_width_space_starting_the_rest_is_text_not_a_bom(tmp_path: Path) 
     path = tmp_path / "feff.txt"
     path.write_text(head + "\ufeff明天再見。\n" * 400, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(loader, "_SCRIPT_SAMPLE_HAN", 10)
+        patch.setattr(script, "SCRIPT_SAMPLE_HAN", 10)
         opened = open_path(path, progressive_chars=0, head_bytes=len(head.encode("utf-8")))
         assert opened.finish() == load_path(path)

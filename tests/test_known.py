@@ -14,7 +14,8 @@ import pytest
 
 from reader.core.errors import InputError, ReaderError
 from reader.core.learner import known
-from reader.core.learner.vocab import Status, VocabStore, WordForms
+from reader.core.learner.records import Status, WordForms
+from reader.core.learner.vocab import VocabStore
 from reader.core.learner.word_sources import SourceWord, read_source
 from tests.support import SEED, reader_command, subprocess_env
 
@@ -352,7 +353,7 @@ def test_cli_known_bad_input_is_one_line_and_exit_2(
 
 def test_import_from_a_running_anki(real_ankiconnect: str, reader_home: Path) -> None:
     ankiconnect_url = real_ankiconnect
-    from reader.core.export.writers import AnkiConnect
+    from reader.core.export.ankiconnect import AnkiConnect
 
     client = AnkiConnect(ankiconnect_url)
     client.invoke("createDeck", deck="Chinese")

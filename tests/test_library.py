@@ -4,10 +4,8 @@ argument reopens the last one where the learner left it (tmux)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from reader.core.learner.library import DocumentSummary, LibraryStore, summarise
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.text.loader import load_path
 from tests.support import REPO_ROOT, SEED, reader_command, subprocess_env
+from tests.terminal import needs_tmux, reader_in_terminal
 
 
 def text_file(folder: Path, name: str, text: str) -> Path:
@@ -83,7 +82,7 @@ def test_a_foreign_file_is_left_untouched(tmp_path: Path) -> None:
 
 def test_summary_counts_known_share_and_new_words() -> None:
     from reader.core.engine.pipeline import annotate_each
-    from reader.core.learner.vocab import Status
+    from reader.core.learner.records import Status
 
     document = load_path(SEED)
     annotated = list(annotate_each(document))
@@ -124,48 +123,23 @@ def test_cli_library_add_list_stats_remove(tmp_path: Path, reader_home: Path) ->
 
 # ---- `reader` with no argument (tmux)
 
-pytestmark_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
-
-def _tmux(*args: str) -> str:
-    return subprocess.run(
-        ["tmux", *args], check=True, capture_output=True, text=True, timeout=10
-    ).stdout
-
 
 def _open_and_quit(home: Path, *arguments: str, expect: str, keys: tuple[str, ...] = ()) -> str:
-    session = f"reader-library-{uuid.uuid4().hex[:8]}"
-    command = " ".join([*reader_command(), *arguments])
-    _tmux(
-        "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-        f"cd {REPO_ROOT} && env -u COLUMNS -u LINES READER_HOME={home} TERM=xterm-256color "
-        f"{command}; echo READER-EXITED; sleep 5",
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = _tmux("capture-pane", "-p", "-t", session)
-            if expect in screen and ("ō" in screen or "ǒ" in screen or "ā" in screen):
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"timed out waiting for {expect!r}:\n{screen}")
-        for key in keys:
-            _tmux("send-keys", "-t", session, key)
-            time.sleep(0.3)
+    """`reader ARGUMENTS` until `expect` and some pinyin show, then `keys` and q. The screen
+    before the keys."""
+    with reader_in_terminal(arguments, home=home, size=(120, 40), cwd=REPO_ROOT) as terminal:
+        screen = terminal.wait_for(
+            lambda text: expect in text and ("ō" in text or "ǒ" in text or "ā" in text),
+            f"{expect!r} and its pinyin",
+        )
+        terminal.press(*keys, pause=0.3)
         time.sleep(0.5)
-        _tmux("send-keys", "-t", session, "q")
-        deadline = time.monotonic() + 30
-        while "READER-EXITED" not in _tmux("capture-pane", "-p", "-t", session):
-            assert time.monotonic() < deadline, "reader did not quit on q"
-            time.sleep(0.1)
+        terminal.press("q")
+        terminal.wait_for_exit()
         return screen
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
 
 
-@pytestmark_tmux
+@needs_tmux
 def test_reader_without_argument_reopens_the_last_document(
     tmp_path: Path, reader_home: Path
 ) -> None:

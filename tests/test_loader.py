@@ -15,18 +15,11 @@ from hypothesis import strategies as st
 
 from reader.core.errors import InputError
 from reader.core.models import Document, ParagraphKind, Script
-from reader.core.text import loader
-from reader.core.text.loader import (
-    decode_bytes,
-    detect_script,
-    document_id,
-    load_bytes,
-    load_path,
-    load_text,
-    open_path,
-    read_text,
-    split_sentences,
-)
+from reader.core.text import decode, loader
+from reader.core.text.decode import decode_bytes, read_text
+from reader.core.text.loader import document_id, load_bytes, load_path, load_text, open_path
+from reader.core.text.script import detect_script
+from reader.core.text.sentences import split_sentences
 from tests.support import SEED
 
 # Sentences written for these tests (not taken from any evaluation file).
@@ -555,6 +548,31 @@ def test_split_sentences_semicolons_and_line_breaks() -> None:
     assert split_sentences("  \n ") == []
 
 
+def test_a_sentences_pinyin_is_spaced_around_its_punctuation() -> None:
+    from reader.core.text.sentences import spaced_join
+
+    pieces = [
+        "Tā",
+        "shuō",
+        "：",
+        "「",
+        "hǎo",
+        "」",
+        "，",
+        "“",
+        "zǒu",
+        "”",
+        "…",
+        "(",
+        "a",
+        ")",
+        "。",
+    ]
+    assert spaced_join(pieces) == "Tā shuō： 「hǎo」， “zǒu”… (a)。"
+    assert spaced_join(["wǒ", '"', "hǎo", '"']) == 'wǒ " hǎo "'  # straight quotes: both ways
+    assert spaced_join([]) == ""
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.sampled_from(list("中文。！？；…」 \n.a1")), max_size=60))
 def test_sentence_spans_cover_all_text_in_order(text: str) -> None:
@@ -613,7 +631,7 @@ def test_endless_binary_input_is_refused_on_its_first_chunk(
 def test_input_longer_than_the_limit_is_refused_as_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "MAX_INPUT_BYTES", 200_000)
+    monkeypatch.setattr(decode, "MAX_INPUT_BYTES", 200_000)
     path = tmp_path / "long.txt"
     path.write_text("這是一個句子。\n" * 20_000, encoding="utf-8")  # 440 KB
     with pytest.raises(InputError, match=r"long\.txt: longer than"):

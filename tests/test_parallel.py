@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from reader.core.engine import parallel
-from reader.core.engine.pipeline import Annotator, annotate, default_annotator
-from reader.core.engine.store import ParagraphStore
+from reader.core.engine.pipeline import Annotator, default_annotator
+from reader.core.engine.store import ParagraphStore, annotate
 from reader.core.engine.warmup import encode_paragraph
 from reader.core.models import AnnotatedParagraph, Document, Paragraph, ParagraphKind, Script
 from reader.core.text.loader import load_path, load_text
@@ -171,7 +171,7 @@ def test_reader_annotate_of_a_long_text_is_the_same_on_every_core(
     book.write_text((SEED.read_text(encoding="utf-8").rstrip("\n") + "\n\n") * copies)
     document = load_path(book)
     assert sum(len(p.text) for p in document.paragraphs) > 2 * parallel.IN_PROCESS_CHARS
-    from reader.cli.main import paragraph_to_json
+    from reader.cli.annotate import paragraph_to_json
 
     expected = "".join(
         json.dumps(paragraph_to_json(p), ensure_ascii=False) + "\n" for p in _one_by_one(document)

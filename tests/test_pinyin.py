@@ -27,15 +27,15 @@ from reader.core.engine.pinyin import (
     normalise_cedict_pinyin,
     surface_tones,
 )
-from reader.core.engine.segment import is_han_char, segment
+from reader.core.engine.segment import segment
 from reader.core.engine.syllables import (
     PinyinStyle,
     format_syllable,
     is_numbered_syllable,
-    strip_tones,
     tone_of,
 )
 from reader.core.engine.tables import LazyTable, pack_tables
+from reader.core.text.han import is_han_char
 from reader.core.text.loader import load_path
 from tests.support import SEED
 
@@ -121,12 +121,26 @@ def test_text_that_is_not_a_syllable_comes_back_unchanged(text: str) -> None:
         assert format_syllable(text, style) == text
 
 
-def test_tone_of_and_strip_tones() -> None:
+def test_tone_of_and_the_pinyin_normalisers() -> None:
+    from reader.core.engine.syllables import marks_to_numbered, toneless
+    from reader.core.models import normalised_pinyin
+
     assert [tone_of(s) for s in ("zhong1", "guo2", "hao3", "lv4", "le5")] == [1, 2, 3, 4, 5]
     assert tone_of("A") == 5
-    assert strip_tones("lv4") == "lv"
-    assert strip_tones("lu:4") == "lv"
-    assert strip_tones("Zhong1") == "zhong"
+    assert [toneless(s) for s in ("lv4", "lu:4", "Zhong1", "Guān xì", "Lǜ shī")] == [
+        "lv",
+        "lv",
+        "zhong",
+        "guanxi",
+        "lvshi",
+    ]
+    assert normalised_pinyin(" Lu:4 XING2 lü4 ") == "lv4 xing2 lv4"
+    assert [marks_to_numbered(s) for s in ("zhōng", "lǜ", "de", "Xī")] == [
+        "zhong1",
+        "lv4",
+        "de5",
+        "xi1",
+    ]
     assert not is_numbered_syllable("xx5")
     assert is_numbered_syllable("lu:4")
 

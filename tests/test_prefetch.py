@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from reader import paths
-from reader.core.engine.pipeline import Annotator, annotate
+from reader.core.engine.pipeline import Annotator
 from reader.core.engine.segment import Segmenter, UserDictionary
-from reader.core.engine.store import ParagraphStore
+from reader.core.engine.store import ParagraphStore, annotate
 from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.models import AnnotatedParagraph, Paragraph, Script
 from reader.core.text.loader import load_text
@@ -110,20 +110,19 @@ async def test_the_app_annotates_the_rest_only_after_the_prefetched_rows_are_dra
     """Loading the models holds the GIL for ~0.3 s: started before the prefetched screen is
     on the terminal, it delays the first paint (a refresh callback alone ran too early)."""
     from reader.ui.reader_app import ReaderApp
-    from reader.ui.widgets import reading_view
-    from reader.ui.widgets.reading_view import ReadingView
+    from reader.ui.widgets import annotation_feed, reading_view
 
     drawn: list[float] = []
-    render_row = ReadingView._render_row
+    render_row = reading_view.render_row
 
-    def recording_render_row(self: ReadingView, index: int, layout: Any, *args: Any) -> Any:
+    def recording_render_row(layout: Any, *args: Any, **options: Any) -> Any:
         if not layout.provisional and not drawn:
             drawn.append(time.perf_counter())
-        return render_row(self, index, layout, *args)
+        return render_row(layout, *args, **options)
 
-    monkeypatch.setattr(ReadingView, "_render_row", recording_render_row)
+    monkeypatch.setattr(reading_view, "render_row", recording_render_row)
     # Long enough that only a drawn row, never the timeout, lets the worker go on.
-    monkeypatch.setattr(reading_view, "PREFETCH_PAINT_WAIT", 60.0)
+    monkeypatch.setattr(annotation_feed, "PREFETCH_PAINT_WAIT", 60.0)
     text = "\n\n".join(f"第{n}段：我們今天去公園散步，天氣很好。" for n in range(12)) + "四"
     document = load_text(text)
     lexicon = LexiconAnnotator({"我們": "wo3 men5", "今天": "jin1 tian1", "公園": "gong1 yuan2"})

@@ -11,8 +11,6 @@ import pickle
 import shutil
 import subprocess
 import threading
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,8 +19,9 @@ from typing import Any
 import pytest
 
 from reader.core.errors import ReaderError
-from reader.core.export.writers import AnkiConnect, AnkiConnectError
+from reader.core.export.ankiconnect import AnkiConnect, AnkiConnectError
 from tests.support import REPO_ROOT, SEED, reader_command
+from tests.terminal import EXITED, needs_tmux, reader_in_terminal
 
 pytestmark = pytest.mark.slow
 
@@ -273,52 +272,23 @@ def test_commands_write_only_their_folders_and_the_export(tmp_path: Path) -> Non
     assert written <= {"config", "data", "cache"}, written
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@needs_tmux
 def test_the_reading_screen_writes_only_under_reader_home(tmp_path: Path) -> None:
     home = tmp_path / "reader-home"
     work = tmp_path / "work"
     user_home = tmp_path / "user-home"
     work.mkdir()
     user_home.mkdir()
-    session = f"reader-safety-{uuid.uuid4().hex[:8]}"
-    command = " ".join(f"'{part}'" for part in [*reader_command(), str(SEED)])
-    subprocess.run(
-        [
-            "tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-            f"cd '{work}' && env -u COLUMNS -u LINES READER_HOME='{home}' HOME='{user_home}' "
-            f"XDG_CONFIG_HOME='{user_home}/.config' XDG_DATA_HOME='{user_home}/.local/share' "
-            f"XDG_CACHE_HOME='{user_home}/.cache' TERM=xterm-256color {command}; "
-            "echo EXIT=$?; sleep 30",
-        ],
-        check=True,
-        timeout=10,
-    )  # fmt: skip
-    try:
-        screen = _wait_for_screen(session, "中美")
-        assert "中美" in screen
-        for key in ("j", "j", "q"):  # move (the position is saved), then quit
-            subprocess.run(["tmux", "send-keys", "-t", session, key], check=True, timeout=10)
-            time.sleep(0.2)
-        assert "EXIT=0" in _wait_for_screen(session, "EXIT=")
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    elsewhere = {
+        "HOME": str(user_home),
+        "XDG_CONFIG_HOME": f"{user_home}/.config",
+        "XDG_DATA_HOME": f"{user_home}/.local/share",
+        "XDG_CACHE_HOME": f"{user_home}/.cache",
+    }
+    with reader_in_terminal([str(SEED)], home=home, cwd=work, env=elsewhere) as terminal:
+        assert "中美" in terminal.wait_for("中美")
+        terminal.press("j", "j", "q", pause=0.2)  # move (the position is saved), then quit
+        assert f"{EXITED}0" in terminal.wait_for_exit()
     assert _files(work) == set()
     assert _files(user_home) == set()
     assert {path.parts[0] for path in _files(home)} <= {"config", "data", "cache"}
-
-
-def _wait_for_screen(session: str, text: str) -> str:
-    deadline = time.monotonic() + 60
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", session],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {text!r}; the screen was:\n{screen}")

@@ -16,11 +16,11 @@ from reader.core.engine.segment import (
     UserDictionary,
     _CharHmm,
     candidate_features,
-    is_han_char,
     segment,
 )
 from reader.core.engine.tables import LazyTable, pack_tables, unpack_tables
 from reader.core.models import TokenKind
+from reader.core.text.han import is_han_char
 from tests.support import load_script
 
 

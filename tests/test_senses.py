@@ -9,7 +9,7 @@ import pytest
 from reader.core.dictionary.markup import render
 from reader.core.dictionary.senses import Neighbours, choose_sense, ordered_senses
 from reader.core.engine.pipeline import Annotator, default_annotator
-from reader.core.learner.vocab import describe_word
+from reader.core.learner.describe import describe_word
 from reader.core.models import Entry
 from tests.support import SEED, annotate_sentence
 
@@ -115,7 +115,7 @@ def test_cards_save_the_sense_chosen_first_with_markup_written_out() -> None:
 
 
 def test_the_seed_glosses_carry_no_markup(annotator: Annotator) -> None:
-    from reader.core.engine.pipeline import annotate
+    from reader.core.engine.store import annotate
     from reader.core.text.loader import load_path
 
     glosses = [

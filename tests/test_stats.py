@@ -14,23 +14,23 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.learner.records import Status
+from reader.core.learner.shares import known_share, paragraph_known_share, paragraph_shares
 from reader.core.learner.stats import (
     NOT_LISTED,
-    RARE_BAND,
     document_stats,
     format_stats_text,
-    frequency_band,
-    hsk_2021_level,
-    hsk_2025_level,
-    known_share,
-    paragraph_known_share,
-    paragraph_shares,
     pre_reading_list,
     sparkline,
     stats_to_json,
+)
+from reader.core.learner.word_facts import (
+    RARE_BAND,
+    frequency_band,
+    hsk_2021_level,
+    hsk_2025_level,
     word_frequency,
 )
-from reader.core.learner.vocab import Status
 from reader.core.models import AnnotatedParagraph, Paragraph, ParagraphKind, Token, TokenKind
 from tests.support import reader_command, subprocess_env
 

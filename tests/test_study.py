@@ -15,7 +15,8 @@ import fsrs
 import pytest
 
 from reader.core.errors import ReaderError
-from reader.core.learner import vocab
+from reader.core.learner import vocab_database as vocab
+from reader.core.learner.records import Direction, Status, WordForms
 from reader.core.learner.study import (
     KNOWN_STABILITY_DAYS,
     Grade,
@@ -27,7 +28,7 @@ from reader.core.learner.study import (
     status_after_review,
     streak,
 )
-from reader.core.learner.vocab import Direction, Status, VocabStore, WordForms
+from reader.core.learner.vocab import VocabStore
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

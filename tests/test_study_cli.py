@@ -6,41 +6,19 @@ grades it Easy, quits, and checks the review log and the summary line printed on
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import time
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from reader.core.learner.vocab import Context, Direction, Status, VocabStore, WordForms
-from tests.support import REPO_ROOT, reader_command
+from reader.core.learner.records import Context, Direction, Status, WordForms
+from reader.core.learner.vocab import VocabStore
+from tests.support import REPO_ROOT
+from tests.terminal import needs_tmux, reader_in_terminal
 
 pytestmark = pytest.mark.slow
 
-WAIT_SECONDS = 30.0
 
-
-def tmux(*args: str) -> str:
-    return subprocess.run(
-        ["tmux", *args], check=True, capture_output=True, text=True, timeout=10
-    ).stdout
-
-
-def wait_for(session: str, condition: Callable[[str], bool], what: str) -> str:
-    deadline = time.monotonic() + WAIT_SECONDS
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if condition(screen):
-            return screen
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
-
-
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@needs_tmux
 def test_reader_study_reviews_a_word_and_logs_it(reader_home: Path) -> None:
     with VocabStore() as store:
         store.add(
@@ -48,26 +26,17 @@ def test_reader_study_reviews_a_word_and_logs_it(reader_home: Path) -> None:
             context=Context("兩國的關係很好。", doc_title="test"),
         )
         store.add(WordForms("新聞", "新闻", ("xin1", "wen2"), "news"))
-    session = f"reader-study-{uuid.uuid4().hex[:8]}"
     log = reader_home / "study-output.txt"
-    command = " ".join(reader_command())
-    tmux(
-        "new-session", "-d", "-s", session, "-x", "100", "-y", "32",
-        f"cd {REPO_ROOT} && env -u COLUMNS -u LINES READER_HOME={reader_home} TERM=xterm-256color "
-        f"{command} study > {log}; sleep 5",
-    )  # fmt: skip
-    try:
-        wait_for(session, lambda text: "兩國的關係很好。" in text, "the first card")
-        tmux("send-keys", "-t", session, "Space")
-        wait_for(session, lambda text: "relation; relationship" in text, "the answer")
-        tmux("send-keys", "-t", session, "4")
-        wait_for(session, lambda text: "1 reviewed" in text, "the next card")
-        tmux("send-keys", "-t", session, "q")
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline and "studied" not in log.read_text(encoding="utf-8"):
-            time.sleep(0.1)
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    with reader_in_terminal(
+        ["study"], home=reader_home, size=(100, 32), cwd=REPO_ROOT, output=log
+    ) as terminal:
+        terminal.wait_for("兩國的關係很好。", "the first card")
+        terminal.press("Space")
+        terminal.wait_for("relation; relationship", "the answer")
+        terminal.press("4")
+        terminal.wait_for("1 reviewed", "the next card")
+        terminal.press("q")
+        terminal.wait_for_exit()
     assert "studied: 1 review, 1 new word, 100% remembered" in log.read_text(encoding="utf-8")
     with VocabStore() as store:
         [entry] = store.reviews()

@@ -18,17 +18,16 @@ import pytest
 from textual.pilot import Pilot
 
 from reader.config import Settings
-from reader.core.engine.segment import is_han_char
-from reader.core.learner.study import Grade, StudySession, card_id
-from reader.core.learner.vocab import Context, Direction, Status, VocabStore, WordForms
+from reader.core.learner.records import Context, Direction, Status, WordForms
+from reader.core.learner.study import Grade, SessionSummary, StudySession, card_id
+from reader.core.learner.vocab import VocabStore
 from reader.core.models import AnnotatedParagraph, Paragraph, Script, Token, TokenKind
-from reader.ui.screens.study import (
-    StudyApp,
-    StudyHelpScreen,
-    StudyScreen,
-    heat_level,
-    word_spans,
-)
+from reader.core.text.han import is_han_char
+from reader.ui.app import STUDY_TITLE
+from reader.ui.reader_app import ReaderApp
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.study import StudyScreen
+from reader.ui.widgets.study_card import heat_level, word_spans
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 SIZE = (100, 34)
@@ -102,13 +101,13 @@ def study_app(
     *,
     directions: tuple[Direction, ...] = (Direction.READ,),
     settings: Settings | None = None,
-) -> StudyApp:
-    chosen = settings or Settings()
+) -> ReaderApp:
+    """The one app with the study screen first, as `reader study` runs it."""
 
-    def make_screen() -> StudyScreen:
+    def make_screen(app: ReaderApp) -> StudyScreen:
         return StudyScreen(
             store,
-            chosen,
+            app.live_settings,
             directions=directions,
             clock=clock,
             zone=timezone.utc,
@@ -116,7 +115,13 @@ def study_app(
             scheduler=fsrs.Scheduler(enable_fuzzing=False),
         )
 
-    app = StudyApp(make_screen, keymap=chosen.keymap)
+    app = ReaderApp(
+        settings=settings or Settings(),
+        save_settings_on_change=False,
+        vocab_store=store,
+        first_screen=make_screen,
+    )
+    app.title = STUDY_TITLE
     app.animation_level = "none"
     return app
 
@@ -211,7 +216,8 @@ async def test_full_session_schedules_as_fsrs_logs_and_ends_with_a_summary(
 
         await pilot.press("q")
         await pilot.pause()
-    assert app.summary is not None and app.summary.reviews == 6
+    summary = app.first_result
+    assert isinstance(summary, SessionSummary) and summary.reviews == 6
 
 
 async def test_grading_needs_the_answer_shown_first(store: VocabStore) -> None:
@@ -281,7 +287,8 @@ async def test_help_lists_the_study_keys(store: VocabStore) -> None:
         await settled(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, StudyHelpScreen)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        assert "FSRS" in pilot.app.screen.markdown  # study_help.md
         assert "`study.again`" in pilot.app.screen.markdown
         await pilot.press("escape")
         await pilot.pause()

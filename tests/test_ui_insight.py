@@ -17,8 +17,8 @@ from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
-from reader.core.learner.stats import KnownShare
-from reader.core.learner.vocab import Status, WordForms
+from reader.core.learner.records import Status, WordForms
+from reader.core.learner.shares import KnownShare
 from reader.core.text.loader import load_text
 from reader.ui.insight import chart_runs, column_value, known_chart
 from reader.ui.screens.reading import ReadingScreen
@@ -174,10 +174,9 @@ async def test_gloss_panel_shows_hsk_levels_and_frequency_band() -> None:
 
 
 def test_help_and_palette_list_the_new_keys(**_: Any) -> None:
-    from reader.ui.screens.help import help_markdown
-    from reader.ui.screens.reading import reading_bindings
+    from reader.ui.screens.help import HELP_FILE, help_markdown
 
-    markdown = help_markdown(reading_bindings(), {})
+    markdown = help_markdown("reading", {}, HELP_FILE)
     for binding_id in ("reading.save_word", "reading.status_known", "reading.learn_pre_reading"):
         assert binding_id in markdown
     assert "reading.study" in markdown and "reading.vocabulary" in markdown

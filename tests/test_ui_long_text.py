@@ -91,7 +91,7 @@ async def test_a_long_text_shows_its_first_part_then_all_of_it(tmp_path: Path) -
 
 
 def test_an_annotated_document_takes_only_its_own_whole_text() -> None:
-    from reader.core.engine.pipeline import annotate
+    from reader.core.engine.store import annotate
     from reader.core.text.loader import load_text
 
     whole = load_text("第一段。\n\n第二段。\n\n第三段。\n")

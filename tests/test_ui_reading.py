@@ -26,9 +26,10 @@ from reader.core.engine.syllables import PinyinStyle
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.models import Document, Token
 from reader.core.text.loader import load_text
+from reader.ui.actions import ACTIONS
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
-from reader.ui.screens.reading import ReadingScreen, reading_bindings
+from reader.ui.screens.reading import ReadingScreen
 from reader.ui.widgets.reading_view import GUTTER_WIDTH, ReadingView
 
 TEXT = """# 我們的城市
@@ -392,9 +393,9 @@ async def test_help_lists_every_key(key: str) -> None:
         await pilot.pause()
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
-        for binding in reading_bindings():
-            assert binding.description in help_screen.markdown
-            assert f"`{binding.id}`" in help_screen.markdown
+        for action in ACTIONS.in_scope("reading"):
+            assert action.description in help_screen.markdown
+            assert f"`{action.id}`" in help_screen.markdown
         await pilot.press("escape")
         assert isinstance(app.screen, ReadingScreen)
 
@@ -402,7 +403,7 @@ async def test_help_lists_every_key(key: str) -> None:
 async def test_command_palette_offers_every_action() -> None:
     async with reading() as (app, _pilot, screen, _view):
         titles = {command.title for command in app.get_system_commands(screen)}
-        assert {binding.description for binding in reading_bindings()} <= titles
+        assert {action.description for action in ACTIONS.in_scope("reading")} <= titles
 
 
 async def test_q_quits_and_saves_the_position() -> None:

@@ -28,7 +28,6 @@ from reader.core.text.search import (
     find_hits,
     is_pinyin_query,
     next_hit,
-    normalise_pinyin_query,
 )
 
 # ---- settings ------------------------------------------------------------------------------
@@ -164,7 +163,6 @@ def test_search_by_toneless_pinyin_starts_at_a_syllable_and_crosses_words() -> N
 def test_pinyin_queries_are_recognised_and_normalised() -> None:
     assert is_pinyin_query("guanxi") and is_pinyin_query("Guān xì") and is_pinyin_query("lü4")
     assert not is_pinyin_query("關係")
-    assert normalise_pinyin_query("Lǜ shī") == "lvshi"
 
 
 def test_next_hit_wraps_round() -> None:

@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Input
 
 from reader import paths
 from reader.config import PinyinDisplay, Settings
-from reader.core.learner.vocab import Context, Status, VocabStore, WordForms
+from reader.core.learner.records import Context, Status, WordForms
+from reader.core.learner.vocab import VocabStore
 from reader.core.text.loader import load_text
 from reader.core.text.sentences import sentence_at
 from reader.ui.reader_app import ReaderApp
@@ -335,7 +336,7 @@ async def test_vocab_screen_exports_an_apkg_and_names_it(tmp_path: Path) -> None
 async def test_palette_lists_every_vocabulary_action() -> None:
     async with vocab_screen() as (app, _pilot, screen):
         titles = {command.title for command in app.get_system_commands(screen)}
-        assert {"Export .apkg", "Undo delete", "Edit", "Filter", "Show in the text"} <= titles
+        assert {"Export .apkg", "Undo", "Edit", "Filter", "Show in the text"} <= titles
 
 
 async def test_vocab_help_lists_the_keys_and_back_returns() -> None:
@@ -343,7 +344,7 @@ async def test_vocab_help_lists_the_keys_and_back_returns() -> None:
         await pilot.press("question_mark")
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
-        assert "vocab.export" in help_screen.markdown and "Undo delete" in help_screen.markdown
+        assert "vocab.export" in help_screen.markdown and "vocab.undo" in help_screen.markdown
         await pilot.press("escape", "q")
         assert isinstance(pilot.app.screen, ReadingScreen)
 

@@ -13,7 +13,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from reader.config import PinyinDisplay, Settings
-from reader.core.learner.vocab import Context, Status, WordForms
+from reader.core.learner.records import Context, Status, WordForms
 from tests.test_ui_vocab import make_app, settle, store
 
 SIZE = (100, 30)

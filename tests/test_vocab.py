@@ -10,19 +10,12 @@ import pytest
 
 from reader import paths
 from reader.core.errors import ReaderError
-from reader.core.learner.vocab import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    Context,
-    Status,
-    VocabStore,
-    WordForms,
-    default_vocab_path,
-    describe_word,
-    hsk_level,
-    parse_since,
-    reading_in_sentence,
-)
+from reader.core.learner.describe import describe_word, reading_in_sentence
+from reader.core.learner.records import Context, Status, WordForms
+from reader.core.learner.times import parse_since
+from reader.core.learner.vocab import VocabStore
+from reader.core.learner.vocab_database import APPLICATION_ID, SCHEMA_VERSION, default_vocab_path
+from reader.core.learner.word_facts import hsk_2021_level
 
 RELATION = WordForms("關係", "关系", ("guan1", "xi5"), "relation; connection")
 BANK = WordForms("銀行", "银行", ("yin2", "hang2"), "bank")
@@ -236,9 +229,9 @@ def test_parse_since_accepts_dates_and_times() -> None:
 
 
 def test_hsk_levels_by_either_script() -> None:
-    assert hsk_level("關係") == hsk_level("关系") is not None
-    assert hsk_level("我") == "1"
-    assert hsk_level("不是一個詞語喔") is None
+    assert hsk_2021_level("關係") == hsk_2021_level("关系") is not None
+    assert hsk_2021_level("我") == "1"
+    assert hsk_2021_level("不是一個詞語喔") is None
 
 
 # ---- describing words with the real dictionary

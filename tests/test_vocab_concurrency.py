@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.learner.vocab import Context, Status, VocabStore, WordForms
+from reader.core.learner.records import Context, Status, WordForms
+from reader.core.learner.vocab import VocabStore
 
 pytestmark = [
     pytest.mark.slow,

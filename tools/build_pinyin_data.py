@@ -34,7 +34,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
 from reader.core.engine.pinyin import normalise_cedict_pinyin  # noqa: E402
-from reader.core.engine.syllables import is_numbered_syllable  # noqa: E402
+from reader.core.engine.syllables import is_numbered_syllable, marks_to_numbered  # noqa: E402
 from reader.core.engine.tables import pack_tables  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "src" / "reader" / "core" / "data"
@@ -46,25 +46,9 @@ WORDFREQ = REPO_ROOT.parent / "shared" / "data" / "freq" / "large_zh.tsv"
 COMMON_ZIPF = 3.0
 COMMON_MARK = "*"
 
-_TONE_OF_MARK = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
-
 # 一 and 不 change tone before another syllable (tone sandhi). pypinyin's phrase table writes
 # that surface tone; the reader shows the dictionary (citation) tone, as CC-CEDICT does.
 _CITATION_ONLY = {"一": "yi1", "不": "bu4"}
-
-
-def marks_to_numbered(marked: str) -> str:
-    """'zhōng' -> 'zhong1', 'lǜ' -> 'lv4', 'de' -> 'de5'."""
-    tone = 5
-    letters = []
-    for char in unicodedata.normalize("NFD", marked):
-        if char in _TONE_OF_MARK:
-            tone = _TONE_OF_MARK[char]
-        elif char == "\u0308":  # the diaeresis of ü
-            letters[-1] = "v"
-        else:
-            letters.append(char)
-    return "".join(letters).lower() + str(tone)
 
 
 def load_g2pm_candidates() -> dict[str, list[str]]:

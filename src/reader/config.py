@@ -160,7 +160,7 @@ class ConfigProblem:
 _TOML_ERROR_LINE = re.compile(r"\(at line (\d+)")
 
 
-def _line_of(text: str, key: str, table: str | None = None) -> int | None:
+def line_of(text: str, key: str, table: str | None = None) -> int | None:
     """The 1-based line where `key` is set (inside `[table]` when given), or `[key]` is opened."""
     in_table = table is None
     key_pattern = re.compile(rf'^\s*["\']?{re.escape(key)}["\']?\s*=')
@@ -206,12 +206,12 @@ def read_settings(path: Path | None = None) -> tuple[Settings, tuple[ConfigProbl
     for name, value in data.items():
         if name not in ("display", "keys") or not isinstance(value, Mapping):
             problems.append(
-                ConfigProblem(target, _line_of(text, name), f"unknown setting '{name}' (ignored)")
+                ConfigProblem(target, line_of(text, name), f"unknown setting '{name}' (ignored)")
             )
     display = data.get("display", {})
     if isinstance(display, Mapping):
         for name, raw in display.items():
-            line = _line_of(text, name, "display")
+            line = line_of(text, name, "display")
             if name == "theme":
                 if isinstance(raw, str) and raw.strip():
                     values["theme"] = raw.strip()
@@ -239,7 +239,7 @@ def read_settings(path: Path | None = None) -> tuple[Settings, tuple[ConfigProbl
                 problems.append(
                     ConfigProblem(
                         target,
-                        _line_of(text, str(binding_id), "keys"),
+                        line_of(text, str(binding_id), "keys"),
                         f"keys for '{binding_id}' must be a string like \"j,down\" (ignored)",
                     )
                 )
@@ -252,26 +252,12 @@ def load_settings(path: Path | None = None) -> Settings:
     return read_settings(path)[0]
 
 
-def unknown_binding_problems(
-    settings: Settings, known_ids: set[str], path: Path | None = None
-) -> tuple[ConfigProblem, ...]:
-    """Remapped binding ids that no screen has (a typo would otherwise do nothing, silently)."""
-    target = path or paths.config_file()
-    unknown = [binding_id for binding_id, _ in settings.keys if binding_id not in known_ids]
-    if not unknown:
-        return ()
+def config_text(path: Path) -> str:
+    """The config file's text, to say where a problem is ("" if it cannot be read)."""
     try:
-        text = target.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        text = ""
-    return tuple(
-        ConfigProblem(
-            target,
-            _line_of(text, binding_id, "keys"),
-            f"no action has the id '{binding_id}' (ignored; the help screen lists the ids)",
-        )
-        for binding_id in unknown
-    )
+        return ""
 
 
 def unknown_theme_problems(
@@ -281,12 +267,9 @@ def unknown_theme_problems(
     if settings.theme in set(known_themes):
         return ()
     target = path or paths.config_file()
-    try:
-        text = target.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        text = ""
+    text = config_text(target)
     message = f"there is no theme '{settings.theme}' (using {DEFAULT_THEME}; Ctrl+P lists them)"
-    return (ConfigProblem(target, _line_of(text, "theme", "display"), message),)
+    return (ConfigProblem(target, line_of(text, "theme", "display"), message),)
 
 
 def _toml_string(value: str) -> str:

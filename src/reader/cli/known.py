@@ -13,17 +13,17 @@ Words already saved with another status are left as they are unless --overwrite 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING, Any
+
+from reader.cli.output import EXIT_OK, write_line
 
 if TYPE_CHECKING:
     from reader.core.learner.known import KnownPlan
 
-EXIT_OK = 0
 _EXAMPLES = 8
 
 
-def add_known_parsers(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     known = commands.add_parser(
         "known", help="mark words known in bulk: HSK levels, word lists, Pleco, Anki; undo"
     )
@@ -68,10 +68,6 @@ def add_known_parsers(commands: Any) -> None:
     actions.add_parser("history", help="the bulk changes made, newest first").set_defaults(
         handler=cmd_known_history
     )
-    for action in actions.choices.values():
-        action.add_argument(
-            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-        )
 
 
 def _add_change_options(parser: argparse.ArgumentParser) -> None:
@@ -83,10 +79,6 @@ def _add_change_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also mark known the words you saved as new, learning or ignored",
     )
-
-
-def _write(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
 
 
 def cmd_known_add(args: argparse.Namespace) -> int:
@@ -115,15 +107,15 @@ def _carry_out(store: Any, plan: KnownPlan, *, dry_run: bool) -> int:
     from reader.core.learner.known import apply_plan
 
     for line in describe_plan(plan, dry_run=dry_run):
-        _write(line)
+        write_line(line)
     if dry_run:
-        _write("dry run: nothing changed")
+        write_line("dry run: nothing changed")
         return EXIT_OK
     change = apply_plan(store, plan)
     if change is None:
-        _write("nothing to change")
+        write_line("nothing to change")
     else:
-        _write(f"marked {change.words:,} words known; undo with `reader known undo`")
+        write_line(f"marked {change.words:,} words known; undo with `reader known undo`")
     return EXIT_OK
 
 
@@ -165,12 +157,12 @@ def cmd_known_undo(args: argparse.Namespace) -> int:
     with VocabStore() as store:
         undone = undo_last(store)
     if undone is None:
-        _write("no bulk change to undo")
+        write_line("no bulk change to undo")
         return EXIT_OK
-    _write(f"undid: {undone.change.label} ({undone.restored:,} words put back as they were)")
+    write_line(f"undid: {undone.change.label} ({undone.restored:,} words put back as they were)")
     if undone.kept:
         shown = " ".join(undone.kept[:_EXAMPLES]) + (" …" if len(undone.kept) > _EXAMPLES else "")
-        _write(f"  {len(undone.kept):,} words changed since were left as they are: {shown}")
+        write_line(f"  {len(undone.kept):,} words changed since were left as they are: {shown}")
     return EXIT_OK
 
 
@@ -180,9 +172,9 @@ def cmd_known_history(args: argparse.Namespace) -> int:
     with VocabStore() as store:
         changes = store.bulk_changes(include_undone=True)
     if not changes:
-        _write("no bulk changes yet")
+        write_line("no bulk changes yet")
     for change in changes:
         made = change.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
         undone = " (undone)" if change.undone_at is not None else ""
-        _write(f"{made}  {change.words:>6,} words  {change.label}{undone}")
+        write_line(f"{made}  {change.words:>6,} words  {change.label}{undone}")
     return EXIT_OK

@@ -10,18 +10,16 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from reader.cli.output import EXIT_OK, write_json, write_line
 
 if TYPE_CHECKING:
     from reader.core.learner.library import LibraryEntry
 
-EXIT_OK = 0
 
-
-def add_library_parsers(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     library = commands.add_parser(
         "library", help="the documents you read before: list, add, remove"
     )
@@ -34,14 +32,6 @@ def add_library_parsers(commands: Any) -> None:
     remove = actions.add_parser("remove", help="take a document out of the library")
     remove.add_argument("key", metavar="N|PATH|DOC_ID", help="its number in the list, or path")
     remove.set_defaults(handler=cmd_library_remove)
-    for action in actions.choices.values():
-        action.add_argument(
-            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-        )
-
-
-def _write(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
 
 
 def cmd_library_list(args: argparse.Namespace) -> int:
@@ -50,13 +40,13 @@ def cmd_library_list(args: argparse.Namespace) -> int:
     with LibraryStore() as library:
         entries = library.entries()
     if args.format == "json":
-        _write(json.dumps([entry_to_json(e) for e in entries], ensure_ascii=False, indent=1))
+        write_json([entry_to_json(e) for e in entries])
         return EXIT_OK
     if not entries:
-        _write("your library is empty: `reader PATH` opens a text and adds it")
+        write_line("your library is empty: `reader PATH` opens a text and adds it")
         return EXIT_OK
     for number, entry in enumerate(entries, start=1):
-        _write(format_entry(number, entry))
+        write_line(format_entry(number, entry))
     return EXIT_OK
 
 
@@ -93,9 +83,9 @@ def entry_to_json(entry: LibraryEntry) -> dict[str, Any]:
 
 
 def cmd_library_add(args: argparse.Namespace) -> int:
-    from reader.cli.study import vocabulary_statuses
     from reader.core.engine.pipeline import annotate_each
     from reader.core.learner.library import LibraryStore, summarise
+    from reader.core.learner.vocab import saved_statuses
     from reader.core.text.loader import load_path
 
     if args.path == "-":
@@ -103,11 +93,11 @@ def cmd_library_add(args: argparse.Namespace) -> int:
 
         raise ReaderError("standard input cannot be kept in the library: save it to a file")
     document = load_path(args.path)
-    summary = summarise(annotate_each(document), vocabulary_statuses())
+    summary = summarise(annotate_each(document), saved_statuses())
     with LibraryStore() as library:
         library.record_open(document, args.path)
         library.record_summary(document.doc_id, summary)
-    _write(
+    write_line(
         f"added: {document.title} ({summary.known_share:.0%} known, "
         f"{summary.new_words:,} new words)"
     )
@@ -119,5 +109,5 @@ def cmd_library_remove(args: argparse.Namespace) -> int:
 
     with LibraryStore() as library:
         entry = library.remove(args.key)
-    _write(f"removed from the library: {entry.title} ({entry.path})")
+    write_line(f"removed from the library: {entry.title} ({entry.path})")
     return EXIT_OK

@@ -3,26 +3,23 @@
     reader study [--recall | --both] [--new-limit N]
     reader stats PATH|- [--format text|json] [--top N] [--learn] [--split blocks|lines]
 
-`cli.py` calls `add_study_parsers`; handlers return an exit code and raise ReaderError for
+`reader.cli.main` calls `add_parsers`; handlers return an exit code and raise ReaderError for
 anything the user can fix (printed on one line, exit code 2).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import TYPE_CHECKING, Any
 
+from reader.cli.output import EXIT_OK, note, write_json, write_line
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
-    from reader.core.learner.vocab import Status
-
-EXIT_OK = 0
+    pass
 
 
-def add_study_parsers(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     """Register `study` and `stats` on the main parser's subcommands."""
     study = commands.add_parser("study", help="review your saved words (FSRS schedule)")
     direction = study.add_mutually_exclusive_group()
@@ -69,31 +66,22 @@ def add_study_parsers(commands: Any) -> None:
     stats.set_defaults(handler=cmd_stats)
 
 
-def vocabulary_statuses() -> dict[str, Status]:
-    """The learner's word statuses; none (and no file created) before the first save."""
-    from reader.core.learner.vocab import VocabStore, default_vocab_path
-
-    if not default_vocab_path().exists():
-        return {}
-    with VocabStore() as store:
-        return store.statuses()
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
-    from reader.core.engine.pipeline import annotate
+    from reader.core.engine.store import annotate
     from reader.core.learner.stats import (
         DEFAULT_PRE_READING_SIZE,
         format_stats_text,
         stats_to_json,
         store_stats,
     )
+    from reader.core.learner.vocab import saved_statuses
     from reader.core.text.loader import load_path
 
     top = DEFAULT_PRE_READING_SIZE if args.top is None else args.top
     if top < 0:
         raise ReaderError("--top must be 0 or more")
     document = load_path(args.path, split=args.split)
-    statuses = vocabulary_statuses()
+    statuses = saved_statuses()
     # Through the document's paragraph store: a text measured before is not annotated again.
     paragraphs = annotate(document)
     paragraphs.fill(paragraphs.missing())
@@ -108,9 +96,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "paragraphs": len(document.paragraphs),
         }
         body.update(stats_to_json(stats))
-        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+        write_json(body)
     else:
-        sys.stdout.write(format_stats_text(stats, title=document.title) + "\n")
+        write_line(format_stats_text(stats, title=document.title))
     if args.learn:
         from reader.core.learner.stats import learn_words
         from reader.core.learner.vocab import VocabStore
@@ -119,7 +107,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             changed = learn_words(
                 store, stats.pre_reading, doc_title=document.title, doc_id=document.doc_id
             )
-        print(f"{changed} words saved as learning", file=sys.stderr)
+        note(f"{changed} words saved as learning")
     return EXIT_OK
 
 
@@ -139,9 +127,9 @@ def _keep_summary(doc_id: str, stats: Any) -> None:
 
 
 def cmd_study(args: argparse.Namespace) -> int:
+    from reader.core.learner.records import Direction
     from reader.core.learner.study import NEW_CARDS_PER_DAY
-    from reader.core.learner.vocab import Direction
-    from reader.ui.screens.study import run_study
+    from reader.ui.app import run_study
 
     if args.recall:
         directions: tuple[Direction, ...] = (Direction.RECALL,)

@@ -9,26 +9,34 @@
     reader export tsv|pleco [--out FILE|-] [--deck NAME] [--status S] [--since DATE] [--force]
     reader export ankiconnect [--url URL] [--allow-remote] [--deck NAME] [--status S] [--since DATE]
 
-`cli.py` calls `add_vocab_parsers`; every handler returns an exit code and raises
+`reader.cli.main` calls `add_parsers`; every handler returns an exit code and raises
 ReaderError for anything the user can fix (printed on one line, exit code 2).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.cli.output import EXIT_OK, note, write_json, write_line, write_tsv
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
-    from reader.core.learner.vocab import Status, VocabItem
+    from reader.core.learner.records import Status, VocabItem
 
-EXIT_OK = 0
 STATUS_CHOICES = ("new", "learning", "known", "ignored")
+VOCAB_TSV_COLUMNS = (
+    "traditional",
+    "simplified",
+    "pinyin",
+    "pinyin_numbered",
+    "status",
+    "definition",
+    "sentence",
+    "source",
+)
 DEFAULT_OUT = {
     "anki": "reader-vocabulary.apkg",
     "tsv": "reader-vocabulary.tsv",
@@ -36,20 +44,10 @@ DEFAULT_OUT = {
 }
 
 
-def add_vocab_parsers(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     """Register `vocab` and `export` on the main parser's subcommands."""
     _add_vocab_parser(commands)
     _add_export_parser(commands)
-
-
-def _add_debug(parser: argparse.ArgumentParser) -> None:
-    # cli.py adds --debug to top-level commands only; nested actions accept it too.
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="show the full traceback when something goes wrong",
-    )
 
 
 def _add_vocab_parser(commands: Any) -> None:
@@ -85,9 +83,6 @@ def _add_vocab_parser(commands: Any) -> None:
     remove.add_argument("word", metavar="WORD")
     remove.set_defaults(handler=cmd_vocab_remove)
 
-    for parser in (add, listing, set_status, edit, remove):
-        _add_debug(parser)
-
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deck", help="deck name (default: Reader Vocabulary)")
@@ -100,7 +95,6 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since", metavar="DATE", help="only words saved or changed since DATE (YYYY-MM-DD)"
     )
-    _add_debug(parser)
 
 
 def _add_export_parser(commands: Any) -> None:
@@ -139,10 +133,6 @@ def _add_export_parser(commands: Any) -> None:
 # ---- vocab
 
 
-def _write(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-
-
 def _pinyin_marks(item: VocabItem) -> str:
     from reader.core.engine.syllables import format_word
 
@@ -157,7 +147,7 @@ def _describe(item: VocabItem) -> str:
 
 
 def _require_han(word: str) -> str:
-    from reader.core.engine.segment import is_han_char
+    from reader.core.text.han import is_han_char
 
     cleaned = word.strip()
     if not any(is_han_char(char) for char in cleaned):
@@ -168,14 +158,9 @@ def _require_han(word: str) -> str:
 
 
 def cmd_vocab_add(args: argparse.Namespace) -> int:
-    from reader.core.learner.vocab import (
-        Context,
-        Status,
-        VocabStore,
-        WordForms,
-        describe_word,
-        reading_in_sentence,
-    )
+    from reader.core.learner.describe import describe_word, reading_in_sentence
+    from reader.core.learner.records import Context, Status, WordForms
+    from reader.core.learner.vocab import VocabStore
 
     word = _require_han(args.word)
     with VocabStore() as store:
@@ -203,12 +188,12 @@ def cmd_vocab_add(args: argparse.Namespace) -> int:
         if existing is not None and args.definition is not None:
             item = store.set_definition(item.traditional, args.definition)
     verb = "updated" if existing is not None else "added"
-    _write(f"{verb}: {_describe(item)}")
+    write_line(f"{verb}: {_describe(item)}")
     return EXIT_OK
 
 
 def item_to_json(item: VocabItem) -> dict[str, Any]:
-    from reader.core.learner.vocab import hsk_level
+    from reader.core.learner.word_facts import hsk_2021_level
 
     return {
         "traditional": item.traditional,
@@ -217,7 +202,7 @@ def item_to_json(item: VocabItem) -> dict[str, Any]:
         "pinyin_numbered": " ".join(item.pinyin_numbered),
         "definition": item.definition,
         "status": item.status.value,
-        "hsk": hsk_level(item.traditional, item.simplified),
+        "hsk": hsk_2021_level(item.traditional, item.simplified),
         "contexts": [
             {
                 "sentence": context.sentence,
@@ -233,48 +218,44 @@ def item_to_json(item: VocabItem) -> dict[str, Any]:
     }
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split())
-
-
 def cmd_vocab_list(args: argparse.Namespace) -> int:
     from reader.core.learner.vocab import VocabStore
 
     with VocabStore() as store:
         items = store.items(statuses=_statuses(args.status, default_all=True))
     if args.format == "json":
-        _write(json.dumps([item_to_json(item) for item in items], ensure_ascii=False, indent=1))
+        write_json([item_to_json(item) for item in items])
     elif args.format == "tsv":
-        _write(
-            "traditional\tsimplified\tpinyin\tpinyin_numbered\tstatus\tdefinition\tsentence\tsource"
-        )
+        write_tsv(VOCAB_TSV_COLUMNS)
         for item in items:
             context = item.first_sentence_context or (item.contexts[0] if item.contexts else None)
-            cells = [
-                item.traditional,
-                item.simplified,
-                _pinyin_marks(item),
-                " ".join(item.pinyin_numbered),
-                item.status.value,
-                item.definition,
-                context.sentence if context else "",
-                context.doc_title if context else "",
-            ]
-            _write("\t".join(_cell(cell) for cell in cells))
+            write_tsv(
+                [
+                    item.traditional,
+                    item.simplified,
+                    _pinyin_marks(item),
+                    " ".join(item.pinyin_numbered),
+                    item.status.value,
+                    item.definition,
+                    context.sentence if context else "",
+                    context.doc_title if context else "",
+                ]
+            )
     else:
         for item in items:
-            _write(_describe(item))
+            write_line(_describe(item))
         if not items:
-            print("no saved words", file=sys.stderr)
+            note("no saved words")
     return EXIT_OK
 
 
 def cmd_vocab_set(args: argparse.Namespace) -> int:
-    from reader.core.learner.vocab import Status, VocabStore
+    from reader.core.learner.records import Status
+    from reader.core.learner.vocab import VocabStore
 
     with VocabStore() as store:
         item = store.set_status(args.word, Status(args.status))
-    _write(f"{item.traditional}: {item.status.value}")
+    write_line(f"{item.traditional}: {item.status.value}")
     return EXIT_OK
 
 
@@ -283,7 +264,7 @@ def cmd_vocab_edit(args: argparse.Namespace) -> int:
 
     with VocabStore() as store:
         item = store.set_definition(args.word, args.definition)
-    _write(f"updated: {_describe(item)}")
+    write_line(f"updated: {_describe(item)}")
     return EXIT_OK
 
 
@@ -292,7 +273,7 @@ def cmd_vocab_remove(args: argparse.Namespace) -> int:
 
     with VocabStore() as store:
         item = store.remove(args.word)
-    _write(f"removed: {item.traditional}")
+    write_line(f"removed: {item.traditional}")
     return EXIT_OK
 
 
@@ -301,7 +282,7 @@ def cmd_vocab_remove(args: argparse.Namespace) -> int:
 
 def _statuses(chosen: list[str] | None, *, default_all: bool = False) -> list[Status] | None:
     from reader.core.export.anki import DEFAULT_EXPORT_STATUSES
-    from reader.core.learner.vocab import Status
+    from reader.core.learner.records import Status
 
     if chosen:
         return [Status(value) for value in chosen]
@@ -309,7 +290,8 @@ def _statuses(chosen: list[str] | None, *, default_all: bool = False) -> list[St
 
 
 def _selected_items(args: argparse.Namespace) -> list[VocabItem]:
-    from reader.core.learner.vocab import VocabStore, parse_since
+    from reader.core.learner.times import parse_since
+    from reader.core.learner.vocab import VocabStore
 
     since = parse_since(args.since) if args.since else None
     with VocabStore() as store:
@@ -338,7 +320,7 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
     items = _selected_items(args)
     target = Path(args.out or DEFAULT_OUT["anki"])
     result = export_apkg(items, target, deck_name=deck, force=args.force)
-    print(f"exported {result.notes} notes to {target}", file=sys.stderr)
+    note(f"exported {result.notes} notes to {target}")
     return EXIT_OK
 
 
@@ -355,17 +337,17 @@ def cmd_export_text(args: argparse.Namespace) -> int:
     else:
         result = export_pleco(items, target, deck_name=deck, force=args.force)
     if not to_stdout:
-        print(f"exported {result.notes} notes to {target}", file=sys.stderr)
+        note(f"exported {result.notes} notes to {target}")
     return EXIT_OK
 
 
 def cmd_export_ankiconnect(args: argparse.Namespace) -> int:
-    from reader.core.export.writers import DEFAULT_ANKICONNECT_URL, AnkiConnect, push_to_anki
+    from reader.core.export.ankiconnect import DEFAULT_ANKICONNECT_URL, AnkiConnect, push_to_anki
 
     client = AnkiConnect(args.url or DEFAULT_ANKICONNECT_URL, allow_remote=args.allow_remote)
     deck = _deck(args)
     items = _selected_items(args)
     result = push_to_anki(items, client, deck_name=deck)
     created = " (created the note type)" if result.model_created else ""
-    _write(f"Anki: {result.added} added, {result.updated} updated{created}")
+    write_line(f"Anki: {result.added} added, {result.updated} updated{created}")
     return EXIT_OK

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import gc
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from reader import paths
 from reader.config import read_settings
+
+if TYPE_CHECKING:
+    from reader.core.learner.records import Direction
 
 FIRST_SCREEN_PARAGRAPHS = 6
 # Paragraphs of a long text made before the app starts (from where the reader left off):
@@ -36,7 +40,7 @@ def run_app(path: str | None = None) -> int:
     # First of all: the engine loads in a child while the text is read and Textual starts.
     warmup: EngineWarmup | None = EngineWarmup()
     try:
-        from reader.core.engine.pipeline import annotate
+        from reader.core.engine.store import annotate
         from reader.core.errors import InputError
         from reader.core.learner.reading_state import ReadingStateStore
         from reader.core.text.loader import open_path
@@ -88,6 +92,37 @@ def run_app(path: str | None = None) -> int:
         if warmup is not None:  # bad input: the engine is not needed
             warmup.cancel()
         gc.enable()  # a no-op once the app has resumed it
+    return result if isinstance(result, int) else 0
+
+
+STUDY_TITLE = "reader study"
+
+
+def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) -> int:
+    """`reader study`: the study screen on its own (the app ends when it closes), then the
+    session in one line on stdout."""
+    from reader.core.learner.study import SessionSummary
+    from reader.core.learner.vocab import VocabStore
+    from reader.ui.reader_app import ReaderApp
+    from reader.ui.screens.study import StudyScreen
+    from reader.ui.widgets.study_card import summary_line
+
+    settings, config_problems = read_settings()
+    with VocabStore() as store:
+        app = ReaderApp(
+            settings=settings,
+            config_problems=config_problems,
+            vocab_store=store,
+            first_screen=lambda app: StudyScreen(
+                store, app.live_settings, directions=directions, new_limit=new_limit
+            ),
+        )
+        app.title = STUDY_TITLE
+        result = app.run()
+    summary = app.first_result
+    if isinstance(summary, SessionSummary) and summary.reviews:
+        print(summary_line(summary))
+    app.repeat_problems_on_stderr()
     return result if isinstance(result, int) else 0
 
 

@@ -1,4 +1,11 @@
-"""The Textual application: one document on the reading screen (started by `run_app`)."""
+"""The one Textual application: it owns the learner's settings (one `LiveSettings`), the
+config's problems and the services the screens share (the document's paragraph store, the
+reading positions, the vocabulary), and runs the actions every screen has (help, undo, quit).
+
+`run_app` starts it on a document's reading screen; `run_study` on the study screen alone
+(`reader study`): any screen can be the first, and closing the first ends the app. Screens
+are given what they need and never import this module.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +17,26 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from reader.config import (
-    DEFAULT_THEME,
-    ConfigProblem,
-    Settings,
-    unknown_binding_problems,
-    unknown_theme_problems,
-)
+from reader.config import DEFAULT_THEME, ConfigProblem, Settings, unknown_theme_problems
 from reader.core import notices
-from reader.core.engine.pipeline import Annotator, annotate
-from reader.core.engine.store import ParagraphStore
+from reader.core.engine.pipeline import Annotator
+from reader.core.engine.store import ParagraphStore, annotate
 from reader.core.engine.warmup import FirstScreenPrefetch
+from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
+from reader.ui.actions import ACTIONS, APP_SCOPE, display_keys, keymap_problems
 from reader.ui.problems import problems_reported, report_problem
-from reader.ui.screens.reading import ReadingScreen, reading_bindings
+from reader.ui.screens.base import ReaderScreen
+from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 
 CALM_THEME = DEFAULT_THEME
@@ -55,16 +60,20 @@ def resume_garbage_collection() -> None:
         gc.enable()
 
 
+FirstScreen = Callable[["ReaderApp"], Screen[Any]]
+
+
 class ReaderApp(App[int]):
-    """One document on the reading screen."""
+    """The app: a document's reading screen first (or the screen `first_screen` makes)."""
 
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(APP_SCOPE))
 
     def __init__(
         self,
-        document: Document,
+        document: Document | None = None,
         *,
         settings: Settings | None = None,
         annotator: Annotator | None = None,
@@ -75,15 +84,22 @@ class ReaderApp(App[int]):
         vocab_store: VocabStore | None = None,
         config_problems: Sequence[ConfigProblem] = (),
         rest_of_document: Callable[[], Document] | None = None,
+        first_screen: FirstScreen | None = None,
     ) -> None:
         """`document` may be the first part of a long text: `rest_of_document` then makes
-        the whole of it (called in a worker; see `reader.core.text.loader.OpenedText`)."""
+        the whole of it (called in a worker; see `reader.core.text.loader.OpenedText`).
+        `first_screen(app)` makes the first screen instead of the document's reading screen;
+        when the first screen is dismissed, the app ends (its result in `first_result`)."""
         super().__init__()
+        if document is None and first_screen is None:
+            raise ValueError("a document to read, or a first screen to show")
         self.rest_of_document = rest_of_document
         self.stop_listening: Callable[[], None] = lambda: None  # see on_mount
         self.before_exit = []
         self.config_problems = tuple(config_problems)
-        self.vocab_store = vocab_store
+        self.vocabulary = Vocabulary(vocab_store)
+        self.first_screen = first_screen
+        self.first_result: object = None
         self.document = document
         # The one settings object: screens and widgets read it and listen to it.
         self.live_settings = LiveSettings(
@@ -91,17 +107,23 @@ class ReaderApp(App[int]):
             save=save_settings_on_change,
             on_problem=lambda message: report_problem(self, message),
         )
-        self.paragraphs: ParagraphStore = paragraphs or annotate(document, annotator)
+        self.paragraphs: ParagraphStore | None = paragraphs or (
+            annotate(document, annotator) if document is not None else None
+        )
+        self.annotator = annotator if self.paragraphs is None else self.paragraphs.annotator
         self.state_store = state_store
         self.prefetch = prefetch
-        self.title = document.title
+        if document is not None:
+            self.title = document.title
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
             self.theme = CALM_THEME
             self.config_problems += unknown_theme_problems(self.settings, self.available_themes)
-        if self.settings.keys:
-            self.set_keymap(self.settings.keymap)
+        # The learner's remapped keys by action id (a former id counts as its action's).
+        self.keymap = ACTIONS.keymap(self.settings.keys)
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     @property
     def settings(self) -> Settings:
@@ -117,6 +139,10 @@ class ReaderApp(App[int]):
         """Quit (everything is saved by then). With `exit_at_once`, the terminal is restored
         and the process ends here: Textual's teardown of every widget, competing with worker
         threads for the GIL, took 0.3-1.3 s on a book."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                with contextlib.suppress(Exception):  # a failed save is said, never fatal
+                    screen.save_before_exit()
         if not self.exit_at_once:
             self.exit(code)
             return
@@ -125,6 +151,7 @@ class ReaderApp(App[int]):
             with contextlib.suppress(Exception):
                 driver.stop_application_mode()
                 driver.close()  # the writer thread sends what is queued, then stops
+        self.vocabulary.close()
         for last_step in self.before_exit:
             with contextlib.suppress(Exception):  # nothing may keep the process alive
                 last_step()
@@ -155,62 +182,81 @@ class ReaderApp(App[int]):
         )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.config_problems or self.settings.keys:
-            # Well after the first paint: checking key ids imports every screen's bindings.
+            # After the first paint: a notification is not worth a later first screen.
             self.set_timer(0.5, self._report_config_problems)
-        self.push_screen(
-            ReadingScreen(
-                self.paragraphs,
-                self.live_settings,
-                state_store=self.state_store,
-                prefetch=self.prefetch,
-                vocab_store=self.vocab_store,
-                rest_of_document=self.rest_of_document,
-            )
+        self.push_screen(self._make_first_screen(), callback=self._first_screen_closed)
+
+    def _make_first_screen(self) -> Screen[Any]:
+        if self.first_screen is not None:
+            return self.first_screen(self)
+        from reader.ui.screens.reading import ReadingScreen
+
+        assert self.paragraphs is not None  # a document was given
+        return ReadingScreen(
+            self.paragraphs,
+            self.live_settings,
+            state_store=self.state_store,
+            prefetch=self.prefetch,
+            vocabulary=self.vocabulary,
+            rest_of_document=self.rest_of_document,
         )
+
+    def _first_screen_closed(self, result: object) -> None:
+        self.first_result = result
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.vocabulary.close()  # after the screens (they may save on the way out)
 
     def _report_config_problems(self) -> None:
         """A config the learner got wrong is named with its line; the defaults are used and
-        the file is left for them to fix (settings are not saved over it)."""
-        from reader.ui.screens.help import HelpScreen
-        from reader.ui.screens.study import study_bindings
-        from reader.ui.screens.vocab import DefinitionEditor, vocab_bindings
-
-        known_ids = {
-            binding.id
-            for bindings in (reading_bindings(), vocab_bindings(), study_bindings())
-            for binding in bindings
-            if binding.id
-        }
-        for screen_type in (HelpScreen, DefinitionEditor):
-            known_ids |= {b.id for b in screen_type.BINDINGS if isinstance(b, Binding) and b.id}
-        problems = self.config_problems + unknown_binding_problems(self.settings, known_ids)
-        for problem in problems:
+        the file is left for them to fix (settings are not saved over it). Remapped keys are
+        checked against the action registry: unknown ids and keys two actions share."""
+        for problem in self.config_problems + keymap_problems(self.settings):
             self.notify(str(problem), title="Config file", severity="warning", timeout=15)
+
+    # ---- the actions every screen has (`undo_action`, `help_action`) -------------
+
+    def action_help(self) -> None:
+        """The help of the screen on top: its prose and its keys."""
+        from reader.ui.screens.help import HelpScreen  # Markdown: not before the first paint
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)
+            return
+        scope = getattr(screen, "SCOPE", APP_SCOPE)
+        help_file = screen.HELP_FILE if isinstance(screen, ReaderScreen) else None
+        self.push_screen(HelpScreen(scope, self.keymap, help_file=help_file))
+
+    def action_undo(self) -> None:
+        """Take back the last change made on the screen on top (its `undo_stack`)."""
+        screen = self.screen
+        change = screen.undo_stack.pop() if isinstance(screen, ReaderScreen) else None
+        if change is None:
+            self.notify("Nothing to undo.")
+            return
+        try:
+            said = change.undo()
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(said)
+
+    async def action_quit(self) -> None:
+        """Quit: every screen saves what it must first (see `quit_now`)."""
+        self.quit_now(0)
 
     def _remember_theme(self, theme: Theme) -> None:
         """A theme picked in the command palette is kept for the next session."""
         self.live_settings.update(theme=theme.name)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists every reading action, not just the few in the Footer."""
+        """Textual's commands, then every action of the screen (the footer shows a few)."""
         yield from super().get_system_commands(screen)
-        # Imported here: the first screen should not wait for the other screens' modules.
-        from reader.ui.screens.study import StudyScreen, study_bindings
-        from reader.ui.screens.vocab import VocabScreen, vocab_bindings
-
-        bindings = None
-        if isinstance(screen, ReadingScreen):
-            bindings = reading_bindings()
-        elif isinstance(screen, VocabScreen):
-            bindings = vocab_bindings()
-        elif isinstance(screen, StudyScreen):
-            bindings = study_bindings()
-        if bindings is not None:
-            keymap = self.settings.keymap
-            for binding in bindings:
-                keys = keymap.get(binding.id or "", binding.key)
-                yield SystemCommand(
-                    binding.description,
-                    f"Keys: {keys}",
-                    partial(screen.run_action, binding.action),
-                )
+        scope = getattr(screen, "SCOPE", APP_SCOPE)
+        for action in ACTIONS.in_scope(scope):
+            keys = display_keys(ACTIONS.keys_of(action.id, self.keymap))
+            yield SystemCommand(
+                action.description, f"Keys: {keys}", partial(screen.run_action, action.method)
+            )

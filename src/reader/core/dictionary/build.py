@@ -152,15 +152,11 @@ def _han_block_characters() -> Iterator[str]:
 
 
 def _opencc_variant_pairs(characters: Sequence[str]) -> Iterator[tuple[str, str]]:
-    try:
-        import opencc
-    except ImportError:  # the variant table is a fallback; the dictionary works without it
-        return
-    # One character per line, so OpenCC's phrase tables never see two characters together.
-    joined = "\n".join(characters)
+    from reader.core.engine.convert import convert_each
+
     for config in _VARIANT_CONFIGS:
-        converted = opencc.OpenCC(f"{config}.json").convert(joined).split("\n")
-        if len(converted) != len(characters):
+        converted = convert_each(characters, config)
+        if converted is None:
             continue
         for character, variant in zip(characters, converted, strict=True):
             if len(variant) == 1 and variant != character:

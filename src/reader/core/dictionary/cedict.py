@@ -28,10 +28,12 @@ from reader import paths
 from reader.core.dictionary import build as lookup_tables
 from reader.core.dictionary import compiled
 from reader.core.dictionary import index as files
+from reader.core.dictionary.compounds import fewest_pieces
 from reader.core.dictionary.search import DEFAULT_LIMIT, Searcher, SearchResults, populate_search
 from reader.core.engine.convert import to_simplified
 from reader.core.errors import ReaderError
 from reader.core.models import Entry, Lookup, _is_pointer_definition, normalised_pinyin
+from reader.core.text.han import is_han_char
 
 _LOOKUP_CACHE_SIZE = 50_000
 # Variant spellings tried for one word, fewest substitutions first.
@@ -42,29 +44,10 @@ _MAX_BREAKDOWN_PIECE = 12
 _SQL_CHUNK = 400  # keys per IN (...), well below SQLite's bound-parameter limit
 _SEARCH_SCHEMA = "search"  # the search file's name on the lookup connection
 
-# Code point ranges of Han characters (CJK radicals, 々 〇 〡-〩, Unified Ideographs with every
-# extension, compatibility ideographs). Checked by range: a regex class this wide costs
-# milliseconds to compile at import.
-_HAN_RANGES = (
-    (0x2E80, 0x2FDF),
-    (0x3005, 0x3005),
-    (0x3007, 0x3007),
-    (0x3021, 0x3029),
-    (0x3038, 0x303B),
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x3134F),
-)
 # A pointer target as CC-CEDICT writes it: 沒有|没有[mei2 you3], 人才[ren2 cai2], 峰[feng1], 著|着
 # (a run of non-ASCII, non-punctuation characters, an optional |Simplified, optional [pinyin]).
 _WORD = r"[^\x00-\x7f\s，、。；：（）“”]+"
 _TARGET = re.compile(rf"({_WORD})(?:\|({_WORD}))?(?:\[([A-Za-z0-9:, ]+)\])?")
-
-
-def _is_han(character: str) -> bool:
-    code = ord(character)
-    return any(first <= code <= last for first, last in _HAN_RANGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +240,7 @@ class Dictionary:
         candidates = self._variant_candidates(word)
         spans: list[tuple[int, int]] = []
         keys = list(candidates)
-        breaks_down = len(word) > 1 and any(map(_is_han, word))
+        breaks_down = len(word) > 1 and any(map(is_han_char, word))
         if breaks_down:
             spans, sub_words = self._breakdown_keys(word)
             keys.extend(sub_words)
@@ -411,25 +394,11 @@ class Dictionary:
         # A run of non-Han characters (digits, Latin) is one piece, not one per character.
         end_of_run = length
         for index in range(length - 1, -1, -1):
-            if _is_han(word[index]):
+            if is_han_char(word[index]):
                 end_of_run = index
             elif end_of_run > index + 1 and (index, end_of_run) != (0, length):
                 valid.add((index, end_of_run))
-        ends_from: dict[int, list[int]] = {}
-        for start, end in valid:
-            ends_from.setdefault(start, []).append(end)
-        # best[start] = (pieces needed for word[start:], end of the first of them)
-        best: list[tuple[int, int]] = [(0, length)] * (length + 1)
-        for start in range(length - 1, -1, -1):
-            choices = sorted({start + 1, *ends_from.get(start, ())}, reverse=True)
-            # Longest first, so among equally few pieces the longer first piece wins.
-            best[start] = min(((1 + best[end][0], end) for end in choices), key=lambda c: c[0])
-        pieces: list[str] = []
-        position = 0
-        while position < length:
-            pieces.append(word[position : best[position][1]])
-            position = best[position][1]
-        return self.lookup_many(pieces)
+        return self.lookup_many([word[start:end] for start, end in fewest_pieces(length, valid)])
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
         """Words found by hanzi, pinyin (with or without tones) or English, best first

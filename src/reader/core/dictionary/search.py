@@ -36,17 +36,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from reader.core.engine.syllables import split_numbered, tone_mark_position
+from reader.core.engine.syllables import TONE_OF_MARK, split_numbered, tone_mark_position
 from reader.core.models import _POINTER_DEFINITION, Entry
+from reader.core.text.han import has_han
 
 DEFAULT_LIMIT = 20
 # Prefix matches for a pinyin query shorter than this would be most of the dictionary.
 _PINYIN_PREFIX_MIN_LETTERS = 3
-_HAN = re.compile(
-    r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
-)
 _NUMBERED = re.compile(r"([a-zü]+)([1-5])?")
-_COMBINING_TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 _PINYIN_QUERY = re.compile(r"^[a-zü1-5]+$")
 _NOT_MEANING = re.compile(
     r"\bCL:[^\s;]*"  # classifiers
@@ -116,7 +113,7 @@ def populate_search(
     on_progress: Callable[[], None] = lambda: None,
 ) -> None:
     """Make the search tables and fill them from the lookup index's entries."""
-    from reader.core.learner.stats import frequency_table
+    from reader.core.learner.word_facts import frequency_table
 
     connection.executescript(SCHEMA)
     frequencies = frequency_table()
@@ -230,9 +227,9 @@ def parse_pinyin_query(query: str) -> _PinyinQuery | None:
     tones: dict[int, int] = {}
     plain = ""
     for char in text:
-        if char in _COMBINING_TONES:
+        if char in TONE_OF_MARK:
             if plain:
-                tones[len(plain) - 1] = _COMBINING_TONES[char]
+                tones[len(plain) - 1] = TONE_OF_MARK[char]
         elif char in " '’-·":
             continue
         else:
@@ -279,7 +276,7 @@ class Searcher:
         text = query.strip()
         if not text:
             return SearchResults(query)
-        if _HAN.search(text):
+        if has_han(text):
             return SearchResults(query, by_hanzi=self.by_hanzi(text, limit))
         by_pinyin = self.by_pinyin(text, limit)
         by_english = self.by_english(text, limit)
@@ -361,7 +358,3 @@ class Searcher:
         ).fetchall()
         # The tier says how the English matched: 0 a whole sense, 1 a phrase in one, 2 words.
         return tuple(SearchHit(self._entry(row[:5]), row[6] // 2, row[5]) for row in rows)
-
-
-def has_han(text: str) -> bool:
-    return _HAN.search(text) is not None

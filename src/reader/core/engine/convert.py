@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 
 import opencc
 
@@ -35,8 +36,10 @@ CONFIGS: tuple[str, ...] = (
     "t2jp",
 )
 
-# One converter per (thread, config): the C++ converter is cheap to build (~ms) and
-# per-thread instances avoid relying on undocumented thread-safety of the binding.
+# One converter per (thread, config), the one cache of them in the app (script detection and
+# the dictionary's variant table use it too): the C++ converter is cheap to build (~ms, s2hk's
+# phrase table ~0.1 s) and per-thread instances avoid relying on undocumented thread-safety
+# of the binding.
 _local = threading.local()
 
 # Conversion never crosses a line, punctuation or a space in practice, so stretches
@@ -44,27 +47,28 @@ _local = threading.local()
 _STRETCH = re.compile(r"[^\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20,.;:!?()\"'\-]+")
 
 
-def _converter(config: str) -> opencc.OpenCC:
+def converter(config: str) -> opencc.OpenCC:
+    """This thread's OpenCC converter for `config` (one of CONFIGS), made on first use."""
     cache: dict[str, opencc.OpenCC] | None = getattr(_local, "converters", None)
     if cache is None:
         cache = {}
         _local.converters = cache
-    converter = cache.get(config)
-    if converter is None:
+    made = cache.get(config)
+    if made is None:
         if config not in CONFIGS:
             raise ReaderError(
                 f"unknown conversion config {config!r}; valid configs: {', '.join(CONFIGS)}"
             )
-        converter = opencc.OpenCC(f"{config}.json")
-        cache[config] = converter
-    return converter
+        made = opencc.OpenCC(f"{config}.json")
+        cache[config] = made
+    return made
 
 
 def convert_text(text: str, config: str = "hk2s") -> str:
     """Convert `text` with an OpenCC config, line for line (the result has as many lines)."""
-    converter = _converter(config)
+    opencc_converter = converter(config)
     lines = text.split("\n")
-    return "\n".join(_convert_line(converter, line) for line in lines)
+    return "\n".join(_convert_line(opencc_converter, line) for line in lines)
 
 
 def _convert_line(converter: opencc.OpenCC, line: str) -> str:
@@ -86,8 +90,8 @@ def convert_aligned(text: str, config: str) -> str:
     """
     if not text:
         return text
-    converter = _converter(config)
-    whole: str = converter.convert(text)
+    opencc_converter = converter(config)
+    whole: str = opencc_converter.convert(text)
     if len(whole) == len(text):
         return whole
     pieces: list[str] = []
@@ -95,9 +99,9 @@ def convert_aligned(text: str, config: str) -> str:
     for match in _STRETCH.finditer(text):
         pieces.append(text[position : match.start()])
         stretch = match.group()
-        converted: str = converter.convert(stretch)
+        converted: str = opencc_converter.convert(stretch)
         if len(converted) != len(stretch):
-            converted = "".join(_convert_char(converter, char) for char in stretch)
+            converted = "".join(_convert_char(opencc_converter, char) for char in stretch)
         pieces.append(converted)
         position = match.end()
     pieces.append(text[position:])
@@ -107,6 +111,13 @@ def convert_aligned(text: str, config: str) -> str:
 def _convert_char(converter: opencc.OpenCC, char: str) -> str:
     converted: str = converter.convert(char)
     return converted if len(converted) == 1 else char
+
+
+def convert_each(characters: Sequence[str], config: str) -> list[str] | None:
+    """Each character converted on its own (one per line, so OpenCC's phrase tables never see
+    two together); None in the unlikely case OpenCC did not keep one line per character."""
+    converted: list[str] = converter(config).convert("\n".join(characters)).split("\n")
+    return converted if len(converted) == len(characters) else None
 
 
 def to_simplified(text: str) -> str:

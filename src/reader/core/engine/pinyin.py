@@ -44,9 +44,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from reader.core.engine.segment import is_han_char
 from reader.core.engine.syllables import UNKNOWN_READING, split_numbered, tone_of
 from reader.core.engine.tables import LazyTable, read_tables
+from reader.core.text.han import is_han_char
+from reader.core.text.sentences import ELLIPSES, SENTENCE_ENDS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -203,7 +204,8 @@ _COMMON_MARK = "*"
 _G2PM_BOS = "시"  # g2pM's sentence markers (its training used these characters)
 _G2PM_EOS = "끝"
 _G2PM_UNK = "<UNK>"
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+# The model's window stops at a sentence's end (not at an ellipsis: see ELLIPSES) or a line.
+_SENTENCE_END = re.compile(f"[{re.escape(''.join(sorted(SENTENCE_ENDS - ELLIPSES)))}\n]+")
 # Characters whose reading inside any dictionary word, common or rare, is final: the model is
 # unreliable on them outside its corpus (it reads 孩子长大了 cháng, 探长 cháng) and on CPP dev
 # it never rightly overrode a word for them.

@@ -32,9 +32,8 @@ if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
     from reader.core.engine.pinyin import PinyinReader
     from reader.core.engine.segment import Segmenter, UserDictionary
-    from reader.core.engine.store import ParagraphStore
 
-__all__ = ["NO_ENTRY_GLOSS", "Annotator", "annotate", "annotate_each", "default_annotator"]
+__all__ = ["NO_ENTRY_GLOSS", "Annotator", "annotate_each", "default_annotator"]
 
 # A paragraph converted and segmented: (paragraph, Simplified, Traditional, word spans).
 _Prepared = tuple[Paragraph, str, str, list[tuple[int, int, TokenKind]]]
@@ -278,13 +277,6 @@ def default_annotator() -> Annotator:
         if _default_annotator is None:
             _default_annotator = Annotator()
         return _default_annotator
-
-
-def annotate(document: Document, annotator: Annotator | None = None) -> ParagraphStore:
-    """The document's paragraph store: paragraphs annotated on first access, kept on disk."""
-    from reader.core.engine.store import ParagraphStore
-
-    return ParagraphStore(document, annotator)
 
 
 def annotate_each(

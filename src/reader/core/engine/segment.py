@@ -35,29 +35,14 @@ from reader.core.engine.tables import LazyTable, read_tables
 from reader.core.errors import StorageError
 from reader.core.files import edit_locked
 from reader.core.models import TokenKind
+from reader.core.text.han import HAN_CLASS, is_han_char
 
 Span = tuple[int, int, TokenKind]
 V = TypeVar("V")
 
 # --- character classes -------------------------------------------------------------------
 
-# CJK Unified Ideographs (base, Ext A–I), compatibility ideographs (and supplement), 〇.
-_HAN_RANGES = (
-    "\u3007"
-    "\u3400-\u4dbf"
-    "\u4e00-\u9fff"
-    "\uf900-\ufaff"
-    "\U00020000-\U000323af"  # Ext B–H and the compatibility supplement (2F800–2FA1F)
-)
-_HAN_CLASS = f"[{_HAN_RANGES}]"
-_HAN_CHAR = re.compile(_HAN_CLASS)
-
-
-def is_han_char(ch: str) -> bool:
-    """True for one Han character (any CJK ideograph block, compatibility ideographs, 〇)."""
-    return len(ch) == 1 and _HAN_CHAR.match(ch) is not None
-
-
+_HAN_CLASS = f"[{HAN_CLASS}]"  # what Han is: reader.core.text.han
 _DIGIT = "[0-9\uff10-\uff19]"
 _LETTER = (
     "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"

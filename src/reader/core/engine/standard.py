@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from reader.core.dictionary.senses import Neighbours
 from reader.core.engine.syllables import is_capitalised, split_numbered
 from reader.core.models import Entry, _is_pointer_definition
+from reader.core.text.sentences import ELLIPSES, QUESTION_MARKS, SENTENCE_ENDS
 
 _ERHUA = "r5"
 
@@ -105,8 +106,7 @@ _NOT_IN_GIVEN_NAMES = frozenset(
 _NOT_BEFORE_ERHUA = _words("""的 个 和 与 及 小 孤 幼 婴 女 男 健 宠 胎 混血""")
 # Before a lone 邊 these make a word of place with a neutral 邊 (東邊 dōngbian, 裡邊 lǐbian).
 _DIRECTIONS = _words("""东 西 南 北 上 下 左 右 里 外 前 后 东南 东北 西南 西北""")
-_QUESTION_MARKS = frozenset("？?")
-_SENTENCE_ENDS = frozenset("。！!；;")
+_STATEMENT_ENDS = SENTENCE_ENDS - QUESTION_MARKS - ELLIPSES  # a question goes on across …
 _CLAUSE_BREAKS = frozenset("，。；：！？,.;:!?\n「」『』（）()“”《》、…")
 _DEGREE_WORDS = _words("""很 太 真 挺 好 非常 十分 特别 多么 这么 那么 有点 有些 比较 更 最 不""")
 
@@ -168,9 +168,9 @@ class WordsInContext:
                 upcoming = index
             elif word.simplified.strip():
                 after = ""
-                if not _QUESTION_MARKS.isdisjoint(word.simplified):
+                if not QUESTION_MARKS.isdisjoint(word.simplified):
                     question = True
-                elif not _SENTENCE_ENDS.isdisjoint(word.simplified):
+                elif not _STATEMENT_ENDS.isdisjoint(word.simplified):
                     question = False
             questions[index] = question
         self._near, self._clause_starts, self._yi_before = near, clause_starts, yi_before

@@ -491,3 +491,8 @@ def _changed_words(before: RulesInUse | None, after: RulesInUse | None) -> froze
     return frozenset(
         form for word in words for form in (word, to_simplified(word), to_traditional(word))
     )
+
+
+def annotate(document: Document, annotator: Annotator | None = None) -> ParagraphStore:
+    """The document's paragraph store: paragraphs annotated on first access, kept on disk."""
+    return ParagraphStore(document, annotator)

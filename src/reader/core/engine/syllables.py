@@ -50,12 +50,32 @@ def tone_of(numbered: str) -> int:
     return parts[1] if parts else 5
 
 
-def strip_tones(numbered: str) -> str:
-    """'lv4' -> 'lv', 'zhong1' -> 'zhong' (for toneless search); other text is only lowercased."""
-    parts = split_numbered(numbered)
-    if parts is None:
-        return numbered.lower()
-    return parts[0].replace("ü", "v")
+def toneless(pinyin: str) -> str:
+    """Only the letters of pinyin in any form, ü written v: 'Guān xì' / 'guan1xi4' / 'Lǜ shī' /
+    'lu:4' -> 'guanxi' / 'guanxi' / 'lvshi' / 'lv' (what toneless search compares)."""
+    decomposed = unicodedata.normalize("NFD", pinyin.lower())
+    decomposed = decomposed.replace("u\u0308", "v").replace("u:", "v")  # ü, ǜ (any tone), u:
+    return "".join(char for char in decomposed if "a" <= char <= "z")
+
+
+TONE_OF_MARK = {mark: tone for tone, mark in _COMBINING_TONE.items()}
+"""The combining tone marks (after NFD) and their tones: U+0304 ā 1, U+0301 á 2, U+030C ǎ 3,
+U+0300 à 4."""
+
+
+def marks_to_numbered(marked: str) -> str:
+    """One syllable with a tone mark as a numbered syllable: 'zhōng' -> 'zhong1', 'lǜ' ->
+    'lv4', 'de' -> 'de5' (no mark: the neutral tone)."""
+    tone = 5
+    letters: list[str] = []
+    for char in unicodedata.normalize("NFD", marked):
+        if char in TONE_OF_MARK:
+            tone = TONE_OF_MARK[char]
+        elif char == "\u0308" and letters:  # the diaeresis of ü
+            letters[-1] = "v"
+        else:
+            letters.append(char)
+    return "".join(letters).lower() + str(tone)
 
 
 def tone_mark_position(letters: str) -> int | None:

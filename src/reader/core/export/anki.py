@@ -23,9 +23,17 @@ from typing import TYPE_CHECKING
 import genanki
 
 from reader.core.engine.syllables import PinyinStyle, format_word, word_pieces
-from reader.core.learner.stats import frequency_band, hsk_2025_level, word_frequency
-from reader.core.learner.vocab import Status, VocabItem, annotate_sentences, hsk_level
+from reader.core.learner.describe import annotate_sentences
+from reader.core.learner.records import Status, VocabItem
+from reader.core.learner.word_facts import (
+    frequency_band,
+    hsk_2021_level,
+    hsk_2025_level,
+    word_frequency,
+)
 from reader.core.text.controls import clean_field
+from reader.core.text.sentences import spaced_join
+from reader.core.tone_colours import colour_rules
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator
@@ -85,7 +93,8 @@ class NoteData:
 
 # ---- the note type
 
-CSS = """\
+CSS = (
+    """\
 .card {
   font-family: "Noto Sans CJK TC", "Noto Sans CJK SC", "PingFang TC", "Microsoft JhengHei",
     sans-serif;
@@ -106,17 +115,10 @@ CSS = """\
 .source { font-size: 13px; color: #888; margin-top: 1em; }
 .recall-front .word { color: transparent; border-bottom: 2px solid #c0392b; }
 /* Tone colours (Pleco's convention): 1 red, 2 green, 3 blue, 4 purple, neutral grey. */
-.tone1 { color: #e30000; }
-.tone2 { color: #02b31c; }
-.tone3 { color: #1510f0; }
-.tone4 { color: #8900bf; }
-.tone5 { color: #777777; }
-.night_mode .tone1, .nightMode .tone1 { color: #ff6b6b; }
-.night_mode .tone2, .nightMode .tone2 { color: #5fd068; }
-.night_mode .tone3, .nightMode .tone3 { color: #7a8cff; }
-.night_mode .tone4, .nightMode .tone4 { color: #d78cff; }
-.night_mode .tone5, .nightMode .tone5 { color: #aaaaaa; }
 """
+    + colour_rules(lambda scheme, tone: f".tone{tone}", schemes=("pleco",))
+    + "\n"
+)
 
 _BACK_DETAILS = """\
 <div class="pinyin">{{Pinyin}}</div>
@@ -173,7 +175,7 @@ def note_guid(item: VocabItem) -> str:
 def note_tags(item: VocabItem) -> tuple[str, ...]:
     """reader, status, HSK levels (2021 standard, 2025 syllabus), frequency band, source."""
     tags = [TAG_PREFIX, f"{TAG_PREFIX}::status::{item.status.value}"]
-    level = hsk_level(item.traditional, item.simplified)
+    level = hsk_2021_level(item.traditional, item.simplified)
     if level is not None:
         tags.append(f"HSK::{level}")
     level_2025 = hsk_2025_level(item.simplified)
@@ -238,7 +240,7 @@ def sentence_pinyin_html(tokens: Sequence[Token], forms: Sequence[str]) -> str:
             pieces.append(_token_reading(token, marked))
         elif not token.text.isspace():
             pieces.append(html.escape(token.text))
-    return _join_pinyin_pieces(pieces)
+    return spaced_join(pieces)
 
 
 def _occurrences(text: str, forms: Sequence[str]) -> set[int]:
@@ -265,19 +267,6 @@ def _token_reading(token: Token, marked: set[int]) -> str:
             open_mark = inside
         reading += html.escape(piece or token.text[offset])
     return reading + ("</b>" if open_mark else "")
-
-
-_CLOSING = set("，。、；：？！」』）》〉,.;:?!)]")
-_OPENING = set("「『（《〈([")
-
-
-def _join_pinyin_pieces(pieces: Sequence[str]) -> str:
-    text = ""
-    for piece in pieces:
-        if text and piece[:1] not in _CLOSING and text[-1:] not in _OPENING:
-            text += " "
-        text += piece
-    return text
 
 
 def build_note(item: VocabItem, sentence_tokens: Sequence[Token] = ()) -> NoteData:

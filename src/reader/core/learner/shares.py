@@ -1,7 +1,10 @@
-"""How much of a text the learner knows, from the paragraph store's summaries.
+"""How much of a text the learner knows: the counting rules, and the shares of a whole text
+from the paragraph store's summaries.
 
-The counting rules are those of `reader.core.learner.stats` (Han words only; IGNORED words
-count neither way). The store keeps each annotated paragraph as form ids and the count of
+Only Han words count (numbers, Latin words, punctuation and spaces are not words to learn).
+A word's status comes from the vocabulary, by Traditional and Simplified form; only KNOWN
+counts as known; IGNORED words count neither way (left out of numerator and denominator).
+The store keeps each annotated paragraph as form ids and the count of
 every form, so the text's share is one pass over its distinct forms and a paragraph's share
 one row of the store: no paragraph is kept in memory for either.
 
@@ -11,16 +14,114 @@ new one (the form statuses and the paragraph shares it remembered no longer hold
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from reader.core.learner.stats import KnownShare, token_status
-from reader.core.learner.vocab import Status
+from reader.core.learner.records import Status
+from reader.core.models import AnnotatedParagraph, Token
 
 if TYPE_CHECKING:
     from reader.core.engine.store import ParagraphStore
 
 Statuses = Mapping[str, Status]
+
+
+# ---- the counting rules
+
+
+def counted_tokens(paragraph: AnnotatedParagraph) -> list[Token]:
+    """The tokens statistics count: Han words."""
+    return [token for token in paragraph.tokens if token.is_han]
+
+
+class WrittenWord(Protocol):
+    """A word with its forms: a `Token`, or a form of the paragraph store."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def traditional(self) -> str: ...
+    @property
+    def simplified(self) -> str: ...
+
+
+def token_status(token: WrittenWord, statuses: Statuses) -> Status | None:
+    """The learner's status of a word as written, or in either script; None if never saved."""
+    for form in (token.text, token.traditional, token.simplified):
+        status = statuses.get(form)
+        if status is not None:
+            return status
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownShare:
+    """Known words among the counted ones, by tokens (running words) and distinct words."""
+
+    tokens: int = 0
+    known_tokens: int = 0
+    words: int = 0
+    known_words: int = 0
+
+    @property
+    def by_tokens(self) -> float:
+        """Share of running words known; 1.0 when there is nothing to know."""
+        return self.known_tokens / self.tokens if self.tokens else 1.0
+
+    @property
+    def by_words(self) -> float:
+        """Share of distinct words known; 1.0 when there is nothing to know."""
+        return self.known_words / self.words if self.words else 1.0
+
+
+def known_share(paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses) -> KnownShare:
+    """The known share over some paragraphs (a document: all of them); ignored words are
+    left out."""
+    counter = KnownCounter(statuses)
+    for paragraph in paragraphs:
+        counter.add(paragraph)
+    return counter.result()
+
+
+class KnownCounter:
+    """`known_share`, one paragraph at a time."""
+
+    def __init__(self, statuses: Statuses) -> None:
+        self.statuses = statuses
+        self.tokens = self.known_tokens = 0
+        self.word_known: dict[str, bool] = {}
+
+    def add(self, paragraph: AnnotatedParagraph) -> None:
+        for token in counted_tokens(paragraph):
+            status = token_status(token, self.statuses)
+            if status is Status.IGNORED:
+                continue
+            known = status is Status.KNOWN
+            self.tokens += 1
+            self.known_tokens += known
+            self.word_known[token.text] = known
+
+    def result(self) -> KnownShare:
+        return KnownShare(
+            self.tokens, self.known_tokens, len(self.word_known), sum(self.word_known.values())
+        )
+
+
+def paragraph_known_share(paragraph: AnnotatedParagraph, statuses: Statuses) -> float:
+    """Share of the paragraph's running words the learner knows (for the header and the
+    sparkline); 1.0 for a paragraph with no word to know."""
+    return known_share((paragraph,), statuses).by_tokens
+
+
+def paragraph_shares(
+    paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses
+) -> tuple[float, ...]:
+    """One known share (by tokens) per paragraph, in order: the sparkline's values."""
+    return tuple(paragraph_known_share(paragraph, statuses) for paragraph in paragraphs)
+
+
+# ---- a text's shares from the store's summaries
 
 
 class KnownShares:

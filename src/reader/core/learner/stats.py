@@ -20,196 +20,39 @@ Counting rules (the same for a paragraph and for a document):
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from reader.core.engine.syllables import format_word
-from reader.core.learner.vocab import Status, VocabStore, hsk_level
+from reader.core.learner.records import Status
+from reader.core.learner.shares import (
+    KnownCounter,
+    KnownShare,
+    KnownShares,
+    counted_tokens,
+    paragraph_known_share,
+    token_status,
+)
+from reader.core.learner.vocab import VocabStore
+from reader.core.learner.word_facts import (
+    BAND_LABELS,
+    HSK_LEVELS,
+    WordFrequency,
+    frequency_band,
+    hsk_2021_level,
+    hsk_2025_level,
+    word_frequency,
+)
 from reader.core.models import AnnotatedParagraph, Token, TokenKind
 
 if TYPE_CHECKING:
     from reader.core.engine.store import ParagraphStore
 
-_DATA = Path(__file__).resolve().parent.parent / "data"
-_FREQUENCY_FILE = _DATA / "freq" / "wordfreq_zh.tsv.gz"
-_HSK_2025_FILE = _DATA / "hsk" / "hsk2025.tsv"
-
 DEFAULT_PRE_READING_SIZE = 20
-HSK_LEVELS = ("1", "2", "3", "4", "5", "6", "7-9")
 NOT_LISTED = "not listed"
-# (highest rank, label): a learner-sized view of the frequency list.
-FREQUENCY_BANDS: tuple[tuple[int, str], ...] = (
-    (1_000, "top 1k"),
-    (3_000, "1k-3k"),
-    (10_000, "3k-10k"),
-    (50_000, "10k-50k"),
-)
-RARE_BAND = "rarer"
-BAND_LABELS = (*(label for _, label in FREQUENCY_BANDS), RARE_BAND)
 
 Statuses = Mapping[str, Status]
-
-
-# ---- word facts: frequency and HSK levels
-
-
-@dataclass(frozen=True, slots=True)
-class WordFrequency:
-    rank: int  # 1 = the most frequent word
-    zipf: float  # log10 of occurrences per billion words (7.8 for 的, 3 for a rare word)
-
-
-@lru_cache(maxsize=1)
-def _frequencies() -> dict[str, WordFrequency]:
-    table: dict[str, WordFrequency] = {}
-    with gzip.open(_FREQUENCY_FILE, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            zipf, words = line.rstrip("\n").split("\t")
-            value = float(zipf)
-            for word in words.split(" "):
-                table[word] = WordFrequency(len(table) + 1, value)
-    return table
-
-
-def frequency_table() -> Mapping[str, WordFrequency]:
-    """Every listed word (Simplified) and its frequency, for work over many words at once."""
-    return _frequencies()
-
-
-def word_frequency(*forms: str) -> WordFrequency | None:
-    """The frequency of the first listed form (the list is Simplified: pass that first)."""
-    table = _frequencies()
-    return next((table[form] for form in forms if form in table), None)
-
-
-def frequency_band(frequency: WordFrequency | None) -> str:
-    if frequency is not None:
-        for highest, label in FREQUENCY_BANDS:
-            if frequency.rank <= highest:
-                return label
-    return RARE_BAND
-
-
-@lru_cache(maxsize=1)
-def _hsk_2025_levels() -> dict[str, str]:
-    levels: dict[str, str] = {}
-    with _HSK_2025_FILE.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#") or not line.strip():
-                continue
-            word, level = line.rstrip("\n").split("\t")
-            levels[word] = "7-9" if level == "7" else level
-    return levels
-
-
-def hsk_2021_level(traditional: str, simplified: str) -> str | None:
-    """Level in the HSK 3.0 standard of 2021: "1".."6", "7-9", or None."""
-    return hsk_level(traditional, simplified)
-
-
-def hsk_2025_level(simplified: str) -> str | None:
-    """Level in the 2025 HSK exam syllabus: "1".."6", "7-9", or None."""
-    return _hsk_2025_levels().get(simplified)
-
-
-# ---- known share
-
-
-def counted_tokens(paragraph: AnnotatedParagraph) -> list[Token]:
-    """The tokens statistics count: Han words."""
-    return [token for token in paragraph.tokens if token.is_han]
-
-
-class WrittenWord(Protocol):
-    """A word with its forms: a `Token`, or a form of the paragraph store."""
-
-    @property
-    def text(self) -> str: ...
-    @property
-    def traditional(self) -> str: ...
-    @property
-    def simplified(self) -> str: ...
-
-
-def token_status(token: WrittenWord, statuses: Statuses) -> Status | None:
-    """The learner's status of a word as written, or in either script; None if never saved."""
-    for form in (token.text, token.traditional, token.simplified):
-        status = statuses.get(form)
-        if status is not None:
-            return status
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class KnownShare:
-    """Known words among the counted ones, by tokens (running words) and distinct words."""
-
-    tokens: int = 0
-    known_tokens: int = 0
-    words: int = 0
-    known_words: int = 0
-
-    @property
-    def by_tokens(self) -> float:
-        """Share of running words known; 1.0 when there is nothing to know."""
-        return self.known_tokens / self.tokens if self.tokens else 1.0
-
-    @property
-    def by_words(self) -> float:
-        """Share of distinct words known; 1.0 when there is nothing to know."""
-        return self.known_words / self.words if self.words else 1.0
-
-
-def known_share(paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses) -> KnownShare:
-    """The known share over some paragraphs (a document: all of them); ignored words are
-    left out."""
-    counter = _KnownCounter(statuses)
-    for paragraph in paragraphs:
-        counter.add(paragraph)
-    return counter.result()
-
-
-class _KnownCounter:
-    """`known_share`, one paragraph at a time."""
-
-    def __init__(self, statuses: Statuses) -> None:
-        self.statuses = statuses
-        self.tokens = self.known_tokens = 0
-        self.word_known: dict[str, bool] = {}
-
-    def add(self, paragraph: AnnotatedParagraph) -> None:
-        for token in counted_tokens(paragraph):
-            status = token_status(token, self.statuses)
-            if status is Status.IGNORED:
-                continue
-            known = status is Status.KNOWN
-            self.tokens += 1
-            self.known_tokens += known
-            self.word_known[token.text] = known
-
-    def result(self) -> KnownShare:
-        return KnownShare(
-            self.tokens, self.known_tokens, len(self.word_known), sum(self.word_known.values())
-        )
-
-
-def paragraph_known_share(paragraph: AnnotatedParagraph, statuses: Statuses) -> float:
-    """Share of the paragraph's running words the learner knows (for the header and the
-    sparkline); 1.0 for a paragraph with no word to know."""
-    return known_share((paragraph,), statuses).by_tokens
-
-
-def paragraph_shares(
-    paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses
-) -> tuple[float, ...]:
-    """One known share (by tokens) per paragraph, in order: the sparkline's values."""
-    return tuple(paragraph_known_share(paragraph, statuses) for paragraph in paragraphs)
 
 
 # ---- document statistics
@@ -353,7 +196,7 @@ def document_stats(
     One pass, keeping no paragraph: a book can come annotated one paragraph at a time
     (`pipeline.annotate_each`) in bounded memory."""
     collector = _WordCollector()
-    known = _KnownCounter(statuses)
+    known = KnownCounter(statuses)
     shares = []
     for paragraph in paragraphs:
         collector.add(paragraph)
@@ -374,7 +217,6 @@ def store_stats(
     """`document_stats` of the store's annotated paragraphs, from its summaries (the forms
     and their counts): no paragraph is annotated again or kept. Annotate the rest first
     (`store.fill(store.missing())`) to cover the whole text."""
-    from reader.core.learner.shares import KnownShares
     from reader.core.text.sentences import sentence_at
 
     shares = KnownShares(store, statuses)
@@ -438,7 +280,8 @@ def learn_words(
 ) -> int:
     """Save words as LEARNING, each with the sentence it first appears in (the pre-reading
     key: "add them all to learning"). Returns how many words changed or were added."""
-    from reader.core.learner.vocab import Context, describe_word
+    from reader.core.learner.describe import describe_word
+    from reader.core.learner.records import Context
 
     changed = 0
     for word in words:

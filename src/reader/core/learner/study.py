@@ -34,14 +34,8 @@ from enum import IntEnum
 import fsrs
 
 from reader.core.errors import ReaderError
-from reader.core.learner.vocab import (
-    CardState,
-    Direction,
-    ReviewEntry,
-    Status,
-    VocabItem,
-    VocabStore,
-)
+from reader.core.learner.records import CardState, Direction, ReviewEntry, Status, VocabItem
+from reader.core.learner.vocab import VocabStore
 
 KNOWN_STABILITY_DAYS = 21.0
 NEW_CARDS_PER_DAY = 20

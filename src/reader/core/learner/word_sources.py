@@ -33,14 +33,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reader.core.errors import InputError, ReaderError
+from reader.core.text.han import HAN_CLASS
 
 CardSelection = Literal["mature", "reviewed", "all"]
 CARD_SELECTIONS: tuple[CardSelection, ...] = ("mature", "reviewed", "all")
 MATURE_INTERVAL_DAYS = 21
 ANKICONNECT_SOURCE = "ankiconnect"
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f·〇]+$")
+_WORD = re.compile(f"^[{HAN_CLASS}·]+$")  # Han characters, and the middle dot of names
 _TAGS = re.compile(r"<[^>]*>")
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 _PLECO_HEADWORD = re.compile(r"^([^\[\]]+)\[([^\[\]]+)\]$")
@@ -103,7 +103,7 @@ def han_word(text: str) -> str | None:
 
 
 def read_word_list(path: Path, *, field_name: str | None = None) -> WordSource:
-    from reader.core.text.loader import read_text
+    from reader.core.text.decode import read_text
 
     lines = [line for line in read_text(path).split("\n") if line.strip()]
     rows = [_cells(line) for line in lines if not line.lstrip().startswith(("#", "//"))]
@@ -400,7 +400,7 @@ def read_ankiconnect(
     deck: str | None = None,
     url: str | None = None,
 ) -> WordSource:
-    from reader.core.export.writers import DEFAULT_ANKICONNECT_URL, AnkiConnect
+    from reader.core.export.ankiconnect import DEFAULT_ANKICONNECT_URL, AnkiConnect
 
     client = AnkiConnect(url or DEFAULT_ANKICONNECT_URL)
     scope = f'"deck:{_quoted(deck)}"' if deck else "deck:*"

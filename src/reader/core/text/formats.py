@@ -159,7 +159,7 @@ def structured_source(path: str | Path) -> StructuredSource | None:
         found = format_of(name, head)
         if found == TEXT:
             return None
-        from reader.core.text.loader import read_bytes
+        from reader.core.text.decode import read_bytes
 
         return StructuredSource(name, found, read_bytes(name))
     found = format_of(name)
@@ -182,7 +182,7 @@ def _peek_stdin() -> bytes | None:
 def _source_bytes(source: StructuredSource) -> bytes:
     if source.data is not None:
         return source.data
-    from reader.core.text.loader import read_bytes
+    from reader.core.text.decode import read_bytes
 
     return read_bytes(source.path, text=False)  # a book is a zip: its own checks follow
 
@@ -219,7 +219,7 @@ def open_structured(source: StructuredSource) -> OpenedDocument:
         title, paragraphs = page_paragraphs(decode_page(data, name), name)
         return OpenedDocument(source.path, HTML, iter(paragraphs), title=title)
     if source.format in SUBTITLE_FORMATS:
-        from reader.core.text.loader import decode_bytes, normalise_text
+        from reader.core.text.decode import decode_bytes, normalise_text
         from reader.core.text.subtitles import READERS, cue_paragraphs
 
         text = normalise_text(decode_bytes(data, source=name))
@@ -266,7 +266,7 @@ class OpenedDocument:
     @property
     def doc_id(self) -> str:
         if self._given_id is None:
-            from reader.core.text.loader import document_id
+            from reader.core.text.identity import document_id
 
             self._given_id = document_id("\n".join(p.text for p in self._made))
         return self._given_id
@@ -301,7 +301,7 @@ class OpenedDocument:
             return self._whole
 
     def _document_of(self, paragraphs: tuple[Paragraph, ...]) -> Document:
-        from reader.core.text.loader import _title as document_title
+        from reader.core.text.identity import document_title
 
         return Document(
             paragraphs=paragraphs,
@@ -315,6 +315,6 @@ class OpenedDocument:
 
 
 def _script(paragraphs: list[Paragraph]) -> Script:
-    from reader.core.text.loader import detect_script
+    from reader.core.text.script import detect_script
 
     return detect_script("\n".join(paragraph.text for paragraph in paragraphs[:2000]))

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from reader.core.engine.syllables import toneless
 from reader.core.models import AnnotatedParagraph, Paragraph
 
 _PINYIN_QUERY = re.compile(r"^[a-zü:' 0-9\u0300-\u036f]+$")
@@ -25,18 +26,6 @@ class SearchHit:
 def is_pinyin_query(query: str) -> bool:
     decomposed = unicodedata.normalize("NFD", query.strip().lower())
     return bool(decomposed) and _PINYIN_QUERY.match(decomposed) is not None
-
-
-def normalise_pinyin_query(query: str) -> str:
-    """'Guān xì' / 'guan1xi4' / 'lü' -> 'guanxi' / 'guanxi' / 'lv'."""
-    decomposed = unicodedata.normalize("NFD", query.lower())
-    decomposed = decomposed.replace("u\u0308", "v").replace("u:", "v")  # ü, ǜ (any tone), u:
-    kept = [ch for ch in decomposed if "a" <= ch <= "z"]
-    return "".join(kept)
-
-
-def _toneless(numbered: str) -> str:
-    return normalise_pinyin_query(re.sub(r"[0-9]", "", numbered))
 
 
 def find_hits(
@@ -55,7 +44,7 @@ def find_hits(
         return []
     hits: set[SearchHit] = set()
     if is_pinyin_query(query):
-        wanted = normalise_pinyin_query(query)
+        wanted = toneless(query)
         if not wanted:
             return []
         for paragraph in paragraphs:
@@ -91,7 +80,7 @@ def _pinyin_hits(wanted: str, paragraph: AnnotatedParagraph) -> list[SearchHit]:
             continue
         for index, numbered in enumerate(token.pinyin_numbered):
             boundaries[position] = token.start + index
-            syllable = _toneless(numbered)
+            syllable = toneless(numbered)
             syllable_text.append(syllable)
             position += len(syllable)
     joined = "".join(syllable_text)

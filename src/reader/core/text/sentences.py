@@ -1,9 +1,28 @@
-"""Sentences of a paragraph, by its own punctuation (the context a saved word keeps)."""
+"""Sentences of a paragraph, by its own punctuation (the context a saved word keeps), and
+the punctuation that ends them: the one place for it (the loader's line joining, the reading
+engine's sentence windows and questions, sentence pinyin on cards and in study).
+"""
 
 from __future__ import annotations
 
-_SENTENCE_END = frozenset("。！？!?；;…⋯")
-_CLOSERS = frozenset("」』）)】〕》〉”’\"'")
+from collections.abc import Iterable
+
+SENTENCE_ENDS = frozenset("。！？!?；;…⋯")
+"""Marks after which a sentence ends ("." too, before a space or the end: not in 22.5)."""
+QUESTION_MARKS = frozenset("？?")
+ELLIPSES = frozenset("…⋯")
+"""They end a sentence here, but trail off mid-sentence as often: the reading engine's
+windows and question tracking go on across them."""
+CLOSERS = frozenset("」』）)】〕》〉”’\"'")
+"""Closing quotes and brackets: they belong to the sentence before them."""
+OPENERS = frozenset("「『（(《〈【〔“‘")
+"""Opening quotes and brackets: a line ending in one goes on in the next."""
+
+# Where the words of a sentence's pinyin are joined with a space: never before closing or
+# sentence punctuation, never after an opening bracket or quote (straight quotes open and
+# close: they keep their spaces).
+_NO_SPACE_BEFORE = frozenset("，、：:,.]") | SENTENCE_ENDS | (CLOSERS - frozenset("\"'"))
+_NO_SPACE_AFTER = OPENERS | {"["}
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -23,12 +42,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if char == "\n":
             end = position
             position += 1
-        elif char in _SENTENCE_END or (
+        elif char in SENTENCE_ENDS or (
             char == "." and (position + 1 == length or text[position + 1].isspace())
         ):
             position += 1
             while position < length and (
-                text[position] in _SENTENCE_END or text[position] in _CLOSERS
+                text[position] in SENTENCE_ENDS or text[position] in CLOSERS
             ):
                 position += 1
             end = position
@@ -55,3 +74,17 @@ def sentence_at(text: str, offset: int) -> str:
     if none does)."""
     spans = split_sentences(text)
     return next((text[start:end] for start, end in spans if start <= offset < end), text.strip())
+
+
+def space_between(before: str, after: str) -> bool:
+    """Whether a sentence's pinyin puts a space between the piece `before` and the piece
+    `after`: between words yes, before 。，」… and after 「（ no ("Tā shuō: “hǎo”")."""
+    return bool(before) and after[:1] not in _NO_SPACE_BEFORE and before[-1:] not in _NO_SPACE_AFTER
+
+
+def spaced_join(pieces: Iterable[str]) -> str:
+    """Words' readings and punctuation joined as a sentence's pinyin is written."""
+    text = ""
+    for piece in pieces:
+        text += (" " if space_between(text, piece) else "") + piece
+    return text

@@ -19,7 +19,7 @@ import re
 
 from reader.core.errors import InputError
 from reader.core.models import Paragraph, ParagraphKind
-from reader.core.text.loader import decode_bytes
+from reader.core.text.decode import decode_bytes
 from reader.core.text.markup import Block, markup_blocks, parse_markup
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)

@@ -1,47 +1,34 @@
-"""The help screen: the prose of help.md, then a table of every key (with remapped keys)."""
+"""The help screen: a screen's prose (its HELP_FILE), then the table of its keys, made from
+the action registry with the learner's remapped keys."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from reader.ui.actions import ACTIONS, keys_table
+
 HELP_FILE = Path(__file__).with_name("help.md")
 
 
-def _display_key(key: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "space": "space", "escape": "Esc"}
-    return names.get(key, key)
-
-
-def keys_table(bindings: Sequence[Binding], keymap: Mapping[str, str]) -> str:
-    """A Markdown table: keys, what they do, and the id to remap them by."""
-    rows = ["| Keys | Action | Binding id |", "|---|---|---|"]
-    for binding in bindings:
-        key_list = keymap.get(binding.id or "", binding.key)
-        keys = ", ".join(_display_key(key.strip()) for key in key_list.split(","))
-        rows.append(f"| `{keys}` | {binding.description} | `{binding.id}` |")
-    return "\n".join(rows)
-
-
-def help_markdown(
-    bindings: Sequence[Binding], keymap: Mapping[str, str], help_file: Path = HELP_FILE
-) -> str:
-    return help_file.read_text(encoding="utf-8") + "\n" + keys_table(bindings, keymap) + "\n"
+def help_markdown(scope: str, keymap: Mapping[str, str], help_file: Path | None = None) -> str:
+    """The prose of `help_file`, then every action of `scope` with its keys and id."""
+    prose = help_file.read_text(encoding="utf-8") + "\n" if help_file is not None else ""
+    return prose + keys_table(ACTIONS.in_scope(scope), keymap) + "\n"
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, and how the reading screen works. Esc, q, ? or F1 closes it."""
+    """Every key of a screen, and how it works. Esc, q, ? or F1 closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
-    ]
+    SCOPE = "help"
+    BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(SCOPE))
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -56,14 +43,12 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def __init__(
-        self,
-        bindings: Sequence[Binding],
-        keymap: Mapping[str, str],
-        *,
-        help_file: Path = HELP_FILE,
+        self, scope: str, keymap: Mapping[str, str], *, help_file: Path | None = HELP_FILE
     ) -> None:
+        """`keymap`: the learner's keys by action id (`ACTIONS.keymap`)."""
         super().__init__()
-        self._markdown = help_markdown(bindings, keymap, help_file)
+        self.scope = scope
+        self._markdown = help_markdown(scope, keymap, help_file)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():

@@ -1,7 +1,6 @@
 """The reading screen: the interlinear text, the gloss panel, search and every reading key.
 
-All reading bindings live in `ReadingScreen.BINDINGS` (one place, each with an id that the
-config file's [keys] table can remap); the command palette lists them all.
+Its keys are the "reading" actions of the registry (`reader.ui.actions`).
 """
 
 from __future__ import annotations
@@ -10,15 +9,15 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from reader.config import (
@@ -35,23 +34,19 @@ from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.learner.shares import KnownShares
-from reader.core.learner.stats import token_status
-from reader.core.models import Document, Token
+from reader.core.models import Document
 from reader.core.text.search import SearchHit, find_hits, next_hit
-from reader.core.text.sentences import sentence_at
+from reader.ui.actions import ACTIONS
 from reader.ui.insight import chart_runs, column_value, known_chart
 from reader.ui.problems import saving
+from reader.ui.screens.reading_words import ReadingWords
+from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
-from reader.ui.widgets.reading_view import (
-    ReadingView,
-    is_word,
-)
+from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
-    from reader.core.dictionary.cedict import Dictionary
-    from reader.core.learner.vocab import Context, Status, VocabItem, VocabStore
-    from reader.ui.screens.vocab import VocabJump
+    from reader.core.learner.records import Status
 
 _TOGGLES = ("pinyin", "script", "tone_colours", "pinyin_style", "view")
 MIN_WIDTH = 40
@@ -87,69 +82,18 @@ def _label(member: Enum) -> str:
     return _LABELS.get((type(member), member), str(member.value))
 
 
-def _binding(
-    keys: str,
-    action: str,
-    description: str,
-    show: bool = False,
-    id: str | None = None,
-    **extra: Any,
-) -> Binding:
-    return Binding(keys, action, description, show=show, id=id or f"reading.{action}", **extra)
-
-
-def reading_bindings() -> list[Binding]:
-    """Every key of the reading screen (the help screen and the command palette list these).
-
-    Binding ids are "reading.<action>"; the config file's [keys] table remaps them.
-    """
-    return [
-        _binding("j,down", "next_paragraph", "Next paragraph"),
-        _binding("k,up", "previous_paragraph", "Previous paragraph"),
-        _binding("g,home", "first_paragraph", "First paragraph"),
-        _binding("G,end", "last_paragraph", "Last paragraph"),
-        _binding("pagedown", "page_down", "Page down"),
-        _binding("pageup", "page_up", "Page up"),
-        _binding("l,right", "next_word", "Next word"),
-        _binding("h,left", "previous_word", "Previous word"),
-        _binding("enter,space", "gloss", "Gloss", show=True, key_display="⏎"),
-        _binding("escape", "close", "Close panel"),
-        _binding("p", "cycle_pinyin", "Pinyin", show=True),
-        _binding("s", "cycle_script", "Script", show=True),
-        _binding("c", "cycle_tone_colours", "Tone colours"),
-        _binding("t", "cycle_pinyin_style", "Marks/numbers/zhuyin"),
-        _binding("f", "toggle_view", "Focus", show=True),
-        _binding("x", "split_word", "Split word"),
-        _binding("m", "join_word", "Join with next word"),
-        _binding("a", "save_word", "Save", show=True),
-        _binding("1", "set_status('new')", "Mark word new", id="reading.status_new"),
-        _binding("2", "set_status('learning')", "Mark word learning", id="reading.status_learning"),
-        _binding("3", "set_status('known')", "Mark word known", id="reading.status_known"),
-        _binding("4", "set_status('ignored')", "Ignore word", id="reading.status_ignored"),
-        _binding("0", "forget_word", "Remove word from vocabulary"),
-        _binding("u", "undo_forget", "Undo the last removal"),
-        _binding("K", "mark_paragraph_known", "Mark the rest of the paragraph known"),
-        _binding("v", "vocabulary", "Words", show=True),
-        _binding("L", "learn_pre_reading", "Add the pre-reading list to learning"),
-        _binding("r", "study", "Study (review due words)"),
-        _binding("slash", "search", "Search", show=True, key_display="/"),
-        _binding("n", "search_next", "Next match"),
-        _binding("N", "search_previous", "Previous match"),
-        _binding("question_mark,f1", "help", "Help", show=True, key_display="?"),
-        _binding("q", "quit", "Quit", show=True),
-    ]
-
-
 def _simplified(text: str) -> str:
     from reader.core.engine.convert import to_simplified
 
     return to_simplified(text)
 
 
-class ReadingScreen(Screen[None]):
+class ReadingScreen(ReadingWords):
     """The text, a status line, the gloss panel and the search box."""
 
-    BINDINGS: ClassVar[list[BindingType]] = list(reading_bindings())
+    SCOPE = "reading"
+    BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(SCOPE))
+    HELP_FILE = Path(__file__).with_name("help.md")
 
     def __init__(
         self,
@@ -158,7 +102,7 @@ class ReadingScreen(Screen[None]):
         *,
         state_store: ReadingStateStore | None = None,
         prefetch: FirstScreenPrefetch | None = None,
-        vocab_store: VocabStore | None = None,
+        vocabulary: Vocabulary | None = None,
         rest_of_document: Callable[[], Document] | None = None,
     ) -> None:
         """`rest_of_document`, for the first part of a long text, makes the whole of it (in a
@@ -166,12 +110,9 @@ class ReadingScreen(Screen[None]):
         super().__init__()
         self.paragraphs = paragraphs  # the document's annotated paragraphs (and their summaries)
         self._rest_of_document = rest_of_document
-        self._vocab_store = vocab_store
-        self._owns_vocab_store = vocab_store is None  # opened here, so closed here
-        self.vocab_error: str | None = None  # why the vocabulary is unavailable, if it is
+        self.vocabulary = vocabulary or Vocabulary()  # the app's: opened on first use
         # Word form (both scripts) -> status: read once, then kept in step with each change.
         self.statuses: dict[str, Status] = {}
-        self.forgotten: list[VocabItem] = []  # removed with 0, most recent last (u restores)
         self._shares: KnownShares | None = None  # for the statuses now; made on first use
         self._chart_values: list[float | None] | None = None
         self._chart_stale = False
@@ -207,10 +148,6 @@ class ReadingScreen(Screen[None]):
             id="too-small",
         )
         yield Footer()
-
-    @property
-    def view(self) -> ReadingView:
-        return self.query_one(ReadingView)
 
     @property
     def gloss_panel(self) -> GlossPanel:
@@ -324,7 +261,7 @@ class ReadingScreen(Screen[None]):
     def _known_summary(self) -> str:
         """The known shares, e.g. "known ¶ 62% · text 48% (words 40%)": of this paragraph's and
         the text's running words, and of the text's distinct words (ignored words not counted)."""
-        if self.vocab_error is not None:
+        if not self.vocabulary.available:
             return ""
         view = self.view
         shares = self.shares
@@ -353,6 +290,11 @@ class ReadingScreen(Screen[None]):
         if self._chart_stale:
             self.refresh_insight()
 
+    def known_words_changed(self) -> None:
+        self._shares = None  # the statuses changed in place
+        self.view.restyle()
+        self.refresh_insight()
+
     def refresh_insight(self) -> None:
         """Redraw the known shares: the status line and the chart."""
         self._chart_values = None
@@ -363,7 +305,7 @@ class ReadingScreen(Screen[None]):
 
     def _draw_chart(self) -> None:
         chart = self.query_one("#known-chart", Static)
-        if self.vocab_error is not None:
+        if not self.vocabulary.available:
             chart.update("")
             return
         view = self.view
@@ -410,8 +352,6 @@ class ReadingScreen(Screen[None]):
         self._unsubscribe()
         if self.query(ReadingView):
             self.save_position()
-        if self._owns_vocab_store and self._vocab_store is not None:
-            self._vocab_store.close()
 
     # ---- settings ------------------------------------------------------------------------------
 
@@ -486,58 +426,6 @@ class ReadingScreen(Screen[None]):
         elif self.gloss_panel.is_open:
             self.gloss_panel.close()
 
-    # ---- segmentation fixes ------------------------------------------------------------------
-
-    def _dictionary(self) -> Dictionary:
-        return self.paragraphs.annotator.dictionary
-
-    def _edit_user_dictionary(self, change: Any) -> str:
-        """Apply `change(user_dictionary)` to the rules in use, re-annotate with them, and
-        save the change into the rules file (if that fails, the change still holds here).
-        Returns where the change went, for the notification."""
-        from reader.core.engine.segment import UserDictionary
-
-        segmenter = self.paragraphs.annotator.segmenter
-        user_dictionary = segmenter.user_dictionary or UserDictionary.load()
-        change(user_dictionary)
-        where = "for this session only: not saved"
-        with saving(self.app):
-            user_dictionary.save()  # also takes in the rules another instance saved
-            where = "saved to your dictionary"
-        # The store keeps annotations under the rules in use (saved or not).
-        self.view.reannotate(user_dictionary)
-        return where
-
-    def action_split_word(self) -> None:
-        token = self.view.cursor_token
-        if token is None or not token.is_han or len(token.text) < 2:
-            self.notify("Only a word of two or more characters can be split.", severity="warning")
-            return
-        from reader.core.dictionary.compounds import best_split
-
-        parts = best_split(token.text, self._dictionary().has_word)
-        where = self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
-        self.notify(f"Split {token.text} → {' · '.join(parts)} ({where})")
-
-    def _next_word_token(self) -> Token | None:
-        view = self.view
-        annotated = view.annotated(view.paragraph_index)
-        index = view.cursor_token_index
-        if annotated is None or index is None or index + 1 >= len(annotated.tokens):
-            return None
-        following = annotated.tokens[index + 1]
-        return following if is_word(following) else None
-
-    def action_join_word(self) -> None:
-        token = self.view.cursor_token
-        following = self._next_word_token()
-        if token is None or following is None or not (token.is_han and following.is_han):
-            self.notify("Only two adjacent Chinese words can be joined.", severity="warning")
-            return
-        joined = token.text + following.text
-        where = self._edit_user_dictionary(lambda words: words.add_join(joined))
-        self.notify(f"Joined {token.text} + {following.text} → {joined} ({where})")
-
     # ---- search ----------------------------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -595,290 +483,7 @@ class ReadingScreen(Screen[None]):
             )
         )
 
-    # ---- vocabulary ------------------------------------------------------------------------------
+    # ---- the end ---------------------------------------------------------------------------------
 
-    @property
-    def vocab_store(self) -> VocabStore | None:
-        """The vocabulary database (opened on first use); None when it cannot be opened."""
-        if self._vocab_store is None and self.vocab_error is None:
-            from reader.core.learner.vocab import VocabStore
-
-            try:
-                self._vocab_store = VocabStore()
-            except ReaderError as error:
-                self.vocab_error = str(error)
-        return self._vocab_store
-
-    def _load_statuses(self) -> None:
-        store = self.vocab_store
-        if store is None:
-            self.notify(f"Vocabulary unavailable: {self.vocab_error}", severity="error")
-            return
-        try:
-            self.statuses = store.statuses()
-        except ReaderError as error:
-            self.vocab_error = str(error)
-            self.notify(f"Vocabulary unavailable: {error}", severity="error")
-            return
-        self.view.status_of = self.status_of
-        self.view.restyle()
-
-    def status_of(self, token: Token) -> Status | None:
-        """The learner's status of a word as written or in either script (None: never saved)."""
-        return token_status(token, self.statuses)
-
-    def _remember(self, item: VocabItem) -> None:
-        for form in item.forms:
-            self.statuses[form] = item.status
-
-    def _statuses_changed(self) -> None:
-        self._shares = None  # the statuses changed in place
-        self.view.restyle()
-        self.refresh_insight()
-
-    def _word_under_cursor(self) -> Token | None:
-        token = self.view.cursor_token
-        if token is None or not token.is_han:
-            self.notify("Put the cursor on a Chinese word first.", severity="warning")
-            return None
-        if not self.view.is_ready(self.view.paragraph_index):
-            self.notify("This paragraph is still being read; try again in a moment.")
-            return None
-        return token
-
-    def _context_of(self, token: Token) -> Context:
-        from reader.core.learner.vocab import Context
-
-        view = self.view
-        text = self.paragraphs.document.paragraphs[view.paragraph_index].text
-        document = self.paragraphs.document
-        return Context(
-            sentence_at(text, token.start),
-            doc_title=document.title,
-            doc_id=document.doc_id,
-            paragraph_index=view.paragraph_index,
-        )
-
-    def _store_or_warn(self) -> VocabStore | None:
-        store = self.vocab_store
-        if store is None:
-            self.notify(f"Vocabulary unavailable: {self.vocab_error}", severity="error")
-        return store
-
-    def action_save_word(self) -> None:
-        """Save the word under the cursor with its sentence and this document as source."""
-        from reader.core.learner.vocab import describe_token
-
-        token = self._word_under_cursor()
-        store = self._store_or_warn()
-        if token is None or store is None:
-            return
-        try:
-            item = store.add(describe_token(token), context=self._context_of(token))
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return
-        self._remember(item)
-        self._statuses_changed()
-        self.notify(f"Saved {item.headword} ({item.status.value}).")
-
-    def action_set_status(self, status_name: str) -> None:
-        """Give the word under the cursor a status, saving it (with its sentence) if needed."""
-        from reader.core.learner.vocab import Status, describe_token
-
-        status = Status(status_name)
-        token = self._word_under_cursor()
-        store = self._store_or_warn()
-        if token is None or store is None:
-            return
-        try:
-            if self.status_of(token) is None:
-                item = store.add(
-                    describe_token(token), status=status, context=self._context_of(token)
-                )
-            else:
-                item = store.set_status(token.traditional, status)
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return
-        self._remember(item)
-        self._statuses_changed()
-        self.notify(f"{item.headword}: {status.value}.")
-
-    def action_forget_word(self) -> None:
-        token = self._word_under_cursor()
-        store = self._store_or_warn()
-        if token is None or store is None:
-            return
-        if self.status_of(token) is None:
-            self.notify(f"{token.text} is not in your vocabulary.", severity="warning")
-            return
-        try:
-            item = store.remove(token.traditional)
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return
-        for form in (*item.forms, token.text):
-            self.statuses.pop(form, None)
-        self.forgotten.append(item)
-        self._statuses_changed()
-        self.notify(f"Removed {item.headword} from your vocabulary (u puts it back).")
-
-    def action_undo_forget(self) -> None:
-        store = self._store_or_warn()
-        if store is None:
-            return
-        if not self.forgotten:
-            self.notify("Nothing to undo.")
-            return
-        item = self.forgotten.pop()
-        try:
-            restored = store.restore(item)
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return
-        self._remember(restored)
-        self._statuses_changed()
-        self.notify(f"{restored.headword} is back ({restored.status.value}).")
-
-    def action_mark_paragraph_known(self) -> None:
-        """Every Han word of the current paragraph not saved yet becomes known (saved ones keep
-        their status: what you are learning stays marked)."""
-        from reader.core.learner.vocab import Status, describe_token
-
-        view = self.view
-        store = self._store_or_warn()
-        annotated = view.annotated(view.paragraph_index)
-        if store is None:
-            return
-        if annotated is None or not view.is_ready(view.paragraph_index):
-            self.notify("This paragraph is still being read; try again in a moment.")
-            return
-        unmarked: dict[str, Token] = {}
-        for token in annotated.tokens:
-            if token.is_han and self.status_of(token) is None:
-                unmarked.setdefault(token.traditional, token)
-        if not unmarked:
-            self.notify("Every word of this paragraph is marked already.")
-            return
-        forms = [describe_token(token) for token in unmarked.values()]
-        contexts = {word: self._context_of(token) for word, token in unmarked.items()}
-        try:
-            store.set_many(forms, Status.KNOWN, contexts)
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return
-        for word in forms:
-            self.statuses[word.traditional] = self.statuses[word.simplified] = Status.KNOWN
-        self._statuses_changed()
-        count = len(forms)
-        self.notify(f"Marked {count} word{'s' if count != 1 else ''} known.")
-
-    def action_vocabulary(self) -> None:
-        from reader.ui.screens.vocab import VocabScreen
-
-        store = self._store_or_warn()
-        if store is None:
-            return
-        self.app.push_screen(
-            VocabScreen(store, self.live_settings, current_doc_id=self.paragraphs.document.doc_id),
-            self._vocabulary_closed,
-        )
-
-    def action_learn_pre_reading(self) -> None:
-        """Add the text's pre-reading list (the unknown words that matter most: frequent here
-        and common in the language) to learning. The whole text is read for it, in a thread."""
-        store = self._store_or_warn()
-        if store is None:
-            return
-        self.notify("Finding the words that matter most in this text…")
-        self._learn_pre_reading(store, dict(self.statuses))
-
-    @work(thread=True, exclusive=True, group="pre-reading", exit_on_error=False)
-    def _learn_pre_reading(self, store: VocabStore, statuses: dict[str, Status]) -> None:
-        from reader.core.learner.stats import learn_words, store_stats
-
-        paragraphs = self.paragraphs
-        document = paragraphs.document
-        try:
-            # What the reading view's worker has not annotated yet, then the summaries.
-            paragraphs.fill(paragraphs.missing())
-            stats = store_stats(paragraphs, statuses, with_paragraph_shares=False)
-            changed = learn_words(
-                store, stats.pre_reading, doc_title=document.title, doc_id=document.doc_id
-            )
-        except ReaderError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        words = [word.text for word in stats.pre_reading]
-        self.app.call_from_thread(self._pre_reading_learned, changed, words)
-
-    def _pre_reading_learned(self, changed: int, words: list[str]) -> None:
-        self._reload_statuses()
-        if not words:
-            self.notify("Nothing to pre-learn: you know or are learning every word here.")
-            return
-        shown = "、".join(words[:8]) + ("…" if len(words) > 8 else "")
-        self.notify(
-            f"{changed} word{'s' if changed != 1 else ''} added to learning: {shown}",
-            title="Pre-reading list",
-            timeout=8,
-        )
-
-    def action_study(self) -> None:
-        """Review the saved words that are due (the study screen); back here afterwards."""
-        from reader.ui.screens.study import StudyScreen
-
-        store = self._store_or_warn()
-        if store is None:
-            return
-        self.app.push_screen(
-            StudyScreen(store, self.live_settings, annotator=self.paragraphs.annotator),
-            self._study_closed,
-        )
-
-    def _study_closed(self, summary: object) -> None:
-        del summary  # the study screen showed it already
-        self._reload_statuses()
-
-    def _reload_statuses(self) -> None:
-        store = self.vocab_store
-        if store is not None:
-            try:
-                self.statuses = store.statuses()
-            except ReaderError as error:
-                self.notify(str(error), severity="error")
-        self._statuses_changed()
-
-    def _vocabulary_closed(self, jump: VocabJump | None) -> None:
-        """Back from the vocabulary screen: statuses may have changed; maybe jump to a word."""
-        self._reload_statuses()
-        if jump is not None:
-            self.view.set_cursor(jump.paragraph_index, self._offset_of(jump))
-
-    def _offset_of(self, jump: VocabJump) -> int:
-        """Where the word of a jump is in its paragraph: in its sentence if that is found."""
-        paragraphs = self.paragraphs.document.paragraphs
-        if not 0 <= jump.paragraph_index < len(paragraphs):
-            return 0
-        text = paragraphs[jump.paragraph_index].text
-        sentence_start = max(0, text.find(jump.sentence)) if jump.sentence else 0
-        found = [
-            position for form in jump.forms if (position := text.find(form, sentence_start)) >= 0
-        ]
-        return min(found) if found else sentence_start
-
-    # ---- help and quit -------------------------------------------------------------------------
-
-    def action_help(self) -> None:
-        from reader.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(reading_bindings(), self.settings.keymap))
-
-    async def action_quit(self) -> None:
+    def save_before_exit(self) -> None:
         self.save_position()
-        quit_now = getattr(self.app, "quit_now", None)  # ReaderApp's (no import: no cycle)
-        if quit_now is not None:
-            quit_now(0)
-        else:
-            self.app.exit(0)

@@ -1,8 +1,8 @@
 """The vocabulary screen: a table of saved words to sort, filter, search, edit and export.
 
 Opened from the reading screen (`v`); dismissed with a `VocabJump` when the learner asks to
-see a word in its context in the current text, else with None. Every key is a binding with
-an id "vocab.<action>" (remappable in the config's [keys] table) and is in the palette.
+see a word in its context in the current text, else with None. Its keys are the "vocab"
+actions of the registry (`reader.ui.actions`).
 """
 
 from __future__ import annotations
@@ -16,16 +16,19 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from reader import paths
 from reader.config import Settings
 from reader.core.engine.syllables import format_word
 from reader.core.errors import ReaderError
-from reader.core.learner.vocab import Status, VocabItem, VocabStore
+from reader.core.learner.records import Status, VocabItem
+from reader.core.learner.vocab import VocabStore
+from reader.ui.actions import ACTIONS
+from reader.ui.screens.base import ReaderScreen
 from reader.ui.settings import LiveSettings
 
 EXPORT_FILE_NAME = "reader-vocabulary.apkg"
@@ -110,41 +113,11 @@ def visible_items(
     return sorted(chosen, key=_sort_key(sort))
 
 
-def _binding(keys: str, action: str, description: str, show: bool = False, **extra: Any) -> Binding:
-    name = action.split("(")[0]
-    extra.setdefault("id", f"vocab.{name}")
-    return Binding(keys, action, description, show=show, **extra)
-
-
-def vocab_bindings() -> list[Binding]:
-    """Every key of the vocabulary screen (help and the command palette list these)."""
-    return [
-        _binding("j", "cursor_down", "Next word"),
-        _binding("k", "cursor_up", "Previous word"),
-        _binding("slash", "search", "Search", show=True, key_display="/"),
-        _binding("f", "cycle_filter", "Filter", show=True),
-        _binding("o", "cycle_sort", "Sort", show=True),
-        _binding("t", "toggle_this_text", "Only words from this text"),
-        _binding("e", "edit_definition", "Edit", show=True),
-        _binding("1", "set_status('new')", "Mark new", id="vocab.status_new"),
-        _binding("2", "set_status('learning')", "Mark learning", id="vocab.status_learning"),
-        _binding("3", "set_status('known')", "Mark known", id="vocab.status_known"),
-        _binding("4", "set_status('ignored')", "Ignore", id="vocab.status_ignored"),
-        _binding("d,delete", "delete", "Delete", show=True),
-        _binding("u", "undo", "Undo delete"),
-        _binding("g", "jump", "Show in the text"),
-        _binding("x", "export", "Export .apkg", show=True),
-        _binding("question_mark,f1", "help", "Help", key_display="?"),
-        _binding("escape,q", "back", "Back", show=True, key_display="q"),
-    ]
-
-
 class DefinitionEditor(ModalScreen[str | None]):
     """One line to edit the definition the learner keeps; Enter saves, Esc cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="vocab.edit.cancel"),
-    ]
+    SCOPE = "vocab.edit"
+    BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(SCOPE))
 
     DEFAULT_CSS = """
     DefinitionEditor { align: center middle; }
@@ -180,10 +153,12 @@ class DefinitionEditor(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class VocabScreen(Screen[VocabJump | None]):
+class VocabScreen(ReaderScreen[VocabJump | None]):
     """Saved words in a table. Esc or q goes back to the text."""
 
-    BINDINGS: ClassVar[list[BindingType]] = list(vocab_bindings())
+    SCOPE = "vocab"
+    BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(SCOPE))
+    HELP_FILE = Path(__file__).with_name("vocab_help.md")
 
     DEFAULT_CSS = """
     VocabScreen { background: $background; }
@@ -214,7 +189,6 @@ class VocabScreen(Screen[VocabJump | None]):
         self.sort = SortKey.UPDATED
         self.query_text = ""
         self.this_text_only = False
-        self.deleted: list[VocabItem] = []  # most recent last: `u` puts them back
 
     @property
     def settings(self) -> Settings:
@@ -317,8 +291,9 @@ class VocabScreen(Screen[VocabJump | None]):
             parts.append("this text only")
         if self.query_text:
             parts.append(f"search: “{self.query_text}”")
-        if self.deleted:
-            parts.append(f"u undoes the delete of {self.deleted[-1].traditional}")
+        last = self.undo_stack.last
+        if last is not None:
+            parts.append(f"u undoes {last.what}")
         summary = Text("Vocabulary", style="bold")
         summary.append("  ·  " + "  ·  ".join(parts))
         self.query_one("#vocab-summary", Static).update(summary)
@@ -404,22 +379,14 @@ class VocabScreen(Screen[VocabJump | None]):
         except ReaderError as error:
             self.notify(str(error), severity="error")
             return
-        self.deleted.append(removed)
+        self.undo_stack.push(f"the delete of {removed.traditional}", lambda: self._restore(removed))
         self.reload()
         self.notify(f"Deleted {removed.traditional}. Press u to undo.")
 
-    def action_undo(self) -> None:
-        if not self.deleted:
-            self.notify("Nothing to undo.", severity="information")
-            return
-        item = self.deleted.pop()
-        try:
-            restored = self.store.restore(item)
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return
+    def _restore(self, item: VocabItem) -> str:
+        restored = self.store.restore(item)
         self.reload(keep=restored.traditional)
-        self.notify(f"Restored {restored.traditional}.")
+        return f"Restored {restored.traditional}."
 
     # ---- context, export, help, back -----------------------------------------------------------
 
@@ -472,13 +439,6 @@ class VocabScreen(Screen[VocabJump | None]):
             timeout=8,
         )
 
-    def action_help(self) -> None:
-        from reader.ui.screens.help import HelpScreen
-
-        self.app.push_screen(
-            HelpScreen(vocab_bindings(), self.settings.keymap, help_file=VOCAB_HELP_FILE)
-        )
-
     def action_back(self) -> None:
         search = self.search_input
         if search.has_class("-open"):
@@ -486,6 +446,3 @@ class VocabScreen(Screen[VocabJump | None]):
             self.table.focus()
             return
         self.dismiss(None)
-
-
-VOCAB_HELP_FILE = Path(__file__).with_name("vocab_help.md")

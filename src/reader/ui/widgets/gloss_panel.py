@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.config import Settings
-from reader.core.engine.syllables import PinyinStyle
+from reader.core.engine.syllables import PinyinStyle, format_word
 from reader.core.models import Entry, Lookup, Token
 from reader.ui.settings import LiveSettings
 
@@ -102,19 +102,10 @@ class GlossContent:
 
 
 def _compound_parts(word: str, dictionary: Dictionary) -> tuple[Lookup, ...]:
-    """A word split into its longest dictionary words, left to right (for compounds of 3+)."""
-    parts: list[Lookup] = []
-    start = 0
-    while start < len(word):
-        for end in range(len(word), start, -1):
-            piece = word[start:end]
-            if (end - start == 1 or dictionary.has_word(piece)) and piece != word:
-                parts.append(dictionary.lookup(piece))
-                start = end
-                break
-        else:  # pragma: no cover - a single character always matches
-            break
-    return tuple(parts) if len(parts) > 1 else ()
+    """A compound of three or more characters as the fewest dictionary words."""
+    from reader.core.dictionary.compounds import dictionary_parts
+
+    return dictionary.lookup_many(dictionary_parts(word, dictionary.has_word))
 
 
 def _parts(token: Token, pieces: Sequence[Lookup]) -> tuple[Part, ...]:
@@ -187,7 +178,7 @@ def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
         built = decomposition(character) or (decomposition(other) if other else None)
         meaning = render(char_lookup.gloss, _is_simplified(token)) if char_lookup.gloss else None
         characters.append(CharacterInfo(character, other, readings, meaning, built))
-    from reader.core.learner.stats import (
+    from reader.core.learner.word_facts import (
         frequency_band,
         hsk_2021_level,
         hsk_2025_level,
@@ -218,15 +209,8 @@ def word_facts_line(content: GlossContent) -> str:
     return "  ·  ".join(parts)
 
 
-def format_pinyin(syllables: Sequence[str], notation: PinyinStyle) -> str:
-    """A word's numbered syllables (CC-CEDICT's capitals kept) as dictionaries write them."""
-    from reader.core.engine.syllables import format_word
-
-    return format_word(syllables, notation)
-
-
 def _entry_pinyin(entry: Entry, notation: PinyinStyle) -> str:
-    return format_pinyin(entry.pinyin.replace("u:", "ü").split(), notation)
+    return format_word(entry.pinyin.split(), notation)  # lu:4 is read as lǜ there
 
 
 def _is_simplified(token: Token) -> bool:
@@ -250,7 +234,7 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
     elif token.traditional != token.text:
         text.append(f"  〔{token.traditional}〕", style="bold")
     if token.pinyin_numbered:
-        text.append(f"\n{format_pinyin(token.pinyin_numbered, notation)}", style="italic")
+        text.append(f"\n{format_word(token.pinyin_numbered, notation)}", style="italic")
         text.append("  (reading here)", style="dim")
     if token.is_han:
         text.append(f"\n{word_facts_line(content)}", style="dim")
@@ -270,7 +254,7 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
         text.append("\nMade of\n", style="bold underline")
         for part in content.parts:
             text.append(f"  {part.text}", style="bold")
-            text.append(f"  {format_pinyin(part.reading, notation)}", style="italic")
+            text.append(f"  {format_word(part.reading, notation)}", style="italic")
             text.append(f"  {part.gloss or '—'}\n")
     if content.characters:
         heading = "Characters" if len(content.characters) > 1 else "Character"
@@ -279,10 +263,7 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
             text.append(f"  {info.character}", style="bold")
             if info.other_form:
                 text.append(f"〔{info.other_form}〕", style="bold")
-            shown = (
-                format_pinyin(reading.replace("u:", "ü").split(), notation).lower()
-                for reading in info.readings
-            )
+            shown = (format_word(reading.split(), notation).lower() for reading in info.readings)
             readings = ", ".join(dict.fromkeys(shown))
             if len(content.characters) > 1:
                 text.append(f"  {readings or '—'}", style="italic")

@@ -12,19 +12,11 @@ segmenter, the pinyin model and the dictionary have loaded.
 
 from __future__ import annotations
 
-import math
-import re
-import threading
-import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from enum import Enum
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from textual import events, work
 from textual.cache import LRUCache
@@ -35,326 +27,46 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.config import (
-    PinyinDisplay,
-    ScriptDisplay,
     Settings,
-    ToneChanges,
-    ToneColours,
-    ToneStyle,
     ViewMode,
 )
 from reader.core.engine.store import ParagraphStore
-from reader.core.engine.syllables import PinyinStyle
 from reader.core.engine.warmup import FirstScreenPrefetch
-from reader.core.learner.vocab import Status
+from reader.core.learner.records import Status
 from reader.core.models import (
     AnnotatedParagraph,
-    Paragraph,
     ParagraphKind,
-    Script,
     Token,
-    TokenKind,
 )
-from reader.core.text.layout import PackedLine, item_for_token, pack
+from reader.core.tone_colours import SCHEMES, colour_rules
 from reader.ui.settings import LiveSettings
+from reader.ui.widgets.annotation_feed import AnnotationFeed
+from reader.ui.widgets.reading_layout import (
+    CAPTION_INDENT,
+    DisplayOptions,
+    ParagraphLayout,
+    height_estimator,
+    is_word,
+    layout_paragraph,
+    provisional_paragraph,
+    row_kinds,
+    word_at,
+)
+from reader.ui.widgets.reading_rows import Palette, RowLook, render_row
 
 if TYPE_CHECKING:
-    from reader.core.engine.parallel import StoreFill
     from reader.core.engine.segment import UserDictionary
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
 RIGHT_MARGIN = 1
 MAX_TEXT_WIDTH = 104  # long lines tire the eye; wider terminals get margins instead
 FOCUS_TEXT_WIDTH = 76
-CAPTION_INDENT = 2
-WORD_GAP = 1
 EXACT_LAYOUT_CHAR_LIMIT = 60_000  # up to this, every height becomes exact after first paint
 EXACT_LAYOUT_DELAY = 1.0  # seconds after the first paint
 FIRST_SCREEN_SPAN = 14  # paragraphs laid out at once around the top of the screen
-ANNOTATION_POST_INTERVAL = 0.15  # seconds between batches of off-screen results
-BACKGROUND_PAUSE = 0.004  # seconds the worker sleeps between off-screen paragraphs
-# Seconds the worker waits for the whole-book workers before it looks at the screen again.
-FILL_POLL_SECONDS = 0.05
-# Seconds the worker waits for the prefetched screen to be drawn (never, if the terminal is
-# too small to show text) before loading the models itself.
-PREFETCH_PAINT_WAIT = 1.0
-# Textual's writer thread sends a drawn screen to the terminal after the render: seconds left
-# to it before a worker starts long Python work (which would compete for the GIL).
-WRITE_OUT_PAUSE = 0.1
 # Seconds the view may wait, as it mounts, for the first screen's annotations from the child.
 PREFETCH_MOUNT_WAIT = 0.15
 LAYOUTS_KEPT = 512  # paragraph layouts kept for drawing (the rest are made again when seen)
-
-_PROVISIONAL_PATTERN = re.compile(r"\s+|[A-Za-z0-9]+|.", re.DOTALL)
-
-
-class RowKind(Enum):
-    PINYIN = "pinyin"
-    HANZI = "hanzi"
-    SECOND = "second"  # the other script, under the original (script "both")
-    BLANK = "blank"
-    RULE = "rule"  # the line under a heading
-
-
-@dataclass(frozen=True, slots=True)
-class DisplayOptions:
-    """The settings that change what the text looks like (key remapping does not)."""
-
-    pinyin: PinyinDisplay = PinyinDisplay.ALL
-    script: ScriptDisplay = ScriptDisplay.ORIGINAL
-    tone_colours: ToneColours = ToneColours.STANDARD
-    pinyin_style: PinyinStyle = PinyinStyle.MARKS
-    view: ViewMode = ViewMode.CONTINUOUS
-    tones: ToneStyle = ToneStyle.STANDARD
-    tone_changes: ToneChanges = ToneChanges.OFF
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DisplayOptions:
-        return cls(
-            settings.pinyin,
-            settings.script,
-            settings.tone_colours,
-            settings.pinyin_style,
-            settings.view,
-            settings.tones,
-            settings.tone_changes,
-        )
-
-    @property
-    def transforms_readings(self) -> bool:
-        """Whether readings are shown other than as annotated (full tones, tone changes)."""
-        return self.tones is ToneStyle.FULL or self.tone_changes is ToneChanges.ON
-
-    @property
-    def shows_pinyin(self) -> bool:
-        return self.pinyin is not PinyinDisplay.OFF
-
-    @property
-    def shows_second_row(self) -> bool:
-        return self.script is ScriptDisplay.BOTH
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnText:
-    """What one token shows in each row, and the column width that fits all of them."""
-
-    hanzi: str
-    second: str
-    syllables: tuple[tuple[str, int], ...]  # (displayed syllable, tone 1..5)
-    width: int
-
-
-@dataclass(frozen=True, slots=True)
-class ParagraphLayout:
-    """One paragraph laid out for one width: its packed lines and the rows they make."""
-
-    paragraph: AnnotatedParagraph
-    provisional: bool  # raw characters shown while the annotation is on its way
-    columns: tuple[ColumnText, ...]
-    lines: tuple[PackedLine, ...]
-    rows: tuple[tuple[int, RowKind], ...]  # (line index, kind); line -1 for spacing rows
-    token_line: dict[int, int]  # token index -> line index
-
-    @property
-    def height(self) -> int:
-        return len(self.rows)
-
-    def rows_of_line(self, line: int) -> list[int]:
-        return [row for row, (row_line, _) in enumerate(self.rows) if row_line == line]
-
-
-# ---- formatting helpers (pure) -------------------------------------------------------------
-
-
-@lru_cache(maxsize=16384)
-def display_word(syllables: tuple[str, ...], notation: PinyinStyle) -> tuple[tuple[str, int], ...]:
-    """A word's numbered syllables as shown, each with its tone (5 = neutral, 0 = unknown):
-    pieces that join into the word as dictionaries write it (("xī", 1), ("'ān", 1))."""
-    from reader.core.engine.syllables import tone_of, word_pieces
-
-    pieces = word_pieces(syllables, notation)
-    return tuple(
-        (piece, tone_of(numbered) if numbered else 0)
-        for piece, numbered in zip(pieces, syllables, strict=True)
-    )
-
-
-@lru_cache(maxsize=256)
-def provisional_paragraph(paragraph: Paragraph) -> AnnotatedParagraph:
-    """Raw characters as tokens (one per Han character), shown until the real annotation lands."""
-    tokens = []
-    for match in _PROVISIONAL_PATTERN.finditer(paragraph.text):
-        text = match.group()
-        if text.isspace():
-            kind = TokenKind.SPACE
-        elif text.isalnum() and text.isascii():
-            kind = TokenKind.LATIN
-        elif text.isalnum():
-            kind = TokenKind.HAN
-        else:
-            kind = TokenKind.PUNCT
-        tokens.append(Token(text, match.start(), match.end(), kind, text, text))
-    return AnnotatedParagraph(paragraph=paragraph, tokens=tuple(tokens))
-
-
-def is_word(token: Token) -> bool:
-    """Tokens the word cursor stops on (punctuation and spaces are skipped)."""
-    return token.kind not in (TokenKind.PUNCT, TokenKind.SPACE)
-
-
-def column_text(
-    token: Token,
-    options: DisplayOptions,
-    document_script: Script,
-    reading: tuple[str, ...] | None = None,
-) -> ColumnText:
-    """What a token shows; `reading` replaces its standard reading (full tones, tone
-    changes: `reader.core.engine.tones.shown_readings`)."""
-    if token.kind is TokenKind.SPACE:
-        return ColumnText(" ", "", (), 0 if "\n" in token.text else 1)
-    hanzi = token.simplified if options.script is ScriptDisplay.SIMPLIFIED else token.text
-    second = ""
-    if options.shows_second_row and token.is_han:
-        other = token.traditional if document_script is Script.SIMPLIFIED else token.simplified
-        second = other
-    syllables: tuple[tuple[str, int], ...] = ()
-    if token.is_han and token.pinyin_numbered:
-        syllables = display_word(reading or token.pinyin_numbered, options.pinyin_style)
-    pinyin_width = sum(cell_len(text) for text, _ in syllables) if options.shows_pinyin else 0
-    width = max(cell_len(hanzi), cell_len(second), pinyin_width)
-    return ColumnText(hanzi, second, syllables, width)
-
-
-def row_kinds(options: DisplayOptions) -> tuple[RowKind, ...]:
-    kinds = []
-    if options.shows_pinyin:
-        kinds.append(RowKind.PINYIN)
-    kinds.append(RowKind.HANZI)
-    if options.shows_second_row:
-        kinds.append(RowKind.SECOND)
-    return tuple(kinds)
-
-
-def layout_paragraph(
-    paragraph: AnnotatedParagraph,
-    width: int,
-    options: DisplayOptions,
-    document_script: Script,
-    *,
-    provisional: bool = False,
-    space_before: int = 0,
-) -> ParagraphLayout:
-    if options.transforms_readings and not provisional:
-        from reader.core.engine.tones import shown_readings
-
-        readings: list[tuple[str, ...]] | list[None] = shown_readings(
-            paragraph.tokens,
-            full_tones=options.tones is ToneStyle.FULL,
-            tone_changes=options.tone_changes is ToneChanges.ON,
-        )
-    else:
-        readings = [None] * len(paragraph.tokens)
-    columns = tuple(
-        column_text(token, options, document_script, reading)
-        for token, reading in zip(paragraph.tokens, readings, strict=True)
-    )
-    items = tuple(
-        item_for_token(token, column.width)
-        for token, column in zip(paragraph.tokens, columns, strict=True)
-    )
-    indent = CAPTION_INDENT if paragraph.kind is ParagraphKind.CAPTION else 0
-    lines = pack(items, max(8, width - indent), WORD_GAP)
-    kinds = row_kinds(options)
-    leading = 1 if (len(kinds) > 1 or options.view is ViewMode.FOCUS) else 0
-    rows: list[tuple[int, RowKind]] = [(-1, RowKind.BLANK)] * space_before
-    for line_index in range(len(lines)):
-        if line_index and leading:
-            rows.extend([(-1, RowKind.BLANK)] * leading)
-        rows.extend((line_index, kind) for kind in kinds)
-    if paragraph.kind is ParagraphKind.HEADING and paragraph.paragraph.heading_level <= 2:
-        rows.append((-1, RowKind.RULE))
-    token_line = {
-        column.index: line_index for line_index, line in enumerate(lines) for column in line.columns
-    }
-    return ParagraphLayout(paragraph, provisional, columns, lines, tuple(rows), token_line)
-
-
-def height_estimator(width: int, options: DisplayOptions) -> Callable[[Paragraph], int]:
-    """A cheap guess of a paragraph's height for those not laid out yet (long documents, off
-    screen): one call per paragraph of a book, so everything shared is worked out once."""
-    factor = 1.7 if options.shows_pinyin else 1.2
-    cells = max(8, width)
-    kinds = len(row_kinds(options))
-    leading = 1 if kinds > 1 else 0
-
-    def estimate(paragraph: Paragraph) -> int:
-        lines = max(1, math.ceil(len(paragraph.text) * 2 * factor / cells))
-        return lines * kinds + (lines - 1) * leading
-
-    return estimate
-
-
-# ---- styles --------------------------------------------------------------------------------
-
-TONE_SCHEMES = {ToneColours.STANDARD: "standard", ToneColours.PLECO: "pleco"}
-
-
-@dataclass(frozen=True, slots=True)
-class Palette:
-    """Rich styles resolved from the widget's component classes (so the theme applies)."""
-
-    base: Style
-    pinyin: Style
-    second: Style
-    heading: Style
-    caption: Style
-    cursor: Style
-    gutter: Style
-    pending: Style
-    rule: Style
-    tones: dict[tuple[str, int], Style]
-    statuses: dict[Status, Style]  # new and learning words are marked; known ones read plain
-
-
-def token_style(
-    palette: Palette,
-    token: Token,
-    row: RowKind,
-    paragraph_kind: ParagraphKind,
-    *,
-    is_cursor: bool = False,
-    status: object | None = None,
-) -> Style:
-    """The style of one token's cell in one row; `status` (the learner's `Status` of the
-    word) marks new and learning words on the hanzi rows, LingQ-style."""
-    del token
-    if row is RowKind.PINYIN:
-        style = palette.pinyin
-    elif row is RowKind.SECOND:
-        style = palette.second
-    elif paragraph_kind is ParagraphKind.HEADING:
-        style = palette.heading
-    elif paragraph_kind is ParagraphKind.CAPTION:
-        style = palette.caption
-    else:
-        style = palette.base
-    if row is not RowKind.PINYIN and isinstance(status, Status):
-        marked = palette.statuses.get(status)
-        if marked is not None:
-            style = style + marked
-    return style + palette.cursor if is_cursor else style
-
-
-def hides_pinyin(options: DisplayOptions, status: object | None) -> bool:
-    """In "unknown only" mode, words marked known (or ignored) show no pinyin."""
-    return options.pinyin is PinyinDisplay.UNKNOWN and status in (Status.KNOWN, Status.IGNORED)
-
-
-def tone_style(palette: Palette, options: DisplayOptions, tone: int) -> Style | None:
-    scheme = TONE_SCHEMES.get(options.tone_colours)
-    if scheme is None or not tone:
-        return None
-    return palette.tones.get((scheme, tone))
 
 
 # ---- the widget ----------------------------------------------------------------------------
@@ -379,11 +91,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         "reading-view--rule",
         "reading-view--new",
         "reading-view--learning",
-        *(
-            f"reading-view--{scheme}-{tone}"
-            for scheme in ("standard", "pleco")
-            for tone in range(1, 6)
-        ),
+        *(f"reading-view--{scheme}-{tone}" for scheme in SCHEMES for tone in range(1, 6)),
     }
 
     DEFAULT_CSS = """
@@ -402,17 +110,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     ReadingView > .reading-view--rule { color: $primary 50%; }
     ReadingView > .reading-view--new { background: $primary 30%; text-style: underline; }
     ReadingView > .reading-view--learning { background: $warning 20%; text-style: underline; }
-    ReadingView > .reading-view--standard-1 { color: #e5484d; }
-    ReadingView > .reading-view--standard-2 { color: #f0883e; }
-    ReadingView > .reading-view--standard-3 { color: #46a758; }
-    ReadingView > .reading-view--standard-4 { color: #3e8ee8; }
-    ReadingView > .reading-view--standard-5 { color: #8b8d98; }
-    ReadingView > .reading-view--pleco-1 { color: #e5484d; }
-    ReadingView > .reading-view--pleco-2 { color: #46a758; }
-    ReadingView > .reading-view--pleco-3 { color: #3e8ee8; }
-    ReadingView > .reading-view--pleco-4 { color: #a371f7; }
-    ReadingView > .reading-view--pleco-5 { color: #8b8d98; }
-    """
+    """ + colour_rules(lambda scheme, tone: f"ReadingView > .reading-view--{scheme}-{tone}")
 
     @dataclass
     class CursorMoved(Message):
@@ -475,14 +173,12 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         # Each strip with the layout it was drawn from (a layout made again gets new strips).
         self._strips: LRUCache[tuple[object, ...], tuple[ParagraphLayout, Strip]] = LRUCache(1024)
         self._palette: Palette | None = None
-        self._priority: tuple[int, ...] = ()
+        self.feed = AnnotationFeed(store)  # what the annotation worker does, and in which order
         self.annotation_error: Exception | None = None
         self.prefetch = prefetch  # the first screen, annotated in a child process
         # A word's study status for `token_style` (set by the vocabulary layer; call
         # `restyle()` after it changes).
         self.status_of: Callable[[Token], object | None] | None = None
-        self._screen_ready = threading.Event()  # the paragraphs on screen are annotated
-        self._annotated_paint = threading.Event()  # words with their pinyin are on the terminal
         self._annotated_paint_pending = False
         self.paragraph_index = max(0, min(paragraph_index, count - 1)) if count else 0
         self.cursor_offset = offset
@@ -515,7 +211,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         """
         if not self.paragraph_count:
             return None
-        return _word_at(self.shown_paragraph(self.paragraph_index).tokens, self.cursor_offset)
+        return word_at(self.shown_paragraph(self.paragraph_index).tokens, self.cursor_offset)
 
     @property
     def cursor_token(self) -> Token | None:
@@ -563,7 +259,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         first, last = self._visible_paragraph_range()
         current = self.paragraph_index
         ahead = range(max(0, first - 2), min(self.paragraph_count, last + 6))
-        self._priority = (current, *(index for index in ahead if index != current))
+        self.feed.priority = (current, *(index for index in ahead if index != current))
 
     @work(
         thread=True,
@@ -573,109 +269,26 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         exit_on_error=False,
     )
     def _annotate(self) -> None:
-        worker = get_current_worker()
-        store = self.store
-        generation = store.generation
-        pending: list[AnnotatedParagraph] = []
-        last_post = time.monotonic()
-        scan_from = 0
         prefetch, self.prefetch = self.prefetch, None
-        if prefetch is not None:
-            for annotated in prefetch.results():
-                if worker.is_cancelled:
-                    return
-                store.put([annotated], generation)
-                self.post_message(self.Annotated([annotated.index], generation))
-            # Loading the models for the rest is Python work that would hold the GIL while
-            # the UI draws the prefetched screen: let that screen paint first.
-            self.wait_for_annotated_paint(PREFETCH_PAINT_WAIT)
-        from reader.core.engine.parallel import StoreFill, WorkerError
-
-        made: set[int] = set()  # annotated here, maybe not put yet
-        # The rest of a long text is annotated by worker processes that write into the
-        # store (`parallel.StoreFill`); this thread annotates what is on screen meanwhile.
-        filling: StoreFill | None = None
-        here = False  # the rest is annotated in this thread (a short text, or no workers)
         try:
-            while not worker.is_cancelled:
-                index = next(
-                    (i for i in self._priority if i not in made and not store.is_annotated(i)),
-                    None,
-                )
-                urgent = index is not None
-                if index is None:
-                    if store.complete:
-                        break  # every paragraph is in the store (a text opened before)
-                    # Off-screen work waits for the first screen (annotated here, or painted
-                    # from the store), then leaves the UI thread most of the GIL (a long book
-                    # keeps this worker busy for minutes).
-                    deadline = time.monotonic() + 3.0
-                    while not (self._screen_ready.is_set() or self._annotated_paint.is_set()):
-                        if time.monotonic() > deadline or worker.is_cancelled:
-                            break
-                        time.sleep(0.01)
-                    if filling is None and not here:
-                        # After a split or join: what the change cannot touch is copied.
-                        carried = store.carry_over()
-                        if carried:
-                            self.post_message(self.Annotated(carried, generation))
-                        filling = StoreFill(store) if StoreFill.worthwhile(store) else None
-                        here = filling is None
-                    if filling is not None:
-                        if pending:
-                            self._deliver(pending, generation)
-                            made.clear()
-                            pending = []
-                        try:
-                            landed = filling.poll(FILL_POLL_SECONDS)
-                        except WorkerError:
-                            filling.close()
-                            filling, here = None, True  # annotate the rest here
-                            continue
-                        if landed:
-                            self.post_message(self.Annotated(landed, generation))
-                        if filling.done:
-                            filling.close()
-                            filling, here = None, True  # what is left (if anything): here
-                        continue
-                    time.sleep(BACKGROUND_PAUSE)
-                    count = self.paragraph_count
-                    while scan_from < count and (
-                        scan_from in made or store.is_annotated(scan_from)
-                    ):
-                        scan_from += 1
-                    if scan_from >= count:
-                        break
-                    index = scan_from
-                try:
-                    pending.append(store.make(index))
-                except Exception as error:  # the raw text stays readable; say why pinyin is missing
-                    self.app.call_from_thread(self._annotation_failed, error)
-                    return
-                made.add(index)
-                now = time.monotonic()
-                if urgent or now - last_post > ANNOTATION_POST_INTERVAL:
-                    self._deliver(pending, generation)
-                    made.clear()
-                    pending = []
-                    last_post = now
-            if pending and not worker.is_cancelled:
-                self._deliver(pending, generation)
-        finally:
-            if filling is not None:
-                filling.close()
+            self.feed.run(get_current_worker(), prefetch, self._deliver, self._announce)
+        except Exception as error:  # the raw text stays readable; say why pinyin is missing
+            self.app.call_from_thread(self._annotation_failed, error)
 
     def _deliver(self, paragraphs: list[AnnotatedParagraph], generation: int) -> None:
         """Keep what the worker made in the store (one transaction), then tell the UI."""
         self.store.put(paragraphs, generation)
         self.post_message(self.Annotated([p.index for p in paragraphs], generation))
 
+    def _announce(self, indices: list[int], generation: int) -> None:
+        """Tell the UI that these paragraphs are in the store (put there by the whole-book
+        workers, or carried over after a split or join)."""
+        self.post_message(self.Annotated(indices, generation))
+
     def wait_for_annotated_paint(self, timeout: float) -> None:
-        """Block (a worker) until words with their pinyin are on the terminal, and a moment
-        more, before long Python work that would compete with that paint for the GIL. Set
-        from `render_line`: a refresh callback alone can run before the first paint."""
-        if self._annotated_paint.wait(timeout=timeout):
-            time.sleep(WRITE_OUT_PAUSE)
+        """Block (a worker) until words with their pinyin are on the terminal (see
+        `AnnotationFeed.wait_for_annotated_paint`)."""
+        self.feed.wait_for_annotated_paint(timeout)
 
     def _annotation_failed(self, error: Exception) -> None:
         self.annotation_error = error
@@ -691,8 +304,9 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         if changed:
             self._paragraphs_changed(changed)
             self.post_message(self.ParagraphsAnnotated(self, tuple(changed)))
-        if not self._screen_ready.is_set() and all(self.is_ready(i) for i in self._priority):
-            self.call_after_refresh(self._screen_ready.set)
+        feed = self.feed
+        if not feed.screen_ready.is_set() and all(self.is_ready(i) for i in feed.priority):
+            self.call_after_refresh(feed.screen_ready.set)
 
     def document_grew(self, old_count: int) -> None:
         """The rest of a long text has been made (`old_count` paragraphs were shown): its
@@ -907,7 +521,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             base = self.rich_style
             tones = {
                 (scheme, tone): get(f"reading-view--{scheme}-{tone}", partial=True)
-                for scheme in ("standard", "pleco")
+                for scheme in SCHEMES
                 for tone in range(1, 6)
             }
             cursor = get("reading-view--cursor", partial=True)
@@ -966,108 +580,23 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         if cached is not None and cached[0] is layout:
             strip = cached[1]
         else:
-            strip = self._render_row(index, layout, line, kind, is_current, cursor, width)
+            look = RowLook(self.palette, self.options, self.status_of, self._left_margin)
+            strip = render_row(
+                layout,
+                line,
+                kind,
+                is_current=is_current,
+                cursor=cursor,
+                width=width,
+                look=look,
+            )
             self._strips[key] = (layout, strip)
         if not layout.provisional and not self._annotated_paint_pending:
             # Rows are rendered and handed to the terminal in one synchronous step, so a
             # callback queued now runs after this screen has gone out.
             self._annotated_paint_pending = True
-            self.call_later(self._annotated_paint.set)
+            self.call_later(self.feed.annotated_paint.set)
         return strip
-
-    def _render_row(
-        self,
-        index: int,
-        layout: ParagraphLayout,
-        line_index: int,
-        kind: RowKind,
-        is_current: bool,
-        cursor: int | None,
-        width: int,
-    ) -> Strip:
-        palette = self.palette
-        base = palette.base
-        focus = self.options.view is ViewMode.FOCUS
-        gutter = "▍ " if is_current and not focus else "  "
-        segments = [Segment(gutter, palette.gutter if is_current else base)]
-        indent = CAPTION_INDENT if layout.paragraph.kind is ParagraphKind.CAPTION else 0
-        segments.append(Segment(" " * (self._left_margin + indent), base))
-        if kind is RowKind.RULE:
-            width_of_text = max(line.width for line in layout.lines)
-            segments.append(Segment("─" * width_of_text, palette.rule))
-        elif kind is not RowKind.BLANK:
-            segments.extend(
-                self._line_segments(layout, layout.lines[line_index], kind, cursor, palette)
-            )
-        return Strip(segments).adjust_cell_length(width, base)
-
-    def _line_segments(
-        self,
-        layout: ParagraphLayout,
-        line: PackedLine,
-        kind: RowKind,
-        cursor: int | None,
-        palette: Palette,
-    ) -> list[Segment]:
-        segments: list[Segment] = []
-        x = 0
-        tokens = layout.paragraph.tokens
-        paragraph_kind = layout.paragraph.kind
-        for placed in line.columns:
-            if placed.x > x:
-                segments.append(Segment(" " * (placed.x - x), palette.base))
-            token = tokens[placed.index]
-            column = layout.columns[placed.index]
-            is_cursor = placed.index == cursor
-            status = self.status_of(token) if self.status_of is not None and token.is_han else None
-            style = token_style(
-                palette, token, kind, paragraph_kind, is_cursor=is_cursor, status=status
-            )
-            if layout.provisional and kind is RowKind.HANZI:
-                style = style + palette.pending if not is_cursor else style
-            if kind is RowKind.PINYIN and hides_pinyin(self.options, status):
-                column = replace(column, syllables=())
-            segments.extend(self._cell_segments(token, column, kind, placed.width, style, palette))
-            x = placed.x + placed.width
-        return segments
-
-    def _cell_segments(
-        self,
-        token: Token,
-        column: ColumnText,
-        kind: RowKind,
-        width: int,
-        style: Style,
-        palette: Palette,
-    ) -> list[Segment]:
-        """One token's cell in one row, centred in its column, coloured by tone."""
-        pieces: list[tuple[str, Style]] = []
-        if kind is RowKind.PINYIN:
-            for text, tone in column.syllables:
-                colour = tone_style(palette, self.options, tone)
-                pieces.append((text, style + colour if colour else style))
-        elif kind is RowKind.SECOND:
-            pieces.append((column.second, style))
-        else:
-            colour_hanzi = not self.options.shows_pinyin and len(column.syllables) == len(
-                column.hanzi
-            )
-            if colour_hanzi:
-                for character, (_, tone) in zip(column.hanzi, column.syllables, strict=True):
-                    colour = tone_style(palette, self.options, tone)
-                    pieces.append((character, style + colour if colour else style))
-            else:
-                pieces.append((column.hanzi, style))
-        used = sum(cell_len(text) for text, _ in pieces)
-        left = max(0, (width - used) // 2)
-        right = max(0, width - used - left)
-        segments = []
-        if left:
-            segments.append(Segment(" " * left, style))
-        segments.extend(Segment(text, piece_style) for text, piece_style in pieces if text)
-        if right:
-            segments.append(Segment(" " * right, style))
-        return segments
 
     def restyle(self) -> None:
         """Draw every row again (after word statuses or the theme changed)."""
@@ -1088,7 +617,7 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         annotated = self.store.shown(self.paragraph_index)
         if annotated is None:
             return  # keep the offset: the real words will arrive
-        index = _word_at(annotated.tokens, self.cursor_offset)
+        index = word_at(annotated.tokens, self.cursor_offset)
         if index is not None:
             self.cursor_offset = annotated.tokens[index].start
 
@@ -1272,15 +801,3 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
             if placed.x <= x < placed.x + placed.width and is_word(token):
                 self.set_cursor(index, token.start)
                 return
-
-
-def _word_at(tokens: Sequence[Token], offset: int) -> int | None:
-    """The word token at `offset`, else the nearest word after it, else the last word."""
-    last_word = None
-    for index, token in enumerate(tokens):
-        if not is_word(token):
-            continue
-        if token.end > offset:
-            return index
-        last_word = index
-    return last_word
