@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from throughput import process_tree, pss_kib
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 SEED = sorted((REPO / "seeds").glob("*.txt"))[0]
@@ -81,29 +83,8 @@ def start_in_tmux(socket: list[str], session: str, command: str, env: dict[str, 
     )  # fmt: skip
 
 
-def _tree(pid: int) -> list[int]:
-    """The process and every process under it."""
-    found = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in children:
-            found.extend(_tree(int(child)))
-    return found
-
-
 def _tree_pss_mib(pid: int) -> int:
-    total = 0
-    for member in _tree(pid):
-        try:
-            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue  # ended meanwhile
-    return total // 1024
+    return sum(pss_kib(member) for member in process_tree(pid)) // 1024
 
 
 def _stored(home: Path) -> int:

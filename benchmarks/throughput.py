@@ -63,7 +63,8 @@ def make_text(folder: Path, name: str, megabytes: float) -> Path:
     return path
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
+    """The process and every process under it."""
     found = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
@@ -71,11 +72,12 @@ def _tree(pid: int) -> list[int]:
         except OSError:
             continue
         for child in children:
-            found.extend(_tree(int(child)))
+            found.extend(process_tree(int(child)))
     return found
 
 
-def _pss_kib(pid: int) -> int:
+def pss_kib(pid: int) -> int:
+    """The proportional set size of a process (0 once it has ended)."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
@@ -115,7 +117,7 @@ def annotate(path: Path, env: dict[str, str]) -> Run:
 
     def sample() -> None:
         while not done.wait(0.2):
-            tree = sum(_pss_kib(member) for member in _tree(process.pid))
+            tree = sum(pss_kib(member) for member in process_tree(process.pid))
             peaks["tree"] = max(peaks["tree"], tree)
             peaks["own"] = max(peaks["own"], _hwm_kib(process.pid))
 
