@@ -8,7 +8,12 @@ Prints medians for:
   (`seed_annotate_batched_ms`: `annotate_many`, the polyphone model run once, as
   `reader annotate` and the whole-book workers annotate);
 - dictionary build time and lookup p50/p99 (benchmarks/bench_dictionary.py).
-Targets (issue 2): cold ≤ 1.0 s, seed after start-up ≤ 150 ms, lookup p99 ≤ 1 ms.
+Targets (issue 2): cold ≤ 1.0 s, seed after start-up ≤ 150 ms, lookup p99 ≤ 1 ms; issue 14:
+the seed after start-up ≤ 30 ms.
+
+`--before SRC --rounds N` measures only the seed after start-up, of this tree and of another
+source tree (its `src` folder) alternately, each round a new process per tree, and checks
+that both make the same annotations: a before/after in the same conditions.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_f2ec13676ab21b41.txt"
-sys.path.insert(0, str(REPO / "src"))
+SOURCE = Path(os.environ.get("READER_BENCH_SOURCE", REPO / "src"))  # the tree measured
+sys.path.insert(0, str(SOURCE))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
@@ -58,21 +65,27 @@ def bench_cold_annotate(runs: int, home: Path) -> dict[str, float]:
 
 def bench_annotate_after_startup(runs: int) -> dict[str, float]:
     from reader.core.engine.pipeline import default_annotator
-    from reader.core.engine.store import annotate
+    from reader.core.engine.store import ParagraphStore
     from reader.core.text.loader import load_path
 
     document = load_path(SEED)
     annotator = default_annotator()
-    list(annotate(document, annotator))  # loads dictionary, segmenter and pinyin model
+    list(ParagraphStore(document, annotator))  # loads dictionary, segmenter and pinyin model
 
     def annotate_all() -> None:  # the annotation itself, not the paragraph store's cache
         for paragraph in document.paragraphs:
             annotator.annotate_paragraph(paragraph, document.script)
 
     def annotate_together() -> None:  # as `reader annotate` and the whole-book workers do
-        annotator.annotate_many(document.paragraphs, document.script)
+        many = getattr(annotator, "annotate_many", None)  # (a tree before annotate_many)
+        if many is None:
+            annotate_all()
+        else:
+            many(document.paragraphs, document.script)
 
-    samples, together, reads = [], [], []
+    samples: list[float] = []
+    together: list[float] = []
+    reads: list[float] = []
     for _ in range(runs):
         start = time.perf_counter()
         annotate_all()
@@ -81,14 +94,51 @@ def bench_annotate_after_startup(runs: int) -> dict[str, float]:
         annotate_together()
         together.append(time.perf_counter() - start)
         start = time.perf_counter()
-        list(annotate(document, annotator))  # a reopened document: from the store on disk
+        list(ParagraphStore(document, annotator))  # a reopened document: from the store on disk
         reads.append(time.perf_counter() - start)
     return {
         "seed_annotate_ms": statistics.median(samples) * 1000,
         "seed_annotate_batched_ms": statistics.median(together) * 1000,
         "seed_from_store_ms": statistics.median(reads) * 1000,
         "paragraphs": len(document.paragraphs),
+        "annotations_digest": _digest(document, annotator),
     }
+
+
+def _digest(document: Any, annotator: Any) -> float:
+    """A number that differs when any token of the seed is annotated differently."""
+    import hashlib
+
+    text = repr([annotator.annotate_paragraph(p, document.script) for p in document.paragraphs])
+    return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
+
+
+def compare_trees(before: Path, rounds: int, runs: int) -> None:
+    """The seed after start-up, this tree and `before` alternately (see the module)."""
+    import json
+
+    trees = {"this": REPO / "src", "before": before.resolve()}
+    figures: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    with tempfile.TemporaryDirectory(prefix="reader-bench-") as home:
+        for _ in range(rounds):
+            for name, source in trees.items():
+                env = dict(os.environ, READER_HOME=home, READER_BENCH_SOURCE=str(source))
+                output = subprocess.run(
+                    [sys.executable, __file__, "--child", "--runs", str(runs)],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                figures[name].append(json.loads(output))
+    print(f"seed after start-up, {rounds} rounds of {runs} runs (medians of the round medians):")
+    for key in ("seed_annotate_ms", "seed_annotate_batched_ms"):
+        this = statistics.median(f[key] for f in figures["this"])
+        earlier = statistics.median(f[key] for f in figures["before"])
+        print(f"  {key:26} this {this:6.1f}  before {earlier:6.1f}  ratio {this / earlier:.3f}")
+    digests = {f["annotations_digest"] for group in figures.values() for f in group}
+    print(f"  same annotations: {'yes' if len(digests) == 1 else 'NO'}")
+    print(f"  load average: {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
@@ -96,7 +146,18 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--before", type=Path, help="another source tree (src), same run")
+    parser.add_argument("--rounds", type=int, default=5, help="with --before: rounds")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:  # one tree's seed after start-up, as JSON (for --before)
+        import json
+
+        print(json.dumps(bench_annotate_after_startup(args.runs)))
+        return
+    if args.before is not None:
+        compare_trees(args.before, args.rounds, args.runs)
+        return
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as home_dir:
         home = Path(home_dir)
         os.environ["READER_HOME"] = str(home)
