@@ -24,14 +24,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import paths
 from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingStateStore
-from reader.core.learner.shares import Statuses, known_share
-from reader.core.learner.stats import collect_words
 from reader.core.learner.times import parse_stamp, stamp, utc_now
 from reader.core.models import AnnotatedParagraph, Document
+
+if TYPE_CHECKING:
+    from reader.core.learner.shares import Statuses
 
 LIBRARY_FILE_NAME = "library.sqlite3"
 # "RdLb": marks a SQLite file as a reader library.
@@ -269,6 +271,11 @@ def _entry(row: tuple[object, ...], state: ReadingStateStore) -> LibraryEntry:
 
 def summarise(paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses) -> DocumentSummary:
     """A document's summary from its annotated paragraphs and the vocabulary's statuses."""
+    # Imported here: `reader` opens the document read last through this module before its
+    # first paint, and these two (the counting rules) cost ~15 ms to import.
+    from reader.core.learner.shares import known_share
+    from reader.core.learner.stats import collect_words
+
     annotated = list(paragraphs)
     share = known_share(annotated, statuses)
     words = collect_words(annotated, statuses)
