@@ -27,15 +27,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from reader import paths
+from reader.core.dictionary.senses import ABBREVIATED_NAMES
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.tables import LazyTable, read_tables
 from reader.core.errors import StorageError
 from reader.core.files import edit_locked
 from reader.core.models import TokenKind
 from reader.core.text.han import HAN_CLASS, is_han_char
+
+if TYPE_CHECKING:
+    from reader.core.dictionary.cedict import Dictionary
 
 Span = tuple[int, int, TokenKind]
 V = TypeVar("V")
@@ -297,6 +301,8 @@ MODEL_FILE = _DATA_DIR / "segment_model.json"
 _NOT_GIVEN_NAME = frozenset("姓氏")
 HMM_WORD = "hmm"  # proposed by the character HMM over a run of single characters
 NAME_WORD = "name"  # a surname followed by one or two single characters
+# Classes (the lattice's) of the characters that count with a measure word: 一家, 这面.
+_COUNTING_CLASSES = frozenset(("NUM", "DEM"))
 
 
 def candidate_features(
@@ -652,10 +658,15 @@ class Segmenter:
     """Splits text into word spans: `segment(original, simplified)` → [(start, end, kind)]."""
 
     def __init__(
-        self, user_dictionary: UserDictionary | None = None, lattice: HanLattice | None = None
+        self,
+        user_dictionary: UserDictionary | None = None,
+        lattice: HanLattice | None = None,
+        dictionary: Dictionary | None = None,
     ) -> None:
         # `lattice`: another compiled model (the model builder evaluates candidates with it).
         self._lattice = lattice if lattice is not None else _shared_lattice()
+        # CC-CEDICT, for the measure words a noun takes (`_counted_apart`); loaded when needed.
+        self._dictionary = dictionary
         self._user_dictionary = user_dictionary
         self._rules = self._compile_rules(user_dictionary)
         # Short Han runs (names, set phrases) recur all through a text.
@@ -699,7 +710,51 @@ class Segmenter:
                 words.append(word)
             else:
                 words.extend(parts)
-        return words
+        return self._counted_apart(words)
+
+    def _counted_apart(self, words: list[str]) -> list[str]:
+        """Join a place's one-character name and 方 "side" (美方, 欧方), and split a numeral
+        or demonstrative + measure word (一家, 一面) before a noun that this measure word
+        counts (CC-CEDICT's `CL:` of the noun: 饭馆 CL:家, 镜子 CL:面).
+
+        There the pair is a composition, glossed by its parts (一|家|饭馆 "classifier for
+        businesses", not 一家 "the whole family"; 一|面|镜子, not "one side"). Pairs whose
+        CC-CEDICT reading has the measure word neutral (一个 yī ge, 这个 zhè ge, 那个) are the
+        determiners a learner is taught as words and stay whole.
+        """
+        classes = self._lattice.classes
+        result: list[str] = []
+        for index, word in enumerate(words):
+            if (
+                len(word) == 2
+                and classes.get(word[0]) in _COUNTING_CLASSES
+                and index + 1 < len(words)
+                and self._counts(word, words[index + 1])
+            ):
+                result.extend(word)
+            elif word == "方" and result and result[-1] in ABBREVIATED_NAMES:
+                # 美方, 欧方 "the American/European side" are one word, as CC-CEDICT's 中方
+                # and 日方 are (a learner reads Ōufāng, not ōu "ohm" + fāng).
+                result[-1] += word
+            else:
+                result.append(word)
+        return result
+
+    def _counts(self, pair: str, noun: str) -> bool:
+        """Whether `pair` (numeral + measure word) counts `noun` as a composition."""
+        from reader.core.dictionary.markup import measure_words
+
+        if self._dictionary is None:
+            from reader.core.dictionary.cedict import default_dictionary
+
+            self._dictionary = default_dictionary()
+        dictionary = self._dictionary
+        if any(entry.pinyin.endswith("5") for entry in dictionary.entries(pair)):
+            return False
+        counted_by = measure_words(
+            definition for entry in dictionary.entries(noun) for definition in entry.definitions
+        )
+        return pair[1] in counted_by
 
     def knows_word(self, word: str) -> bool:
         """True when `word` (either script) is in the segmenter's word list."""
