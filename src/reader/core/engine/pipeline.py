@@ -196,7 +196,13 @@ class Annotator:
                 first = lookup.breakdown[0] if not entries and lookup.breakdown else None
                 verb_like[key] = first_sense_is_verb(entries or (first.entries if first else ()))
             read = syllables[start:end]
-            citation = tuple(s or UNKNOWN_SYLLABLE for s in read) if None in read else read
+            if None in read:
+                # A Latin letter of a word CC-CEDICT lists (T恤, 卡拉OK) reads as itself.
+                read = [
+                    s or (char if char.isascii() and char.isalnum() else UNKNOWN_SYLLABLE)
+                    for s, char in zip(read, text[start:end], strict=True)
+                ]
+            citation = read
             words.append(
                 WordInContext(
                     simplified[start:end],

@@ -53,16 +53,28 @@ _LETTER = (
     "\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]"
 )
 _MARK = "[\u0300-\u036f]"
+# 2,200 and 22.5: a comma only before exactly three digits, a point only before digits; a
+# currency before it (HK$1,234.50, US$5, €3) belongs to the amount.
+_NUMBER = (
+    rf"(?:[A-Z]{{1,3}}\$|[$€£¥￥])?{_DIGIT}+(?:,{_DIGIT}{{3}}(?!{_DIGIT})|[.\uff0e]{_DIGIT}+)*"
+)
+_LETTERS = rf"{_LETTER}(?:{_LETTER}|{_MARK})*"
+# Issue 15: a non-Han run is one token, never broken inside: letters and numbers side by side
+# or joined by a hyphen, apostrophe, point, slash or ampersand (COVID-19, 7-Eleven, iPhone15,
+# don't, km/h, AT&T); URLs and e-mail addresses whole, a closing . , ) after them left out.
+_NON_HAN_UNIT = rf"(?:{_NUMBER}|{_LETTERS})"
 _TOKEN_PATTERN = re.compile(
     rf"(?P<han>{_HAN_CLASS}+)"
-    # 2,200 and 22.5: a comma only before exactly three digits, a point only before digits.
-    rf"|(?P<number>{_DIGIT}+(?:,{_DIGIT}{{3}}(?!{_DIGIT})|[.\uff0e]{_DIGIT}+)*)"
-    rf"|(?P<latin>{_LETTER}(?:{_LETTER}|{_MARK}|['’\-](?={_LETTER}))*)"
+    r"|(?P<url>(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]*[A-Za-z0-9/#=_~%&+\-])"
+    r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    rf"|(?P<latin>{_NON_HAN_UNIT}(?:[-–'’./&]?{_NON_HAN_UNIT})*)"
     r"|(?P<space>\s+)"
-    r"|(?P<run>([…⋯—－\-~～.·])\6+)"  # …… —— stay one token
+    r"|(?P<run>(?P<repeated>[…⋯—－\-~～.·])(?P=repeated)+)"  # …… —— stay one token
     r"|(?P<char>.)",
     re.DOTALL,
 )
+# An amount (digits, maybe a currency first) is a number; anything else with letters a word.
+_AMOUNT = re.compile(rf"{_NUMBER}")
 
 
 def _is_emoji_like(ch: str) -> bool:
@@ -744,11 +756,7 @@ class Segmenter:
         """Whether `pair` (numeral + measure word) counts `noun` as a composition."""
         from reader.core.dictionary.markup import measure_words
 
-        if self._dictionary is None:
-            from reader.core.dictionary.cedict import default_dictionary
-
-            self._dictionary = default_dictionary()
-        dictionary = self._dictionary
+        dictionary = self._cedict()
         if any(entry.pinyin.endswith("5") for entry in dictionary.entries(pair)):
             return False
         counted_by = measure_words(
@@ -782,9 +790,10 @@ class Segmenter:
                 for word in self._cut(simplified[start:end]):
                     spans.append((position, position + len(word), TokenKind.HAN))
                     position += len(word)
-            elif group == "number":
-                spans.append((start, end, TokenKind.NUMBER))
             elif group == "latin":
+                amount = _AMOUNT.fullmatch(original, start, end) is not None
+                spans.append((start, end, TokenKind.NUMBER if amount else TokenKind.LATIN))
+            elif group in ("url", "email"):
                 spans.append((start, end, TokenKind.LATIN))
             elif group == "space":
                 spans.append((start, end, TokenKind.SPACE))
@@ -796,9 +805,47 @@ class Segmenter:
                     spans[-1] = (spans[-1][0], end, kind)  # emoji sequences stay together
                 else:
                     spans.append((start, end, kind))
+        if any(kind is TokenKind.LATIN for _, _, kind in spans):
+            spans = self._mixed_words(original, spans)
         if self._rules.joins or self._rules.splits:
             spans = self._apply_rules(original, simplified, spans)
         return spans
+
+    def _mixed_words(self, original: str, spans: list[Span]) -> list[Span]:
+        """Join a Latin word and the Han word(s) right beside it where CC-CEDICT lists the
+        whole (T恤, 卡拉OK, 哆啦A夢): one token, glossed as one word."""
+        result = list(spans)
+        index = 0
+        while index < len(result):
+            if result[index][2] is not TokenKind.LATIN:
+                index += 1
+                continue
+            first = index - 1 if index and result[index - 1][2] is TokenKind.HAN else index
+            last = (
+                index + 1
+                if index + 1 < len(result) and result[index + 1][2] is TokenKind.HAN
+                else index
+            )
+            for low, high in ((first, last), (first, index), (index, last)):
+                if low == high:
+                    continue
+                start, end = result[low][0], result[high][1]
+                if self._dictionary_has(original[start:end]):
+                    result[low : high + 1] = [(start, end, TokenKind.HAN)]
+                    index = low
+                    break
+            index += 1
+        return result
+
+    def _dictionary_has(self, word: str) -> bool:
+        return bool(self._cedict().entries(word))
+
+    def _cedict(self) -> Dictionary:
+        if self._dictionary is None:
+            from reader.core.dictionary.cedict import default_dictionary
+
+            self._dictionary = default_dictionary()
+        return self._dictionary
 
     def _apply_rules(self, original: str, simplified: str, spans: list[Span]) -> list[Span]:
         rules = self._rules
