@@ -321,3 +321,9 @@ def test_a_measure_word_before_its_noun_is_counted_apart(
 @pytest.mark.parametrize("text", ["歐方希望盡快恢復談判。", "英方拒絕了這個要求。"])
 def test_a_place_and_its_side_are_one_word(segmenter: Segmenter, text: str) -> None:
     assert words(segmenter, text)[0] == text[:2]
+
+
+def test_a_side_after_and_or_towards_is_one_word(segmenter: Segmenter) -> None:
+    assert_in_a_row(segmenter, "中方和美方昨天見了面。", ["中方", "和", "美方"])
+    assert_in_a_row(segmenter, "他們對美方很不滿。", ["對", "美方"])
+    assert_in_a_row(segmenter, "一個和美的家庭", ["和美", "的"])

@@ -314,6 +314,8 @@ _NOT_GIVEN_NAME = frozenset("姓氏")
 HMM_WORD = "hmm"  # proposed by the character HMM over a run of single characters
 NAME_WORD = "name"  # a surname followed by one or two single characters
 # Classes (the lattice's) of the characters that count with a measure word: 一家, 这面.
+# Conjunctions and prepositions before a place + 方 (和|美方, 对|美方), Simplified.
+_LINKING_CHARACTERS = frozenset("和与及同跟对向由在让被把给为")
 _COUNTING_CLASSES = frozenset(("NUM", "DEM"))
 
 
@@ -748,6 +750,16 @@ class Segmenter:
                 # 美方, 欧方 "the American/European side" are one word, as CC-CEDICT's 中方
                 # and 日方 are (a learner reads Ōufāng, not ōu "ohm" + fāng).
                 result[-1] += word
+            elif (
+                word == "方"
+                and result
+                and len(result[-1]) == 2
+                and result[-1][0] in _LINKING_CHARACTERS
+                and result[-1][1] in ABBREVIATED_NAMES
+            ):
+                # 中方和美方, 对美方: the side after "and", "towards" (not 和美 "harmonious").
+                previous = result.pop()
+                result.extend((previous[0], previous[1] + word))
             else:
                 result.append(word)
         return result
