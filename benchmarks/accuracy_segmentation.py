@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from reader import paths
 from reader.core.engine.convert import to_simplified
@@ -173,6 +174,8 @@ def longest_match_cutter(headwords: frozenset[str]) -> Cutter:
 
 class _SingleCharacters:
     """A stand-in lattice that cuts every Han run into characters (for the character classes)."""
+
+    classes: ClassVar[dict[str, str]] = {}  # no numerals: no measure word is split off
 
     def cut(self, text: str) -> list[str]:
         return list(text)

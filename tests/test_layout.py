@@ -112,3 +112,20 @@ def test_every_item_is_placed_once_in_order_and_fits(items: list[LayoutItem], wi
     for line in lines:
         xs = [(c.x, c.x + c.width) for c in line.columns]
         assert all(end <= next_start for (_, end), (next_start, _) in pairwise(xs))
+
+
+def test_a_url_is_one_column_never_broken_inside() -> None:
+    from reader.core.engine.segment import segment
+    from reader.core.text.interlinear import cell_width
+
+    text = "更多資料見https://www.example.com/a/long/path?page=2，或電郵info@example.com查詢。"
+    tokens = [
+        Token(text[start:end], start, end, kind, text[start:end], text[start:end])
+        for start, end, kind in segment(text)
+    ]
+    items = tuple(item_for_token(token, cell_width(token.text)) for token in tokens)
+    lines = pack(items, 44, gap=1)
+    columns = [tokens[column.index].text for line in lines for column in line.columns]
+    assert "https://www.example.com/a/long/path?page=2" in columns
+    assert "info@example.com" in columns
+    assert all(line.width <= 44 for line in lines)

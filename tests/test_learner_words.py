@@ -294,3 +294,36 @@ def test_compositions_are_told_by_the_dictionary_entries(builder) -> None:  # ty
         assert kinds[word] is None, word
     # A word jieba's corpus counts as a word is no composition of the last two kinds.
     assert builder.composition_kind("中的", cedict, hsk, {"中的"}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        # A numeral or demonstrative + measure word before a noun it counts is a composition,
+        # though CC-CEDICT lists the pair with another sense (一家 "the whole family").
+        ("我們樓下有一家書店。", ["一", "家", "書店"]),
+        ("他送給我一面國旗。", ["一", "面", "國旗"]),
+        ("這家公司很大。", ["這", "家", "公司"]),
+        # The determiners a learner is taught as words stay whole before their noun.
+        ("我想問一個問題。", ["一個", "問題"]),
+        ("這個地方很安靜。", ["這個", "地方"]),
+        # Not before a noun the measure word counts, the pair is the dictionary's word.
+        ("她一面唱歌一面跳舞。", ["一面", "唱歌", "一面"]),
+        ("我們一家都喜歡看書。", ["我們", "一家", "都"]),
+    ],
+)
+def test_a_measure_word_before_its_noun_is_counted_apart(
+    segmenter: Segmenter, text: str, pieces: list[str]
+) -> None:
+    assert_in_a_row(segmenter, text, pieces)
+
+
+@pytest.mark.parametrize("text", ["歐方希望盡快恢復談判。", "英方拒絕了這個要求。"])
+def test_a_place_and_its_side_are_one_word(segmenter: Segmenter, text: str) -> None:
+    assert words(segmenter, text)[0] == text[:2]
+
+
+def test_a_side_after_and_or_towards_is_one_word(segmenter: Segmenter) -> None:
+    assert_in_a_row(segmenter, "中方和美方昨天見了面。", ["中方", "和", "美方"])
+    assert_in_a_row(segmenter, "他們對美方很不滿。", ["對", "美方"])
+    assert_in_a_row(segmenter, "一個和美的家庭", ["和美", "的"])

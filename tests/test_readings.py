@@ -275,3 +275,30 @@ def test_full_tones_and_tone_changes_together(annotator: Annotator) -> None:
     # The display never changes the annotation: the same tokens serve every setting.
     shown_readings(paragraph.tokens, full_tones=True, tone_changes=True)
     assert syllables_of(annotator, text, "朋友") == ("peng2", "you5")
+
+
+def test_a_dictionary_word_reads_as_the_dictionary_where_the_engine_had_no_choice(
+    annotator: Annotator,
+) -> None:
+    # 鑰 alone is yuè and 匙 chí in the reading tables; the word is yàoshi.
+    assert syllables_of(annotator, "我找不到家裡的鑰匙了。", "鑰匙") == ("yao4", "shi5")
+    assert syllables_of(annotator, "钥匙放在桌子上。", "钥匙") == ("yao4", "shi5")
+
+
+def test_a_name_is_capitalised_when_its_surname_reads_as_an_everyday_word(
+    annotator: Annotator,
+) -> None:
+    # 阮 is ruǎn (a lute) and Ruǎn (a surname): read so in a name, it is the surname.
+    tokens = annotate_sentence(annotator, "記者阮志明昨天報道了這件事。").tokens
+    (name,) = [token for token in tokens if token.text == "阮志明"]
+    assert name.pinyin_numbered == ("Ruan3", "Zhi4", "ming2")
+    assert name.gloss is not None and name.gloss.startswith("阮: surname Ruan")
+
+
+def test_a_place_and_its_side_read_as_one_word(annotator: Annotator) -> None:
+    tokens = annotate_sentence(annotator, "歐方希望盡快恢復談判。").tokens
+    assert tokens[0].text == "歐方"
+    assert tokens[0].pinyin_numbered == ("Ou1", "fang1")
+    assert tokens[0].gloss is not None and "Europe" in tokens[0].gloss
+    assert "side" in tokens[0].gloss
+    assert format_word(tokens[0].pinyin_numbered, PinyinStyle.MARKS) == "Ōufāng"

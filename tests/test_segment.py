@@ -493,3 +493,40 @@ def test_default_user_dictionary_follows_reader_home(
     rules.save()
     segmenter.reload_user_dictionary()
     assert words(segmenter, "公園") == ["公", "園"]
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "kind"),
+    [
+        (
+            "詳情見https://www.example.com/news?id=12&lang=zh。",
+            "https://www.example.com/news?id=12&lang=zh",
+            TokenKind.LATIN,
+        ),
+        ("請瀏覽www.example.org.hk，謝謝", "www.example.org.hk", TokenKind.LATIN),
+        ("來信請寄chan.tai-man@example.com.hk。", "chan.tai-man@example.com.hk", TokenKind.LATIN),
+        ("COVID-19疫情持續", "COVID-19", TokenKind.LATIN),
+        ("門票HK$1,234.50一張", "HK$1,234.50", TokenKind.NUMBER),
+        ("我在7-Eleven買了一瓶水", "7-Eleven", TokenKind.LATIN),
+        ("他買了新的iPhone15。", "iPhone15", TokenKind.LATIN),
+        ("人口有2,200萬", "2,200", TokenKind.NUMBER),
+    ],
+)
+def test_a_non_han_run_is_one_token(
+    segmenter: Segmenter, text: str, token: str, kind: TokenKind
+) -> None:
+    spans = {text[start:end]: found for start, end, found in segmenter.segment(text)}
+    assert spans.get(token) is kind, list(spans)
+
+
+def test_a_latin_word_joins_its_han_neighbour_where_the_dictionary_lists_the_whole(
+    segmenter: Segmenter,
+) -> None:
+    text = "他穿着T恤去唱卡拉OK。"
+    spans = [(text[start:end], kind) for start, end, kind in segmenter.segment(text)]
+    assert ("T恤", TokenKind.HAN) in spans and ("卡拉OK", TokenKind.HAN) in spans
+    # Where CC-CEDICT has no whole word, the Latin word stays itself.
+    text = "我的iPhone壞了"
+    assert ("iPhone", TokenKind.LATIN) in [
+        (text[start:end], kind) for start, end, kind in segmenter.segment(text)
+    ]

@@ -125,3 +125,31 @@ def test_the_seed_glosses_carry_no_markup(annotator: Annotator) -> None:
         if token.gloss
     ]
     assert glosses and not any("[" in text or "CL:" in text or "|" in text for text in glosses)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # "(particle) used in questions" is a sense, not a pointer like "used in 鑰匙".
+        ("我今天很忙，你呢？", "呢", "what about...?"),
+        # Counted, 把 is the classifier of things with handles (its rule), not "handful".
+        ("桌子上有一把刀。", "把", "classifier for things with handles"),
+        ("我們樓下有一家書店。", "家", "classifier for families or businesses"),
+    ],
+)
+def test_rules_and_counting_choose_the_sense(
+    annotator: Annotator, text: str, word: str, expected: str
+) -> None:
+    assert expected in gloss(annotator, text, word)
+
+
+def test_no_letter_of_a_latin_word_is_looked_up_as_a_character(annotator: Annotator) -> None:
+    from reader.ui.widgets.gloss_panel import build_gloss
+
+    tokens = annotate_sentence(annotator, "我的iPhone壞了，買了一件T恤。").tokens
+    by_text = {token.text: token for token in tokens}
+    iphone = build_gloss(by_text["iPhone"], annotator.dictionary)
+    assert iphone.characters == () and iphone.parts == ()
+    tshirt = build_gloss(by_text["T恤"], annotator.dictionary)
+    assert [info.character for info in tshirt.characters] == ["恤"]
+    assert by_text["T恤"].gloss == "(loanword) T-shirt"

@@ -564,3 +564,12 @@ async def test_saves_that_fail_leave_the_reading_screen_running(
         assert app.is_running
     assert app.return_code in (0, None)
     assert not paths.user_dictionary_file().exists()
+
+
+async def test_a_url_and_latin_words_show_unbroken_with_their_own_spacing() -> None:
+    url = "https://www.example.com/news/2026?id=12"
+    text = f"# 通告\n\n詳情請瀏覽{url}，或致電HK$1,234.50的熱線。COVID-19期間7-Eleven照常營業。\n"
+    async with reading(make_document(text), size=(80, 24)) as (_app, _pilot, _screen, view):
+        shown = screen_text(view)
+        for piece in (url, "HK$1,234.50", "COVID-19", "7-Eleven"):
+            assert piece in shown, shown

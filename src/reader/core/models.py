@@ -123,7 +123,9 @@ class Lookup:
 # "used in X" (個 ge3 is only "used in 自個兒": its gloss is 個 ge4's "individual").
 _POINTER_DEFINITION = re.compile(
     r"^(?:\([^)]*\)\s*)?(?:see also|see|(?:[\w()-]+ )*variant of|also written|same as"
-    r"|erhua form of|used in)\s",
+    # "used in 葡萄", "used in place names" point elsewhere; "(particle) used in questions" is a
+    # sense (呢 "what about...?").
+    r"|erhua form of|used in(?! questions))\s",
     re.IGNORECASE,
 )
 

@@ -11,6 +11,7 @@ dictionaries write it (`reader.core.engine.syllables.format_word`: Zhōngguó, X
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from reader.core.engine.syllables import PinyinStyle, format_word
@@ -47,3 +48,13 @@ def _pinyin(numbered: str) -> str:
     if not syllables:
         return f"[{numbered}]"
     return format_word(syllables, PinyinStyle.MARKS)
+
+
+def measure_words(definitions: Iterable[str]) -> frozenset[str]:
+    """The measure words CC-CEDICT names for a noun (`CL:個|个[ge4],位[wei4]` → 個 个 位)."""
+    found: set[str] = set()
+    for definition in definitions:
+        if definition.startswith("CL:"):
+            for traditional, simplified, _ in _REFERENCE.findall(definition[3:]):
+                found.update(form for form in (traditional, simplified) if form)
+    return frozenset(found)

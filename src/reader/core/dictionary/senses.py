@@ -73,10 +73,18 @@ def choose_sense(
         return None
     hints = part_of_speech_hints(word, around.before, around.after)
     rule = _WORD_RULES.get(word)
-    if rule is None or hints[0]:
-        return _by_hints(candidates, word, *hints)
-    wanted = _matching(candidates, rule(around))
-    return wanted or _by_hints(candidates, word, *hints)
+    if rule is None and is_place_compound(word + around.after[:1]):
+        # 欧方 "the European side", 英军: the place, not 欧 "ohm" or 英 "hero".
+        for sense in candidates:
+            if sense.entry.pinyin[:1].isupper() and not _SURNAME.match(sense.definition):
+                return sense
+    if rule is not None:
+        wanted = _matching(candidates, rule(around))
+        # Counted (一把), a word is a classifier: its rule may say which (把 of things with
+        # handles, not "handful"), but no other sense.
+        if wanted is not None and (not hints[0] or _CLASSIFIER.match(wanted.definition)):
+            return wanted
+    return _by_hints(candidates, word, *hints)
 
 
 def _by_hints(
@@ -99,6 +107,20 @@ def _by_hints(
             if sense.definition.startswith(("China-", "Sino-")):
                 return sense
     return _by_penalty(candidates, len(word) == 1, counted, verb, noun)
+
+
+def is_place_compound(word: str) -> bool:
+    """A place's one-character name and a noun of it: 美方, 欧方 "the European side", 英军."""
+    return len(word) == 2 and word[0] in ABBREVIATED_NAMES and word[1] in AFTER_ABBREVIATED_NAMES
+
+
+def surname_sense(entries: Sequence[Entry]) -> Sense | None:
+    """The "surname X" sense of a character's entries, if it has one (阮 in 阮宗澤)."""
+    for entry in entries:
+        for index, definition in enumerate(entry.definitions):
+            if _SURNAME.match(definition):
+                return Sense(entry, index)
+    return None
 
 
 def _matching(candidates: Sequence[Sense], wanted: str | None) -> Sense | None:
@@ -313,7 +335,11 @@ _FEELINGS = _words(
     远 小 帅 好看 好吃 贵 便宜 伤心 难过 紧张 幸福 聪明 热闹 安静 干净 危险
     重要 简单 复杂"""
 )
-_ABBREVIATED_NAMES = frozenset("中美日英法德俄韩欧港台澳朝越印澳加意西葡荷瑞巴以伊")
+# One-character names of countries and places (美 USA, 欧 Europe), Simplified.
+ABBREVIATED_NAMES = frozenset("中美日英法德俄韩欧港台澳朝越印澳加意西葡荷瑞巴以伊")
+_ABBREVIATED_NAMES = ABBREVIATED_NAMES
+# After one of those, these make "the X side", "X troops", "X-funded firm": 美方, 欧方, 美军.
+AFTER_ABBREVIATED_NAMES = "方军元籍企媒股债"
 _NEWS_SOURCES = ("报", "社", "网", "台", "电")
 
 Rule = Callable[[Neighbours], "str | None"]
@@ -460,7 +486,7 @@ def _fang(around: Neighbours) -> str | None:
 
 def _mei(around: Neighbours) -> str | None:
     neighbour_is_name = around.before in _ABBREVIATED_NAMES or around.after in _ABBREVIATED_NAMES
-    if neighbour_is_name or around.after[:1] in ("方", "军", "元", "籍", "企", "媒", "股", "债"):
+    if neighbour_is_name or around.after[:1] in AFTER_ABBREVIATED_NAMES:
         return "(bound form) USA"
     return None
 

@@ -27,15 +27,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from reader import paths
+from reader.core.dictionary.senses import ABBREVIATED_NAMES
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.tables import LazyTable, read_tables
 from reader.core.errors import StorageError
 from reader.core.files import edit_locked
 from reader.core.models import TokenKind
 from reader.core.text.han import HAN_CLASS, is_han_char
+
+if TYPE_CHECKING:
+    from reader.core.dictionary.cedict import Dictionary
 
 Span = tuple[int, int, TokenKind]
 V = TypeVar("V")
@@ -49,16 +53,28 @@ _LETTER = (
     "\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]"
 )
 _MARK = "[\u0300-\u036f]"
+# 2,200 and 22.5: a comma only before exactly three digits, a point only before digits; a
+# currency before it (HK$1,234.50, US$5, €3) belongs to the amount.
+_NUMBER = (
+    rf"(?:[A-Z]{{1,3}}\$|[$€£¥￥])?{_DIGIT}+(?:,{_DIGIT}{{3}}(?!{_DIGIT})|[.\uff0e]{_DIGIT}+)*"
+)
+_LETTERS = rf"{_LETTER}(?:{_LETTER}|{_MARK})*"
+# Issue 15: a non-Han run is one token, never broken inside: letters and numbers side by side
+# or joined by a hyphen, apostrophe, point, slash or ampersand (COVID-19, 7-Eleven, iPhone15,
+# don't, km/h, AT&T); URLs and e-mail addresses whole, a closing . , ) after them left out.
+_NON_HAN_UNIT = rf"(?:{_NUMBER}|{_LETTERS})"
 _TOKEN_PATTERN = re.compile(
     rf"(?P<han>{_HAN_CLASS}+)"
-    # 2,200 and 22.5: a comma only before exactly three digits, a point only before digits.
-    rf"|(?P<number>{_DIGIT}+(?:,{_DIGIT}{{3}}(?!{_DIGIT})|[.\uff0e]{_DIGIT}+)*)"
-    rf"|(?P<latin>{_LETTER}(?:{_LETTER}|{_MARK}|['’\-](?={_LETTER}))*)"
+    r"|(?P<url>(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]*[A-Za-z0-9/#=_~%&+\-])"
+    r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    rf"|(?P<latin>{_NON_HAN_UNIT}(?:[-–'’./&]?{_NON_HAN_UNIT})*)"
     r"|(?P<space>\s+)"
-    r"|(?P<run>([…⋯—－\-~～.·])\6+)"  # …… —— stay one token
+    r"|(?P<run>(?P<repeated>[…⋯—－\-~～.·])(?P=repeated)+)"  # …… —— stay one token
     r"|(?P<char>.)",
     re.DOTALL,
 )
+# An amount (digits, maybe a currency first) is a number; anything else with letters a word.
+_AMOUNT = re.compile(rf"{_NUMBER}")
 
 
 def _is_emoji_like(ch: str) -> bool:
@@ -304,6 +320,10 @@ MODEL_FILE = _DATA_DIR / "segment_model.json"
 _NOT_GIVEN_NAME = frozenset("姓氏")
 HMM_WORD = "hmm"  # proposed by the character HMM over a run of single characters
 NAME_WORD = "name"  # a surname followed by one or two single characters
+# Classes (the lattice's) of the characters that count with a measure word: 一家, 这面.
+# Conjunctions and prepositions before a place + 方 (和|美方, 对|美方), Simplified.
+_LINKING_CHARACTERS = frozenset("和与及同跟对向由在让被把给为")
+_COUNTING_CLASSES = frozenset(("NUM", "DEM"))
 
 
 def candidate_features(
@@ -659,10 +679,15 @@ class Segmenter:
     """Splits text into word spans: `segment(original, simplified)` → [(start, end, kind)]."""
 
     def __init__(
-        self, user_dictionary: UserDictionary | None = None, lattice: HanLattice | None = None
+        self,
+        user_dictionary: UserDictionary | None = None,
+        lattice: HanLattice | None = None,
+        dictionary: Dictionary | None = None,
     ) -> None:
         # `lattice`: another compiled model (the model builder evaluates candidates with it).
         self._lattice = lattice if lattice is not None else _shared_lattice()
+        # CC-CEDICT, for the measure words a noun takes (`_counted_apart`); loaded when needed.
+        self._dictionary = dictionary
         self._user_dictionary = user_dictionary
         self._rules = self._compile_rules(user_dictionary)
         # Short Han runs (names, set phrases) recur all through a text.
@@ -706,7 +731,57 @@ class Segmenter:
                 words.append(word)
             else:
                 words.extend(parts)
-        return words
+        return self._counted_apart(words)
+
+    def _counted_apart(self, words: list[str]) -> list[str]:
+        """Join a place's one-character name and 方 "side" (美方, 欧方), and split a numeral
+        or demonstrative + measure word (一家, 一面) before a noun that this measure word
+        counts (CC-CEDICT's `CL:` of the noun: 饭馆 CL:家, 镜子 CL:面).
+
+        There the pair is a composition, glossed by its parts (一|家|饭馆 "classifier for
+        businesses", not 一家 "the whole family"; 一|面|镜子, not "one side"). Pairs whose
+        CC-CEDICT reading has the measure word neutral (一个 yī ge, 这个 zhè ge, 那个) are the
+        determiners a learner is taught as words and stay whole.
+        """
+        classes = self._lattice.classes
+        result: list[str] = []
+        for index, word in enumerate(words):
+            if (
+                len(word) == 2
+                and classes.get(word[0]) in _COUNTING_CLASSES
+                and index + 1 < len(words)
+                and self._counts(word, words[index + 1])
+            ):
+                result.extend(word)
+            elif word == "方" and result and result[-1] in ABBREVIATED_NAMES:
+                # 美方, 欧方 "the American/European side" are one word, as CC-CEDICT's 中方
+                # and 日方 are (a learner reads Ōufāng, not ōu "ohm" + fāng).
+                result[-1] += word
+            elif (
+                word == "方"
+                and result
+                and len(result[-1]) == 2
+                and result[-1][0] in _LINKING_CHARACTERS
+                and result[-1][1] in ABBREVIATED_NAMES
+            ):
+                # 中方和美方, 对美方: the side after "and", "towards" (not 和美 "harmonious").
+                previous = result.pop()
+                result.extend((previous[0], previous[1] + word))
+            else:
+                result.append(word)
+        return result
+
+    def _counts(self, pair: str, noun: str) -> bool:
+        """Whether `pair` (numeral + measure word) counts `noun` as a composition."""
+        from reader.core.dictionary.markup import measure_words
+
+        dictionary = self._cedict()
+        if any(entry.pinyin.endswith("5") for entry in dictionary.entries(pair)):
+            return False
+        counted_by = measure_words(
+            definition for entry in dictionary.entries(noun) for definition in entry.definitions
+        )
+        return pair[1] in counted_by
 
     def knows_word(self, word: str) -> bool:
         """True when `word` (either script) is in the segmenter's word list."""
@@ -734,9 +809,10 @@ class Segmenter:
                 for word in self._cut(simplified[start:end]):
                     spans.append((position, position + len(word), TokenKind.HAN))
                     position += len(word)
-            elif group == "number":
-                spans.append((start, end, TokenKind.NUMBER))
             elif group == "latin":
+                amount = _AMOUNT.fullmatch(original, start, end) is not None
+                spans.append((start, end, TokenKind.NUMBER if amount else TokenKind.LATIN))
+            elif group in ("url", "email"):
                 spans.append((start, end, TokenKind.LATIN))
             elif group == "space":
                 spans.append((start, end, TokenKind.SPACE))
@@ -748,9 +824,47 @@ class Segmenter:
                     spans[-1] = (spans[-1][0], end, kind)  # emoji sequences stay together
                 else:
                     spans.append((start, end, kind))
+        if any(kind is TokenKind.LATIN for _, _, kind in spans):
+            spans = self._mixed_words(original, spans)
         if self._rules.joins or self._rules.splits:
             spans = self._apply_rules(original, simplified, spans)
         return spans
+
+    def _mixed_words(self, original: str, spans: list[Span]) -> list[Span]:
+        """Join a Latin word and the Han word(s) right beside it where CC-CEDICT lists the
+        whole (T恤, 卡拉OK, 哆啦A夢): one token, glossed as one word."""
+        result = list(spans)
+        index = 0
+        while index < len(result):
+            if result[index][2] is not TokenKind.LATIN:
+                index += 1
+                continue
+            first = index - 1 if index and result[index - 1][2] is TokenKind.HAN else index
+            last = (
+                index + 1
+                if index + 1 < len(result) and result[index + 1][2] is TokenKind.HAN
+                else index
+            )
+            for low, high in ((first, last), (first, index), (index, last)):
+                if low == high:
+                    continue
+                start, end = result[low][0], result[high][1]
+                if self._dictionary_has(original[start:end]):
+                    result[low : high + 1] = [(start, end, TokenKind.HAN)]
+                    index = low
+                    break
+            index += 1
+        return result
+
+    def _dictionary_has(self, word: str) -> bool:
+        return bool(self._cedict().entries(word))
+
+    def _cedict(self) -> Dictionary:
+        if self._dictionary is None:
+            from reader.core.dictionary.cedict import default_dictionary
+
+            self._dictionary = default_dictionary()
+        return self._dictionary
 
     def _apply_rules(self, original: str, simplified: str, spans: list[Span]) -> list[Span]:
         rules = self._rules

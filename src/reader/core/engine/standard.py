@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reader.core.dictionary.senses import Neighbours
+from reader.core.dictionary.senses import Neighbours, is_place_compound
 from reader.core.engine.syllables import is_capitalised, split_numbered
 from reader.core.models import Entry, _is_pointer_definition
 from reader.core.text.sentences import ELLIPSES, QUESTION_MARKS, SENTENCE_ENDS
@@ -376,12 +376,34 @@ def _standard(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
         return proper[0].written()  # a name: the same reading wherever it stands
     agreeing = [reading for reading in readings if _agrees(reading.syllables, citation)]
     if not agreeing:
+        only = {reading.syllables for reading in readings if len(reading.syllables) == len(text)}
+        if len(only) == 1 and not proper:
+            (syllables,) = only
+            if _engine_could_not(text, syllables, citation):
+                return syllables
         return _without_entry(paragraph, index)
     if len({reading.syllables for reading in agreeing}) > 1:
         chosen = _by_context(paragraph, index, agreeing) or _by_default(word, agreeing)
     else:
         chosen = _lowercase_first(agreeing)[0]
     return chosen.written()
+
+
+def _engine_could_not(text: str, dictionary: tuple[str, ...], citation: tuple[str, ...]) -> bool:
+    """Whether a dictionary word's only reading differs from the one read just where the
+    reading engine had a single candidate for the character (鑰匙 yàoshi: its tables know 鑰
+    only as yuè, 匙 as chí): there the engine had no choice to make, so the word's reading
+    wins. Where the engine chose among candidates (上調 diào/tiáo), its choice stands."""
+    from reader.core.engine.pinyin import default_reader
+
+    tables = default_reader().tables
+    differs = False
+    for char, said, read in zip(text, dictionary, citation, strict=True):
+        if said[:-1] != read[:-1]:
+            if len(tables.candidates(char, char)) != 1:
+                return False
+            differs = True
+    return differs
 
 
 def _without_entry(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
@@ -405,27 +427,27 @@ def _without_entry(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
 def _surname_reading(paragraph: WordsInContext, word: WordInContext) -> str | None:
     """For a word no dictionary knows that looks like a name (two or three characters, a
     common surname first, no function character after it), the reading its first character
-    has only as a surname (葛 Ge3, 肖 Xiao1: CC-CEDICT's capitalised "surname" entry, a reading
-    none of its other entries has, the character standing for no other name and its everyday
-    reading no verb), capitalised; None otherwise."""
+    has as a surname (葛 Ge3, 肖 Xiao1: CC-CEDICT's capitalised "surname" entry, a reading none
+    of its other entries has or the one read in context: 阮 Ruan3; the character standing for
+    no other name and its everyday reading no verb), capitalised; None otherwise."""
     text = word.simplified
     if not word.name_like or paragraph.entries_of is None:
         return None
-    if any(char in _NOT_IN_GIVEN_NAMES for char in text[1:]):
-        return None
+    if any(char in _NOT_IN_GIVEN_NAMES for char in text[1:]) or is_place_compound(text):
+        return None  # 向更高; 欧方 is the European side, not Ōu Fāng
     entries = paragraph.entries_of(text[0])
     surnames = {
         entry.pinyin
         for entry in entries
         if is_capitalised(entry.pinyin) and any(d.startswith("surname ") for d in entry.definitions)
     }
-    others = {entry.pinyin.lower() for entry in entries if not is_capitalised(entry.pinyin)}
     other_names = [
         entry
         for entry in entries
         if is_capitalised(entry.pinyin)
         and not any(d.startswith("surname ") for d in entry.definitions)
     ]
+    others = {entry.pinyin.lower() for entry in entries if not is_capitalised(entry.pinyin)}
     if len(surnames) != 1 or other_names:  # 華 is also China (Huá): not only a surname
         return None
     everyday = [entry for entry in entries if not is_capitalised(entry.pinyin)]
@@ -435,9 +457,14 @@ def _surname_reading(paragraph: WordsInContext, word: WordInContext) -> str | No
         return None
     reading = surnames.pop()
     parts = split_numbered(reading)
-    if parts is None or reading.lower() in others:
+    if parts is None:
         return None
-    return parts[0][:1].upper() + parts[0][1:].replace("ü", "v") + str(parts[1])
+    written = parts[0][:1].upper() + parts[0][1:].replace("ü", "v") + str(parts[1])
+    if reading.lower() in others and written.lower() != word.citation[0]:
+        # The surname's reading is an everyday word's too (曾 zēng, 柏 bǎi): only where the
+        # character was read so in context is it the surname (阮 Ruǎn in 阮宗澤).
+        return None
+    return written
 
 
 def _agrees(dictionary: tuple[str, ...], citation: tuple[str, ...]) -> bool:

@@ -103,10 +103,13 @@ class WordMemory:
                 records.append(None)
                 continue
             read = syllables[start:end]
-            citation = cast(
-                tuple[str, ...],
-                tuple(read) if None not in read else tuple(s or UNKNOWN_SYLLABLE for s in read),
-            )
+            if None in read:
+                # A Latin letter of a word CC-CEDICT lists (T恤, 卡拉OK) reads as itself.
+                read = [
+                    s or (char if char.isascii() and char.isalnum() else UNKNOWN_SYLLABLE)
+                    for s, char in zip(read, text[start:end], strict=True)
+                ]
+            citation = cast(tuple[str, ...], tuple(read))
             key = (traditional[start:end], simplified[start:end], citation, in_simplified)
             word = words.get(key)
             if word is None:
@@ -220,7 +223,12 @@ def sense_in_context(
     not Zhōng'ōu, Central Europe). A word without an entry is glossed part by part, each
     part's sense chosen by its reading in the word (葛沖: 葛 Gě "surname Ge")."""
     from reader.core.dictionary.markup import render
-    from reader.core.dictionary.senses import Neighbours, choose_sense, same_reading
+    from reader.core.dictionary.senses import (
+        Neighbours,
+        choose_sense,
+        same_reading,
+        surname_sense,
+    )
 
     simplified = script is Script.SIMPLIFIED
     entries = lookup.entries + lookup.references if lookup.references else lookup.entries
@@ -233,16 +241,27 @@ def sense_in_context(
         return render(sense.definition, simplified), reading
     parts = []
     offset = 0
+    # The parts' Simplified forms: the sense rules read Simplified neighbours (歐|方: 欧).
+    keys = [part.entries[0].simplified if part.entries else part.query for part in lookup.breakdown]
     for index, part in enumerate(lookup.breakdown):
         syllables = reading[offset : offset + len(part.query)]
         offset += len(part.query)
         part_entries = (*part.entries, *part.references)
-        before = lookup.breakdown[index - 1].query if index else ""
-        after = lookup.breakdown[index + 1].query if index + 1 < len(lookup.breakdown) else ""
-        key = part.entries[0].simplified if part.entries else part.query
-        sense = choose_sense(part_entries, syllables, Neighbours(before, after), key)
+        before = keys[index - 1] if index else ""
+        after = keys[index + 1] if index + 1 < len(keys) else ""
+        key = keys[index]
+        sense = None
+        if index == 0 and len(reading) > 1 and reading[1][:1].isupper():
+            sense = surname_sense(part_entries)  # a name read as one: Ruǎn Zōngzé
+        if sense is None:
+            sense = choose_sense(part_entries, syllables, Neighbours(before, after), key)
         if sense is not None:
             parts.append(f"{part.query}: {render(sense.definition, simplified)}")
+            if sense.entry.pinyin[:1].isupper() and same_reading(sense.entry, syllables):
+                # A part read as a name keeps its capital (欧方 Ōufāng: 欧 Europe).
+                at = offset - len(part.query)
+                capitals = _with_capitals_of(sense.entry.pinyin, syllables)
+                reading = (*reading[:at], *capitals, *reading[offset:])
     return (" + ".join(parts) or NO_ENTRY_GLOSS), reading
 
 

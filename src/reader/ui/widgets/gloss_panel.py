@@ -22,6 +22,7 @@ from textual.widgets import Static
 from reader.config import Settings
 from reader.core.engine.syllables import PinyinStyle, format_word
 from reader.core.models import Entry, Lookup, Token
+from reader.core.text.han import is_han_char
 from reader.ui.settings import LiveSettings
 
 if TYPE_CHECKING:
@@ -163,13 +164,15 @@ def build_gloss(token: Token, dictionary: Dictionary) -> GlossContent:
     from reader.core.dictionary.markup import render
 
     result = dictionary.lookup(token.text)
-    compound = len(token.text) >= 3
+    compound = len(token.text) >= 3 and token.is_han
     pieces = result.breakdown or (_compound_parts(token.text, dictionary) if compound else ())
     parts = _parts(token, pieces)
     entries, references = _shown_entries(result, token.gloss)
 
     characters: list[CharacterInfo] = []
     for index, character in enumerate(token.text):
+        if not is_han_char(character):
+            continue  # a letter of iPhone or T恤 is no character to look up (P is slang)
         other = token.simplified[index] if token.simplified[index] != character else ""
         if not other and token.traditional[index] != character:
             other = token.traditional[index]

@@ -39,7 +39,9 @@ from reader.core.text.layout import PackedLine, item_for_token, pack
 CAPTION_INDENT = 2
 WORD_GAP = 1
 
-_PROVISIONAL_PATTERN = re.compile(r"\s+|[A-Za-z0-9]+|.", re.DOTALL)
+# A run of printable ASCII (a URL, HK$1,234.50, COVID-19) stays one token: never broken
+# or spaced apart, as the segmenter keeps it (reader.core.engine.segment).
+_PROVISIONAL_PATTERN = re.compile(r"\s+|[!-~]*[A-Za-z0-9][!-~]*|.", re.DOTALL)
 
 
 class RowKind(Enum):
@@ -141,7 +143,7 @@ def provisional_paragraph(paragraph: Paragraph) -> AnnotatedParagraph:
         text = match.group()
         if text.isspace():
             kind = TokenKind.SPACE
-        elif text.isalnum() and text.isascii():
+        elif text.isascii() and any(char.isalnum() for char in text):
             kind = TokenKind.LATIN
         elif text.isalnum():
             kind = TokenKind.HAN
