@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.color import Color as RichColor
 from rich.style import Style
 from textual import events, work
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -39,6 +41,7 @@ from reader.core.models import (
     Token,
 )
 from reader.core.tone_colours import SCHEMES, colour_rules
+from reader.ui.contrast import cursor_tint, status_tints
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.annotation_feed import AnnotationFeed
 from reader.ui.widgets.reading_layout import (
@@ -72,6 +75,10 @@ LAYOUTS_KEPT = 512  # paragraph layouts kept for drawing (the rest are made agai
 # ---- the widget ----------------------------------------------------------------------------
 
 
+def _colour(rich_colour: RichColor | None, fallback: str) -> Color:
+    return Color.from_rich_color(rich_colour) if rich_colour is not None else Color.parse(fallback)
+
+
 class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     """Paragraphs with pinyin above each word, a current paragraph and a word cursor.
 
@@ -89,8 +96,6 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         "reading-view--gutter",
         "reading-view--pending",
         "reading-view--rule",
-        "reading-view--new",
-        "reading-view--learning",
         *(f"reading-view--{scheme}-{tone}" for scheme in SCHEMES for tone in range(1, 6)),
     }
 
@@ -104,12 +109,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     ReadingView > .reading-view--second { color: $text-muted; }
     ReadingView > .reading-view--heading { color: $primary; text-style: bold; }
     ReadingView > .reading-view--caption { color: $text-muted; text-style: italic; }
-    ReadingView > .reading-view--cursor { background: $accent 35%; text-style: bold; }
+    ReadingView > .reading-view--cursor { text-style: bold; }  /* colours: see `palette` */
     ReadingView > .reading-view--gutter { color: $accent; }
     ReadingView > .reading-view--pending { color: $text-disabled; }
     ReadingView > .reading-view--rule { color: $primary 50%; }
-    ReadingView > .reading-view--new { background: $primary 30%; text-style: underline; }
-    ReadingView > .reading-view--learning { background: $warning 20%; text-style: underline; }
     """ + colour_rules(lambda scheme, tone: f"ReadingView > .reading-view--{scheme}-{tone}")
 
     @dataclass
@@ -519,7 +522,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 for scheme in SCHEMES
                 for tone in range(1, 6)
             }
-            cursor = get("reading-view--cursor", partial=True)
+            marked, cursor = self._marked_styles(base)
+            cursor = get("reading-view--cursor", partial=True) + cursor
             if self.app.no_color:
                 cursor += Style(reverse=True)
             self._palette = Palette(
@@ -533,12 +537,29 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 pending=get("reading-view--pending"),
                 rule=get("reading-view--rule"),
                 tones=tones,
-                statuses={
-                    Status.NEW: get("reading-view--new", partial=True),
-                    Status.LEARNING: get("reading-view--learning", partial=True),
-                },
+                statuses=marked,
             )
         return self._palette
+
+    def _marked_styles(self, base: Style) -> tuple[dict[Status, Style], Style]:
+        """New and learning words on tints of the theme's primary and warning colours, and
+        the cursor on a tint of its accent, each with a text colour readable on it at 4.5:1
+        (`reader.ui.contrast`): worked out per theme, not fixed tints that vanish in some."""
+        colours = self.app.theme_variables
+        background = _colour(base.bgcolor, colours.get("background", "black"))
+        text = _colour(base.color, colours.get("foreground", "white"))
+        tints = {
+            Status.NEW: Color.parse(colours.get("primary", "blue")),
+            Status.LEARNING: Color.parse(colours.get("warning", "yellow")),
+        }
+        marked = status_tints(background, text, tints)
+        cursor = cursor_tint(
+            background, text, Color.parse(colours.get("accent", "magenta")), [*marked.values()]
+        )
+        return (
+            {status: tint.style(underline=True) for status, tint in marked.items()},
+            cursor.style(),
+        )
 
     def _locate_row(self, row: int) -> tuple[int, int] | None:
         """(paragraph index, row inside its layout) for a virtual row, or None for spacing."""
