@@ -220,6 +220,8 @@ def _reading_actions() -> list[Action]:
         reading("previous_word", "Previous word", "h,left"),
         reading("gloss", "Gloss", "enter,space", True, "⏎"),
         reading("close", "Close panel", "escape"),
+        reading("scroll_gloss_down", "Scroll the gloss panel down", "shift+down"),
+        reading("scroll_gloss_up", "Scroll the gloss panel up", "shift+up"),
         reading("cycle_pinyin", "Pinyin", "p", True),
         reading("cycle_script", "Script", "s", True),
         reading("cycle_tone_colours", "Tone colours", "c"),

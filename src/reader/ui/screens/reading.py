@@ -95,7 +95,7 @@ def _fitted_status(title: str, parts: list[str], width: int) -> Text:
     """The title, then as many of `parts` (most useful first) as fit in `width` cells: a
     part is left out whole, never cut (a cut "tones: sta" reads as nothing)."""
     separator = "  ·  "
-    title = title if len(title) <= 24 else title[:23] + "…"
+    title = title if cell_len(title) <= 24 else set_cell_size(title, 23) + "…"
     shown = list(parts)
     while shown and cell_len(title + separator + separator.join(shown)) > width:
         shown.pop()
@@ -165,7 +165,7 @@ class ReadingScreen(ReadingWords):
                 id="reading-view",
             )
             yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
-            yield Input(placeholder="Search: hanzi or pinyin without tones", id="search")
+            yield Input(placeholder="Search: hanzi or pinyin (guanxi, zhe4)", id="search")
             yield Static(id="known-chart")
             yield Static(id="status")
         yield Static(
@@ -238,6 +238,13 @@ class ReadingScreen(ReadingWords):
         self.set_class(too_small, "-too-small")
         # Narrow terminals get the gloss panel under the text instead of beside it.
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        # Beside the text, the panel grows with the terminal: a third of it, 44 to 80 cells.
+        if event.size.width < NARROW_WIDTH:
+            self.gloss_panel.styles.clear_rule("width")  # under the text: reader.tcss
+        else:
+            self.gloss_panel.styles.width = max(44, min(80, event.size.width // 3))
+        if self.gloss_panel.is_open:
+            self.call_after_refresh(self.view.keep_cursor_in_view)
         self.call_after_refresh(self._draw_chart)
         self.call_after_refresh(self._update_status)
 
@@ -459,15 +466,27 @@ class ReadingScreen(ReadingWords):
     def action_gloss(self) -> None:
         panel = self.gloss_panel
         if panel.is_open:
-            panel.close()
+            self._close_gloss()
         else:
             panel.open(self.view.cursor_token)
+            # The panel takes rows (under the text when narrow): the word stays in view.
+            self.call_after_refresh(self.view.keep_cursor_in_view)
+
+    def _close_gloss(self) -> None:
+        self.gloss_panel.close()
+        self.view.focus()
 
     def action_close(self) -> None:
         if self.search_input.has_class("-open"):
             self._close_search()
         elif self.gloss_panel.is_open:
-            self.gloss_panel.close()
+            self._close_gloss()
+
+    def action_scroll_gloss_down(self) -> None:
+        self.gloss_panel.scroll_down(animate=False)
+
+    def action_scroll_gloss_up(self) -> None:
+        self.gloss_panel.scroll_up(animate=False)
 
     # ---- search ----------------------------------------------------------------------------------
 

@@ -394,7 +394,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         """
         if not self.paragraph_count or self._content_width <= 0:
             return
-        anchor = self._anchor()
+        # The first layout starts at the current paragraph (a resumed position): at the top.
+        anchor = self._anchor() if self._starts else (self.paragraph_index, 0)
         self._layouts.clear()
         self._exact.clear()
         self._strips.clear()
@@ -669,17 +670,22 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         para_end = para_start + self.layout_of(index).height
         line_start, line_end = self._row_range_of_cursor()
         target = top
-        if para_end - para_start <= view_height and paragraph_changed:
-            if para_start < top:
-                target = para_start
-            elif para_end > top + view_height:
-                target = para_end - view_height
+        # A paragraph not wholly in view is put at the top (j, a resumed position): at the
+        # bottom edge only its first lines would show, the rest under the panel.
+        fits = para_end - para_start <= view_height
+        if fits and paragraph_changed and (para_start < top or para_end > top + view_height):
+            target = para_start
         if line_start < target:
             target = max(0, line_start - 1)
         elif line_end > target + view_height:
             target = line_end - view_height + 1
         if target != top:
             self.scroll_to(y=target, animate=False)
+
+    def keep_cursor_in_view(self) -> None:
+        """Scroll so the cursor's paragraph (or at least its line) is in view: after the
+        view got shorter (the gloss panel opened under it, the terminal shrank)."""
+        self._ensure_cursor_visible(paragraph_changed=True)
 
     def set_cursor(self, paragraph_index: int, offset: int = 0) -> None:
         """Put the cursor on a paragraph and a character offset (snapped to a word)."""
