@@ -65,3 +65,15 @@ async def test_statuses_and_the_cursor_read_at_4_5_to_1_in_every_theme() -> None
                     failures.append(f"cursor {cursor_background.hex} like {tint.hex}")
         assert len(measured) >= 19  # Textual's themes are all checked
         assert not any(measured.values()), {k: v for k, v in measured.items() if v}
+
+
+async def test_the_ansi_themes_draw() -> None:
+    """Their colours are the terminal's (not measured above), but the screen must draw."""
+    async with reading(size=(100, 30)) as (app, pilot, screen, view):
+        for theme in ("ansi-dark", "ansi-light"):
+            app.theme = theme
+            await pilot.pause()
+            screen.refresh_insight()
+            view.restyle()
+            await pilot.pause()
+            assert "今天" in view.visible_text()

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.color import Color
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.widgets import Footer, Input, Static
@@ -354,9 +356,11 @@ class ReadingScreen(ReadingWords):
         )
         # The current paragraph's bar in the accent colour (reversed, ▁ would look like █).
         accent = self.app.theme_variables.get("accent", "")
+        # As a Style, not "bold <colour>": the ansi-* themes' "ansi_green" is no Rich colour.
+        highlight = Style(bold=True, color=Color.parse(accent).rich_color) if accent else "reverse"
         text = Text()
         text.append(CHART_LABEL, style="dim")
-        text.append_text(known_chart(values, current, f"bold {accent}" if accent else "reverse"))
+        text.append_text(known_chart(values, current, highlight))
         chart.update(text)
 
     @on(ReadingView.CursorMoved)
