@@ -229,7 +229,7 @@ async def test_p_toggles_pinyin_and_remembers_it() -> None:
         assert "jīntiān" not in screen_text(view) and "今天" in screen_text(view)
         assert load_settings().pinyin is PinyinDisplay.OFF
         status = str(screen.query_one("#status", Static).content)
-        assert "no pinyin" in status and "tones: standard" in status
+        assert "no pinyin" in status  # at 100 columns the tone colours are left out
         await pilot.press("p")
         assert "jīntiān" in screen_text(view)
         assert load_settings().pinyin is PinyinDisplay.ALL

@@ -160,6 +160,34 @@ def test_search_by_toneless_pinyin_starts_at_a_syllable_and_crosses_words() -> N
     assert _find("yushuo") == []  # punctuation stops a match
 
 
+TONES_PARAGRAPH = Paragraph(1, ParagraphKind.PARAGRAPH, "這正是着綠")
+TONES_ANNOTATED = AnnotatedParagraph(
+    TONES_PARAGRAPH,
+    (
+        _han("這", 0, "这", "zhe4"),
+        _han("正是", 1, "正是", "zheng4", "shi4"),
+        _han("着", 3, "着", "zhe5"),
+        _han("綠", 4, "绿", "lu:4"),
+    ),
+)
+
+
+def _find_tones(query: str) -> list[SearchHit]:
+    return find_hits(query, [TONES_PARAGRAPH], lambda index: TONES_ANNOTATED)
+
+
+def test_pinyin_search_matches_whole_syllables_and_honours_tones() -> None:
+    assert _find_tones("zhe") == [SearchHit(1, 0), SearchHit(1, 3)]  # not zheng
+    assert _find_tones("zhe4") == [SearchHit(1, 0)]  # 這 zhè, not 着 zhe
+    assert _find_tones("zhè") == [SearchHit(1, 0)]
+    assert _find_tones("zhe5") == [SearchHit(1, 3)]
+    assert _find_tones("zheng") == [SearchHit(1, 1)]
+    assert _find_tones("zheng4shi") == [SearchHit(1, 1)]
+    assert _find_tones("zheng3") == []
+    assert _find_tones("lv4") == _find_tones("lü") == [SearchHit(1, 4)]
+    assert _find("han4yu") == [SearchHit(0, 2)] and _find("han2yu") == []
+
+
 def test_pinyin_queries_are_recognised_and_normalised() -> None:
     assert is_pinyin_query("guanxi") and is_pinyin_query("Guān xì") and is_pinyin_query("lü4")
     assert not is_pinyin_query("關係")

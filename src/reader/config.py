@@ -4,7 +4,7 @@ Stored as TOML in `paths.config_file()`:
 
     [display]
     pinyin = "all"            # all | unknown | off
-    script = "original"       # original | simplified | both
+    script = "original"       # original | traditional | simplified | both
     tone_colours = "standard" # standard | pleco | off
     pinyin_style = "marks"    # marks | numbers | zhuyin
     view = "continuous"       # continuous | focus
@@ -51,9 +51,11 @@ class PinyinDisplay(str, Enum):
 
 
 class ScriptDisplay(str, Enum):
-    """Which script the hanzi row shows; BOTH adds a Simplified row under the original."""
+    """Which script the hanzi row shows: as written, converted to Traditional or Simplified;
+    BOTH adds the other script's form under the original where it differs."""
 
     ORIGINAL = "original"
+    TRADITIONAL = "traditional"
     SIMPLIFIED = "simplified"
     BOTH = "both"
 
@@ -111,7 +113,8 @@ class Settings:
     pinyin: PinyinDisplay = PinyinDisplay.ALL
     """Pinyin above every word, only above words not marked known (or ignored), or none."""
     script: ScriptDisplay = ScriptDisplay.ORIGINAL
-    """Hanzi as written, converted to Simplified, or both (Simplified on a line under)."""
+    """Hanzi as written, converted to Traditional or to Simplified, or both (the other
+    script's form on a line under, where it differs)."""
     tone_colours: ToneColours = ToneColours.STANDARD
     """Colour of each syllable by its tone."""
     pinyin_style: PinyinStyle = PinyinStyle.MARKS

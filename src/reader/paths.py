@@ -58,6 +58,11 @@ def user_dictionary_file() -> Path:
     return data_dir() / "user_words.txt"
 
 
+def screenshots_dir() -> Path:
+    """Where the command palette's "Screenshot" saves its SVG files."""
+    return _ensure(data_dir() / "screenshots")
+
+
 def _bundled(name: str) -> Path:
     """A folder shipped with the project: inside the wheel, or at the repository root
     for an editable install / source checkout."""

@@ -58,12 +58,23 @@ class Action:
 # Keys Textual binds on the app itself: a remap onto one of them hides it.
 TEXTUAL_KEYS: Mapping[str, str] = {"ctrl+p": "the command palette", "ctrl+q": "Quit"}
 
-_KEY_NAMES = {"question_mark": "?", "slash": "/", "space": "space", "escape": "Esc"}
+# Names a learner knows from the keyboard, where Textual's display differs ("esc", "⏎").
+_KEY_NAMES = {"escape": "Esc", "enter": "Enter", "space": "space", "tab": "Tab"}
+
+
+def display_key(key: str) -> str:
+    """One key as a learner would type it in the config: "question_mark" -> "?",
+    "slash" -> "/", "shift+down" -> "shift+↓", "ctrl+p" -> "ctrl+p"."""
+    from textual.keys import format_key
+
+    *modifiers, name = key.strip().split("+")
+    shown = _KEY_NAMES.get(name) or format_key(name)
+    return "+".join([*modifiers, shown])
 
 
 def display_keys(keys: str) -> str:
     """Keys as the help screen and the palette show them: "question_mark,f1" -> "?, f1"."""
-    return ", ".join(_KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
+    return ", ".join(display_key(key) for key in keys.split(",") if key.strip())
 
 
 def normalise_keys(keys: str) -> list[str]:
@@ -209,11 +220,15 @@ def _reading_actions() -> list[Action]:
         reading("previous_word", "Previous word", "h,left"),
         reading("gloss", "Gloss", "enter,space", True, "⏎"),
         reading("close", "Close panel", "escape"),
+        reading("scroll_gloss_down", "Scroll the gloss panel down", "shift+down"),
+        reading("scroll_gloss_up", "Scroll the gloss panel up", "shift+up"),
         reading("cycle_pinyin", "Pinyin", "p", True),
         reading("cycle_script", "Script", "s", True),
         reading("cycle_tone_colours", "Tone colours", "c"),
         reading("cycle_pinyin_style", "Marks/numbers/zhuyin", "t"),
-        reading("toggle_view", "Focus", "f", True),
+        reading("toggle_full_tones", "Full tones / neutral tones", "T"),
+        reading("toggle_tone_changes", "Tone changes (yí gè, bú shì)", "Y"),
+        reading("toggle_view", "Focus", "f"),
         reading("split_word", "Split word", "x"),
         reading("join_word", "Join with next word", "m"),
         reading("save_word", "Save", "a", True),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.style import Style
 from rich.text import Text
 
 from reader.core.learner.stats import SPARK_BARS
@@ -36,7 +37,7 @@ def column_value(
 
 
 def known_chart(
-    values: Sequence[float | None], current: int, current_style: str = "reverse"
+    values: Sequence[float | None], current: int, current_style: str | Style = "reverse"
 ) -> Text:
     """One bar per column (▁ nothing known … █ all known, · not read yet), the column
     `current` drawn in `current_style`."""

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -33,7 +33,7 @@ from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
-from reader.ui.actions import ACTIONS, APP_SCOPE, display_keys, keymap_problems
+from reader.ui.actions import ACTIONS, APP_SCOPE, display_key, display_keys, keymap_problems
 from reader.ui.problems import problems_reported, report_problem
 from reader.ui.screens.base import ReaderScreen
 from reader.ui.services import Vocabulary
@@ -251,9 +251,39 @@ class ReaderApp(App[int]):
         """A theme picked in the command palette is kept for the next session."""
         self.live_settings.update(theme=theme.name)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A key in the footer as the learner typed it: their remap if they made one (the
+        default's `key_display`, "⏎", would name a key that no longer does it)."""
+        remapped = self.keymap.get(binding.id) if binding.id else None
+        if remapped:
+            return display_key(remapped.split(",")[0])
+        return super().get_key_display(binding)
+
+    def save_screenshot_in_data_dir(self) -> None:
+        """The palette's Screenshot: an SVG in the data folder, its path said (Textual's own
+        saves to ~/Downloads, which many machines do not have)."""
+        from reader import paths
+
+        try:
+            path = self.save_screenshot(path=str(paths.screenshots_dir()))
+        except ReaderError as error:  # the folder could not be made
+            report_problem(self, str(error))
+        except OSError as error:
+            report_problem(self, f"could not save the screenshot ({error.strerror or error})")
+        else:
+            self.notify(path, title="Screenshot saved", timeout=10)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's commands, then every action of the screen (the footer shows a few)."""
-        yield from super().get_system_commands(screen)
+        """Textual's commands (its Quit and Screenshot replaced by the app's), then every
+        action of the screen (the footer shows a few)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Screenshot"):
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG picture of the screen in the data folder",
+            lambda: self.set_timer(0.1, self.save_screenshot_in_data_dir),
+        )
         scope = getattr(screen, "SCOPE", APP_SCOPE)
         for action in ACTIONS.in_scope(scope):
             keys = display_keys(ACTIONS.keys_of(action.id, self.keymap))

@@ -214,13 +214,15 @@ def sense_key(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _PinyinQuery:
+class PinyinQuery:
+    """A pinyin query: its letters, where it spells ü, and the tones it gives."""
+
     letters: str  # ü as u
     umlauts: tuple[int, ...]  # positions the query spells with ü / v
     tones: dict[int, int]  # marked-vowel position -> tone
 
 
-def parse_pinyin_query(query: str) -> _PinyinQuery | None:
+def parse_pinyin_query(query: str) -> PinyinQuery | None:
     """A query as pinyin letters and the tones it gives; None if it cannot be pinyin."""
     text = unicodedata.normalize("NFD", query.strip().lower())
     text = text.replace("u:", "ü").replace("u\u0308", "ü")
@@ -248,7 +250,7 @@ def parse_pinyin_query(query: str) -> _PinyinQuery | None:
     if len(letters) != len(plain.translate(str.maketrans("", "", "12345"))):
         return None
     umlauts = tuple(i for i, char in enumerate(letters) if char == "ü")
-    return _PinyinQuery(letters.replace("ü", "u"), umlauts, tones)
+    return PinyinQuery(letters.replace("ü", "u"), umlauts, tones)
 
 
 def _tones_match(stored: str, wanted: dict[int, int]) -> bool:
@@ -317,7 +319,7 @@ class Searcher:
         self,
         where: str,
         arguments: tuple[str, ...],
-        parsed: _PinyinQuery,
+        parsed: PinyinQuery,
         tier: int,
         limit: int,
     ) -> list[SearchHit]:

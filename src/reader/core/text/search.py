@@ -1,7 +1,8 @@
 """Finding text in a document: by Traditional or Simplified characters, or by toneless pinyin.
 
-Pure functions (no Textual), so they are tested without a terminal. Pinyin matches start
-at a syllable boundary ("guanxi" finds 關係, "guan" finds it too, "uanxi" does not).
+Pure functions (no Textual), so they are tested without a terminal. Pinyin matches whole
+syllables ("guanxi" and "guan" find 關係, "uanxi" does not, "zhe" finds 這 but not 正
+zheng); tones given as numbers or marks must agree ("zhe4" finds 這 zhè, not 着 zhe).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reader.core.engine.syllables import toneless
+from reader.core.dictionary.search import PinyinQuery, parse_pinyin_query
+from reader.core.engine.syllables import split_numbered, tone_mark_position, toneless
 from reader.core.models import AnnotatedParagraph, Paragraph
 
 _PINYIN_QUERY = re.compile(r"^[a-zü:' 0-9\u0300-\u036f]+$")
@@ -44,8 +46,8 @@ def find_hits(
         return []
     hits: set[SearchHit] = set()
     if is_pinyin_query(query):
-        wanted = toneless(query)
-        if not wanted:
+        wanted = parse_pinyin_query(query)
+        if wanted is None:
             return []
         for paragraph in paragraphs:
             tokens = annotated(paragraph.index)
@@ -69,27 +71,43 @@ def find_hits(
     return sorted(hits)
 
 
-def _pinyin_hits(wanted: str, paragraph: AnnotatedParagraph) -> list[SearchHit]:
-    syllable_text: list[str] = []
+def _pinyin_hits(wanted: PinyinQuery, paragraph: AnnotatedParagraph) -> list[SearchHit]:
+    """Where the query's letters run over whole syllables (start and end at a syllable
+    boundary: "zhe" is not the start of zheng), each tone it gives agreeing."""
+    letters: list[str] = []
     boundaries: dict[int, int] = {}  # position in the joined syllables -> character offset
+    ends: set[int] = set()
+    tones: dict[int, int] = {}  # position of a syllable's marked vowel -> its tone
+    umlauts: set[int] = set()
     position = 0
     for token in paragraph.tokens:
         if not token.is_han:
-            syllable_text.append("\x00")  # matches never run across punctuation or Latin
+            letters.append("\x00")  # matches never run across punctuation or Latin
             position += 1
             continue
         for index, numbered in enumerate(token.pinyin_numbered):
+            parts = split_numbered(numbered)
+            body, tone = parts if parts is not None else (toneless(numbered), 0)
             boundaries[position] = token.start + index
-            syllable = toneless(numbered)
-            syllable_text.append(syllable)
-            position += len(syllable)
-    joined = "".join(syllable_text)
+            marked = tone_mark_position(body) if tone else None
+            if marked is not None:
+                tones[position + marked] = tone
+            umlauts.update(position + i for i, char in enumerate(body) if char == "ü")
+            letters.append(body.replace("ü", "u"))
+            position += len(body)
+            ends.add(position)
+    joined = "".join(letters)
     hits = []
-    start = joined.find(wanted)
+    start = joined.find(wanted.letters)
     while start != -1:
-        if start in boundaries:
+        if (
+            start in boundaries
+            and start + len(wanted.letters) in ends
+            and all(start + i in umlauts for i in wanted.umlauts)
+            and all(tones.get(start + i) == tone for i, tone in wanted.tones.items())
+        ):
             hits.append(SearchHit(paragraph.index, boundaries[start]))
-        start = joined.find(wanted, start + 1)
+        start = joined.find(wanted.letters, start + 1)
     return hits
 
 

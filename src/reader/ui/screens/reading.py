@@ -12,10 +12,13 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.color import Color
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.widgets import Footer, Input, Static
@@ -24,7 +27,9 @@ from reader.config import (
     PinyinDisplay,
     ScriptDisplay,
     Settings,
+    ToneChanges,
     ToneColours,
+    ToneStyle,
     ViewMode,
     next_value,
 )
@@ -43,12 +48,13 @@ from reader.ui.screens.reading_words import ReadingWords
 from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
+from reader.ui.widgets.reading_layout import script_cycle
 from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
     from reader.core.learner.records import Status
 
-_TOGGLES = ("pinyin", "script", "tone_colours", "pinyin_style", "view")
+_TOGGLES = ("pinyin", "script", "tone_colours", "pinyin_style", "view", "tones", "tone_changes")
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
 NARROW_WIDTH = 90
@@ -64,11 +70,16 @@ _LABELS: dict[tuple[type[Enum], Enum], str] = {
         (PinyinDisplay.UNKNOWN, "pinyin: unknown only"),
         (PinyinDisplay.OFF, "no pinyin"),
         (ScriptDisplay.ORIGINAL, "original"),
+        (ScriptDisplay.TRADITIONAL, "traditional"),
         (ScriptDisplay.SIMPLIFIED, "simplified"),
         (ScriptDisplay.BOTH, "both scripts"),
         (ToneColours.STANDARD, "tones: standard"),
         (ToneColours.PLECO, "tones: Pleco"),
         (ToneColours.OFF, "tones: off"),
+        (ToneStyle.STANDARD, "neutral tones"),
+        (ToneStyle.FULL, "full tones"),
+        (ToneChanges.OFF, "no tone changes"),
+        (ToneChanges.ON, "tone changes"),
         (PinyinStyle.MARKS, "marks"),
         (PinyinStyle.NUMBERS, "numbers"),
         (PinyinStyle.ZHUYIN, "zhuyin"),
@@ -80,6 +91,23 @@ _LABELS: dict[tuple[type[Enum], Enum], str] = {
 
 def _label(member: Enum) -> str:
     return _LABELS.get((type(member), member), str(member.value))
+
+
+def _fitted_status(title: str, parts: list[str], width: int) -> Text:
+    """The title, then as many of `parts` (most useful first) as fit in `width` cells: a
+    part is left out whole, never cut (a cut "tones: sta" reads as nothing)."""
+    separator = "  ·  "
+    title = title if cell_len(title) <= 24 else set_cell_size(title, 23) + "…"
+    shown = list(parts)
+    while shown and cell_len(title + separator + separator.join(shown)) > width:
+        shown.pop()
+    if len(shown) < min(2, len(parts)):  # keep the position and the next part: shorten the title
+        shown = parts[: min(2, len(parts))]
+        room = width - cell_len(separator + separator.join(shown))
+        title = title if cell_len(title) <= room else set_cell_size(title, max(0, room - 1)) + "…"
+    status = Text(title, style="bold")
+    status.append(separator + separator.join(shown) if shown else "")
+    return status
 
 
 def _simplified(text: str) -> str:
@@ -139,7 +167,7 @@ class ReadingScreen(ReadingWords):
                 id="reading-view",
             )
             yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
-            yield Input(placeholder="Search: hanzi or pinyin without tones", id="search")
+            yield Input(placeholder="Search: hanzi or pinyin (guanxi, zhe4)", id="search")
             yield Static(id="known-chart")
             yield Static(id="status")
         yield Static(
@@ -147,7 +175,7 @@ class ReadingScreen(ReadingWords):
             f"{MIN_WIDTH}×{MIN_HEIGHT}, or press q to quit.",
             id="too-small",
         )
-        yield Footer()
+        yield Footer(compact=True)  # "q Quit" fits at 80 columns
 
     @property
     def gloss_panel(self) -> GlossPanel:
@@ -212,13 +240,21 @@ class ReadingScreen(ReadingWords):
         self.set_class(too_small, "-too-small")
         # Narrow terminals get the gloss panel under the text instead of beside it.
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        # Beside the text, the panel grows with the terminal: a third of it, 44 to 80 cells.
+        if event.size.width < NARROW_WIDTH:
+            self.gloss_panel.styles.clear_rule("width")  # under the text: reader.tcss
+        else:
+            self.gloss_panel.styles.width = max(44, min(80, event.size.width // 3))
+        if self.gloss_panel.is_open:
+            self.call_after_refresh(self.view.keep_cursor_in_view)
         self.call_after_refresh(self._draw_chart)
+        self.call_after_refresh(self._update_status)
 
     # ---- status ------------------------------------------------------------------------------
 
     def _update_status(self) -> None:
-        """Where you are, the current search, then the display toggles (most useful first:
-        a narrow terminal cuts the end)."""
+        """Where you are, the current search, the display toggles, the known shares (most
+        useful first: what does not fit the width is left out, a part at a time)."""
         view = self.view
         count = max(1, view.paragraph_count)
         percent = round(100 * (view.paragraph_index + 1) / count)
@@ -234,20 +270,19 @@ class ReadingScreen(ReadingWords):
                 len(self.search_hits),
             )
             parts.append(f"“{self.search_query}” {number}/{len(self.search_hits)}")
-        known = self._known_summary()
-        if known:
-            parts.append(known)
         parts += [
             _label(options.pinyin)
             + (f" ({_label(options.pinyin_style)})" if options.shows_pinyin else ""),
             _label(options.script),
-            _label(options.tone_colours),
-            _label(options.view),
         ]
-        title = self.paragraphs.document.title
-        status = Text(title if len(title) <= 24 else title[:23] + "…", style="bold")
-        status.append("  ·  " + "  ·  ".join(parts))
-        self.query_one("#status", Static).update(status)
+        parts += [_label(options.tones)] if options.tones is not ToneStyle.STANDARD else []
+        parts += [_label(options.tone_changes)] if options.tone_changes is ToneChanges.ON else []
+        known = self._known_summary()  # the chart under the text shows it too, per paragraph
+        parts += [known] if known else []
+        parts += [_label(options.tone_colours), _label(options.view)]
+        status = self.query_one("#status", Static)
+        width = status.size.width - 2 if status.size.width > 2 else self.app.size.width - 2
+        status.update(_fitted_status(self.paragraphs.document.title, parts, width))
 
     # ---- insight: the share of known words ------------------------------------------------------
 
@@ -321,9 +356,11 @@ class ReadingScreen(ReadingWords):
         )
         # The current paragraph's bar in the accent colour (reversed, ▁ would look like █).
         accent = self.app.theme_variables.get("accent", "")
+        # As a Style, not "bold <colour>": the ansi-* themes' "ansi_green" is no Rich colour.
+        highlight = Style(bold=True, color=Color.parse(accent).rich_color) if accent else "reverse"
         text = Text()
         text.append(CHART_LABEL, style="dim")
-        text.append_text(known_chart(values, current, f"bold {accent}" if accent else "reverse"))
+        text.append_text(known_chart(values, current, highlight))
         chart.update(text)
 
     @on(ReadingView.CursorMoved)
@@ -370,7 +407,24 @@ class ReadingScreen(ReadingWords):
         self._apply_settings(replace(self.settings, pinyin=next_value(self.settings.pinyin)))
 
     def action_cycle_script(self) -> None:
-        self._apply_settings(replace(self.settings, script=next_value(self.settings.script)))
+        """Original, Traditional, Simplified, both: the steps that show something new."""
+        shown = self.settings.script
+        cycle = script_cycle(self.paragraphs.document.script)
+        if cycle == (ScriptDisplay.ORIGINAL,):
+            self.notify("This text reads the same in Traditional and Simplified.")
+        order = list(ScriptDisplay)
+        start = order.index(shown)
+        following = order[start + 1 :] + order[: start + 1]
+        script = next(display for display in following if display in cycle)
+        self._apply_settings(replace(self.settings, script=script))
+
+    def action_toggle_full_tones(self) -> None:
+        self._apply_settings(replace(self.settings, tones=next_value(self.settings.tones)))
+
+    def action_toggle_tone_changes(self) -> None:
+        self._apply_settings(
+            replace(self.settings, tone_changes=next_value(self.settings.tone_changes))
+        )
 
     def action_cycle_tone_colours(self) -> None:
         self._apply_settings(
@@ -416,15 +470,27 @@ class ReadingScreen(ReadingWords):
     def action_gloss(self) -> None:
         panel = self.gloss_panel
         if panel.is_open:
-            panel.close()
+            self._close_gloss()
         else:
             panel.open(self.view.cursor_token)
+            # The panel takes rows (under the text when narrow): the word stays in view.
+            self.call_after_refresh(self.view.keep_cursor_in_view)
+
+    def _close_gloss(self) -> None:
+        self.gloss_panel.close()
+        self.view.focus()
 
     def action_close(self) -> None:
         if self.search_input.has_class("-open"):
             self._close_search()
         elif self.gloss_panel.is_open:
-            self.gloss_panel.close()
+            self._close_gloss()
+
+    def action_scroll_gloss_down(self) -> None:
+        self.gloss_panel.scroll_down(animate=False)
+
+    def action_scroll_gloss_up(self) -> None:
+        self.gloss_panel.scroll_up(animate=False)
 
     # ---- search ----------------------------------------------------------------------------------
 

@@ -239,8 +239,6 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
     if token.pinyin_numbered:
         text.append(f"\n{format_word(token.pinyin_numbered, notation)}", style="italic")
         text.append("  (reading here)", style="dim")
-    if token.is_han:
-        text.append(f"\n{word_facts_line(content)}", style="dim")
     text.append("\n")
     if result.via:
         text.append(f"\nfound as the variant {result.via}\n", style="dim")
@@ -249,6 +247,8 @@ def render_gloss(content: GlossContent, notation: PinyinStyle) -> Text:
     simplified = _is_simplified(token)
     for entry, indices in content.entries:
         _append_entry(text, entry, indices, notation, simplified)
+    if token.is_han:  # after the senses: a short panel shows a definition first
+        text.append(f"\n{word_facts_line(content)}\n", style="dim")
     if content.references:
         text.append("\nSee also\n", style="bold underline")
         for entry, indices in content.references:
@@ -293,12 +293,13 @@ def _append_entry(
         text.append(f"  {number}. {render(entry.definitions[index], simplified)}\n")
 
 
-class GlossPanel(VerticalScroll, can_focus=False):
-    """A side panel; `show(token)` fills it, the reading screen hides it with Esc."""
+class GlossPanel(VerticalScroll, can_focus=True):
+    """A side panel; `show(token)` fills it, the reading screen hides it with Esc. Tab
+    focuses it (then ↑/↓, PgUp/PgDn scroll it); shift+↑/↓ scroll it from the text."""
 
     DEFAULT_CSS = """
     GlossPanel {
-        width: 44;
+        width: 44;  /* wider on wide terminals: see the reading screen's on_resize */
         height: 1fr;
         dock: right;
         padding: 0 1;
@@ -307,6 +308,7 @@ class GlossPanel(VerticalScroll, can_focus=False):
         display: none;
     }
     GlossPanel.-open { display: block; }
+    GlossPanel:focus { border-left: vkey $accent; }
     GlossPanel > #gloss-body { width: 1fr; }
     """
 

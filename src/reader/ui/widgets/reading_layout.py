@@ -168,17 +168,36 @@ def column_text(
     changes: `reader.core.engine.tones.shown_readings`)."""
     if token.kind is TokenKind.SPACE:
         return ColumnText(" ", "", (), 0 if "\n" in token.text else 1)
-    hanzi = token.simplified if options.script is ScriptDisplay.SIMPLIFIED else token.text
+    if options.script is ScriptDisplay.SIMPLIFIED:
+        hanzi = token.simplified
+    elif options.script is ScriptDisplay.TRADITIONAL:
+        hanzi = token.traditional
+    else:
+        hanzi = token.text
     second = ""
     if options.shows_second_row and token.is_han:
         other = token.traditional if document_script is Script.SIMPLIFIED else token.simplified
-        second = other
+        second = other if other != token.text else ""  # only the words that differ
     syllables: tuple[tuple[str, int], ...] = ()
     if token.is_han and token.pinyin_numbered:
         syllables = display_word(reading or token.pinyin_numbered, options.pinyin_style)
     pinyin_width = sum(cell_len(text) for text, _ in syllables) if options.shows_pinyin else 0
     width = max(cell_len(hanzi), cell_len(second), pinyin_width)
     return ColumnText(hanzi, second, syllables, width)
+
+
+def script_cycle(document_script: Script) -> tuple[ScriptDisplay, ...]:
+    """The script displays `s` steps through for a document: a conversion to the script the
+    text is written in shows nothing new (a Traditional text in Traditional), and a text
+    that is neither (no Han, or nothing that tells the scripts apart) has only its original."""
+    if document_script is Script.UNKNOWN:
+        return (ScriptDisplay.ORIGINAL,)
+    same = (
+        ScriptDisplay.TRADITIONAL
+        if document_script is Script.TRADITIONAL
+        else ScriptDisplay.SIMPLIFIED
+    )
+    return tuple(display for display in ScriptDisplay if display is not same)
 
 
 def row_kinds(options: DisplayOptions) -> tuple[RowKind, ...]:

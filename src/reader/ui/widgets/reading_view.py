@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.color import Color as RichColor
 from rich.style import Style
 from textual import events, work
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -39,6 +41,7 @@ from reader.core.models import (
     Token,
 )
 from reader.core.tone_colours import SCHEMES, colour_rules
+from reader.ui.contrast import cursor_tint, status_tints
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.annotation_feed import AnnotationFeed
 from reader.ui.widgets.reading_layout import (
@@ -72,6 +75,10 @@ LAYOUTS_KEPT = 512  # paragraph layouts kept for drawing (the rest are made agai
 # ---- the widget ----------------------------------------------------------------------------
 
 
+def _colour(rich_colour: RichColor | None, fallback: str) -> Color:
+    return Color.from_rich_color(rich_colour) if rich_colour is not None else Color.parse(fallback)
+
+
 class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     """Paragraphs with pinyin above each word, a current paragraph and a word cursor.
 
@@ -89,8 +96,6 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         "reading-view--gutter",
         "reading-view--pending",
         "reading-view--rule",
-        "reading-view--new",
-        "reading-view--learning",
         *(f"reading-view--{scheme}-{tone}" for scheme in SCHEMES for tone in range(1, 6)),
     }
 
@@ -104,12 +109,10 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
     ReadingView > .reading-view--second { color: $text-muted; }
     ReadingView > .reading-view--heading { color: $primary; text-style: bold; }
     ReadingView > .reading-view--caption { color: $text-muted; text-style: italic; }
-    ReadingView > .reading-view--cursor { background: $accent 35%; text-style: bold; }
+    ReadingView > .reading-view--cursor { text-style: bold; }  /* colours: see `palette` */
     ReadingView > .reading-view--gutter { color: $accent; }
     ReadingView > .reading-view--pending { color: $text-disabled; }
     ReadingView > .reading-view--rule { color: $primary 50%; }
-    ReadingView > .reading-view--new { background: $primary 30%; text-style: underline; }
-    ReadingView > .reading-view--learning { background: $warning 20%; text-style: underline; }
     """ + colour_rules(lambda scheme, tone: f"ReadingView > .reading-view--{scheme}-{tone}")
 
     @dataclass
@@ -396,7 +399,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         """
         if not self.paragraph_count or self._content_width <= 0:
             return
-        anchor = self._anchor()
+        # The first layout starts at the current paragraph (a resumed position): at the top.
+        anchor = self._anchor() if self._starts else (self.paragraph_index, 0)
         self._layouts.clear()
         self._exact.clear()
         self._strips.clear()
@@ -524,7 +528,8 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 for scheme in SCHEMES
                 for tone in range(1, 6)
             }
-            cursor = get("reading-view--cursor", partial=True)
+            marked, cursor = self._marked_styles(base)
+            cursor = get("reading-view--cursor", partial=True) + cursor
             if self.app.no_color:
                 cursor += Style(reverse=True)
             self._palette = Palette(
@@ -538,12 +543,29 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
                 pending=get("reading-view--pending"),
                 rule=get("reading-view--rule"),
                 tones=tones,
-                statuses={
-                    Status.NEW: get("reading-view--new", partial=True),
-                    Status.LEARNING: get("reading-view--learning", partial=True),
-                },
+                statuses=marked,
             )
         return self._palette
+
+    def _marked_styles(self, base: Style) -> tuple[dict[Status, Style], Style]:
+        """New and learning words on tints of the theme's primary and warning colours, and
+        the cursor on a tint of its accent, each with a text colour readable on it at 4.5:1
+        (`reader.ui.contrast`): worked out per theme, not fixed tints that vanish in some."""
+        colours = self.app.theme_variables
+        background = _colour(base.bgcolor, colours.get("background", "black"))
+        text = _colour(base.color, colours.get("foreground", "white"))
+        tints = {
+            Status.NEW: Color.parse(colours.get("primary", "blue")),
+            Status.LEARNING: Color.parse(colours.get("warning", "yellow")),
+        }
+        marked = status_tints(background, text, tints)
+        cursor = cursor_tint(
+            background, text, Color.parse(colours.get("accent", "magenta")), [*marked.values()]
+        )
+        return (
+            {status: tint.style(underline=True) for status, tint in marked.items()},
+            cursor.style(),
+        )
 
     def _locate_row(self, row: int) -> tuple[int, int] | None:
         """(paragraph index, row inside its layout) for a virtual row, or None for spacing."""
@@ -653,17 +675,22 @@ class ReadingView(ScrollView, can_focus=True, inherit_bindings=False):
         para_end = para_start + self.layout_of(index).height
         line_start, line_end = self._row_range_of_cursor()
         target = top
-        if para_end - para_start <= view_height and paragraph_changed:
-            if para_start < top:
-                target = para_start
-            elif para_end > top + view_height:
-                target = para_end - view_height
+        # A paragraph not wholly in view is put at the top (j, a resumed position): at the
+        # bottom edge only its first lines would show, the rest under the panel.
+        fits = para_end - para_start <= view_height
+        if fits and paragraph_changed and (para_start < top or para_end > top + view_height):
+            target = para_start
         if line_start < target:
             target = max(0, line_start - 1)
         elif line_end > target + view_height:
             target = line_end - view_height + 1
         if target != top:
             self.scroll_to(y=target, animate=False)
+
+    def keep_cursor_in_view(self) -> None:
+        """Scroll so the cursor's paragraph (or at least its line) is in view: after the
+        view got shorter (the gloss panel opened under it, the terminal shrank)."""
+        self._ensure_cursor_visible(paragraph_changed=True)
 
     def set_cursor(self, paragraph_index: int, offset: int = 0) -> None:
         """Put the cursor on a paragraph and a character offset (snapped to a word)."""

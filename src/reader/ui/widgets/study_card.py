@@ -56,6 +56,8 @@ def word_in_script(card: StudyCard, script: ScriptDisplay) -> str:
     item = card.item
     if script is ScriptDisplay.SIMPLIFIED:
         return item.simplified
+    if script is ScriptDisplay.TRADITIONAL:
+        return item.traditional
     if script is ScriptDisplay.BOTH and item.simplified != item.traditional:
         return f"{item.traditional} 〔{item.simplified}〕"
     context = item.first_sentence_context
