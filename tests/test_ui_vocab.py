@@ -180,6 +180,13 @@ async def test_mark_paragraph_known_keeps_words_already_marked() -> None:
         assert [(c.sentence, c.paragraph_index) for c in park.contexts] == [("明天我們去公園。", 1)]
         assert park.contexts[0].doc_id == screen.paragraphs.document.doc_id
 
+        await pilot.press("u")  # one key takes the whole paragraph back
+        saved = {item.traditional: item.status for item in store().items()}
+        assert saved == {"今天": Status.LEARNING}
+        assert "公園" not in screen.statuses and screen.statuses["今天"] is Status.LEARNING
+        await pilot.press("u")  # nothing more on the stack: the learner's own mark stays
+        assert store().require("今天").status is Status.LEARNING
+
 
 async def test_pinyin_for_unknown_words_only() -> None:
     async with reading(Settings(pinyin=PinyinDisplay.UNKNOWN)) as (_app, pilot, _screen, view):

@@ -27,7 +27,7 @@ from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
-    from reader.core.learner.records import Context, Status, VocabItem
+    from reader.core.learner.records import BulkChange, Context, Status, VocabItem
     from reader.core.learner.vocab import VocabStore
     from reader.ui.screens.vocab import VocabJump
 
@@ -245,16 +245,31 @@ class ReadingWords(ReaderScreen[None]):
             return
         forms = [describe_token(token) for token in unmarked.values()]
         contexts = {word: self._context_of(token) for word, token in unmarked.items()}
+        label = f"paragraph {view.paragraph_index + 1} of {self.paragraphs.document.title}"
         try:
-            store.set_many(forms, Status.KNOWN, contexts)
+            change = store.apply_bulk_change(label, forms, Status.KNOWN, contexts=contexts)
         except ReaderError as error:
             self.notify(str(error), severity="error")
             return
         for word in forms:
             self.statuses[word.traditional] = self.statuses[word.simplified] = Status.KNOWN
         self.known_words_changed()
-        count = len(forms)
-        self.notify(f"Marked {count} word{'s' if count != 1 else ''} known.")
+        count = _words(change.words)
+        self._push_bulk_undo(store, change, f"marking {count} known")
+        self.notify(f"Marked {count} known (u takes it back).")
+
+    def _push_bulk_undo(self, store: VocabStore, change: BulkChange, what: str) -> None:
+        """`u` takes a bulk change back (as `reader known undo` would, from anywhere)."""
+        if change.words:
+            self.undo_stack.push(what, lambda: self._undo_bulk_change(store, change, what))
+
+    def _undo_bulk_change(self, store: VocabStore, change: BulkChange, what: str) -> str:
+        undone = store.undo_bulk_change(change.id)
+        self._reload_statuses()
+        if undone is None:
+            return f"Nothing to undo: {what} was taken back already."
+        kept = f"; {'、'.join(undone.kept)} changed since, kept" if undone.kept else ""
+        return f"Took back {what}: {_words(undone.restored)} as before{kept}."
 
     def action_vocabulary(self) -> None:
         from reader.ui.screens.vocab import VocabScreen
@@ -286,23 +301,25 @@ class ReadingWords(ReaderScreen[None]):
             # What the reading view's worker has not annotated yet, then the summaries.
             paragraphs.fill(paragraphs.missing())
             stats = store_stats(paragraphs, statuses, with_paragraph_shares=False)
-            changed = learn_words(
+            change = learn_words(
                 store, stats.pre_reading, doc_title=document.title, doc_id=document.doc_id
             )
         except ReaderError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         words = [word.text for word in stats.pre_reading]
-        self.app.call_from_thread(self._pre_reading_learned, changed, words)
+        self.app.call_from_thread(self._pre_reading_learned, store, change, words)
 
-    def _pre_reading_learned(self, changed: int, words: list[str]) -> None:
+    def _pre_reading_learned(self, store: VocabStore, change: BulkChange, words: list[str]) -> None:
         self._reload_statuses()
         if not words:
             self.notify("Nothing to pre-learn: you know or are learning every word here.")
             return
+        count = _words(change.words)
+        self._push_bulk_undo(store, change, f"adding {count} to learning")
         shown = "、".join(words[:8]) + ("…" if len(words) > 8 else "")
         self.notify(
-            f"{changed} word{'s' if changed != 1 else ''} added to learning: {shown}",
+            f"{count} added to learning (u takes it back): {shown}",
             title="Pre-reading list",
             timeout=8,
         )
@@ -349,3 +366,7 @@ class ReadingWords(ReaderScreen[None]):
             position for form in jump.forms if (position := text.find(form, sentence_start)) >= 0
         ]
         return min(found) if found else sentence_start
+
+
+def _words(count: int) -> str:
+    return f"{count} word{'s' if count != 1 else ''}"
