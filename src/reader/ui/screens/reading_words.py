@@ -9,7 +9,8 @@ base class only to keep one screen's actions in two files of one idea each.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -27,6 +28,7 @@ from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
+    from reader.core.engine.segment import Rule, UserDictionary
     from reader.core.learner.records import BulkChange, Context, Status, VocabItem
     from reader.core.learner.vocab import VocabStore
     from reader.ui.screens.vocab import VocabJump
@@ -55,14 +57,18 @@ class ReadingWords(ReaderScreen[None]):
     def _dictionary(self) -> Dictionary:
         return self.paragraphs.annotator.dictionary
 
-    def _edit_user_dictionary(self, change: Any) -> str:
-        """Apply `change(user_dictionary)` to the rules in use, re-annotate with them, and
-        save the change into the rules file (if that fails, the change still holds here).
-        Returns where the change went, for the notification."""
+    def user_dictionary(self) -> UserDictionary:
+        """The rules in use (the segmenter's; loaded from the file on first use)."""
         from reader.core.engine.segment import UserDictionary
 
         segmenter = self.paragraphs.annotator.segmenter
-        user_dictionary = segmenter.user_dictionary or UserDictionary.load()
+        return segmenter.user_dictionary or UserDictionary.load()
+
+    def edit_user_dictionary(self, change: Callable[[UserDictionary], None]) -> str:
+        """Apply `change(user_dictionary)` to the rules in use, re-annotate with them, and
+        save the change into the rules file (if that fails, the change still holds here).
+        Returns where the change went, for the notification."""
+        user_dictionary = self.user_dictionary()
         change(user_dictionary)
         where = "for this session only: not saved"
         with saving(self.app):
@@ -72,6 +78,36 @@ class ReadingWords(ReaderScreen[None]):
         self.view.reannotate(user_dictionary)
         return where
 
+    def _change_rule(self, word: str, change: Callable[[UserDictionary], None], what: str) -> str:
+        """A split or join: made, saved, and undoable (u puts back the rule there was)."""
+        before = self.user_dictionary().rule(word)
+        where = self.edit_user_dictionary(change)
+        self.undo_stack.push(what, lambda: self.restore_rule(word, before, what))
+        return where
+
+    def restore_rule(self, word: str, rule: Rule | None, what: str) -> str:
+        """Undo of a rule's change or removal: the rule `word` had (None: no rule)."""
+
+        def put_back(user_dictionary: UserDictionary) -> None:
+            if rule is None:
+                user_dictionary.remove(word)
+            else:
+                user_dictionary.put(rule)
+
+        where = self.edit_user_dictionary(put_back)
+        return f"Took back {what} ({where})."
+
+    def _rule_origin(self) -> str:
+        """Where a rule is made: when, the text, the sentence (its line's comment)."""
+        from datetime import datetime
+
+        view = self.view
+        document = self.paragraphs.document
+        text = document.paragraphs[view.paragraph_index].text
+        sentence = sentence_at(text, view.cursor_offset)
+        made = datetime.now().strftime("%Y-%m-%d %H:%M")
+        return f"{made} · {document.title.replace(' · ', ' - ')} · {sentence[:80]}"
+
     def action_split_word(self) -> None:
         token = self.view.cursor_token
         if token is None or not token.is_han or len(token.text) < 2:
@@ -80,8 +116,13 @@ class ReadingWords(ReaderScreen[None]):
         from reader.core.dictionary.compounds import best_split
 
         parts = best_split(token.text, self._dictionary().has_word)
-        where = self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
-        self.notify(f"Split {token.text} → {' · '.join(parts)} ({where})")
+        origin = self._rule_origin()
+        where = self._change_rule(
+            token.text,
+            lambda words: words.add_split(token.text, parts, origin=origin),
+            f"the split of {token.text}",
+        )
+        self.notify(f"Split {token.text} → {' · '.join(parts)} ({where}; u takes it back)")
 
     def _next_word_token(self) -> Token | None:
         view = self.view
@@ -99,8 +140,17 @@ class ReadingWords(ReaderScreen[None]):
             self.notify("Only two adjacent Chinese words can be joined.", severity="warning")
             return
         joined = token.text + following.text
-        where = self._edit_user_dictionary(lambda words: words.add_join(joined))
-        self.notify(f"Joined {token.text} + {following.text} → {joined} ({where})")
+        origin = self._rule_origin()
+        where = self._change_rule(
+            joined, lambda words: words.add_join(joined, origin=origin), f"the join of {joined}"
+        )
+        self.notify(f"Joined {token.text} + {following.text} → {joined} ({where}; u takes it back)")
+
+    def action_rules(self) -> None:
+        """The learner's split/join rules, where each was made; removing them (undoable)."""
+        from reader.ui.screens.rules import RulesScreen
+
+        self.app.push_screen(RulesScreen(self))
 
     # ---- vocabulary ------------------------------------------------------------------------------
 
