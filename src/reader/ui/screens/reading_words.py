@@ -106,7 +106,9 @@ class ReadingWords(ReaderScreen[None]):
         text = document.paragraphs[view.paragraph_index].text
         sentence = sentence_at(text, view.cursor_offset)
         made = datetime.now().strftime("%Y-%m-%d %H:%M")
-        return f"{made} · {document.title.replace(' · ', ' - ')} · {sentence[:80]}"
+        title = document.title.replace(" · ", " - ")
+        in_sentence = "" if sentence.strip() == document.title.strip() else f" · {sentence[:80]}"
+        return f"{made} · {title}{in_sentence}"
 
     def action_split_word(self) -> None:
         token = self.view.cursor_token

@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from reader.core.engine.segment import Rule
     from reader.ui.screens.reading_words import ReadingWords
 
-ORIGIN_WIDTH = 60
-
 
 def _describe(rule: Rule) -> tuple[str, str]:
     if rule.parts is None:
@@ -64,7 +62,7 @@ class RulesScreen(ReaderScreen[None]):
         table = self.table
         table.add_column("Word", key="word")
         table.add_column("Rule", key="rule")
-        table.add_column("Made (when · text · sentence)", key="origin", width=ORIGIN_WIDTH)
+        table.add_column("Made (when · text · sentence)", key="origin")
         self.redraw()
         table.focus()
 
