@@ -179,7 +179,7 @@ def export_apkg(
     package = build_package(notes, deck_name)
     with atomic_path(target) as temporary:
         write_package(package, temporary, timestamp, schedules)
-    return ExportResult(target, len(items))
+    return ExportResult(target, len(notes))  # cloze notes counted
 
 
 def write_package(
