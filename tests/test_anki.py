@@ -381,6 +381,8 @@ def test_the_apps_study_schedule_carries_into_anki_and_reimport_still_updates(
     assert abs(read.memory_state.difficulty - (app_card.difficulty or 0)) < 0.01
     days_left = (app_card.due - datetime.now(timezone.utc)).total_seconds() / 86_400
     assert abs((read.due - collection.sched.today) - days_left) <= 1
+    log = collection.db.all(f"SELECT ease, type FROM revlog WHERE cid = {read.id} ORDER BY id")
+    assert log == [[3, 0], [4, 0]]  # Good then Easy, both while learning
     recall = collection.get_card(collection.find_cards("Traditional:關係 card:2")[0])
     assert recall.type == 0  # never studied in the app that way: new in Anki too
     assert collection.get_card(collection.find_cards("Traditional:水 card:1")[0]).type == 0

@@ -3,8 +3,9 @@ where the app's left off (`reader export anki --with-schedule`).
 
 Each word's two cards are the app's two directions (card 1 Read, card 2 Recall). A direction
 studied in the app gets its FSRS memory state (stability, difficulty, last review: the
-`data` column Anki's FSRS reads), its queue and due date, and its review count; one never
-studied stays new. Anki keeps all that only when the import's "Import any learning
+`data` column Anki's FSRS reads), its queue and due date, its review count, and its reviews
+in Anki's review log (what Anki's statistics and FSRS optimiser read); one never studied
+stays new. Anki keeps all that only when the import's "Import any learning
 progress" box is ticked (`with_scheduling`); otherwise it resets the cards to new, as for
 any shared deck.
 """
@@ -13,11 +14,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from reader.core.learner.records import CardState, Direction
+from reader.core.learner.records import CardState, Direction, ReviewEntry
 from reader.core.learner.review_log import ReviewLog
 
 # The order of the vocabulary note type's templates (READ_TEMPLATE, RECALL_TEMPLATE).
@@ -38,6 +39,8 @@ class StudiedCard:
     state: CardState
     reviews: int
     lapses: int
+    log: tuple[ReviewEntry, ...] = ()
+    """Its reviews, oldest first (Anki's `revlog`)."""
 
 
 def anki_card_columns(card: StudiedCard, collection_created: int) -> dict[str, object]:
@@ -79,7 +82,12 @@ def carry_schedules(
 ) -> int:
     """Write the schedules of `studied` ((note GUID, template ord) -> card) into the cards of
     a package's collection (genanki wrote them new). Returns how many cards were given one."""
-    (created,) = connection.execute("SELECT crt FROM col").fetchone()
+    (created, configuration) = connection.execute("SELECT crt, conf FROM col").fetchone()
+    # genanki's collection names no scheduler, so Anki reads it as v1 and moves the grades
+    # of learning reviews up one (v1 had three buttons there): say it is the v2 scheduler.
+    connection.execute(
+        "UPDATE col SET conf = ?", (json.dumps({**json.loads(configuration), "schedVer": 2}),)
+    )
     rows = connection.execute(
         "SELECT cards.id, notes.guid, cards.ord FROM cards JOIN notes ON notes.id = cards.nid"
     ).fetchall()
@@ -93,8 +101,53 @@ def carry_schedules(
         connection.execute(
             f"UPDATE cards SET {assignments} WHERE id = ?", (*columns.values(), card_id)
         )
+        connection.executemany(
+            "INSERT OR IGNORE INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
+            " VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
+            [(*row[:1], card_id, *row[1:]) for row in _revlog_rows(card.log)],
+        )
         carried += 1
     return carried
+
+
+def _interval(card: CardState | None, at: datetime) -> int:
+    """Anki's interval of a review log row: days (review), or minus seconds (learning)."""
+    if card is None:
+        return 0
+    seconds = max(0, int((card.due - at).total_seconds()))
+    return seconds // _SECONDS_PER_DAY if card.state == _FSRS_REVIEW else -seconds
+
+
+def _revlog_rows(log: Sequence[ReviewEntry]) -> list[tuple[int, ...]]:
+    """(id, ease, ivl, lastIvl, factor, time, type) per review; ids are the review's
+    milliseconds, made unique."""
+    rows: list[tuple[int, ...]] = []
+    used: set[int] = set()
+    for entry in log:
+        moment = entry.reviewed_at
+        review_id = _seconds(moment) * 1000 + moment.microsecond // 1000
+        while review_id in used:
+            review_id += 1
+        used.add(review_id)
+        before = entry.card_before
+        kind = {None: 0, _FSRS_LEARNING: 0, _FSRS_REVIEW: 1, _FSRS_RELEARNING: 2}[
+            before.state if before is not None else None
+        ]
+        difficulty = entry.card_after.difficulty
+        # Anki's FSRS keeps the difficulty (1-10) in `factor` as 100 + 1000 * (d - 1) / 9.
+        factor = round(100 + 1000 * (difficulty - 1) / 9) if difficulty is not None else 0
+        rows.append(
+            (
+                review_id,
+                entry.rating,
+                _interval(entry.card_after, moment),
+                _interval(before, moment) if before is not None else 0,
+                factor,
+                min(entry.duration_ms or 0, 60_000),
+                kind,
+            )
+        )
+    return rows
 
 
 def _seconds(moment: datetime) -> int:
@@ -105,17 +158,19 @@ def _seconds(moment: datetime) -> int:
 def studied_cards(store: ReviewLog) -> dict[tuple[int, Direction], StudiedCard]:
     """Every direction studied in the app, by (word id, direction): its FSRS state now, its
     reviews and lapses (an Again on a card in review) from the review log."""
-    reviews: dict[tuple[int, Direction], int] = {}
-    lapses: dict[tuple[int, Direction], int] = {}
+    logs: dict[tuple[int, Direction], list[ReviewEntry]] = {}
     for entry in store.reviews():
-        if entry.word_id is None:
-            continue
-        key = (entry.word_id, entry.direction)
-        reviews[key] = reviews.get(key, 0) + 1
-        before = entry.card_before
-        if entry.rating == 1 and before is not None and before.state == _FSRS_REVIEW:
-            lapses[key] = lapses.get(key, 0) + 1
-    return {
-        key: StudiedCard(state, reviews.get(key, 0), lapses.get(key, 0))
-        for key, state in store.card_states().items()
-    }
+        if entry.word_id is not None:
+            logs.setdefault((entry.word_id, entry.direction), []).append(entry)
+    studied = {}
+    for key, state in store.card_states().items():
+        log = logs.get(key, [])
+        lapses = sum(
+            1
+            for entry in log
+            if entry.rating == 1
+            and entry.card_before is not None
+            and entry.card_before.state == _FSRS_REVIEW
+        )
+        studied[key] = StudiedCard(state, len(log), lapses, tuple(log))
+    return studied
