@@ -6,7 +6,7 @@ import html
 import time
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +22,20 @@ from anki.import_export_pb2 import (  # noqa: E402
 )
 
 from reader.core.export.anki import (  # noqa: E402
+    CLOZE_MODEL_ID,
+    CLOZE_MODEL_NAME,
     DEFAULT_DECK_NAME,
     FIELD_NAMES,
     MODEL_ID,
     MODEL_NAME,
+    CardOptions,
     build_note,
     deck_id,
     hanzi_html,
     note_guid,
     note_model,
 )
-from reader.core.export.writers import export_apkg, export_tsv  # noqa: E402
+from reader.core.export.writers import export_apkg, export_tsv, is_our_apkg  # noqa: E402
 from reader.core.learner.records import Context, Status, VocabItem, WordForms  # noqa: E402
 from reader.core.learner.vocab import VocabStore  # noqa: E402
 from reader.core.text.controls import clean_field  # noqa: E402
@@ -106,7 +109,7 @@ def test_apkg_imports_into_anki_with_fields_cards_and_css(
     assert relation["Pinyin"] == "guānxi"
     assert relation["PinyinNumbered"] == "guan1 xi5"
     assert relation["Hanzi"].startswith(
-        '<span class="tone1">關</span><span class="tone5">係</span>'
+        '<span class="tones-standard"><span class="tone1">關</span><span class="tone5">係</span>'
     )
     assert relation["Definition"] == "relation; relationship"
     assert '<b class="word">關係</b>' in relation["Sentence"]
@@ -248,10 +251,144 @@ def test_cards_and_screens_take_their_tone_colours_from_one_table() -> None:
     from reader.ui.widgets.reading_view import ReadingView
     from reader.ui.widgets.study_card import CardView
 
-    for tone, colour in TONE_COLOURS["pleco"].items():
-        assert f".tone{tone} {{ color: {colour}; }}" in CSS
+    for scheme, colours in TONE_COLOURS.items():
+        for tone, colour in colours.items():
+            assert f".tones-{scheme} .tone{tone} {{ color: {colour}; }}" in CSS
     for scheme, colours in TONE_COLOURS.items():
         for tone, colour in colours.items():
             rule = f".reading-view--{scheme}-{tone} {{ color: {colour}; }}"
             assert rule in ReadingView.DEFAULT_CSS
             assert f".card-view--{scheme}-{tone} {{ color: {colour}; }}" in CardView.DEFAULT_CSS
+
+
+# ---- what each card shows, the cloze card, tone colours, the study schedule (issue 15)
+
+
+def _field_values(note: Any) -> dict[str, str]:
+    return {name: note[name] for name in FIELD_NAMES if note[name]}
+
+
+def test_each_side_of_each_card_shows_each_field_once(
+    store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
+) -> None:
+    package = export_apkg(store.items(), tmp_path / "v.apkg", options=CardOptions(cloze=True)).path
+    _import_apkg(collection, package or Path())
+    cards = [collection.get_card(card_id) for card_id in collection.find_cards("Traditional:關係")]
+    assert sorted(card.template()["name"] for card in cards) == [
+        "Cloze (sentence → word)",
+        "Read (hanzi → meaning)",
+        "Recall (meaning → hanzi)",
+    ]
+    for card in cards:
+        fields = _field_values(card.note())
+        for side, shown in (("front", card.question()), ("back", card.answer())):
+            for name in ("Definition", "Hanzi", "Source"):
+                count = shown.count(fields[name])
+                assert count <= 1, f"{card.template()['name']} {side}: {name} shown {count}×"
+            assert shown.count('class="pinyin"') <= 1
+        assert fields["Definition"] in card.answer()
+
+
+def test_cloze_cards_are_an_option_and_blank_the_word_in_its_sentence(
+    store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
+) -> None:
+    plain = export_apkg(store.items(), tmp_path / "plain.apkg").path
+    _import_apkg(collection, plain or Path())
+    assert collection.models.by_name(CLOZE_MODEL_NAME) is None  # off by default
+    assert collection.card_count() == 6
+
+    with_cloze = export_apkg(
+        store.items(), tmp_path / "cloze.apkg", options=CardOptions(cloze=True)
+    )
+    assert is_our_apkg(with_cloze.path or Path())
+    _import_apkg(collection, with_cloze.path or Path())
+    # one cloze note per word saved with a sentence (水 has none); the others updated
+    assert collection.note_count() == 3 + 2
+    assert collection.card_count() == 6 + 2
+    cloze_model = collection.models.by_name(CLOZE_MODEL_NAME)
+    assert cloze_model is not None and cloze_model["id"] == CLOZE_MODEL_ID
+    (card_id,) = collection.find_cards(f'"note:{CLOZE_MODEL_NAME}" Traditional:關係')
+    card = collection.get_card(card_id)
+    question = card.question()
+    assert "關係" not in question.split("<style>")[0].split("</style>")[-1].replace("關係</", "")
+    assert "[...]" in question and "我們兩家公司的" in question
+    answer = card.answer()
+    assert 'class="cloze"' in answer and ">關係</span>" in answer and "[...]" not in answer
+
+
+def test_card_tone_colours_follow_the_apps_scheme(
+    store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
+) -> None:
+    from reader.core.export.anki import CSS
+    from reader.core.tone_colours import TONE_COLOURS
+
+    for scheme, colours in TONE_COLOURS.items():
+        for tone, colour in colours.items():
+            assert f".tones-{scheme} .tone{tone} {{ color: {colour}; }}" in CSS
+    items = store.items()
+    default = build_note(items[0])
+    assert default.fields.hanzi.startswith('<span class="tones-standard">')
+    package = export_apkg(items, tmp_path / "p.apkg", options=CardOptions(tone_colours="pleco"))
+    _import_apkg(collection, package.path or Path())
+    card = collection.get_card(collection.find_cards("Traditional:銀行 card:1")[0])
+    assert '<span class="tones-pleco"><span class="tone2">銀' in card.question()
+    off = build_note(items[0], options=CardOptions(tone_colours="off")).fields.hanzi
+    assert off.startswith('<span class="tones-off">') and ".tones-off" not in CSS
+
+
+def test_the_apps_study_schedule_carries_into_anki_and_reimport_still_updates(
+    store: VocabStore, collection: anki_collection.Collection, tmp_path: Path
+) -> None:
+    import fsrs
+
+    from reader.core.export.schedule import studied_cards
+    from reader.core.learner.records import Direction
+    from reader.core.learner.study import Grade, StudySession
+
+    moments = iter(datetime.now(timezone.utc) - timedelta(days=days) for days in (30, 20, 20))
+    clock_now = {"moment": next(moments)}
+    session = StudySession(
+        store,
+        directions=(Direction.READ,),
+        scheduler=fsrs.Scheduler(enable_fuzzing=False),
+        clock=lambda: clock_now["moment"],
+        zone=timezone.utc,
+    )
+    card = session.current
+    assert card is not None and card.item.traditional == "關係"
+    session.grade(Grade.GOOD)  # learning step
+    clock_now["moment"] = next(moments)
+    session.reload()
+    while session.current is not None and session.current.item.traditional != "關係":
+        session.skip()
+    session.grade(Grade.EASY)  # into review, weeks ahead
+    states = store.card_states()
+    relation_id = store.require("關係").id
+    app_card = states[(relation_id, Direction.READ)]
+    assert app_card.state == 2 and app_card.stability is not None
+
+    package = tmp_path / "s.apkg"
+    export_apkg(store.items(), package, studied=studied_cards(store), timestamp=time.time() - 60)
+    collection.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
+        )
+    )
+    read = collection.get_card(collection.find_cards("Traditional:關係 card:1")[0])
+    assert read.type == 2 and read.queue == 2 and read.reps == 2
+    assert read.memory_state is not None
+    assert abs(read.memory_state.stability - app_card.stability) < 0.01
+    assert abs(read.memory_state.difficulty - (app_card.difficulty or 0)) < 0.01
+    days_left = (app_card.due - datetime.now(timezone.utc)).total_seconds() / 86_400
+    assert abs((read.due - collection.sched.today) - days_left) <= 1
+    log = collection.db.all(f"SELECT ease, type FROM revlog WHERE cid = {read.id} ORDER BY id")
+    assert log == [[3, 0], [4, 0]]  # Good then Easy, both while learning
+    recall = collection.get_card(collection.find_cards("Traditional:關係 card:2")[0])
+    assert recall.type == 0  # never studied in the app that way: new in Anki too
+    assert collection.get_card(collection.find_cards("Traditional:水 card:1")[0]).type == 0
+
+    store.set_definition("關係", "ties (edited)")
+    export_apkg(store.items(), package, studied=studied_cards(store))
+    _import_apkg(collection, package)
+    assert collection.note_count() == 3
+    assert _notes_by_headword(collection)["關係"]["Definition"] == "ties (edited)"

@@ -530,3 +530,28 @@ def test_a_latin_word_joins_its_han_neighbour_where_the_dictionary_lists_the_who
     assert ("iPhone", TokenKind.LATIN) in [
         (text[start:end], kind) for start, end, kind in segmenter.segment(text)
     ]
+
+
+def test_rules_keep_where_they_were_made_as_their_lines_comment(tmp_path: Path) -> None:
+    from reader.core.engine.segment import Rule
+
+    path = tmp_path / "user_words.txt"
+    path.write_text("# mine\nsplit 中美關係 中美 關係 # by hand, a note\njoin 散步\n", "utf-8")
+    words = UserDictionary.load(path)
+    assert words.rules() == [
+        Rule("散步", None, ""),
+        Rule("中美關係", ("中美", "關係"), "by hand, a note"),
+    ]
+    words.add_join("天氣", origin="2026-12-05 14:20 · 新聞\n · 今天天氣很好。")
+    words.remove("散步")
+    words.save()
+    text = path.read_text("utf-8")
+    assert text == (
+        "# mine\nsplit 中美關係 中美 關係 # by hand, a note\n"
+        "join 天氣  # 2026-12-05 14:20 · 新聞 · 今天天氣很好。\n"
+    )
+    again = UserDictionary.load(path)
+    assert again.rule("天氣") == Rule("天氣", None, "2026-12-05 14:20 · 新聞 · 今天天氣很好。")
+    assert again.ignored_lines == 0 and again.splits == {"中美關係": ("中美", "關係")}
+    again.put(Rule("散步", None, "back"))
+    assert again.rule("散步") == Rule("散步", None, "back")

@@ -145,6 +145,18 @@ async def test_pre_reading_key_adds_the_unknown_words_to_learning() -> None:
         assert park.contexts[0].doc_id == app.document.doc_id
         assert screen.statuses["公园"] is Status.LEARNING  # the screen sees it at once
 
+        await pilot.press("u")  # the whole list taken back, as it was before
+        after = {item.traditional: item.status for item in store().items()}
+        assert after == {
+            "我們": Status.KNOWN,
+            "中文": Status.KNOWN,
+            "學習": Status.KNOWN,
+            "很": Status.IGNORED,
+            "他": Status.LEARNING,
+        }
+        assert store().require("我們").contexts == ()
+        assert "公园" not in screen.statuses and screen.statuses["我們"] is Status.KNOWN
+
 
 async def test_study_key_opens_the_study_screen_and_returns() -> None:
     save("公園", "公园", Status.LEARNING)

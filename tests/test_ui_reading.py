@@ -573,3 +573,66 @@ async def test_a_url_and_latin_words_show_unbroken_with_their_own_spacing() -> N
         shown = screen_text(view)
         for piece in (url, "HK$1,234.50", "COVID-19", "7-Eleven"):
             assert piece in shown, shown
+
+
+async def test_split_and_join_are_undone_with_u() -> None:
+    rules_file = paths.user_dictionary_file()
+    rules_file.parent.mkdir(parents=True, exist_ok=True)
+    rules_file.write_text("# my own notes\njoin 散步  # from my teacher\n", encoding="utf-8")
+    async with reading() as (_app, pilot, _screen, view):
+        await pilot.press("j", "l", "x")  # split 天氣
+        await settle(pilot)
+        assert "天氣" not in tokens_of(view, 1)
+        await pilot.press("u")
+        await settle(pilot)
+        assert "天氣" in tokens_of(view, 1)
+        text = rules_file.read_text(encoding="utf-8")
+        assert "天氣" not in text
+        assert text == "# my own notes\njoin 散步  # from my teacher\n"  # the rest untouched
+        # A join over a rule there was: u puts the old rule back, comment and all.
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "join 天氣" in rules_file.read_text(encoding="utf-8")
+        await pilot.press("u")
+        await settle(pilot)
+        saved = rules_file.read_text(encoding="utf-8")
+        assert "split 天氣 天 氣  # " in saved and "join 天氣" not in saved
+        assert "天" in tokens_of(view, 1) and "天氣" not in tokens_of(view, 1)
+
+
+async def test_rules_screen_lists_where_rules_came_from_and_removes_them() -> None:
+    from textual.widgets import DataTable
+
+    from reader.ui.screens.rules import RulesScreen
+
+    rules_file = paths.user_dictionary_file()
+    rules_file.parent.mkdir(parents=True, exist_ok=True)
+    rules_file.write_text("join 散步\n", encoding="utf-8")
+    async with reading() as (app, pilot, _screen, view):
+        await pilot.press("j", "l", "x")  # split 天氣, from the sentence it is in
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        rules = app.screen
+        assert isinstance(rules, RulesScreen)
+        table = rules.query_one(DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+        assert rows[0] == ["散步", "join: kept whole", "(written by hand)"]
+        word, what, origin = rows[1]
+        assert (word, what) == ("天氣", "split: 天 · 氣")
+        assert "我們的城市" in origin and "今天天氣很好" in origin and origin[:2] == "20"
+
+        await pilot.press("j", "d")  # remove the split: the text is read without it
+        await settle(pilot)
+        assert table.row_count == 1
+        assert "天氣" not in rules_file.read_text(encoding="utf-8")
+        assert "天氣" in tokens_of(view, 1)
+        await pilot.press("u")  # put back, where it came from included
+        await settle(pilot)
+        assert table.row_count == 2
+        assert "split 天氣 天 氣  # " in rules_file.read_text(encoding="utf-8")
+        assert "天氣" not in tokens_of(view, 1)
+        await pilot.press("q")
+        assert isinstance(app.screen, ReadingScreen)

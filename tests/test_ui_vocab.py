@@ -180,6 +180,13 @@ async def test_mark_paragraph_known_keeps_words_already_marked() -> None:
         assert [(c.sentence, c.paragraph_index) for c in park.contexts] == [("明天我們去公園。", 1)]
         assert park.contexts[0].doc_id == screen.paragraphs.document.doc_id
 
+        await pilot.press("u")  # one key takes the whole paragraph back
+        saved = {item.traditional: item.status for item in store().items()}
+        assert saved == {"今天": Status.LEARNING}
+        assert "公園" not in screen.statuses and screen.statuses["今天"] is Status.LEARNING
+        await pilot.press("u")  # nothing more on the stack: the learner's own mark stays
+        assert store().require("今天").status is Status.LEARNING
+
 
 async def test_pinyin_for_unknown_words_only() -> None:
     async with reading(Settings(pinyin=PinyinDisplay.UNKNOWN)) as (_app, pilot, _screen, view):
@@ -319,7 +326,7 @@ async def test_vocab_screen_jumps_to_the_context_in_this_text() -> None:
 
 
 async def test_vocab_screen_exports_an_apkg_and_names_it(tmp_path: Path) -> None:
-    async with vocab_screen() as (app, pilot, _screen):
+    async with vocab_screen() as (app, pilot, screen):
         await pilot.press("x")
         await settle(pilot)
         target = paths.data_dir() / "reader-vocabulary.apkg"
@@ -327,10 +334,22 @@ async def test_vocab_screen_exports_an_apkg_and_names_it(tmp_path: Path) -> None
             collection = package.extract("collection.anki2", tmp_path)
         with sqlite3.connect(collection) as connection:
             fields = [row[0] for row in connection.execute("SELECT flds FROM notes")]
-        assert len(fields) == 3  # every word shown (no filter, no search)
+        # every word shown (no filter, no search) but the known 很
+        assert len(fields) == 2 and not any(field.startswith("很") for field in fields)
         assert any(field.startswith("公園\x1f公园") for field in fields)
+        assert all('<span class="tones-standard">' in field for field in fields)  # the setting
         messages = [notification.message for notification in app._notifications]
-        assert any(str(target) in message for message in messages)
+        assert any(str(target) in message and "1 known" in message for message in messages)
+
+        while screen.status_filter is not Status.KNOWN:  # asked for: the known words alone
+            await pilot.press("f")
+        await pilot.press("x")
+        await settle(pilot)
+        with zipfile.ZipFile(target) as package:
+            collection = package.extract("collection.anki2", tmp_path / "known")
+        with sqlite3.connect(collection) as connection:
+            fields = [row[0] for row in connection.execute("SELECT flds FROM notes")]
+        assert [field.split("\x1f")[0] for field in fields] == ["很"]
 
 
 async def test_palette_lists_every_vocabulary_action() -> None:

@@ -163,3 +163,19 @@ def test_export_ankiconnect(reader_home: Path, fake_anki: tuple[FakeAnki, str]) 
         match="Anki is not running",
     )
     fails(reader_home, "export", "ankiconnect", "--url", "http://192.0.2.1:8765", match="loopback")
+
+
+def test_exports_leave_known_and_ignored_words_out_unless_asked(reader_home: Path) -> None:
+    ok(reader_home, "vocab", "add", "學習", "--sentence", "我每天都學習中文。")
+    ok(reader_home, "vocab", "add", "銀行", "--status", "learning")
+    ok(reader_home, "vocab", "add", "水", "--status", "known")
+    ok(reader_home, "vocab", "add", "你好", "--status", "ignored")
+
+    def headwords(*options: str) -> list[str]:
+        lines = ok(reader_home, "export", "tsv", "--out", "-", *options).splitlines()
+        return sorted(line.split("\t")[1] for line in lines if not line.startswith("#"))
+
+    assert headwords() == ["學習", "銀行"]
+    assert headwords("--include-known") == ["學習", "水", "銀行"]
+    assert headwords("--status", "ignored") == ["你好"]
+    assert headwords("--status", "ignored", "--include-known") == ["你好", "水"]

@@ -104,10 +104,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         from reader.core.learner.vocab import VocabStore
 
         with VocabStore() as store:
-            changed = learn_words(
+            change = learn_words(
                 store, stats.pre_reading, doc_title=document.title, doc_id=document.doc_id
             )
-        note(f"{changed} words saved as learning")
+        note(f"{change.words} words saved as learning (`reader known undo` takes it back)")
     return EXIT_OK
 
 

@@ -90,7 +90,10 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
         "--status",
         action="append",
         choices=STATUS_CHOICES,
-        help="only words with this status (repeatable; default: all but ignored)",
+        help="only words with this status (repeatable; default: new and learning)",
+    )
+    parser.add_argument(
+        "--include-known", action="store_true", help="also the words you know (left out by default)"
     )
     parser.add_argument(
         "--since", metavar="DATE", help="only words saved or changed since DATE (YYYY-MM-DD)"
@@ -104,6 +107,20 @@ def _add_export_parser(commands: Any) -> None:
     anki = targets.add_parser("anki", help="an Anki package (.apkg) with two cards per word")
     anki.add_argument("--out", metavar="FILE", help=f"default: ./{DEFAULT_OUT['anki']}")
     anki.add_argument("--force", action="store_true", help="overwrite a file that is not ours")
+    anki.add_argument(
+        "--cloze", action="store_true", help="also a cloze card (the word blanked in its sentence)"
+    )
+    anki.add_argument(
+        "--with-schedule",
+        action="store_true",
+        help="carry what you studied in reader into the cards (tick Anki's 'Import any "
+        "learning progress')",
+    )
+    anki.add_argument(
+        "--tone-colours",
+        choices=("standard", "pleco", "off"),
+        help="tone colours of the cards (default: your display setting)",
+    )
     _add_selection(anki)
     anki.set_defaults(handler=cmd_export_anki)
 
@@ -280,13 +297,19 @@ def cmd_vocab_remove(args: argparse.Namespace) -> int:
 # ---- export
 
 
-def _statuses(chosen: list[str] | None, *, default_all: bool = False) -> list[Status] | None:
+def _statuses(
+    chosen: list[str] | None, *, default_all: bool = False, include_known: bool = False
+) -> list[Status] | None:
     from reader.core.export.anki import DEFAULT_EXPORT_STATUSES
     from reader.core.learner.records import Status
 
     if chosen:
-        return [Status(value) for value in chosen]
-    return None if default_all else list(DEFAULT_EXPORT_STATUSES)
+        statuses = [Status(value) for value in chosen]
+    elif default_all:
+        return None
+    else:
+        statuses = list(DEFAULT_EXPORT_STATUSES)
+    return [*statuses, Status.KNOWN] if include_known and Status.KNOWN not in statuses else statuses
 
 
 def _selected_items(args: argparse.Namespace) -> list[VocabItem]:
@@ -295,7 +318,8 @@ def _selected_items(args: argparse.Namespace) -> list[VocabItem]:
 
     since = parse_since(args.since) if args.since else None
     with VocabStore() as store:
-        items = store.items(statuses=_statuses(args.status), since=since)
+        statuses = _statuses(args.status, include_known=args.include_known)
+        items = store.items(statuses=statuses, since=since)
     if not items:
         raise ReaderError("no saved words match; nothing exported (see `reader vocab list`)")
     return items
@@ -314,12 +338,24 @@ def _deck(args: argparse.Namespace) -> str:
 
 
 def cmd_export_anki(args: argparse.Namespace) -> int:
+    from reader.config import load_settings
+    from reader.core.export.anki import CardOptions
+    from reader.core.export.schedule import studied_cards
     from reader.core.export.writers import export_apkg
+    from reader.core.learner.vocab import VocabStore
 
     deck = _deck(args)
     items = _selected_items(args)
     target = Path(args.out or DEFAULT_OUT["anki"])
-    result = export_apkg(items, target, deck_name=deck, force=args.force)
+    tone_colours = args.tone_colours or load_settings().tone_colours.value
+    options = CardOptions(tone_colours=tone_colours, cloze=args.cloze)
+    studied = None
+    if args.with_schedule:
+        with VocabStore() as store:
+            studied = studied_cards(store)
+    result = export_apkg(
+        items, target, deck_name=deck, force=args.force, options=options, studied=studied
+    )
     note(f"exported {result.notes} notes to {target}")
     return EXIT_OK
 

@@ -231,6 +231,7 @@ def _reading_actions() -> list[Action]:
         reading("toggle_view", "Focus", "f"),
         reading("split_word", "Split word", "x"),
         reading("join_word", "Join with next word", "m"),
+        reading("rules", "Split/join rules", "R"),
         reading("save_word", "Save", "a", True),
         *_set_status("reading", "Mark word"),
         reading("forget_word", "Remove word from vocabulary", "0"),
@@ -287,11 +288,25 @@ def _study_actions() -> list[Action]:
     ]
 
 
+def _rules_actions() -> list[Action]:
+    rules = partial(screen_action, "rules")
+
+    return [
+        rules("cursor_down", "Next rule", "j,down"),
+        rules("cursor_up", "Previous rule", "k,up"),
+        rules("remove", "Remove rule", "d,delete", True),
+        undo_action("rules", show=True),
+        help_action("rules", show=False),
+        rules("back", "Back", "escape,q", True, "q"),
+    ]
+
+
 ACTIONS = ActionRegistry(
     [
         *_reading_actions(),
         *_vocab_actions(),
         *_study_actions(),
+        *_rules_actions(),
         Action("help.close", "help", "close", "Close help", "escape,q,question_mark,f1"),
     ]
 )
@@ -340,9 +355,8 @@ def keymap_problems(
 
 def scope_title(scope: str) -> str:
     """A scope as the help screen names it."""
-    return {"reading": "Reading", "vocab": "Vocabulary", "study": "Study"}.get(
-        scope, scope.capitalize()
-    )
+    titles = {"reading": "Reading", "vocab": "Vocabulary", "study": "Study", "rules": "Rules"}
+    return titles.get(scope, scope.capitalize())
 
 
 def keys_table(actions: Sequence[Action], keymap: Mapping[str, str]) -> str:

@@ -103,10 +103,30 @@ _USER_DICTIONARY_HEADER = """\
 # reader user dictionary: your segmentation fixes, one rule per line.
 #   join WORD            always keep WORD as one token
 #   split WORD PART ...  always split WORD into these parts (they must spell WORD)
-# Words match in their original or Simplified form. Lines starting with # are comments.
+# Words match in their original or Simplified form. Lines starting with # are comments;
+# a comment after a rule says where it was made (the app writes it; the rules screen shows it).
 """
 _BOM = "\ufeff"
 _WHAT = "your split/join rules"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One of the learner's rules: keep `word` whole (`parts` None) or split it into `parts`."""
+
+    word: str
+    parts: tuple[str, ...] | None
+    origin: str = ""
+    """Where and when it was made ("2026-12-05 14:20 · title · sentence"): its line's comment."""
+
+    @property
+    def line(self) -> str:
+        rule = (
+            f"join {self.word}"
+            if self.parts is None
+            else f"split {self.word} {' '.join(self.parts)}"
+        )
+        return f"{rule}  # {self.origin}" if self.origin else rule
 
 
 class UserDictionary:
@@ -122,6 +142,7 @@ class UserDictionary:
         self.path = path
         self._joins: dict[str, None] = {}  # dicts keep insertion order
         self._splits: dict[str, tuple[str, ...]] = {}
+        self._origins: dict[str, str] = {}  # word -> where its rule was made
         # Changed here since the file was read: word -> its rule line, or None (removed).
         self._edits: dict[str, str | None] = {}
         self.ignored_lines = 0
@@ -174,6 +195,7 @@ class UserDictionary:
     def _read_rules(self, text: str) -> None:
         self._joins.clear()
         self._splits.clear()
+        self._origins.clear()
         self.ignored_lines = 0
         for line in text.removeprefix(_BOM).splitlines():
             stripped = line.strip()
@@ -186,6 +208,29 @@ class UserDictionary:
                 self._set_join(rule[0])
             else:
                 self._set_split(rule[0], rule[1])
+            if rule is not None:
+                self._origins[rule[0]] = _comment_of(stripped)
+
+    def rules(self) -> list[Rule]:
+        """Every rule, in the file's order (joins, then splits), with where it was made."""
+        return [rule for word in (*self._joins, *self._splits) if (rule := self.rule(word))]
+
+    def rule(self, word: str) -> Rule | None:
+        """The rule for `word` now (None: the segmenter decides)."""
+        word = word.strip()
+        origin = self._origins.get(word, "")
+        if word in self._joins:
+            return Rule(word, None, origin)
+        if word in self._splits:
+            return Rule(word, self._splits[word], origin)
+        return None
+
+    def put(self, rule: Rule) -> None:
+        """Make `rule` the rule for its word (what undoing a change or a removal puts back)."""
+        if rule.parts is None:
+            self.add_join(rule.word, origin=rule.origin)
+        else:
+            self.add_split(rule.word, rule.parts, origin=rule.origin)
 
     @property
     def joins(self) -> tuple[str, ...]:
@@ -195,21 +240,27 @@ class UserDictionary:
     def splits(self) -> dict[str, tuple[str, ...]]:
         return dict(self._splits)
 
-    def add_join(self, word: str) -> None:
-        """Always keep `word` as one token (replaces a split rule for the same word)."""
+    def add_join(self, word: str, *, origin: str = "") -> None:
+        """Always keep `word` as one token (replaces a split rule for the same word);
+        `origin` says where it was made (kept as the line's comment)."""
         word = self._set_join(word)
-        self._edits[word] = f"join {word}"
+        self._edits[word] = self._noted(Rule(word, None, _one_line(origin)))
 
-    def add_split(self, word: str, parts: Sequence[str]) -> None:
+    def add_split(self, word: str, parts: Sequence[str], *, origin: str = "") -> None:
         """Always split `word` into `parts` (replaces a join rule for the same word)."""
         word, clean_parts = self._set_split(word, parts)
-        self._edits[word] = f"split {word} {' '.join(clean_parts)}"
+        self._edits[word] = self._noted(Rule(word, clean_parts, _one_line(origin)))
+
+    def _noted(self, rule: Rule) -> str:
+        self._origins[rule.word] = rule.origin
+        return rule.line
 
     def remove(self, word: str) -> None:
         """Forget any rule for `word` (no error if there is none)."""
         word = word.strip()
         self._joins.pop(word, None)
         self._splits.pop(word, None)
+        self._origins.pop(word, None)
         self._edits[word] = None
 
     def _set_join(self, word: str) -> str:
@@ -266,11 +317,24 @@ class UserDictionary:
         return bool(self._joins or self._splits)
 
 
+def _comment_of(line: str) -> str:
+    """The comment after a rule ("join 中美關係  # made in …" -> "made in …")."""
+    _, mark, comment = line.partition(" #")
+    return comment.strip() if mark else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _parse_rule(line: str) -> tuple[str, tuple[str, ...] | None] | None:
-    """(word, parts) of a split rule, (word, None) of a join rule, None if not a valid rule."""
+    """(word, parts) of a split rule, (word, None) of a join rule, None if not a valid rule.
+    A comment after the rule (" # …") is not part of it."""
     if "\ufffd" in line:  # a byte that was not UTF-8: never guess what the rule meant
         return None
-    fields = line.split()
+    fields = line.partition(" #")[0].split()
+    if not fields:
+        return None
     command, arguments = fields[0].lower(), fields[1:]
     probe = UserDictionary()
     try:

@@ -7,6 +7,10 @@ Ids never change between versions or runs:
   hashes every field, so an edited definition would import as a second note; ours makes a
   re-export after an edit UPDATE the note already in Anki.
 
+The cloze card (`CardOptions.cloze`, off by default) is a second note type (Anki draws cloze
+cards only from a cloze note type) with the same fields and its own GUIDs, so adding it
+never changes the vocabulary note type that existing decks update.
+
 The same fields feed the .apkg, the TSV export and AnkiConnect (see export.py).
 """
 
@@ -41,8 +45,11 @@ if TYPE_CHECKING:
 
 MODEL_ID = 1_583_920_417
 MODEL_NAME = "Reader Chinese Vocabulary"
+CLOZE_MODEL_ID = 1_583_920_418
+CLOZE_MODEL_NAME = "Reader Chinese Cloze"
 DEFAULT_DECK_NAME = "Reader Vocabulary"
 GUID_NAMESPACE = "reader-vocab"
+CLOZE_GUID_NAMESPACE = "reader-vocab-cloze"
 TAG_PREFIX = "reader"
 
 FIELD_NAMES: tuple[str, ...] = (
@@ -89,6 +96,26 @@ class NoteData:
     guid: str
     fields: NoteFields
     tags: tuple[str, ...]
+    cloze: bool = False
+    """A note of the cloze note type (`CLOZE_MODEL_ID`), not of the vocabulary one."""
+    word_id: int | None = None
+    """The saved word's id (to carry its study schedule into the deck)."""
+
+
+TONES_OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class CardOptions:
+    """What the cards look like and which notes a deck holds (the export's options)."""
+
+    tone_colours: str = "standard"
+    """A scheme of `reader.core.tone_colours.TONE_COLOURS`, or "off": as the app's setting."""
+    cloze: bool = False
+    """Also a cloze card (the sentence, the word blanked) for each word saved with a sentence."""
+
+
+DEFAULT_CARD_OPTIONS = CardOptions()
 
 
 # ---- the note type
@@ -114,35 +141,57 @@ CSS = (
 .sentence-pinyin .word { color: #c0392b; font-weight: bold; }
 .source { font-size: 13px; color: #888; margin-top: 1em; }
 .recall-front .word { color: transparent; border-bottom: 2px solid #c0392b; }
-/* Tone colours (Pleco's convention): 1 red, 2 green, 3 blue, 4 purple, neutral grey. */
+.cloze { color: #c0392b; font-weight: bold; }
+/* Tone colours: the scheme is the class around each note's Hanzi ("tones-standard"), so a
+   re-export with another scheme recolours the cards without touching the note type. */
 """
-    + colour_rules(lambda scheme, tone: f".tone{tone}", schemes=("pleco",))
+    + colour_rules(lambda scheme, tone: f".tones-{scheme} .tone{tone}")
     + "\n"
 )
 
-_BACK_DETAILS = """\
-<div class="pinyin">{{Pinyin}}</div>
-<div class="definition">{{Definition}}</div>
-{{#Sentence}}<div class="sentence">{{Sentence}}</div>
-<div class="sentence-pinyin">{{SentencePinyin}}</div>{{/Sentence}}
-{{#Source}}<div class="source">{{Source}}</div>{{/Source}}"""
+# Each side shows each field once (the back of a card is not its front plus everything).
+_PINYIN = '<div class="pinyin">{{Pinyin}}</div>'
+_DEFINITION = '<div class="definition">{{Definition}}</div>'
+_SENTENCE = (
+    '{{#Sentence}}<div class="sentence">{{Sentence}}</div>\n'
+    '<div class="sentence-pinyin">{{SentencePinyin}}</div>{{/Sentence}}'
+)
+_SOURCE = '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
+_ANSWER = '<hr id="answer">'
 
 READ_TEMPLATE = {
     "name": "Read (hanzi → meaning)",
     "qfmt": '<div class="hanzi">{{Hanzi}}</div>',
-    "afmt": '{{FrontSide}}\n<hr id="answer">\n' + _BACK_DETAILS,
+    "afmt": "\n".join(("{{FrontSide}}", _ANSWER, _PINYIN, _DEFINITION, _SENTENCE, _SOURCE)),
 }
 
-# The front shows the context sentence with the word blanked by CSS (.recall-front .word).
+# The front shows the context sentence with the word blanked by CSS (.recall-front .word);
+# the back shows it whole, in its place.
 RECALL_TEMPLATE = {
     "name": "Recall (meaning → hanzi)",
     "qfmt": (
-        '<div class="definition">{{Definition}}</div>\n'
+        _DEFINITION + "\n"
         '{{#Sentence}}<div class="sentence recall-front">{{Sentence}}</div>{{/Sentence}}'
     ),
-    "afmt": (
-        '<div class="definition">{{Definition}}</div>\n<hr id="answer">\n'
-        '<div class="hanzi">{{Hanzi}}</div>\n' + _BACK_DETAILS
+    "afmt": "\n".join(
+        (_DEFINITION, _ANSWER, '<div class="hanzi">{{Hanzi}}</div>', _PINYIN, _SENTENCE, _SOURCE)
+    ),
+}
+
+# The sentence with the word blanked, its meaning as the hint; the back fills the blank in.
+_CLOZE_SENTENCE = '<div class="sentence">{{cloze:SentenceCloze}}</div>'
+CLOZE_TEMPLATE = {
+    "name": "Cloze (sentence → word)",
+    "qfmt": _CLOZE_SENTENCE + "\n" + _DEFINITION,
+    "afmt": "\n".join(
+        (
+            _CLOZE_SENTENCE,
+            _DEFINITION,
+            _ANSWER,
+            _PINYIN,
+            '<div class="sentence-pinyin">{{SentencePinyin}}</div>',
+            _SOURCE,
+        )
     ),
 }
 
@@ -159,14 +208,28 @@ def note_model() -> genanki.Model:
     )
 
 
+@lru_cache(maxsize=1)
+def cloze_model() -> genanki.Model:
+    return genanki.Model(
+        CLOZE_MODEL_ID,
+        CLOZE_MODEL_NAME,
+        fields=[{"name": name} for name in FIELD_NAMES],
+        templates=[CLOZE_TEMPLATE],
+        css=CSS,
+        model_type=genanki.Model.CLOZE,
+        sort_field_index=0,
+    )
+
+
 def deck_id(name: str) -> int:
     """A stable deck id for a deck name (Anki wants a positive 63-bit-safe integer)."""
     digest = hashlib.sha256(f"{GUID_NAMESPACE}:deck:{name}".encode()).digest()
     return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
 
 
-def note_guid(item: VocabItem) -> str:
-    return str(genanki.guid_for(GUID_NAMESPACE, item.traditional))
+def note_guid(item: VocabItem, *, cloze: bool = False) -> str:
+    namespace = CLOZE_GUID_NAMESPACE if cloze else GUID_NAMESPACE
+    return str(genanki.guid_for(namespace, item.traditional))
 
 
 # ---- fields
@@ -269,7 +332,11 @@ def _token_reading(token: Token, marked: set[int]) -> str:
     return reading + ("</b>" if open_mark else "")
 
 
-def build_note(item: VocabItem, sentence_tokens: Sequence[Token] = ()) -> NoteData:
+def build_note(
+    item: VocabItem,
+    sentence_tokens: Sequence[Token] = (),
+    options: CardOptions = DEFAULT_CARD_OPTIONS,
+) -> NoteData:
     """The note for a saved word; `sentence_tokens` are its context sentence annotated."""
     context = item.first_sentence_context
     sentence = context.sentence if context else ""
@@ -279,6 +346,7 @@ def build_note(item: VocabItem, sentence_tokens: Sequence[Token] = ()) -> NoteDa
     if item.simplified != item.traditional:
         simplified = hanzi_html(item.simplified, item.pinyin_numbered)
         hanzi += f'<span class="simplified">{simplified}</span>'
+    hanzi = f'<span class="tones-{html.escape(options.tone_colours)}">{hanzi}</span>'
     note_fields = NoteFields(
         traditional=html.escape(item.traditional),
         simplified=html.escape(item.simplified),
@@ -294,29 +362,51 @@ def build_note(item: VocabItem, sentence_tokens: Sequence[Token] = ()) -> NoteDa
     # No control character reaches Anki: a U+001F (its field separator) in any field made
     # Anki refuse the whole package.
     cleaned = NoteFields(*(clean_field(value) for value in note_fields.values()))
-    return NoteData(guid=note_guid(item), fields=cleaned, tags=note_tags(item))
+    return NoteData(guid=note_guid(item), fields=cleaned, tags=note_tags(item), word_id=item.id)
 
 
-def build_notes(items: Sequence[VocabItem], annotator: Annotator | None = None) -> list[NoteData]:
+def cloze_note(note: NoteData, item: VocabItem) -> NoteData | None:
+    """The cloze note of a word's note: the same fields, its own GUID; None when the word
+    has no sentence to blank it in."""
+    if "{{c1::" not in note.fields.sentence_cloze:
+        return None
+    guid = note_guid(item, cloze=True)
+    return NoteData(guid, note.fields, note.tags, cloze=True, word_id=item.id)
+
+
+def build_notes(
+    items: Sequence[VocabItem],
+    annotator: Annotator | None = None,
+    options: CardOptions = DEFAULT_CARD_OPTIONS,
+) -> list[NoteData]:
+    """Each word's note, followed by its cloze note when `options.cloze` asks for one."""
     sentences = [c.sentence for item in items if (c := item.first_sentence_context) is not None]
     tokens = annotate_sentences(sentences, annotator)
     notes = []
     for item in items:
         context = item.first_sentence_context
-        notes.append(build_note(item, tokens.get(context.sentence, ()) if context else ()))
+        note = build_note(item, tokens.get(context.sentence, ()) if context else (), options)
+        notes.append(note)
+        cloze = cloze_note(note, item) if options.cloze else None
+        if cloze is not None:
+            notes.append(cloze)
     return notes
 
 
 def build_package(notes: Iterable[NoteData], deck_name: str = DEFAULT_DECK_NAME) -> genanki.Package:
     deck = genanki.Deck(deck_id(deck_name), deck_name)
-    model = note_model()
     for note in notes:
         deck.add_note(
             genanki.Note(
-                model=model, fields=note.fields.values(), guid=note.guid, tags=list(note.tags)
+                model=cloze_model() if note.cloze else note_model(),
+                fields=note.fields.values(),
+                guid=note.guid,
+                tags=list(note.tags),
             )
         )
     return genanki.Package(deck)
 
 
-DEFAULT_EXPORT_STATUSES: tuple[Status, ...] = (Status.NEW, Status.LEARNING, Status.KNOWN)
+DEFAULT_EXPORT_STATUSES: tuple[Status, ...] = (Status.NEW, Status.LEARNING)
+"""What an export holds unless asked for more: the words being learnt. Known words
+(`--include-known`) and ignored ones (`--status ignored`) would only fill the deck."""

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,15 +28,19 @@ import genanki
 from reader.core import files
 from reader.core.errors import ReaderError
 from reader.core.export.anki import (
+    CLOZE_MODEL_ID,
+    DEFAULT_CARD_OPTIONS,
     DEFAULT_DECK_NAME,
     FIELD_NAMES,
     MODEL_ID,
     MODEL_NAME,
+    CardOptions,
     NoteData,
     build_notes,
     build_package,
 )
-from reader.core.learner.records import VocabItem
+from reader.core.export.schedule import TEMPLATE_ORDER, StudiedCard, carry_schedules
+from reader.core.learner.records import Direction, VocabItem
 from reader.core.text.controls import clean_field
 
 if TYPE_CHECKING:
@@ -122,7 +126,7 @@ def _holds_only_our_notes(collection: Path) -> bool:
     try:
         note_types = {row[0] for row in connection.execute("SELECT DISTINCT mid FROM notes")}
         if note_types:
-            return note_types == {MODEL_ID}
+            return MODEL_ID in note_types and note_types <= {MODEL_ID, CLOZE_MODEL_ID}
         (models,) = connection.execute("SELECT models FROM col").fetchone()
         return str(MODEL_ID) in json.loads(models)
     except (sqlite3.DatabaseError, TypeError, ValueError):
@@ -157,19 +161,36 @@ def export_apkg(
     force: bool = False,
     annotator: Annotator | None = None,
     timestamp: float | None = None,
+    options: CardOptions = DEFAULT_CARD_OPTIONS,
+    studied: Mapping[tuple[int, Direction], StudiedCard] | None = None,
 ) -> ExportResult:
     """Write an Anki package. `timestamp` is the notes' modification time (default: now);
-    Anki's import updates an existing note when the package's copy is newer."""
+    Anki's import updates an existing note when the package's copy is newer. `studied`
+    (`schedule.studied_cards`) carries the app's study schedule into the words' cards."""
     check_overwrite(target, is_our_apkg, force)
-    package = build_package(build_notes(items, annotator), deck_name)
+    notes = build_notes(items, annotator, options)
+    schedules = {
+        (note.guid, TEMPLATE_ORDER[direction]): card
+        for note in notes
+        if not note.cloze
+        for direction in Direction
+        if (card := (studied or {}).get((note.word_id or 0, direction))) is not None
+    }
+    package = build_package(notes, deck_name)
     with atomic_path(target) as temporary:
-        write_package(package, temporary, timestamp)
-    return ExportResult(target, len(items))
+        write_package(package, temporary, timestamp, schedules)
+    return ExportResult(target, len(notes))  # cloze notes counted
 
 
-def write_package(package: genanki.Package, target: Path, timestamp: float | None = None) -> None:
+def write_package(
+    package: genanki.Package,
+    target: Path,
+    timestamp: float | None = None,
+    schedules: Mapping[tuple[str, int], StudiedCard] | None = None,
+) -> None:
     """What genanki's `Package.write_to_file` does, except that its temporary collection
-    lives in a folder removed afterwards (genanki leaves one file in /tmp per export)."""
+    lives in a folder removed afterwards (genanki leaves one file in /tmp per export), and
+    cards get their `schedules` ((note GUID, template ord) -> the app's)."""
     timestamp = time.time() if timestamp is None else timestamp
     with tempfile.TemporaryDirectory(prefix="reader-apkg-") as folder:
         collection = Path(folder) / "collection.anki2"
@@ -178,6 +199,8 @@ def write_package(package: genanki.Package, target: Path, timestamp: float | Non
             package.write_to_db(
                 connection.cursor(), timestamp, itertools.count(int(timestamp * 1000))
             )
+            if schedules:
+                carry_schedules(connection, schedules)
             connection.commit()
         finally:
             connection.close()

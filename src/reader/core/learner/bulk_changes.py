@@ -4,10 +4,10 @@ another process later (`reader known undo`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from reader.core.learner.records import BulkChange, Status, UndoneChange, WordForms
+from reader.core.learner.records import BulkChange, Context, Status, UndoneChange, WordForms
 from reader.core.learner.times import parse_stamp, stamp, utc_now
 from reader.core.learner.vocab_database import VocabDatabase
 
@@ -16,13 +16,21 @@ class BulkChangeJournal(VocabDatabase):
     """Bulk changes of statuses, journaled (tables `bulk_changes`, `bulk_change_words`)."""
 
     def apply_bulk_change(
-        self, label: str, words: Sequence[WordForms], status: Status, *, now: datetime | None = None
+        self,
+        label: str,
+        words: Sequence[WordForms],
+        status: Status,
+        *,
+        contexts: Mapping[str, Context] | None = None,
+        now: datetime | None = None,
     ) -> BulkChange:
         """Give every word `status` (saving those not saved yet) in one transaction, and
         journal what each was before so `undo_bulk_change` can put it back. The caller
         decides which words to pass (see `reader.core.learner.known`); words that already
-        have `status` are left alone and not journaled."""
+        have `status` are left alone and not journaled. A word changed gets its sentence
+        from `contexts` (by Traditional form), which an undo takes away again."""
         moment = stamp(now or utc_now())
+        contexts = contexts or {}
         with self._transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO bulk_changes (label, made_at) VALUES (?, ?)", (label, moment)
@@ -67,6 +75,23 @@ class BulkChangeJournal(VocabDatabase):
                 "INSERT INTO bulk_change_words (change_id, traditional, status_before,"
                 " updated_before) VALUES (?, ?, ?, ?)",
                 journal,
+            )
+            connection.executemany(
+                "INSERT OR IGNORE INTO contexts (word_id, sentence, doc_title, doc_id,"
+                " paragraph_index, created_at) SELECT id, ?, ?, ?, ?, ? FROM words"
+                " WHERE traditional = ?",
+                [
+                    (
+                        context.sentence.strip(),
+                        context.doc_title,
+                        context.doc_id,
+                        context.paragraph_index,
+                        moment,
+                        traditional,
+                    )
+                    for _, traditional, _, _ in journal
+                    if (context := contexts.get(traditional)) is not None and context.sentence
+                ],
             )
             return BulkChange(change_id, label, parse_stamp(moment), len(journal))
 
@@ -134,6 +159,11 @@ class BulkChangeJournal(VocabDatabase):
             connection.executemany("DELETE FROM words WHERE id = ?", removals)
             connection.executemany(
                 "UPDATE words SET status = ?, updated_at = ? WHERE id = ?", restores
+            )
+            # The sentences the change gave words it did not save (those it saved are gone).
+            connection.executemany(
+                "DELETE FROM contexts WHERE word_id = ? AND created_at = ?",
+                [(word_id, made_at) for _, _, word_id in restores],
             )
             undone_at = stamp(utc_now())
             connection.execute(

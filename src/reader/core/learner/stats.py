@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from reader.core.engine.syllables import format_word
-from reader.core.learner.records import Status
+from reader.core.learner.records import BulkChange, Status
 from reader.core.learner.shares import (
     KnownCounter,
     KnownShare,
@@ -277,26 +277,30 @@ def _document_stats(
 
 def learn_words(
     store: VocabStore, words: Iterable[WordStat], *, doc_title: str = "", doc_id: str = ""
-) -> int:
+) -> BulkChange:
     """Save words as LEARNING, each with the sentence it first appears in (the pre-reading
-    key: "add them all to learning"). Returns how many words changed or were added."""
+    key: "add them all to learning"), as one bulk change (`undo_bulk_change` takes it back).
+    Words already learning are left alone."""
     from reader.core.learner.describe import describe_word
     from reader.core.learner.records import Context
 
-    changed = 0
+    forms = []
+    contexts = {}
     for word in words:
         if word.status is Status.LEARNING:
             continue
-        forms = describe_word(
+        described = describe_word(
             word.text,
             pinyin_numbered=word.pinyin_numbered,
             traditional=word.traditional,
             simplified=word.simplified,
         )
-        context = Context(word.sentence, doc_title, doc_id, word.first_paragraph)
-        store.add(forms, status=Status.LEARNING, context=context if word.sentence else None)
-        changed += 1
-    return changed
+        forms.append(described)
+        contexts[described.traditional] = Context(
+            word.sentence, doc_title, doc_id, word.first_paragraph
+        )
+    label = f"pre-reading list of {doc_title or 'a text'}"
+    return store.apply_bulk_change(label, forms, Status.LEARNING, contexts=contexts)
 
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"

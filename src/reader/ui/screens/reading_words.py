@@ -9,7 +9,8 @@ base class only to keep one screen's actions in two files of one idea each.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -27,7 +28,8 @@ from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
-    from reader.core.learner.records import Context, Status, VocabItem
+    from reader.core.engine.segment import Rule, UserDictionary
+    from reader.core.learner.records import BulkChange, Context, Status, VocabItem
     from reader.core.learner.vocab import VocabStore
     from reader.ui.screens.vocab import VocabJump
 
@@ -55,14 +57,18 @@ class ReadingWords(ReaderScreen[None]):
     def _dictionary(self) -> Dictionary:
         return self.paragraphs.annotator.dictionary
 
-    def _edit_user_dictionary(self, change: Any) -> str:
-        """Apply `change(user_dictionary)` to the rules in use, re-annotate with them, and
-        save the change into the rules file (if that fails, the change still holds here).
-        Returns where the change went, for the notification."""
+    def user_dictionary(self) -> UserDictionary:
+        """The rules in use (the segmenter's; loaded from the file on first use)."""
         from reader.core.engine.segment import UserDictionary
 
         segmenter = self.paragraphs.annotator.segmenter
-        user_dictionary = segmenter.user_dictionary or UserDictionary.load()
+        return segmenter.user_dictionary or UserDictionary.load()
+
+    def edit_user_dictionary(self, change: Callable[[UserDictionary], None]) -> str:
+        """Apply `change(user_dictionary)` to the rules in use, re-annotate with them, and
+        save the change into the rules file (if that fails, the change still holds here).
+        Returns where the change went, for the notification."""
+        user_dictionary = self.user_dictionary()
         change(user_dictionary)
         where = "for this session only: not saved"
         with saving(self.app):
@@ -72,6 +78,38 @@ class ReadingWords(ReaderScreen[None]):
         self.view.reannotate(user_dictionary)
         return where
 
+    def _change_rule(self, word: str, change: Callable[[UserDictionary], None], what: str) -> str:
+        """A split or join: made, saved, and undoable (u puts back the rule there was)."""
+        before = self.user_dictionary().rule(word)
+        where = self.edit_user_dictionary(change)
+        self.undo_stack.push(what, lambda: self.restore_rule(word, before, what))
+        return where
+
+    def restore_rule(self, word: str, rule: Rule | None, what: str) -> str:
+        """Undo of a rule's change or removal: the rule `word` had (None: no rule)."""
+
+        def put_back(user_dictionary: UserDictionary) -> None:
+            if rule is None:
+                user_dictionary.remove(word)
+            else:
+                user_dictionary.put(rule)
+
+        where = self.edit_user_dictionary(put_back)
+        return f"Took back {what} ({where})."
+
+    def _rule_origin(self) -> str:
+        """Where a rule is made: when, the text, the sentence (its line's comment)."""
+        from datetime import datetime
+
+        view = self.view
+        document = self.paragraphs.document
+        text = document.paragraphs[view.paragraph_index].text
+        sentence = sentence_at(text, view.cursor_offset)
+        made = datetime.now().strftime("%Y-%m-%d %H:%M")
+        title = document.title.replace(" · ", " - ")
+        in_sentence = "" if sentence.strip() == document.title.strip() else f" · {sentence[:80]}"
+        return f"{made} · {title}{in_sentence}"
+
     def action_split_word(self) -> None:
         token = self.view.cursor_token
         if token is None or not token.is_han or len(token.text) < 2:
@@ -80,8 +118,13 @@ class ReadingWords(ReaderScreen[None]):
         from reader.core.dictionary.compounds import best_split
 
         parts = best_split(token.text, self._dictionary().has_word)
-        where = self._edit_user_dictionary(lambda words: words.add_split(token.text, parts))
-        self.notify(f"Split {token.text} → {' · '.join(parts)} ({where})")
+        origin = self._rule_origin()
+        where = self._change_rule(
+            token.text,
+            lambda words: words.add_split(token.text, parts, origin=origin),
+            f"the split of {token.text}",
+        )
+        self.notify(f"Split {token.text} → {' · '.join(parts)} ({where}; u takes it back)")
 
     def _next_word_token(self) -> Token | None:
         view = self.view
@@ -99,8 +142,17 @@ class ReadingWords(ReaderScreen[None]):
             self.notify("Only two adjacent Chinese words can be joined.", severity="warning")
             return
         joined = token.text + following.text
-        where = self._edit_user_dictionary(lambda words: words.add_join(joined))
-        self.notify(f"Joined {token.text} + {following.text} → {joined} ({where})")
+        origin = self._rule_origin()
+        where = self._change_rule(
+            joined, lambda words: words.add_join(joined, origin=origin), f"the join of {joined}"
+        )
+        self.notify(f"Joined {token.text} + {following.text} → {joined} ({where}; u takes it back)")
+
+    def action_rules(self) -> None:
+        """The learner's split/join rules, where each was made; removing them (undoable)."""
+        from reader.ui.screens.rules import RulesScreen
+
+        self.app.push_screen(RulesScreen(self))
 
     # ---- vocabulary ------------------------------------------------------------------------------
 
@@ -245,16 +297,31 @@ class ReadingWords(ReaderScreen[None]):
             return
         forms = [describe_token(token) for token in unmarked.values()]
         contexts = {word: self._context_of(token) for word, token in unmarked.items()}
+        label = f"paragraph {view.paragraph_index + 1} of {self.paragraphs.document.title}"
         try:
-            store.set_many(forms, Status.KNOWN, contexts)
+            change = store.apply_bulk_change(label, forms, Status.KNOWN, contexts=contexts)
         except ReaderError as error:
             self.notify(str(error), severity="error")
             return
         for word in forms:
             self.statuses[word.traditional] = self.statuses[word.simplified] = Status.KNOWN
         self.known_words_changed()
-        count = len(forms)
-        self.notify(f"Marked {count} word{'s' if count != 1 else ''} known.")
+        count = _words(change.words)
+        self._push_bulk_undo(store, change, f"marking {count} known")
+        self.notify(f"Marked {count} known (u takes it back).")
+
+    def _push_bulk_undo(self, store: VocabStore, change: BulkChange, what: str) -> None:
+        """`u` takes a bulk change back (as `reader known undo` would, from anywhere)."""
+        if change.words:
+            self.undo_stack.push(what, lambda: self._undo_bulk_change(store, change, what))
+
+    def _undo_bulk_change(self, store: VocabStore, change: BulkChange, what: str) -> str:
+        undone = store.undo_bulk_change(change.id)
+        self._reload_statuses()
+        if undone is None:
+            return f"Nothing to undo: {what} was taken back already."
+        kept = f"; {'、'.join(undone.kept)} changed since, kept" if undone.kept else ""
+        return f"Took back {what}: {_words(undone.restored)} as before{kept}."
 
     def action_vocabulary(self) -> None:
         from reader.ui.screens.vocab import VocabScreen
@@ -286,23 +353,25 @@ class ReadingWords(ReaderScreen[None]):
             # What the reading view's worker has not annotated yet, then the summaries.
             paragraphs.fill(paragraphs.missing())
             stats = store_stats(paragraphs, statuses, with_paragraph_shares=False)
-            changed = learn_words(
+            change = learn_words(
                 store, stats.pre_reading, doc_title=document.title, doc_id=document.doc_id
             )
         except ReaderError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         words = [word.text for word in stats.pre_reading]
-        self.app.call_from_thread(self._pre_reading_learned, changed, words)
+        self.app.call_from_thread(self._pre_reading_learned, store, change, words)
 
-    def _pre_reading_learned(self, changed: int, words: list[str]) -> None:
+    def _pre_reading_learned(self, store: VocabStore, change: BulkChange, words: list[str]) -> None:
         self._reload_statuses()
         if not words:
             self.notify("Nothing to pre-learn: you know or are learning every word here.")
             return
+        count = _words(change.words)
+        self._push_bulk_undo(store, change, f"adding {count} to learning")
         shown = "、".join(words[:8]) + ("…" if len(words) > 8 else "")
         self.notify(
-            f"{changed} word{'s' if changed != 1 else ''} added to learning: {shown}",
+            f"{count} added to learning (u takes it back): {shown}",
             title="Pre-reading list",
             timeout=8,
         )
@@ -349,3 +418,7 @@ class ReadingWords(ReaderScreen[None]):
             position for form in jump.forms if (position := text.find(form, sentence_start)) >= 0
         ]
         return min(found) if found else sentence_start
+
+
+def _words(count: int) -> str:
+    return f"{count} word{'s' if count != 1 else ''}"

@@ -25,6 +25,7 @@ from reader import paths
 from reader.config import Settings
 from reader.core.engine.syllables import format_word
 from reader.core.errors import ReaderError
+from reader.core.export.anki import CardOptions
 from reader.core.learner.records import Status, VocabItem
 from reader.core.learner.vocab import VocabStore
 from reader.ui.actions import ACTIONS
@@ -416,25 +417,39 @@ class VocabScreen(ReaderScreen[VocabJump | None]):
         self.dismiss(VocabJump(here.paragraph_index, item.forms, here.sentence))
 
     def action_export(self) -> None:
-        items = list(self.rows)
+        """The words shown, as an .apkg: known and ignored words only when the filter shows
+        them alone (as `reader export anki`, which asks for --include-known); the cards in
+        the app's tone colours."""
+        from reader.core.export.anki import DEFAULT_EXPORT_STATUSES
+
+        wanted = (self.status_filter,) if self.status_filter else DEFAULT_EXPORT_STATUSES
+        items = [item for item in self.rows if item.status in wanted]
         if not items:
-            self.notify("No words to export.", severity="warning")
+            self.notify(
+                "No new or learning words to export (filter f shows known words to export them).",
+                severity="warning",
+            )
             return
-        self._export(items, self.export_path or default_export_path())
+        left_out = len(self.rows) - len(items)
+        options = CardOptions(tone_colours=self.live_settings.current.tone_colours.value)
+        self._export(items, self.export_path or default_export_path(), options, left_out)
 
     @work(thread=True, exclusive=True, group="vocab-export", exit_on_error=False)
-    def _export(self, items: list[VocabItem], target: Path) -> None:
+    def _export(
+        self, items: list[VocabItem], target: Path, options: CardOptions, left_out: int
+    ) -> None:
         from reader.core.export.writers import export_apkg
 
         try:
-            result = export_apkg(items, target)
+            result = export_apkg(items, target, options=options)
         except ReaderError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         count = result.notes
+        skipped = f" ({left_out} known or ignored left out; f filters them)" if left_out else ""
         self.app.call_from_thread(
             self.notify,
-            f"Exported {count} word{'s' if count != 1 else ''} to {result.path}",
+            f"Exported {count} word{'s' if count != 1 else ''} to {result.path}{skipped}",
             title="Anki export",
             timeout=8,
         )
