@@ -24,14 +24,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import paths
 from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingStateStore
-from reader.core.learner.shares import Statuses, known_share
+from reader.core.learner.records import Status
+from reader.core.learner.shares import KnownShares, Statuses, known_share, token_status
 from reader.core.learner.stats import collect_words
 from reader.core.learner.times import parse_stamp, stamp, utc_now
 from reader.core.models import AnnotatedParagraph, Document
+
+if TYPE_CHECKING:
+    from reader.core.engine.store import ParagraphStore
 
 LIBRARY_FILE_NAME = "library.sqlite3"
 # "RdLb": marks a SQLite file as a reader library.
@@ -217,6 +222,28 @@ class LibraryStore:
             connection.execute("DELETE FROM documents WHERE doc_id = ?", (entry.doc_id,))
         return entry
 
+    def restore(self, entry: LibraryEntry) -> None:
+        """Put a removed document back as it was: its dates and summary (undo of `remove`)."""
+        summary = entry.summary
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO documents (doc_id, path, title, format, paragraphs,"
+                " added_at, last_opened, known_share, new_words, summary_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.doc_id,
+                    entry.path,
+                    entry.title,
+                    entry.format,
+                    entry.paragraphs,
+                    stamp(entry.added_at),
+                    stamp(entry.last_opened),
+                    summary.known_share if summary else None,
+                    summary.new_words if summary else None,
+                    stamp(entry.summary_at) if entry.summary_at else None,
+                ),
+            )
+
     # -- reading
 
     def entries(self) -> list[LibraryEntry]:
@@ -273,4 +300,16 @@ def summarise(paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses) -> D
     share = known_share(annotated, statuses)
     words = collect_words(annotated, statuses)
     new = sum(1 for word in words if word.is_unknown)
+    return DocumentSummary(share.by_tokens, new)
+
+
+def summarise_store(store: ParagraphStore, statuses: Statuses) -> DocumentSummary:
+    """A document's summary from its paragraph store's figures (the paragraphs annotated so
+    far; none is annotated again): what the reading screen records when it is left."""
+    share = KnownShares(store, statuses).document()
+    new = sum(
+        1
+        for form_id in store.form_counts()
+        if token_status(store.form(form_id), statuses) in (None, Status.NEW)
+    )
     return DocumentSummary(share.by_tokens, new)
