@@ -95,7 +95,7 @@ async def open_library(pilot: Pilot[Any]) -> LibraryScreen:
 async def test_the_library_lists_texts_last_opened_first_and_opens_one_where_it_was_left(
     tmp_path: Path,
 ) -> None:
-    async with library_of_two(tmp_path) as (app, pilot, second):
+    async with library_of_two(tmp_path) as (app, pilot, _second):
         screen = await open_library(pilot)
         assert [row.title for row in screen.rows] == ["first", "second"]
         table = screen.query_one(DataTable)
@@ -128,7 +128,7 @@ async def test_enter_on_the_text_being_read_goes_back_to_it(tmp_path: Path) -> N
 
 
 async def test_removing_a_text_from_the_library_is_undone_with_u(tmp_path: Path) -> None:
-    async with library_of_two(tmp_path) as (app, pilot, second):
+    async with library_of_two(tmp_path) as (_app, pilot, second):
         screen = await open_library(pilot)
         await pilot.press("down", "x")
         await settle(pilot)
