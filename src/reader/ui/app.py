@@ -84,6 +84,7 @@ def run_app(path: str | None = None) -> int:
 def run_library() -> int:
     """`reader library` in a terminal: the library screen first; a text opened from it is
     read on the reading screen (q quits), Esc on the library ends the app."""
+    gc.disable()  # as `run_app`: the app resumes collection once it is drawn
     from reader.ui.reader_app import ReaderApp
     from reader.ui.screens.library import LibraryScreen
 
@@ -99,6 +100,7 @@ def run_library() -> int:
     finally:
         app.stop_listening()
         app.leave_document()
+        gc.enable()  # a no-op once the app has resumed it
     app.repeat_problems_on_stderr()
     if app.return_code:
         return app.return_code

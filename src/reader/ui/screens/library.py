@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from reader.ui.screens.known_levels import HskChoice
 
 TITLE_WIDTH = 44
+FIRST_ROWS = 60  # rows put in the table before the first paint
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +155,20 @@ class LibraryScreen(ReaderScreen[None]):
         self.rows = [LibraryRow(e.path, e.title, e) for e in entries] or [_bundled_row()]
         table = self.table
         table.clear()
-        for row in self.rows:
-            table.add_row(*self._cells(row), key=row.key)
         keys = [row.key for row in self.rows]
-        if keep in keys:
-            table.move_cursor(row=keys.index(keep), animate=False)
+        at = keys.index(keep) if keep in keys else 0
+        # A screenful first (500 rows cost ~25 ms before the first paint), the rest after it.
+        first = max(FIRST_ROWS, at + 1)
+        self._add_rows(0, first)
+        if at:
+            table.move_cursor(row=at, animate=False)
+        if len(self.rows) > first:
+            self.call_after_refresh(self._add_rows, first, len(self.rows))
         self._describe(entries)
+
+    def _add_rows(self, start: int, end: int) -> None:
+        for row in self.rows[start:end]:
+            self.table.add_row(*self._cells(row), key=row.key)
 
     def _cells(self, row: LibraryRow) -> tuple[Text | str, ...]:
         entry = row.entry
