@@ -281,9 +281,9 @@ def _library_actions() -> list[Action]:
     dictionary = partial(screen_action, "dictionary")
     return [
         library("open", "Open", "enter", True, "⏎"),
-        library("remove", "Remove from the library", "x,delete", True, "x"),
-        library("open_file", "Open a file…", "n", True),
-        library("known_hsk", "I know HSK 1–N…", "K", True),
+        library("remove", "Remove", "x,delete", True, "x"),
+        library("open_file", "Open file…", "n", True),
+        library("known_hsk", "I know HSK…", "K", True),
         undo_action("library", show=True),
         help_action("library", show=False),
         library("back", "Back", "escape,q", True, "q"),

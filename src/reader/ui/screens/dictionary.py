@@ -139,6 +139,7 @@ class DictionaryScreen(ReaderScreen[bool]):
     def on_mount(self) -> None:
         self.gloss_panel.add_class("-open")
         self.set_focus(self.query_input)
+        self._prepare_search()
         if self.initial_query:
             self.run_search(self.initial_query)
 
@@ -174,6 +175,11 @@ class DictionaryScreen(ReaderScreen[bool]):
         self._searched = query
         self._status(f"Searching “{query}”… (the first search builds the search index)")
         self._search(query, focus_results)
+
+    @work(thread=True, group="dictionary-prepare", exit_on_error=False)
+    def _prepare_search(self) -> None:
+        """The search tables are built on the first search ever (~2 s): start as it opens."""
+        self._dictionary().prepare_search()
 
     @work(thread=True, exclusive=True, group="dictionary-search", exit_on_error=False)
     def _search(self, query: str, focus_results: bool) -> None:

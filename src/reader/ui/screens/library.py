@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from reader.core.learner.vocab import VocabStore
     from reader.ui.screens.known_levels import HskChoice
 
-TITLE_WIDTH = 44
+TITLE_WIDTH = 34
 FIRST_ROWS = 60  # rows put in the table before the first paint
 
 
@@ -195,8 +195,7 @@ class LibraryScreen(ReaderScreen[None]):
         count = len(entries)
         texts = f"{count} text{'s' if count != 1 else ''}" if count else "empty"
         self.query_one("#library-summary", Static).update(
-            f"Library · {texts} · last opened first · % known and new words as when you last read"
-            " each"
+            f"Library · {texts} · last opened first · figures as when last read"
         )
         hint = (
             "Your library is empty: Enter opens the bundled article, n opens a file of yours "
