@@ -20,7 +20,7 @@ def test_a_first_day_hsk_known_the_seed_from_the_library_and_a_word_from_the_dic
     reader_home: Path,
 ) -> None:
     with reader_in_terminal(["library"], home=reader_home, size=(120, 40), cwd=REPO_ROOT) as term:
-        term.wait_for("(bundled)", "the empty library offering the bundled article")
+        term.wait_for("bundled", "the empty library offering the bundled article")
         term.press("K")
         term.wait_for("I know the words of HSK", "the HSK dialog")
         screen = term.screen()

@@ -174,9 +174,8 @@ class LibraryScreen(ReaderScreen[None]):
         entry = row.entry
         title = Text(row.title)
         title.truncate(TITLE_WIDTH, overflow="ellipsis")
-        if entry is None:
-            title.append("  (bundled)", style="dim")
-            return (title, "", "", "", "never", "text")
+        if entry is None:  # the title is cut to the column: "bundled" goes in its own cell
+            return (title, "", "", "", "bundled", "text")
         if not entry.exists:
             title.stylize("dim strike")
         elif entry.doc_id == self.current_doc_id:
