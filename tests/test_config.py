@@ -90,7 +90,12 @@ def test_a_remap_onto_another_actions_key_is_reported_at_its_line() -> None:
 
 
 def test_the_default_keys_never_collide_and_every_action_has_its_method() -> None:
+    from reader.ui.screens.contents import ContentsScreen
+    from reader.ui.screens.dictionary import DictionaryScreen
+    from reader.ui.screens.file_picker import FilePicker
     from reader.ui.screens.help import HelpScreen
+    from reader.ui.screens.known_levels import KnownLevelsDialog
+    from reader.ui.screens.library import LibraryScreen
     from reader.ui.screens.reading import ReadingScreen
     from reader.ui.screens.rules import RulesScreen
     from reader.ui.screens.study import StudyScreen
@@ -98,7 +103,8 @@ def test_the_default_keys_never_collide_and_every_action_has_its_method() -> Non
 
     assert ACTIONS.collisions({}) == []
     screens = (ReadingScreen, VocabScreen, DefinitionEditor, StudyScreen, HelpScreen, RulesScreen)
-    scopes = {screen.SCOPE: screen for screen in screens}
+    shelf = (LibraryScreen, DictionaryScreen, ContentsScreen, FilePicker, KnownLevelsDialog)
+    scopes = {screen.SCOPE: screen for screen in (*screens, *shelf)}
     for action in ACTIONS:
         target = ReaderApp if action.method.startswith("app.") else scopes[action.scope]
         name = action.method.removeprefix("app.").split("(")[0]

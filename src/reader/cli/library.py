@@ -1,6 +1,7 @@
 """`reader library ...`: the documents read before, headless.
 
-    reader library [--format text|json]     list them, last opened first
+    reader library                          the library screen (in a terminal), else the list
+    reader library --format text|json       list them, last opened first
     reader library add PATH                 add a document without reading it now
     reader library remove N|PATH|DOC_ID     take one out (the file is not touched)
 
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +25,13 @@ def add_parsers(commands: Any) -> None:
     library = commands.add_parser(
         "library", help="the documents you read before: list, add, remove"
     )
-    library.add_argument("--format", choices=("text", "json"), default="text")
-    library.set_defaults(handler=cmd_library_list)
+    library.add_argument(
+        "--format",
+        choices=("text", "json"),
+        help="list them (the default when the output is not a terminal; else the library "
+        "screen opens)",
+    )
+    library.set_defaults(handler=cmd_library)
     actions = library.add_subparsers(dest="library_command", metavar="ACTION")
     add = actions.add_parser("add", help="add a document (and work out how much you know)")
     add.add_argument("path", metavar="PATH")
@@ -32,6 +39,22 @@ def add_parsers(commands: Any) -> None:
     remove = actions.add_parser("remove", help="take a document out of the library")
     remove.add_argument("key", metavar="N|PATH|DOC_ID", help="its number in the list, or path")
     remove.set_defaults(handler=cmd_library_remove)
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    """The library screen when a learner runs it at a terminal; the list in a script."""
+    if args.format is None and _at_a_terminal():
+        from reader.ui.app import run_library
+
+        return run_library()
+    return cmd_library_list(args)
+
+
+def _at_a_terminal() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (ValueError, AttributeError):  # closed or replaced streams
+        return False
 
 
 def cmd_library_list(args: argparse.Namespace) -> int:

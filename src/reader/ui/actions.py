@@ -240,6 +240,9 @@ def _reading_actions() -> list[Action]:
         reading("vocabulary", "Words", "v", True),
         reading("learn_pre_reading", "Add the pre-reading list to learning", "L"),
         reading("study", "Study (review due words)", "r"),
+        Action("reading.library", "reading", "app.library", "Library", "o"),
+        reading("dictionary", "Dictionary", "d"),
+        reading("contents", "Contents (chapters)", "i"),
         reading("search", "Search", "slash", True, "/"),
         reading("search_next", "Next match", "n"),
         reading("search_previous", "Previous match", "N"),
@@ -301,12 +304,38 @@ def _rules_actions() -> list[Action]:
     ]
 
 
+def _library_actions() -> list[Action]:
+    """The library, the dictionary and the table of contents (issue 16), and their dialogs."""
+    library = partial(screen_action, "library")
+    dictionary = partial(screen_action, "dictionary")
+    return [
+        library("open", "Open", "enter", True, "⏎"),
+        library("remove", "Remove", "x,delete", True, "x"),
+        library("open_file", "Open file…", "n", True),
+        library("known_hsk", "I know HSK…", "K", True),
+        undo_action("library", show=True),
+        help_action("library", show=False),
+        library("back", "Back", "escape,q", True, "q"),
+        dictionary("focus_search", "Search", "slash", True, "/"),
+        dictionary("save", "Save to vocabulary", "a", True),
+        undo_action("dictionary"),
+        help_action("dictionary", show=True),
+        dictionary("back", "Back", "escape", True, "Esc"),
+        screen_action("contents", "close", "Close", "escape,q,i"),
+        screen_action("file_picker", "parent", "Parent folder", "backspace", True),
+        screen_action("file_picker", "close", "Cancel", "escape", True, "Esc"),
+        screen_action("known_levels", "switch_list", "2021 / 2025 list", "l,tab", True, "l"),
+        screen_action("known_levels", "close", "Cancel", "escape,q", True, "Esc"),
+    ]
+
+
 ACTIONS = ActionRegistry(
     [
         *_reading_actions(),
         *_vocab_actions(),
         *_study_actions(),
         *_rules_actions(),
+        *_library_actions(),
         Action("help.close", "help", "close", "Close help", "escape,q,question_mark,f1"),
     ]
 )

@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from reader.core.learner.records import Direction
 
 FIRST_SCREEN_PARAGRAPHS = 6
-# Paragraphs of a long text made before the app starts (from where the reader left off):
-# a few screens to read and scroll through while the rest is made.
-HEAD_PARAGRAPHS = 200
 
 
 def run_app(path: str | None = None) -> int:
@@ -41,24 +38,14 @@ def run_app(path: str | None = None) -> int:
     warmup: EngineWarmup | None = EngineWarmup()
     try:
         from reader.core.engine.store import annotate
-        from reader.core.errors import InputError
         from reader.core.learner.reading_state import ReadingStateStore
-        from reader.core.text.loader import open_path
+        from reader.ui.opening import LibraryRecorder, open_for_reading
 
-        # A long text's first paragraphs now; the screen makes the rest in a worker.
-        opened = open_path(path if path is not None else paths.seed_document())
-        # While a long file's rest is read and hashed (its id waits for that):
-        opened.read_until(HEAD_PARAGRAPHS)
-        settings, config_problems = read_settings()
         state_store = ReadingStateStore()
-        position = state_store.get(opened.doc_id)
-        start = position.paragraph if position is not None else 0
-        opened.read_until(start + HEAD_PARAGRAPHS)
-        document = opened.document
-        if not document.paragraphs:
-            shown = "standard input" if path == "-" else str(path)
-            raise InputError(f"{shown}: there is no text to read (it is empty)")
-        start = min(start, len(document.paragraphs) - 1)
+        # While a long file's rest is read and hashed (its id waits for that):
+        settings, config_problems = read_settings()
+        opening = open_for_reading(path or str(paths.seed_document()), state_store)
+        document, start = opening.document, opening.start
         paragraphs = annotate(document)  # the document's store: what is on disk already
         first_screen = range(start, min(len(paragraphs), start + FIRST_SCREEN_PARAGRAPHS))
         prefetch = FirstScreenPrefetch(paragraphs, first_screen, warmup)
@@ -75,16 +62,15 @@ def run_app(path: str | None = None) -> int:
             state_store=state_store,
             prefetch=prefetch,
             config_problems=config_problems,
-            rest_of_document=None if opened.complete else opened.finish,
+            rest_of_document=opening.rest_of_document,
         )
         app.exit_at_once = True  # q ends the process (see `ReaderApp.quit_now`)
-        library = LibraryRecorder(document, str(path or paths.seed_document()))
-        app.before_exit.append(library.finish)
+        app.library_recorder = LibraryRecorder(document, str(path or paths.seed_document()))
         try:
             result = app.run()
         finally:
             app.stop_listening()
-            library.finish()
+            app.leave_document()
         app.repeat_problems_on_stderr()  # q normally ends the process before this
         if app.return_code:  # Textual stopped on an error (it printed the traceback)
             return app.return_code
@@ -92,6 +78,32 @@ def run_app(path: str | None = None) -> int:
         if warmup is not None:  # bad input: the engine is not needed
             warmup.cancel()
         gc.enable()  # a no-op once the app has resumed it
+    return result if isinstance(result, int) else 0
+
+
+def run_library() -> int:
+    """`reader library` in a terminal: the library screen first; a text opened from it is
+    read on the reading screen (q quits), Esc on the library ends the app."""
+    gc.disable()  # as `run_app`: the app resumes collection once it is drawn
+    from reader.ui.reader_app import ReaderApp
+    from reader.ui.screens.library import LibraryScreen
+
+    settings, config_problems = read_settings()
+    app = ReaderApp(
+        settings=settings,
+        config_problems=config_problems,
+        first_screen=lambda app: LibraryScreen(app.vocabulary),
+    )
+    app.exit_at_once = True
+    try:
+        result = app.run()
+    finally:
+        app.stop_listening()
+        app.leave_document()
+        gc.enable()  # a no-op once the app has resumed it
+    app.repeat_problems_on_stderr()
+    if app.return_code:
+        return app.return_code
     return result if isinstance(result, int) else 0
 
 
@@ -124,45 +136,6 @@ def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) 
         print(summary_line(summary))
     app.repeat_problems_on_stderr()
     return result if isinstance(result, int) else 0
-
-
-# The library is told about the document this long after start-up: its imports and write
-# (~90 ms) must not delay the first paint.
-LIBRARY_RECORD_AFTER = 1.5  # seconds
-
-
-class LibraryRecorder:
-    """Puts the opened document at the top of the library, in the background after the first
-    paint, or when the app ends if that comes first (standard input is not kept)."""
-
-    def __init__(self, document: Any, path: str) -> None:
-        import threading
-
-        self._document = document
-        self._path = path
-        self._lock = threading.Lock()
-        self._done = path == "-"
-        self._timer = threading.Timer(LIBRARY_RECORD_AFTER, self.record)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def record(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self._done = True
-            from reader.core.errors import ReaderError
-            from reader.core.learner.library import LibraryStore
-
-            try:
-                with LibraryStore() as library:
-                    library.record_open(self._document, self._path)
-            except (ReaderError, OSError):
-                pass  # the library is a convenience: it never stops reading
-
-    def finish(self) -> None:
-        self._timer.cancel()
-        self.record()
 
 
 def _reattach_terminal_stdin() -> None:

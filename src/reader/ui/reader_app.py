@@ -17,8 +17,9 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -34,10 +35,16 @@ from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
 from reader.ui.actions import ACTIONS, APP_SCOPE, display_key, display_keys, keymap_problems
+from reader.ui.opening import LibraryRecorder, OpeningForReading, open_for_reading
 from reader.ui.problems import problems_reported, report_problem
 from reader.ui.screens.base import ReaderScreen
 from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
+
+if TYPE_CHECKING:
+    from reader.core.learner.library import DocumentSummary
+    from reader.ui.screens.library import LibraryScreen
+    from reader.ui.screens.reading import ReadingScreen
 
 CALM_THEME = DEFAULT_THEME
 # `run_app` pauses garbage collection during start-up; it resumes this long after mount, when
@@ -95,7 +102,7 @@ class ReaderApp(App[int]):
             raise ValueError("a document to read, or a first screen to show")
         self.rest_of_document = rest_of_document
         self.stop_listening: Callable[[], None] = lambda: None  # see on_mount
-        self.before_exit = []
+        self.before_exit = [self.leave_document]
         self.config_problems = tuple(config_problems)
         self.vocabulary = Vocabulary(vocab_store)
         self.first_screen = first_screen
@@ -107,11 +114,13 @@ class ReaderApp(App[int]):
             save=save_settings_on_change,
             on_problem=lambda message: report_problem(self, message),
         )
+        self.library_recorder: LibraryRecorder | None = None
+        """The library's note of the text read now (set by `run_app` and `open_document`)."""
         self.paragraphs: ParagraphStore | None = paragraphs or (
             annotate(document, annotator) if document is not None else None
         )
         self.annotator = annotator if self.paragraphs is None else self.paragraphs.annotator
-        self.state_store = state_store
+        self.state_store = state_store or ReadingStateStore()
         self.prefetch = prefetch
         if document is not None:
             self.title = document.title
@@ -214,6 +223,80 @@ class ReaderApp(App[int]):
         checked against the action registry: unknown ids and keys two actions share."""
         for problem in self.config_problems + keymap_problems(self.settings):
             self.notify(str(problem), title="Config file", severity="warning", timeout=15)
+
+    # ---- the library: the texts read before, and opening another -----------------
+
+    def reading_screen(self) -> ReadingScreen | None:
+        """The reading screen in the stack (None on `reader library` before a text is open)."""
+        from reader.ui.screens.reading import ReadingScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, ReadingScreen)), None)
+
+    def reading_summary(self) -> DocumentSummary | None:
+        """The figures of the text read now (% known, new words) for the library."""
+        screen = self.reading_screen()
+        return screen.library_summary() if screen is not None else None
+
+    def leave_document(self) -> None:
+        """The library notes the text read now, with its figures: the learner leaves it."""
+        if self.library_recorder is not None:
+            self.library_recorder.finish(self.reading_summary())
+
+    def action_library(self) -> None:
+        """The library screen (`o` on the reading screen), with the text read now at the top
+        and its figures up to date."""
+        from reader.ui.screens.library import LibraryScreen
+
+        self.leave_document()
+        reading = self.reading_screen()
+        current = self.document.doc_id if self.document is not None else None
+        self.push_screen(
+            LibraryScreen(self.vocabulary, current_doc_id=current),
+            reading.known_words_reloaded if reading is not None else None,
+        )
+
+    def on_library_screen_open_requested(self, message: LibraryScreen.OpenRequested) -> None:
+        """The learner chose a text in the library (or the file picker)."""
+        self.open_document(message.path)
+
+    @work(thread=True, exclusive=True, group="open-document", exit_on_error=False)
+    def open_document(self, path: str) -> None:
+        """Read the text at `path` (in a thread: a book's first part takes a moment), then
+        show it on a new reading screen in place of the screens open now."""
+        try:
+            opening = open_for_reading(path, self.state_store)
+            paragraphs = annotate(opening.document, self.annotator)
+        except ReaderError as error:
+            self.call_from_thread(self.notify, str(error), title="Cannot open", severity="error")
+            return
+        self.call_from_thread(self._show_document, path, opening, paragraphs)
+
+    def _show_document(
+        self, path: str, opening: OpeningForReading, paragraphs: ParagraphStore
+    ) -> None:
+        from reader.ui.screens.reading import ReadingScreen
+
+        # The store before is left to its screen's workers (closing it under them would fail
+        # their last writes); it goes with them.
+        self.leave_document()
+        document = opening.document
+        self.document, self.paragraphs = document, paragraphs
+        self.annotator = paragraphs.annotator
+        self.rest_of_document = opening.rest_of_document
+        self.title = document.title
+        self.library_recorder = LibraryRecorder(document, path)
+        self.library_recorder.finish()  # at the top of the library at once
+        screen = ReadingScreen(
+            paragraphs,
+            self.live_settings,
+            state_store=self.state_store,
+            vocabulary=self.vocabulary,
+            rest_of_document=opening.rest_of_document,
+        )
+        # The reading screen before (it saves its position as it goes) and the library go.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
 
     # ---- the actions every screen has (`undo_action`, `help_action`) -------------
 

@@ -33,6 +33,7 @@ from reader.core.learner.times import parse_stamp, stamp, utc_now
 from reader.core.models import AnnotatedParagraph, Document
 
 if TYPE_CHECKING:
+    from reader.core.engine.store import ParagraphStore
     from reader.core.learner.shares import Statuses
 
 LIBRARY_FILE_NAME = "library.sqlite3"
@@ -219,6 +220,28 @@ class LibraryStore:
             connection.execute("DELETE FROM documents WHERE doc_id = ?", (entry.doc_id,))
         return entry
 
+    def restore(self, entry: LibraryEntry) -> None:
+        """Put a removed document back as it was: its dates and summary (undo of `remove`)."""
+        summary = entry.summary
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO documents (doc_id, path, title, format, paragraphs,"
+                " added_at, last_opened, known_share, new_words, summary_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.doc_id,
+                    entry.path,
+                    entry.title,
+                    entry.format,
+                    entry.paragraphs,
+                    stamp(entry.added_at),
+                    stamp(entry.last_opened),
+                    summary.known_share if summary else None,
+                    summary.new_words if summary else None,
+                    stamp(entry.summary_at) if entry.summary_at else None,
+                ),
+            )
+
     # -- reading
 
     def entries(self) -> list[LibraryEntry]:
@@ -280,4 +303,19 @@ def summarise(paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses) -> D
     share = known_share(annotated, statuses)
     words = collect_words(annotated, statuses)
     new = sum(1 for word in words if word.is_unknown)
+    return DocumentSummary(share.by_tokens, new)
+
+
+def summarise_store(store: ParagraphStore, statuses: Statuses) -> DocumentSummary:
+    """A document's summary from its paragraph store's figures (the paragraphs annotated so
+    far; none is annotated again): what the reading screen records when it is left."""
+    from reader.core.learner.records import Status
+    from reader.core.learner.shares import KnownShares, token_status
+
+    share = KnownShares(store, statuses).document()
+    new = sum(
+        1
+        for form_id in store.form_counts()
+        if token_status(store.form(form_id), statuses) in (None, Status.NEW)
+    )
     return DocumentSummary(share.by_tokens, new)

@@ -50,6 +50,7 @@ _EXTENSIONS = {
     ".ssa": ASS,
     ".vtt": VTT,
 }
+READABLE_EXTENSIONS = frozenset(_EXTENSIONS)  # what a file picker lists
 # Files we are asked to open often but cannot read: named, so the learner knows what to do.
 _FOREIGN_EXTENSIONS = {
     ".pdf": "a PDF",

@@ -44,7 +44,7 @@ from reader.core.text.search import SearchHit, find_hits, next_hit
 from reader.ui.actions import ACTIONS
 from reader.ui.insight import chart_runs, column_value, known_chart
 from reader.ui.problems import saving
-from reader.ui.screens.reading_words import ReadingWords
+from reader.ui.screens.reading_places import ReadingPlaces
 from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
@@ -116,7 +116,7 @@ def _simplified(text: str) -> str:
     return to_simplified(text)
 
 
-class ReadingScreen(ReadingWords):
+class ReadingScreen(ReadingPlaces):
     """The text, a status line, the gloss panel and the search box."""
 
     SCOPE = "reading"
