@@ -13,13 +13,6 @@ from pathlib import Path
 import pytest
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: two workers per core. Much of the suite waits (on the real `reader` under
-    tmux, subprocesses, Textual's timers, Anki's files); one worker per core leaves a core idle
-    meanwhile. Each worker costs ~5 s of start-up (collection, imports), so not more."""
-    return 2 * len(os.sched_getaffinity(0))
-
-
 def compiled_dictionary(factory: pytest.TempPathFactory) -> Path:
     """The bundled dictionary compiled once per run (lookup index and search tables), in a
     folder every xdist worker of the run shares (the parent of their own temp folders); read
