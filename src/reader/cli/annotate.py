@@ -165,7 +165,12 @@ class AnnotateOutput:
             return "\n  " + body.replace("\n", "\n  ")
         readings = self.display.readings(paragraph)
         if self.format == "jsonl":
-            lines = [_jsonl_line(paragraph, readings)]
+            line = _jsonl_line(paragraph, readings)
+            # JSON escapes C0 controls; DEL and C1 could come from the text (the words' fields
+            # are made visible once each): a ~40 times shorter scan than the line's.
+            if visible_controls(paragraph.text) == paragraph.text:
+                return line + "\n"
+            lines = [line]
         elif self.format == "tsv":
             lines = []
             for token, reading in zip(paragraph.tokens, readings, strict=True):
@@ -214,14 +219,16 @@ def _token_fields(
     gloss: str | None,
     reading: tuple[str, ...],
 ) -> str:
-    """A token's JSON after its "end" field (the same wherever the word is read so)."""
+    """A token's JSON after its "end" field (the same wherever the word is read so), control
+    characters shown (`visible_controls`)."""
     from reader.core.models import Token
+    from reader.core.text.controls import visible_controls
 
     token = Token(text, 0, len(text), kind, simplified, traditional, gloss=gloss)
     fields = token_to_json(token, reading)
     for position in ("text", "start", "end"):
         del fields[position]
-    return json.dumps(fields, ensure_ascii=False)[1:]  # without its opening brace
+    return visible_controls(json.dumps(fields, ensure_ascii=False)[1:])  # without its brace
 
 
 def _annotated_output(path: str, split: SplitMode, output: AnnotateOutput) -> Iterator[bytes]:

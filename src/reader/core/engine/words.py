@@ -18,7 +18,7 @@ reads the same whatever was annotated before it (and in whichever worker process
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -93,6 +93,7 @@ class _Word:
 
     seen: WordInContext
     forms: tuple[str, str]  # Simplified, Traditional
+    lookup: Lookup  # of its Traditional form
     result: _Result | _ByNeighbours | None = None  # None: not worked out yet
     cut: _ByNeighbours | None = None  # results as a token of a word the segmenter cut
 
@@ -100,8 +101,15 @@ class _Word:
 class WordMemory:
     """Makes a paragraph's tokens, remembering each word's results (see the module)."""
 
-    def __init__(self, entries_of: Callable[[str], tuple[Entry, ...]]) -> None:
+    def __init__(
+        self,
+        entries_of: Callable[[str], tuple[Entry, ...]],
+        lookup_many: Callable[[list[str]], Sequence[Lookup]],
+        surnames: Callable[[], Collection[str]],
+    ) -> None:
         self._entries_of = entries_of  # direct entries of a word made of several tokens
+        self._lookup_many = lookup_many  # words by their Traditional forms, in one query
+        self._surnames = surnames  # the common surnames (Simplified), for names
         self._words: dict[_WordKey, _Word] = {}
         self._others: dict[str, WordInContext] = {}  # punctuation, spaces, numbers, Latin
         self._verb_like: dict[str, bool] = {}  # a Traditional word -> looks like a verb
@@ -113,13 +121,10 @@ class WordMemory:
         traditional: str,
         spans: Sequence[tuple[int, int, TokenKind]],
         syllables: Sequence[str | None],
-        lookups: dict[str, Lookup],
-        names: set[tuple[int, int]],
         script: Script,
     ) -> tuple[Token, ...]:
         """The tokens of a paragraph whose words are read in context (`syllables`, one per
-        character) and looked up (`lookups`, by Traditional form); `names` are the spans
-        that look like personal names."""
+        character); only words not met before are looked up."""
         from reader.core.engine.standard import WordInContext, WordsInContext
 
         words = self._words
@@ -128,8 +133,9 @@ class WordMemory:
             self._others.clear()
         in_simplified = script is Script.SIMPLIFIED  # (an Enum hashes in Python: kept out)
         han = TokenKind.HAN
-        seen: list[WordInContext] = []
+        seen: list[WordInContext | None] = []  # None: a word not met before, until it is
         records: list[_Word | None] = []
+        new: list[tuple[int, _WordKey]] = []  # (position, word) of words not met before
         for start, end, kind in spans:
             if kind is not han:
                 between = text[start:end]
@@ -150,12 +156,42 @@ class WordMemory:
             key = (traditional[start:end], simplified[start:end], citation, in_simplified)
             word = words.get(key)
             if word is None:
-                seen_as = self._seen(key, lookups[key[0]], (start, end) in names)
-                word = words[key] = _Word(seen_as, (key[1], key[0]))
+                new.append((len(records), key))
+                seen.append(None)
+                records.append(None)
+                continue
             seen.append(word.seen)
             records.append(word)
-        context = WordsInContext(seen, self._entries_of)
-        return self._made(context, records, text, traditional, spans, lookups, script)
+        if new:
+            self._meet(new, seen, records)
+        context = WordsInContext(cast(list[WordInContext], seen), self._entries_of)
+        return self._made(context, records, text, spans, script)
+
+    def _meet(
+        self,
+        new: list[tuple[int, _WordKey]],
+        seen: list[WordInContext | None],
+        records: list[_Word | None],
+    ) -> None:
+        """Look the words not met before up (one query) and remember them, in place."""
+        wanted = list(dict.fromkeys(key[0] for _, key in new))
+        lookups = dict(zip(wanted, self._lookup_many(wanted), strict=True))
+        surnames = self._surnames()
+        words = self._words
+        for position, key in new:
+            word = words.get(key)
+            if word is None:  # (a word twice in the paragraph is met once)
+                traditional, simplified = key[0], key[1]
+                lookup = lookups[traditional]
+                # No dictionary entry, two or three characters, a common surname first (葛沖,
+                # 梁君彥): it looks like a personal name.
+                name_like = (
+                    2 <= len(traditional) <= 3 and simplified[0] in surnames and not lookup.entries
+                )
+                seen_as = self._seen(key, lookup, name_like)
+                word = words[key] = _Word(seen_as, (simplified, traditional), lookup)
+            seen[position] = word.seen
+            records[position] = word
 
     def _seen(self, key: _WordKey, lookup: Lookup, name_like: bool) -> WordInContext:
         """A Han word as the reading and sense rules see it."""
@@ -178,9 +214,7 @@ class WordMemory:
         context: WordsInContext,
         records: Sequence[_Word | None],
         text: str,
-        traditional: str,
         spans: Sequence[tuple[int, int, TokenKind]],
-        lookups: dict[str, Lookup],
         script: Script,
     ) -> tuple[Token, ...]:
         from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
@@ -208,7 +242,6 @@ class WordMemory:
                 )
                 continue
             word = record.seen
-            key = record.forms[1]
             if result is None:
                 # The word's own reading (a token of a cut word keeps that word's reading).
                 own = reading_of(context, index)
@@ -219,7 +252,7 @@ class WordMemory:
                     result = record.result = _ByNeighbours(everything)
                 else:
                     gloss, reading = sense_in_context(
-                        lookups[key], own, Neighbours(), word.simplified, script
+                        record.lookup, own, Neighbours(), word.simplified, script
                     )
                     result = record.result = (reading, gloss, full_tones(reading, word.citation))
             if type(result) is tuple and index not in cut:
@@ -247,7 +280,7 @@ class WordMemory:
                     if not readings[index]:
                         readings[index] = reading_of(context, index)
                     gloss, reading = sense_in_context(
-                        lookups[key],
+                        record.lookup,
                         readings[index],
                         context.neighbours(index),
                         word.simplified,
