@@ -7,15 +7,14 @@ Run: .venv/bin/python benchmarks/library_speed.py [--runs N]
    seed until its first heading and that heading's pinyin show. Target ≤ 1.0×.
 2. `o` in a running reader until the library's table shows (in-app; its own figure).
 3. `reader BOOK.epub` (2 MB, `make_epub.py`) until its first screen (¶ 1) shows with pinyin,
-   against the seed's first paint. Target ≤ 1.2×. The first-screen cache is removed before
-   every run of both ("first open").
+   against the seed's first paint. Target ≤ 1.2×. The paragraph stores are removed before
+   every run of each ("first open").
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from tui_speed import (  # noqa: E402
     ROOT,
     SEED,
     compile_bytecode,
+    forget_annotations,
     seed_heading_with_pinyin,
     time_to_screen,
     tmux,
@@ -119,7 +119,7 @@ def main() -> int:
             results["o in the app"] = []
             for _ in range(args.runs):
                 for name, (command, ready) in commands.items():
-                    shutil.rmtree(home / "cache" / "first-screen", ignore_errors=True)
+                    forget_annotations(home)
                     results[name].append(time_to_screen(command, ready, home))
                 results["o in the app"].append(time_o_key(home))
     finally:

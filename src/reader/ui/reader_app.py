@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import Initialize, Reactive
 from textual.screen import Screen
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 
 from reader.config import DEFAULT_THEME, ConfigProblem, Settings, unknown_theme_problems
 from reader.core import notices
@@ -77,6 +78,13 @@ class ReaderApp(App[int]):
     TITLE = "reader"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(APP_SCOPE))
+    # The learner's theme from the start: Textual makes its stylesheet with the theme's colours
+    # as the app is made; setting `theme` after that parses every widget's CSS again (and
+    # restyles every widget) before the first paint.
+    def _first_theme(self) -> str:
+        return self.first_theme
+
+    theme: Reactive[str] = Reactive(Initialize(_first_theme))
 
     def __init__(
         self,
@@ -97,6 +105,10 @@ class ReaderApp(App[int]):
         the whole of it (called in a worker; see `reader.core.text.loader.OpenedText`).
         `first_screen(app)` makes the first screen instead of the document's reading screen;
         when the first screen is dismissed, the app ends (its result in `first_result`)."""
+        wanted_theme = (settings or Settings()).theme
+        self.first_theme = wanted_theme if wanted_theme in BUILTIN_THEMES else CALM_THEME
+        """The theme the app starts in (see `theme`): the learner's, if there is one of
+        that name."""
         super().__init__()
         if document is None and first_screen is None:
             raise ValueError("a document to read, or a first screen to show")
@@ -124,10 +136,8 @@ class ReaderApp(App[int]):
         self.prefetch = prefetch
         if document is not None:
             self.title = document.title
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
-        else:
-            self.theme = CALM_THEME
+        self.add_class(f"-theme-{self.theme}")  # as Textual's own change of theme does
+        if self.settings.theme not in self.available_themes:
             self.config_problems += unknown_theme_problems(self.settings, self.available_themes)
         # The learner's remapped keys by action id (a former id counts as its action's).
         self.keymap = ACTIONS.keymap(self.settings.keys)
