@@ -78,6 +78,7 @@ class ReaderApp(App[int]):
     TITLE = "reader"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(APP_SCOPE))
+
     # The learner's theme from the start: Textual makes its stylesheet with the theme's colours
     # as the app is made; setting `theme` after that parses every widget's CSS again (and
     # restyles every widget) before the first paint.
@@ -203,7 +204,11 @@ class ReaderApp(App[int]):
         if self.config_problems or self.settings.keys:
             # After the first paint: a notification is not worth a later first screen.
             self.set_timer(0.5, self._report_config_problems)
-        self.push_screen(self._make_first_screen(), callback=self._first_screen_closed)
+        # Once the app's own start (one batched update) is over: a screen pushed inside it
+        # is laid out and rendered once for nothing (the batch drops that frame), then again.
+        self.call_later(
+            partial(self.push_screen, self._make_first_screen(), callback=self._first_screen_closed)
+        )
 
     def _make_first_screen(self) -> Screen[Any]:
         if self.first_screen is not None:
