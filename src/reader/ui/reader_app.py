@@ -28,12 +28,8 @@ from textual.theme import BUILTIN_THEMES, Theme
 
 from reader.config import DEFAULT_THEME, ConfigProblem, Settings, unknown_theme_problems
 from reader.core import notices
-from reader.core.engine.pipeline import Annotator
-from reader.core.engine.store import ParagraphStore, annotate
-from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingStateStore
-from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
 from reader.ui.actions import ACTIONS, APP_SCOPE, display_key, display_keys, keymap_problems
 from reader.ui.opening import LibraryRecorder, OpeningForReading, open_for_reading
@@ -43,7 +39,11 @@ from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 
 if TYPE_CHECKING:
+    from reader.core.engine.pipeline import Annotator
+    from reader.core.engine.store import ParagraphStore
+    from reader.core.engine.warmup import FirstScreenPrefetch
     from reader.core.learner.library import DocumentSummary
+    from reader.core.learner.vocab import VocabStore
     from reader.ui.screens.library import LibraryScreen
     from reader.ui.screens.reading import ReadingScreen
 
@@ -129,9 +129,11 @@ class ReaderApp(App[int]):
         )
         self.library_recorder: LibraryRecorder | None = None
         """The library's note of the text read now (set by `run_app` and `open_document`)."""
-        self.paragraphs: ParagraphStore | None = paragraphs or (
-            annotate(document, annotator) if document is not None else None
-        )
+        if paragraphs is None and document is not None:
+            from reader.core.engine.store import annotate
+
+            paragraphs = annotate(document, annotator)
+        self.paragraphs: ParagraphStore | None = paragraphs
         self.annotator = annotator if self.paragraphs is None else self.paragraphs.annotator
         self.state_store = state_store or ReadingStateStore()
         self.prefetch = prefetch
@@ -279,6 +281,8 @@ class ReaderApp(App[int]):
         """Read the text at `path` (in a thread: a book's first part takes a moment), then
         show it on a new reading screen in place of the screens open now."""
         try:
+            from reader.core.engine.store import annotate
+
             opening = open_for_reading(path, self.state_store)
             paragraphs = annotate(opening.document, self.annotator)
         except ReaderError as error:
