@@ -201,6 +201,8 @@ class ReadingScreen(ReadingPlaces):
         return self.query_one("#search", Input)
 
     def on_mount(self) -> None:
+        # Before the first render (the screen's Resize may come after it).
+        self._show_too_small(self.app.size.width, self.app.size.height)
         self._unsubscribe = self.live_settings.subscribe(self._settings_changed)
         self.view.focus()
         self._load_statuses()
@@ -251,11 +253,15 @@ class ReadingScreen(ReadingPlaces):
         )
         self._update_status()
 
-    def on_resize(self, event: Resize) -> None:
-        too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+    def _show_too_small(self, width: int, height: int) -> None:
+        """The too-small message instead of the text when the terminal is too small."""
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         if too_small:
             self._mount_hidden_parts()
         self.set_class(too_small, "-too-small")
+
+    def on_resize(self, event: Resize) -> None:
+        self._show_too_small(event.size.width, event.size.height)
         # Narrow terminals get the gloss panel under the text instead of beside it.
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
         # Beside the text, the panel grows with the terminal: a third of it, 44 to 80 cells.
