@@ -4,11 +4,13 @@ output: pinyin as dictionaries write it (Zhōngguó), CC-CEDICT's markup written
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.core.dictionary.search import SearchHit, SearchResults
 from reader.core.engine.syllables import PinyinStyle
 from reader.core.models import Entry, Lookup, _is_pointer_definition, normalised_pinyin
+
+if TYPE_CHECKING:  # (the gloss panel uses this module before the first paint: not the search)
+    from reader.core.dictionary.search import SearchHit, SearchResults
 
 # ---- lookups
 

@@ -137,7 +137,7 @@ class LibraryScreen(ReaderScreen[None]):
             ("Last opened", "opened", 15),
             ("Format", "format", 6),
         ):
-            table.add_column(label, key=key, width=width)
+            table.add_column(Text(label), key=key, width=width)
         self.reload()
         table.focus()
 
@@ -170,25 +170,26 @@ class LibraryScreen(ReaderScreen[None]):
         for row in self.rows[start:end]:
             self.table.add_row(*self._cells(row), key=row.key)
 
-    def _cells(self, row: LibraryRow) -> tuple[Text | str, ...]:
+    def _cells(self, row: LibraryRow) -> tuple[Text, ...]:
+        """The row's cells as Text: a str cell is parsed as markup each time it is drawn."""
         entry = row.entry
         title = Text(row.title)
         title.truncate(TITLE_WIDTH, overflow="ellipsis")
         if entry is None:  # the title is cut to the column: "bundled" goes in its own cell
-            return (title, "", "", "", "bundled", "text")
+            return (title, *map(Text, ("", "", "", "bundled", "text")))
         if not entry.exists:
             title.stylize("dim strike")
         elif entry.doc_id == self.current_doc_id:
             title.stylize("bold")
         summary = entry.summary
-        return (
-            title,
+        cells = (
             f"{entry.progress:.0%}",
             f"{summary.known_share:.0%}" if summary else "—",
             f"{summary.new_words:,}" if summary else "—",
             when(entry.last_opened),
             entry.format,
         )
+        return (title, *map(Text, cells))
 
     def _describe(self, entries: list[LibraryEntry]) -> None:
         count = len(entries)

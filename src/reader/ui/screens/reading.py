@@ -167,15 +167,29 @@ class ReadingScreen(ReadingPlaces):
                 id="reading-view",
             )
             yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
-            yield Input(placeholder="Search: hanzi or pinyin (guanxi, zhe4)", id="search")
+            # The search box (#search) goes here: see `_mount_hidden_parts`.
             yield Static(id="known-chart")
             yield Static(id="status")
-        yield Static(
-            "The terminal is too small to read in.\nMake it at least "
-            f"{MIN_WIDTH}×{MIN_HEIGHT}, or press q to quit.",
-            id="too-small",
-        )
+        # The too-small message (#too-small) goes here.
         yield Footer(compact=True)  # "q Quit" fits at 80 columns
+
+    def _mount_hidden_parts(self) -> None:
+        """The search box and the too-small message, hidden until needed: mounted after the
+        first paint (each widget mounted before it makes it later), or when first needed."""
+        if self.query("#search"):
+            return
+        self.query_one("#main").mount(
+            Input(placeholder="Search: hanzi or pinyin (guanxi, zhe4)", id="search"),
+            before="#known-chart",
+        )
+        self.mount(
+            Static(
+                "The terminal is too small to read in.\nMake it at least "
+                f"{MIN_WIDTH}×{MIN_HEIGHT}, or press q to quit.",
+                id="too-small",
+            ),
+            before=self.query_one(Footer),
+        )
 
     @property
     def gloss_panel(self) -> GlossPanel:
@@ -183,15 +197,19 @@ class ReadingScreen(ReadingPlaces):
 
     @property
     def search_input(self) -> Input:
+        self._mount_hidden_parts()
         return self.query_one("#search", Input)
 
     def on_mount(self) -> None:
+        # Before the first render (the screen's Resize may come after it).
+        self._show_too_small(self.app.size.width, self.app.size.height)
         self._unsubscribe = self.live_settings.subscribe(self._settings_changed)
         self.view.focus()
         self._load_statuses()
         self._update_status()
         self.set_interval(INSIGHT_INTERVAL, self._redraw_stale_chart)
         self.call_after_refresh(self.refresh_insight)
+        self.call_after_refresh(self._mount_hidden_parts)
         if self._rest_of_document is not None:
             self._read_the_rest(self._rest_of_document)
 
@@ -235,9 +253,15 @@ class ReadingScreen(ReadingPlaces):
         )
         self._update_status()
 
-    def on_resize(self, event: Resize) -> None:
-        too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+    def _show_too_small(self, width: int, height: int) -> None:
+        """The too-small message instead of the text when the terminal is too small."""
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if too_small:
+            self._mount_hidden_parts()
         self.set_class(too_small, "-too-small")
+
+    def on_resize(self, event: Resize) -> None:
+        self._show_too_small(event.size.width, event.size.height)
         # Narrow terminals get the gloss panel under the text instead of beside it.
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
         # Beside the text, the panel grows with the terminal: a third of it, 44 to 80 cells.
