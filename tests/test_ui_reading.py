@@ -21,8 +21,9 @@ from reader.config import (
     load_settings,
 )
 from reader.core.engine.pipeline import Annotator
-from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.engine.segment import Segmenter
 from reader.core.engine.syllables import PinyinStyle
+from reader.core.engine.user_dictionary import UserDictionary
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.models import Document, Token
 from reader.core.text.loader import load_text

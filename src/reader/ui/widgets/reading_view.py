@@ -58,7 +58,7 @@ from reader.ui.widgets.reading_layout import (
 from reader.ui.widgets.reading_rows import Palette, RowLook, render_row
 
 if TYPE_CHECKING:
-    from reader.core.engine.segment import UserDictionary
+    from reader.core.engine.user_dictionary import UserDictionary
 
 GUTTER_WIDTH = 2  # the current-paragraph bar and a space
 RIGHT_MARGIN = 1
