@@ -69,7 +69,9 @@ def child_segmenter() -> dict[str, float]:
 
 
 def child_pinyin() -> dict[str, float]:
-    from reader.core.engine.pinyin import PinyinReader, PolyphoneModel, ReadingTables
+    from reader.core.engine.pinyin import PinyinReader
+    from reader.core.engine.polyphone_model import PolyphoneModel
+    from reader.core.engine.reading_tables import ReadingTables
     from reader.core.engine.segment import default_segmenter
 
     texts, simplified = _first_screen()
@@ -142,7 +144,8 @@ def hot_loops(runs: int) -> dict[str, float]:
     """Whole-seed segmentation and pinyin table lookups, engine already loaded."""
     from reader.core.engine.convert import to_simplified
     from reader.core.engine.lattice import shared_lattice
-    from reader.core.engine.pinyin import PinyinReader, ReadingTables
+    from reader.core.engine.pinyin import PinyinReader
+    from reader.core.engine.reading_tables import ReadingTables
     from reader.core.engine.scanning import TOKEN_PATTERN
     from reader.core.engine.segment import Segmenter
     from reader.core.text.loader import load_path

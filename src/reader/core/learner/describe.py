@@ -123,7 +123,7 @@ def describe_token(token: Token) -> WordForms:
 
 def entry_syllables(entry: Entry) -> tuple[str, ...]:
     """CC-CEDICT's pinyin as the app's numbered syllables ('Lu:4' -> 'lv4')."""
-    from reader.core.engine.pinyin import normalise_cedict_pinyin
+    from reader.core.engine.reading_tables import normalise_cedict_pinyin
 
     return normalise_cedict_pinyin(entry.pinyin)
 
