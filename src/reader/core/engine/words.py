@@ -26,7 +26,7 @@ from reader.core.models import Entry, Lookup, Script, Token, TokenKind
 
 if TYPE_CHECKING:
     from reader.core.dictionary.senses import Neighbours
-    from reader.core.engine.standard import WordInContext, WordsInContext
+    from reader.core.engine.words_in_context import WordInContext, WordsInContext
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
@@ -83,7 +83,7 @@ class WordMemory:
         """The tokens of a paragraph whose words are read in context (`syllables`, one per
         character) and looked up (`lookups`, by Traditional form); `names` are the spans
         that look like personal names."""
-        from reader.core.engine.standard import WordInContext, WordsInContext
+        from reader.core.engine.words_in_context import WordInContext, WordsInContext
 
         words = self._words
         if len(words) >= MEMORY_SIZE:
@@ -121,7 +121,7 @@ class WordMemory:
 
     def _seen(self, key: _WordKey, lookup: Lookup, name_like: bool) -> WordInContext:
         """A Han word as the reading and sense rules see it."""
-        from reader.core.engine.standard import WordInContext, first_sense_is_verb
+        from reader.core.engine.words_in_context import WordInContext, first_sense_is_verb
 
         traditional, simplified, citation, _ = key
         entries = lookup.entries + lookup.references if lookup.references else lookup.entries
@@ -148,7 +148,7 @@ class WordMemory:
         from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
         from reader.core.dictionary.senses import depends_on_context as sense_depends
         from reader.core.dictionary.senses import has_rule as sense_has_rule
-        from reader.core.engine.standard import depends_on_context as reading_depends
+        from reader.core.engine.neutral_tones import depends_on_context as reading_depends
         from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
 
         readings: list[tuple[str, ...]] = [()] * len(records)
