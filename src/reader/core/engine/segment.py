@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reader.core.dictionary.senses import ABBREVIATED_NAMES
+from reader.core.dictionary.sense_rules import ABBREVIATED_NAMES
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.lattice import HanLattice, shared_lattice
 from reader.core.engine.scanning import AMOUNT, TOKEN_PATTERN, char_kind

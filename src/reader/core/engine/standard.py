@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.core.dictionary.senses import is_place_compound
+from reader.core.dictionary.sense_rules import is_place_compound
 from reader.core.engine.neutral_tones import CONTEXT_RULES, ERHUA, particle_reading
 from reader.core.engine.syllables import is_capitalised, split_numbered
 from reader.core.engine.words_in_context import (

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, cast
 from reader.core.models import Entry, Lookup, Script, Token, TokenKind
 
 if TYPE_CHECKING:
-    from reader.core.dictionary.senses import Neighbours
+    from reader.core.dictionary.sense_rules import Neighbours
     from reader.core.engine.words_in_context import WordInContext, WordsInContext
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
@@ -145,9 +145,10 @@ class WordMemory:
         lookups: dict[str, Lookup],
         script: Script,
     ) -> tuple[Token, ...]:
-        from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
+        from reader.core.dictionary.sense_rules import Neighbours
         from reader.core.dictionary.senses import depends_on_context as sense_depends
         from reader.core.dictionary.senses import has_rule as sense_has_rule
+        from reader.core.dictionary.senses import part_of_speech_hints
         from reader.core.engine.neutral_tones import depends_on_context as reading_depends
         from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
 
@@ -223,12 +224,8 @@ def sense_in_context(
     not Zhōng'ōu, Central Europe). A word without an entry is glossed part by part, each
     part's sense chosen by its reading in the word (葛沖: 葛 Gě "surname Ge")."""
     from reader.core.dictionary.markup import render
-    from reader.core.dictionary.senses import (
-        Neighbours,
-        choose_sense,
-        same_reading,
-        surname_sense,
-    )
+    from reader.core.dictionary.sense_rules import Neighbours
+    from reader.core.dictionary.senses import choose_sense, same_reading, surname_sense
 
     simplified = script is Script.SIMPLIFIED
     entries = lookup.entries + lookup.references if lookup.references else lookup.entries

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reader.core.dictionary.senses import Neighbours
+from reader.core.dictionary.sense_rules import Neighbours
 from reader.core.models import Entry, _is_pointer_definition
 from reader.core.text.sentences import ELLIPSES, QUESTION_MARKS, SENTENCE_ENDS
 
