@@ -31,7 +31,8 @@ from reader.ui.actions import ACTIONS
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reading import ReadingScreen
-from reader.ui.widgets.reading_view import GUTTER_WIDTH, ReadingView
+from reader.ui.widgets.reading_view import ReadingView
+from reader.ui.widgets.reading_viewport import GUTTER_WIDTH
 
 TEXT = """# 我們的城市
 
