@@ -31,7 +31,8 @@ from reader.core.models import (
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
     from reader.core.engine.pinyin import PinyinReader
-    from reader.core.engine.segment import Segmenter, UserDictionary
+    from reader.core.engine.segment import Segmenter
+    from reader.core.engine.user_dictionary import UserDictionary
 
 __all__ = ["NO_ENTRY_GLOSS", "Annotator", "annotate_each", "default_annotator"]
 
@@ -52,7 +53,7 @@ class RulesInUse:
         """Each word with a rule: its parts (a split) or None (a join)."""
         if self.loaded is not None:
             return dict(self.loaded)
-        from reader.core.engine.segment import UserDictionary
+        from reader.core.engine.user_dictionary import UserDictionary
 
         rules = UserDictionary.from_text(self.saved.decode("utf-8", errors="replace"))
         found: dict[str, tuple[str, ...] | None] = dict.fromkeys(rules.joins)
@@ -213,7 +214,7 @@ class Annotator:
 
 
 def _common_surnames() -> frozenset[str]:
-    from reader.core.engine.segment import common_surnames
+    from reader.core.engine.lattice import common_surnames
 
     return common_surnames()
 

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, cast
 from reader.core.models import Entry, Lookup, Script, Token, TokenKind
 
 if TYPE_CHECKING:
-    from reader.core.dictionary.senses import Neighbours
-    from reader.core.engine.standard import WordInContext, WordsInContext
+    from reader.core.dictionary.sense_rules import Neighbours
+    from reader.core.engine.words_in_context import WordInContext, WordsInContext
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
@@ -125,7 +125,7 @@ class WordMemory:
     ) -> tuple[Token, ...]:
         """The tokens of a paragraph whose words are read in context (`syllables`, one per
         character); only words not met before are looked up."""
-        from reader.core.engine.standard import WordInContext, WordsInContext
+        from reader.core.engine.words_in_context import WordInContext, WordsInContext
 
         words = self._words
         if len(words) >= MEMORY_SIZE:
@@ -195,7 +195,7 @@ class WordMemory:
 
     def _seen(self, key: _WordKey, lookup: Lookup, name_like: bool) -> WordInContext:
         """A Han word as the reading and sense rules see it."""
-        from reader.core.engine.standard import WordInContext, first_sense_is_verb
+        from reader.core.engine.words_in_context import WordInContext, first_sense_is_verb
 
         traditional, simplified, citation, _ = key
         entries = lookup.entries + lookup.references if lookup.references else lookup.entries
@@ -217,10 +217,11 @@ class WordMemory:
         spans: Sequence[tuple[int, int, TokenKind]],
         script: Script,
     ) -> tuple[Token, ...]:
-        from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
+        from reader.core.dictionary.sense_rules import Neighbours
         from reader.core.dictionary.senses import depends_on_context as sense_depends
         from reader.core.dictionary.senses import has_rule as sense_has_rule
-        from reader.core.engine.standard import depends_on_context as reading_depends
+        from reader.core.dictionary.senses import part_of_speech_hints
+        from reader.core.engine.neutral_tones import depends_on_context as reading_depends
         from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
 
         readings: list[tuple[str, ...]] = [()] * len(records)
@@ -300,12 +301,8 @@ def sense_in_context(
     not Zhōng'ōu, Central Europe). A word without an entry is glossed part by part, each
     part's sense chosen by its reading in the word (葛沖: 葛 Gě "surname Ge")."""
     from reader.core.dictionary.markup import render
-    from reader.core.dictionary.senses import (
-        Neighbours,
-        choose_sense,
-        same_reading,
-        surname_sense,
-    )
+    from reader.core.dictionary.sense_rules import Neighbours
+    from reader.core.dictionary.senses import choose_sense, same_reading, surname_sense
 
     simplified = script is Script.SIMPLIFIED
     entries = lookup.entries + lookup.references if lookup.references else lookup.entries

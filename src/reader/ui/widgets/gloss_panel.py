@@ -114,7 +114,8 @@ def _parts(token: Token, pieces: Sequence[Lookup]) -> tuple[Part, ...]:
     """The pieces of the token with their syllables in its reading and the sense of each for
     that reading (葛沖 → 葛 Gě "surname Ge", 沖 Chōng ...)."""
     from reader.core.dictionary.markup import render
-    from reader.core.dictionary.senses import Neighbours, choose_sense
+    from reader.core.dictionary.sense_rules import Neighbours
+    from reader.core.dictionary.senses import choose_sense
 
     parts = []
     offset = 0
