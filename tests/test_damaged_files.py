@@ -109,3 +109,32 @@ def test_export_with_a_damaged_review_log_is_refused_in_one_line(
     assert_outcome(outcome, Refused("damaged study record"))
     assert not deck.exists()
     assert database.read_bytes() == damaged
+
+
+# ---- the library (data/library.sqlite3)
+
+NOT_A_DATABASE = b"not a database\n" * 100
+
+
+def _not_a_database(home: Path, name: str) -> Path:
+    path = home / "data" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(NOT_A_DATABASE)
+    return path
+
+
+def test_stats_with_a_damaged_library_still_gives_the_figures_and_warns_once(
+    reader_home: Path, tmp_path: Path
+) -> None:
+    from tests.test_bad_input import run
+
+    library = _not_a_database(reader_home, "library.sqlite3")
+    text = tmp_path / "short.txt"
+    text.write_text("中美關係很好。\n", encoding="utf-8")
+    outcome = run(reader_home, "stats", str(text))
+    assert outcome.returncode == 0, outcome.stderr
+    assert "Traceback" not in outcome.stderr
+    [line] = outcome.stderr.strip().splitlines()
+    assert line.startswith("reader: warning: ") and "not a reader library" in line, line
+    assert "known" in outcome.stdout
+    assert library.read_bytes() == NOT_A_DATABASE
