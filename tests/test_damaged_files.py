@@ -138,3 +138,33 @@ def test_stats_with_a_damaged_library_still_gives_the_figures_and_warns_once(
     assert line.startswith("reader: warning: ") and "not a reader library" in line, line
     assert "known" in outcome.stdout
     assert library.read_bytes() == NOT_A_DATABASE
+
+
+# ---- the settings (config/config.toml); the app's notification: tests/test_bad_input.py
+
+
+@pytest.mark.parametrize(
+    "args", [["annotate", "TEXT", "--format", "text"], ["export", "anki", "--out", "DECK"]]
+)
+def test_a_command_that_reads_a_damaged_config_warns_once_and_uses_the_defaults(
+    reader_home: Path, tmp_path: Path, args: list[str]
+) -> None:
+    from tests.test_bad_input import run
+
+    config = reader_home / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    broken = b'tone_colours = "pleco"\n[keys\n\xff\n'
+    config.write_bytes(broken)
+    with VocabStore() as store:
+        store.add(WordForms("新聞", "新闻", ("xin1", "wen2"), "news"))
+    text = tmp_path / "short.txt"
+    text.write_text("中美關係很好。\n", encoding="utf-8")
+    deck = tmp_path / "deck.apkg"
+    swap = {"TEXT": str(text), "DECK": str(deck)}
+    outcome = run(reader_home, *[swap.get(arg, arg) for arg in args])
+    assert outcome.returncode == 0, outcome.stderr
+    warnings = [line for line in outcome.stderr.splitlines() if line.startswith("reader:")]
+    assert len(warnings) == 1, outcome.stderr
+    assert warnings[0].startswith("reader: warning: config file ") and str(config) in warnings[0]
+    assert "Traceback" not in outcome.stderr
+    assert config.read_bytes() == broken
