@@ -168,3 +168,66 @@ def test_a_command_that_reads_a_damaged_config_warns_once_and_uses_the_defaults(
     assert warnings[0].startswith("reader: warning: config file ") and str(config) in warnings[0]
     assert "Traceback" not in outcome.stderr
     assert config.read_bytes() == broken
+
+
+# ---- the app: each damaged file is a notification, the app goes on, the file is kept
+
+APP_CASES = {
+    # file under READER_HOME, its damaged bytes, the command, what the notification says
+    "reading positions": (
+        "data/reading_state.json",
+        b'{"abc": {"paragraph": 1,',
+        ["TEXT"],
+        "not a reading-position file",
+    ),
+    "library, reading": (
+        "data/library.sqlite3",
+        NOT_A_DATABASE,
+        ["library"],
+        "not a reader library",
+    ),
+    "vocabulary, reading": (
+        "data/vocab.sqlite3",
+        NOT_A_DATABASE,
+        ["TEXT"],
+        "not a reader vocabulary",
+    ),
+}
+
+
+@needs_tmux
+@pytest.mark.parametrize(("name", "content", "args", "said"), APP_CASES.values(), ids=APP_CASES)
+def test_the_app_says_a_damaged_file_and_goes_on(
+    reader_home: Path, tmp_path: Path, name: str, content: bytes, args: list[str], said: str
+) -> None:
+    damaged = reader_home / name
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_bytes(content)
+    text = tmp_path / "short.txt"
+    text.write_text("中美關係很好。\n", encoding="utf-8")
+    arguments = [str(text) if arg == "TEXT" else arg for arg in args]
+    with reader_in_terminal(arguments, home=reader_home, size=(200, 30)) as terminal:
+        screen = terminal.wait_for(said, "the notification", timeout=TIMEOUT)
+        assert "Traceback" not in screen
+        terminal.press("q", "q")
+        screen = terminal.wait_for_exit(timeout=TIMEOUT)
+    assert f"{EXITED}0" in screen and "Traceback" not in screen, screen
+    assert damaged.read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "needle"),
+    [
+        ("library.sqlite3", ["library", "--format", "text"], "not a reader library"),
+        ("vocab.sqlite3", ["study"], "not a reader vocabulary database"),
+        ("vocab.sqlite3", ["known", "add", "--hsk", "1"], "not a reader vocabulary database"),
+    ],
+)
+def test_a_command_that_needs_a_damaged_database_refuses_in_one_line(
+    reader_home: Path, name: str, args: list[str], needle: str
+) -> None:
+    from tests.test_bad_input import Refused, assert_outcome, run
+
+    database = _not_a_database(reader_home, name)
+    assert_outcome(run(reader_home, *args, stdin="terminal"), Refused(needle))
+    assert database.read_bytes() == NOT_A_DATABASE
