@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.text.loader import load_text
@@ -82,6 +85,26 @@ async def test_the_panel_grows_on_wide_terminals() -> None:
             await settle(pilot)
             widths[size[0]] = screen.gloss_panel.region.width
     assert widths[100] >= 44 and widths[250] >= 80
+
+
+@pytest.mark.parametrize("size", [(120, 40), (160, 50), (80, 24)])
+async def test_the_open_panel_leaves_the_status_line_and_chart_whole(
+    size: tuple[int, int],
+) -> None:
+    document = load_text(TEXT, source="status.txt")
+    async with reading(document, size=size) as (_app, pilot, screen, _view):
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = screen.gloss_panel
+        assert panel.is_open
+        for name in ("#status", "#known-chart"):
+            line = screen.query_one(name, Static)
+            assert line.region.width == size[0], name  # the whole width, beside no panel
+            assert not line.region.overlaps(panel.region), name
+            shown = line.content.plain if isinstance(line.content, Text) else str(line.content)
+            assert len(shown) <= line.content_region.width, (name, shown)
+        if size[0] >= 120:  # the known shares fit beside the title and options
+            assert "known ¶" in str(screen.query_one("#status", Static).content)
 
 
 async def test_at_40x15_a_definition_shows() -> None:
