@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.config import Settings
+from reader.core.dictionary.formatting import entry_pinyin
 from reader.core.engine.syllables import PinyinStyle, format_word
 from reader.core.models import Entry, Lookup, Token
 from reader.core.text.han import is_han_char
@@ -212,10 +213,6 @@ def word_facts_line(content: GlossContent) -> str:
     return "  ·  ".join(parts)
 
 
-def _entry_pinyin(entry: Entry, notation: PinyinStyle) -> str:
-    return format_word(entry.pinyin.split(), notation)  # lu:4 is read as lǜ there
-
-
 def _is_simplified(token: Token) -> bool:
     """Whether the token's document writes Simplified (then markup shows Simplified forms)."""
     return token.text == token.simplified != token.traditional
@@ -288,7 +285,7 @@ def _append_entry(
     from reader.core.dictionary.markup import render
 
     text.append(f"\n{_headword(entry)}", style="bold")
-    text.append(f"  {_entry_pinyin(entry, notation)}\n", style="italic")
+    text.append(f"  {entry_pinyin(entry, notation)}\n", style="italic")
     for number, index in enumerate(indices, start=1):
         text.append(f"  {number}. {render(entry.definitions[index], simplified)}\n")
 
