@@ -142,3 +142,19 @@ def test_snapshot_panel_open_at_80x24(snap_compare: Any) -> None:
 
 def test_snapshot_panel_open_at_120x40(snap_compare: Any) -> None:
     assert snap_compare(pinned_app(), terminal_size=(120, 40), run_before=_open_panel)
+
+
+@pytest.mark.parametrize("size", [(40, 15), (80, 24), (120, 40)])
+async def test_the_footer_ends_with_the_palette_key_and_nothing_under_it(
+    size: tuple[int, int],
+) -> None:
+    from textual.widgets import Footer
+
+    async with reading(size=size) as (_app, _pilot, screen, _view):
+        footer = screen.query_one(Footer)
+        [palette] = footer.query(".-command-palette")
+        width, row = size[0], footer.region.y
+        # Its last cell too (the compact footer's margin there let keys that do not fit
+        # scroll through: "▏^p palettes" at 40 columns).
+        assert palette.region.right == width
+        assert screen.get_widget_at(width - 1, row)[0] is palette
