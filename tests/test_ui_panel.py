@@ -158,3 +158,16 @@ async def test_the_footer_ends_with_the_palette_key_and_nothing_under_it(
         # scroll through: "▏^p palettes" at 40 columns).
         assert palette.region.right == width
         assert screen.get_widget_at(width - 1, row)[0] is palette
+
+
+def test_a_narrow_status_line_keeps_some_of_the_title() -> None:
+    from rich.cells import cell_len
+
+    from reader.ui.screens.reading import _fitted_status
+
+    title, parts = "王毅：中美關係有望打開希望之窗", ["¶ 1/59  2%", "pinyin (marks)", "original"]
+    at_40 = _fitted_status(title, parts, 38).plain  # 40 columns less the padding
+    assert at_40.startswith("王毅：中") and at_40.endswith("¶ 1/59  2%"), at_40
+    assert cell_len(at_40) <= 38
+    at_80 = _fitted_status(title, parts, 78).plain
+    assert at_80.endswith("pinyin (marks)  ·  original"), at_80
