@@ -88,11 +88,20 @@ class ReadingStateStore:
 
     def get(self, doc_id: str) -> ReadingPosition | None:
         """The saved position, or None (never saved, or the file or entry is unreadable)."""
+        return self.positions().get(doc_id)
+
+    def positions(self) -> dict[str, ReadingPosition]:
+        """Every readable saved position, by doc_id, from one read of the file (a listing
+        of many documents); empty when the file is missing or unreadable."""
         try:
-            positions = _parse(self.path.read_bytes(), self.path)
+            entries = _parse(self.path.read_bytes(), self.path)
         except (OSError, StorageError):
-            return None
-        return _position(positions.get(doc_id))
+            return {}
+        return {
+            doc_id: position
+            for doc_id, entry in entries.items()
+            if (position := _position(entry)) is not None
+        }
 
     def save(self, doc_id: str, position: ReadingPosition) -> None:
         """Record `position` for `doc_id`, keeping every other document's entry as it is in
