@@ -207,6 +207,9 @@ def test_the_app_says_a_damaged_file_and_goes_on(
     text.write_text("中美關係很好。\n", encoding="utf-8")
     arguments = [str(text) if arg == "TEXT" else arg for arg in args]
     with reader_in_terminal(arguments, home=reader_home, size=(200, 30)) as terminal:
+        if name.endswith(".json"):  # a position is saved (and refused) once the cursor moves
+            terminal.wait_for("guān", "the text", timeout=TIMEOUT)
+            terminal.press("l")
         screen = terminal.wait_for(said, "the notification", timeout=TIMEOUT)
         assert "Traceback" not in screen
         terminal.press("q", "q")
