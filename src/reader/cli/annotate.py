@@ -86,9 +86,9 @@ class ReadingDisplay:
     @classmethod
     def from_arguments(cls, args: argparse.Namespace) -> ReadingDisplay:
         """The command's flags, else the learner's settings."""
-        from reader.config import ToneChanges, ToneStyle, read_settings
+        from reader.config import ToneChanges, ToneStyle, load_settings
 
-        settings = read_settings()[0]
+        settings = load_settings()
         tones = args.tones or settings.tones.value
         changes = args.tone_changes
         if changes is None:

@@ -118,7 +118,7 @@ def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) 
     """`reader study`: the study screen on its own (the app ends when it closes), then the
     session in one line on stdout."""
     from reader.config import read_settings
-    from reader.core.learner.study import SessionSummary
+    from reader.core.learner.study import NEW_CARDS_PER_DAY, SessionSummary, StudySession
     from reader.core.learner.vocab import VocabStore
     from reader.ui.reader_app import ReaderApp
     from reader.ui.screens.study import StudyScreen
@@ -126,13 +126,18 @@ def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) 
 
     settings, config_problems = read_settings()
     with VocabStore() as store:
+        # The queue is read before the app starts: a damaged study record is one line on
+        # stderr (ReaderError), not a crash inside the screen.
+        session = StudySession(
+            store,
+            directions=directions,
+            new_limit=NEW_CARDS_PER_DAY if new_limit is None else new_limit,
+        )
         app = ReaderApp(
             settings=settings,
             config_problems=config_problems,
             vocab_store=store,
-            first_screen=lambda app: StudyScreen(
-                store, app.live_settings, directions=directions, new_limit=new_limit
-            ),
+            first_screen=lambda app: StudyScreen(store, app.live_settings, session=session),
         )
         app.title = STUDY_TITLE
         result = app.run()
@@ -140,6 +145,8 @@ def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) 
     if isinstance(summary, SessionSummary) and summary.reviews:
         print(summary_line(summary))
     app.repeat_problems_on_stderr()
+    if app.return_code:  # Textual stopped on an error (it printed the traceback)
+        return app.return_code
     return result if isinstance(result, int) else 0
 
 

@@ -106,15 +106,18 @@ class ReadingScreen(ReadingPlaces):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="main"):
-            yield ReadingView(
-                self.paragraphs,
-                self.live_settings,
-                paragraph_index=self._start.paragraph,
-                offset=self._start.offset,
-                prefetch=self.prefetch,
-                id="reading-view",
-            )
-            yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
+            # The panel docks inside the page (beside the text, or under it when narrow), so
+            # the chart and the status line below always have the whole width.
+            with Vertical(id="page"):
+                yield ReadingView(
+                    self.paragraphs,
+                    self.live_settings,
+                    paragraph_index=self._start.paragraph,
+                    offset=self._start.offset,
+                    prefetch=self.prefetch,
+                    id="reading-view",
+                )
+                yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
             # The search box (#search) goes here: see `_mount_hidden_parts`.
             yield Static(id="known-chart")
             yield Static(id="status")

@@ -50,6 +50,9 @@ def setting_label(member: Enum) -> str:
     return _LABELS.get((type(member), member), str(member.value))
 
 
+MIN_TITLE_CELLS = 9  # four hanzi and "…"
+
+
 def fitted_status(title: str, parts: list[str], width: int) -> Text:
     """The title, then as many of `parts` (most useful first) as fit in `width` cells: a
     part is left out whole, never cut (a cut "tones: sta" reads as nothing)."""
@@ -58,9 +61,14 @@ def fitted_status(title: str, parts: list[str], width: int) -> Text:
     shown = list(parts)
     while shown and cell_len(title + separator + separator.join(shown)) > width:
         shown.pop()
-    if len(shown) < min(2, len(parts)):  # keep the position and the next part: shorten the title
-        shown = parts[: min(2, len(parts))]
-        room = width - cell_len(separator + separator.join(shown))
+    if len(shown) < min(2, len(parts)):
+        # Keep the position and the next part and shorten the title; where that leaves the
+        # title less than a few characters (a lone "…" at 40 columns), the position only.
+        for keep in (2, 1):
+            shown = parts[: min(keep, len(parts))]
+            room = width - cell_len(separator + separator.join(shown))
+            if room >= MIN_TITLE_CELLS:
+                break
         title = title if cell_len(title) <= room else set_cell_size(title, max(0, room - 1)) + "…"
     status = Text(title, style="bold")
     status.append(separator + separator.join(shown) if shown else "")

@@ -383,10 +383,12 @@ class ReadingWords(ReaderScreen[None]):
         store = self._store_or_warn()
         if store is None:
             return
-        self.app.push_screen(
-            StudyScreen(store, self.live_settings, annotator=self.paragraphs.annotator),
-            self._study_closed,
-        )
+        try:
+            screen = StudyScreen(store, self.live_settings, annotator=self.paragraphs.annotator)
+        except ReaderError as error:  # a damaged study record: said, and reading goes on
+            self.notify(str(error), title="Cannot study", severity="error", timeout=12)
+            return
+        self.app.push_screen(screen, self._study_closed)
 
     def _study_closed(self, summary: object) -> None:
         del summary  # the study screen showed it already
