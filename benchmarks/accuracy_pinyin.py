@@ -32,7 +32,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.engine.pinyin import PinyinReader, default_reader, normalise_cedict_pinyin
+from reader.core.engine.pinyin import PinyinReader, default_reader
+from reader.core.engine.reading_tables import normalise_cedict_pinyin
 from reader.core.engine.segment import segment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -51,11 +51,11 @@ def _first_screen() -> tuple[list[str], list[str]]:
 
 
 def child_segmenter() -> dict[str, float]:
-    from reader.core.engine import segment
+    from reader.core.engine import lattice, segment
 
     texts, simplified = _first_screen()
     start = time.perf_counter()
-    segment._shared_lattice()  # HanLattice.load(), as the default segmenter does it
+    lattice.shared_lattice()  # HanLattice.load(), as the default segmenter does it
     loaded = time.perf_counter()
     segmenter = segment.default_segmenter()
     for text, simple in zip(texts, simplified, strict=True):
@@ -69,7 +69,9 @@ def child_segmenter() -> dict[str, float]:
 
 
 def child_pinyin() -> dict[str, float]:
-    from reader.core.engine.pinyin import PinyinReader, PolyphoneModel, ReadingTables
+    from reader.core.engine.pinyin import PinyinReader
+    from reader.core.engine.polyphone_model import PolyphoneModel
+    from reader.core.engine.reading_tables import ReadingTables
     from reader.core.engine.segment import default_segmenter
 
     texts, simplified = _first_screen()
@@ -141,18 +143,21 @@ def medians(samples: list[dict[str, float]]) -> dict[str, float]:
 def hot_loops(runs: int) -> dict[str, float]:
     """Whole-seed segmentation and pinyin table lookups, engine already loaded."""
     from reader.core.engine.convert import to_simplified
-    from reader.core.engine.pinyin import PinyinReader, ReadingTables
-    from reader.core.engine.segment import _TOKEN_PATTERN, Segmenter, _shared_lattice
+    from reader.core.engine.lattice import shared_lattice
+    from reader.core.engine.pinyin import PinyinReader
+    from reader.core.engine.reading_tables import ReadingTables
+    from reader.core.engine.scanning import TOKEN_PATTERN
+    from reader.core.engine.segment import Segmenter
     from reader.core.text.loader import load_path
 
-    lattice = _shared_lattice()
+    lattice = shared_lattice()
     segmenter = Segmenter(lattice=lattice)
     texts = [paragraph.text for paragraph in load_path(SEED).paragraphs]
     simplified = [to_simplified(text) for text in texts]
     runs_of_han = [
         match.group()
         for simple in simplified
-        for match in _TOKEN_PATTERN.finditer(simple)
+        for match in TOKEN_PATTERN.finditer(simple)
         if match.lastgroup == "han"
     ]
     words = [

@@ -53,8 +53,9 @@ def put_cost(path: Path, folder: Path) -> tuple[float, int, float]:
 
 def split_join(megabytes: float, folder: Path) -> str:
     from reader.core.engine.pipeline import Annotator
-    from reader.core.engine.segment import Segmenter, UserDictionary
+    from reader.core.engine.segment import Segmenter
     from reader.core.engine.store import ParagraphStore
+    from reader.core.engine.user_dictionary import UserDictionary
     from reader.core.text.loader import load_path
 
     book = folder / "book.txt"

@@ -50,7 +50,7 @@ WRITER = textwrap.dedent(
             store.save(f"{who}-{number % 20}", ReadingPosition(number, 1))
             print(f"{who}-{number % 20}\\t{number}", flush=True)
     elif kind == "rules":
-        from reader.core.engine.segment import UserDictionary
+        from reader.core.engine.user_dictionary import UserDictionary
         rules = UserDictionary.load()
         for number in range(count):
             rules.add_join(f"{who}詞{number}")
@@ -106,7 +106,7 @@ def _what_is_there(home: Path, kind: str) -> tuple[bool, object]:
             return False, {}
         return True, {doc: entry["paragraph"] for doc, entry in raw.items()}
     if kind == "rules":
-        from reader.core.engine.segment import UserDictionary
+        from reader.core.engine.user_dictionary import UserDictionary
 
         path = home / "data" / "user_words.txt"
         rules = UserDictionary.load(path)

@@ -389,7 +389,7 @@ elif kind == "settings":
         settings = changed
     print(getattr(settings, "pinyin" if who == "a" else "script").value)
 else:
-    from reader.core.engine.segment import UserDictionary
+    from reader.core.engine.user_dictionary import UserDictionary
     rules = UserDictionary.load()
     for number in range(rounds):
         rules.add_join(f"{who}詞{number}")
@@ -444,7 +444,7 @@ def test_two_instances_keep_each_others_rules(reader_home: Path) -> None:
     rules.parent.mkdir(parents=True)
     rules.write_text("# my own note\nthis line is not a rule\njoin 中美\n", encoding="utf-8")
     _two_processes(reader_home, "rules", 25)
-    from reader.core.engine.segment import UserDictionary
+    from reader.core.engine.user_dictionary import UserDictionary
 
     joins = set(UserDictionary.load().joins)
     assert joins == {"中美"} | {f"{who}詞{n}" for who in "ab" for n in range(25)}

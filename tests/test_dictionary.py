@@ -525,3 +525,17 @@ def test_a_word_under_another_traditional_spelling_is_found_by_its_simplified_ke
     assert "newspaper" in (result.gloss or "")
     assert cedict.has_word("文匯報")
     assert not cedict.lookup("中美關係").found  # no entry under any key: a breakdown
+
+
+def test_an_entrys_pinyin_keeps_its_capitals_wherever_it_is_shown() -> None:
+    from reader.core.dictionary.formatting import entry_pinyin
+    from reader.core.engine.syllables import PinyinStyle
+    from reader.core.models import Entry
+    from reader.ui.screens.dictionary import hit_label
+
+    relations = Entry("中日關係", "中日关系", "Zhong1 Ri4 guan1 xi4", ("Sino-Japanese relations",))
+    # (Where the name ends inside one entry is not marked: Rì and guān are not spaced.)
+    assert entry_pinyin(relations).startswith("Zhōng Rì")
+    assert entry_pinyin(relations, PinyinStyle.NUMBERS).startswith("Zhong1 Ri4")
+    assert "Zhōng Rì" in hit_label(relations).plain
+    assert entry_pinyin(Entry("綠", "绿", "lu:4", ("green",))) == "lǜ"

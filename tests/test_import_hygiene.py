@@ -61,6 +61,7 @@ def test_the_reading_screen_draws_pinyin_without_loading_the_engine() -> None:
         "from reader.ui.widgets.reading_layout import display_word\n"
         "assert display_word(('xi1', 'an1'), PinyinStyle.MARKS) == (('xī', 1), (\"'ān\", 1))\n"
         "engine = ('reader.core.engine.pinyin', 'reader.core.engine.segment',"
+        " 'reader.core.engine.lattice', 'reader.core.engine.polyphone_model',"
         " 'reader.core.dictionary.cedict')\n"
         "print(','.join(m for m in engine if m in sys.modules))\n"
     )

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from reader.core.engine.convert import to_simplified
-from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.engine.segment import Segmenter
+from reader.core.engine.user_dictionary import UserDictionary
 from tests.support import load_script
 
 HSK = Path(__file__).resolve().parent.parent / "src" / "reader" / "core" / "data" / "hsk"

@@ -54,6 +54,30 @@ def test_opening_adds_and_lists_last_opened_first(tmp_path: Path) -> None:
         assert library.entries() == []  # standard input is not kept
 
 
+def test_listing_reads_the_positions_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = ReadingStateStore(tmp_path / "state.json")
+    with LibraryStore(tmp_path / "library.sqlite3", reading_state=state) as library:
+        for number in range(20):
+            path = text_file(tmp_path, f"{number}.txt", f"# 第{number}篇\n\n我們是朋友{number}。\n")
+            document = load_path(path)
+            library.record_open(document, path)
+            state.save(document.doc_id, ReadingPosition(1))
+        reads = []
+        read_bytes = Path.read_bytes
+
+        def counted(self: Path) -> bytes:
+            if self == state.path:
+                reads.append(self)
+            return read_bytes(self)
+
+        monkeypatch.setattr(Path, "read_bytes", counted)
+        entries = library.entries()
+    assert len(entries) == 20 and {entry.position for entry in entries} == {1}
+    assert len(reads) == 1
+
+
 def test_a_moved_text_is_one_entry_with_its_new_path(tmp_path: Path) -> None:
     original = text_file(tmp_path, "a.txt", "我們是朋友。\n")
     with LibraryStore(tmp_path / "library.sqlite3") as library:

@@ -18,15 +18,14 @@ from hypothesis import strategies as st
 from reader.core.engine.convert import to_simplified
 from reader.core.engine.pinyin import (
     _WINDOW,
-    ModelQuery,
     PinyinReader,
-    ReadingTables,
     _model_queries,
     _Open,
     default_reader,
-    normalise_cedict_pinyin,
     surface_tones,
 )
+from reader.core.engine.polyphone_model import ModelQuery
+from reader.core.engine.reading_tables import ReadingTables, normalise_cedict_pinyin
 from reader.core.engine.segment import segment
 from reader.core.engine.syllables import (
     PinyinStyle,

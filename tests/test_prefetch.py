@@ -13,8 +13,9 @@ import pytest
 
 from reader import paths
 from reader.core.engine.pipeline import Annotator
-from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.engine.segment import Segmenter
 from reader.core.engine.store import ParagraphStore, annotate
+from reader.core.engine.user_dictionary import UserDictionary
 from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.models import AnnotatedParagraph, Paragraph, Script
 from reader.core.text.loader import load_text

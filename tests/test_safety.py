@@ -68,8 +68,12 @@ def test_nothing_is_unpickled() -> None:
     """The pinyin model's weights are plain arrays (data/g2pm/weights.npz): the one np.load
     refuses pickles, and nothing else could unpickle or evaluate anything."""
     calls = _dangerous_calls()
-    assert [(path, name) for path, _, name in calls] == [("core/engine/pinyin.py", "np.load")]
-    tree = ast.parse((SOURCE / "core" / "engine" / "pinyin.py").read_text(encoding="utf-8"))
+    assert [(path, name) for path, _, name in calls] == [
+        ("core/engine/polyphone_model.py", "np.load")
+    ]
+    tree = ast.parse(
+        (SOURCE / "core" / "engine" / "polyphone_model.py").read_text(encoding="utf-8")
+    )
     (load,) = [
         node
         for node in ast.walk(tree)
@@ -87,7 +91,7 @@ def test_nothing_is_unpickled() -> None:
 def test_the_pinyin_model_loads_without_pickle_or_g2pm(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from reader.core.engine.pinyin import PolyphoneModel
+    from reader.core.engine.polyphone_model import PolyphoneModel
 
     opened: list[object] = []
 

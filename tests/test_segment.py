@@ -9,16 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core.engine.convert import to_simplified
-from reader.core.engine.segment import (
-    NAME_WORD,
-    HanLattice,
-    Segmenter,
-    UserDictionary,
-    _CharHmm,
-    candidate_features,
-    segment,
-)
+from reader.core.engine.lattice import NAME_WORD, HanLattice, _CharHmm, candidate_features
+from reader.core.engine.segment import Segmenter, segment
 from reader.core.engine.tables import LazyTable, pack_tables, unpack_tables
+from reader.core.engine.user_dictionary import UserDictionary
 from reader.core.models import TokenKind
 from reader.core.text.han import is_han_char
 from tests.support import load_script
@@ -533,7 +527,7 @@ def test_a_latin_word_joins_its_han_neighbour_where_the_dictionary_lists_the_who
 
 
 def test_rules_keep_where_they_were_made_as_their_lines_comment(tmp_path: Path) -> None:
-    from reader.core.engine.segment import Rule
+    from reader.core.engine.user_dictionary import Rule
 
     path = tmp_path / "user_words.txt"
     path.write_text("# mine\nsplit 中美關係 中美 關係 # by hand, a note\njoin 散步\n", "utf-8")

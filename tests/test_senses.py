@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from reader.core.dictionary.markup import render
-from reader.core.dictionary.senses import Neighbours, choose_sense, ordered_senses
+from reader.core.dictionary.sense_rules import Neighbours
+from reader.core.dictionary.senses import choose_sense, ordered_senses
 from reader.core.engine.pipeline import Annotator, default_annotator
 from reader.core.learner.describe import describe_word
 from reader.core.models import Entry

@@ -15,13 +15,17 @@ from pathlib import Path
 import pytest
 
 from reader.core.learner.records import Status
-from reader.core.learner.shares import known_share, paragraph_known_share, paragraph_shares
+from reader.core.learner.shares import (
+    known_share,
+    paragraph_known_share,
+    paragraph_shares,
+    sparkline,
+)
 from reader.core.learner.stats import (
     NOT_LISTED,
     document_stats,
     format_stats_text,
     pre_reading_list,
-    sparkline,
     stats_to_json,
 )
 from reader.core.learner.word_facts import (

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from reader.core.engine.pipeline import Annotator
-from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.engine.segment import Segmenter
 from reader.core.engine.store import ParagraphStore
+from reader.core.engine.user_dictionary import UserDictionary
 from reader.core.models import AnnotatedParagraph, Document
 from reader.core.text.loader import load_text
 

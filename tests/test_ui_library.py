@@ -303,3 +303,27 @@ async def test_reader_library_in_a_terminal_starts_on_the_library(tmp_path: Path
         await wait_until(pilot, lambda: isinstance(app.screen, ReadingScreen), "the seed")
         await settle(pilot)
         assert app.document is not None and "中美" in app.document.title
+
+
+async def test_i_know_hsk_updates_the_known_column_of_the_texts_read(tmp_path: Path) -> None:
+    from reader.core.engine.store import annotate
+
+    async with library_of_two(tmp_path) as (_app, pilot, second):
+        # "second" was read with the real engine: its paragraphs are in its store on disk.
+        paragraphs = annotate(load_path(second))
+        paragraphs.fill(paragraphs.missing())
+        paragraphs.close()
+        screen = await open_library(pilot)
+        row = next(i for i, row in enumerate(screen.rows) if row.path == str(second))
+        assert str(screen.table.get_row_at(row)[2]) == "50%"  # as recorded when last read
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press("up", "up", "enter")  # HSK 1 (2021): 我們, 學習, 中文 ... known
+        await settle(pilot)
+        await wait_until(
+            pilot, lambda: str(screen.table.get_row_at(row)[2]) not in ("50%", "0%"), "figures"
+        )
+        with LibraryStore() as library:
+            entry = library.find(str(second))
+        assert entry is not None and entry.summary is not None
+        assert entry.summary.known_share > 0.5

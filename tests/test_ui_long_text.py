@@ -14,7 +14,7 @@ from textual.widgets import Static
 from reader.core.text.loader import open_path
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.reading import ReadingScreen
-from reader.ui.widgets.reading_view import EXACT_LAYOUT_CHAR_LIMIT
+from reader.ui.widgets.reading_viewport import EXACT_LAYOUT_CHAR_LIMIT
 from tests.support import LexiconAnnotator
 
 PARAGRAPH = "我們今天去公園散步，天氣很好，大家都很高興。明天我們再一起學習中文。"

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.text.loader import load_text
@@ -84,6 +87,26 @@ async def test_the_panel_grows_on_wide_terminals() -> None:
     assert widths[100] >= 44 and widths[250] >= 80
 
 
+@pytest.mark.parametrize("size", [(120, 40), (160, 50), (80, 24)])
+async def test_the_open_panel_leaves_the_status_line_and_chart_whole(
+    size: tuple[int, int],
+) -> None:
+    document = load_text(TEXT, source="status.txt")
+    async with reading(document, size=size) as (_app, pilot, screen, _view):
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = screen.gloss_panel
+        assert panel.is_open
+        for name in ("#status", "#known-chart"):
+            line = screen.query_one(name, Static)
+            assert line.region.width == size[0], name  # the whole width, beside no panel
+            assert not line.region.overlaps(panel.region), name
+            shown = line.content.plain if isinstance(line.content, Text) else str(line.content)
+            assert len(shown) <= line.content_region.width, (name, shown)
+        if size[0] >= 120:  # the known shares fit beside the title and options
+            assert "known ¶" in str(screen.query_one("#status", Static).content)
+
+
 async def test_at_40x15_a_definition_shows() -> None:
     document = load_text("今天天氣很好。\n", source="small.txt")
     async with reading(document, size=(40, 15)) as (_app, pilot, screen, _view):
@@ -119,3 +142,32 @@ def test_snapshot_panel_open_at_80x24(snap_compare: Any) -> None:
 
 def test_snapshot_panel_open_at_120x40(snap_compare: Any) -> None:
     assert snap_compare(pinned_app(), terminal_size=(120, 40), run_before=_open_panel)
+
+
+@pytest.mark.parametrize("size", [(40, 15), (80, 24), (120, 40)])
+async def test_the_footer_ends_with_the_palette_key_and_nothing_under_it(
+    size: tuple[int, int],
+) -> None:
+    from textual.widgets import Footer
+
+    async with reading(size=size) as (_app, _pilot, screen, _view):
+        footer = screen.query_one(Footer)
+        [palette] = footer.query(".-command-palette")
+        width, row = size[0], footer.region.y
+        # Its last cell too (the compact footer's margin there let keys that do not fit
+        # scroll through: "▏^p palettes" at 40 columns).
+        assert palette.region.right == width
+        assert screen.get_widget_at(width - 1, row)[0] is palette
+
+
+def test_a_narrow_status_line_keeps_some_of_the_title() -> None:
+    from rich.cells import cell_len
+
+    from reader.ui.screens.reading_status import fitted_status
+
+    title, parts = "王毅：中美關係有望打開希望之窗", ["¶ 1/59  2%", "pinyin (marks)", "original"]
+    at_40 = fitted_status(title, parts, 38).plain  # 40 columns less the padding
+    assert at_40.startswith("王毅：中") and at_40.endswith("¶ 1/59  2%"), at_40
+    assert cell_len(at_40) <= 38
+    at_80 = fitted_status(title, parts, 78).plain
+    assert at_80.endswith("pinyin (marks)  ·  original"), at_80

@@ -21,8 +21,9 @@ from reader.config import (
     load_settings,
 )
 from reader.core.engine.pipeline import Annotator
-from reader.core.engine.segment import Segmenter, UserDictionary
+from reader.core.engine.segment import Segmenter
 from reader.core.engine.syllables import PinyinStyle
+from reader.core.engine.user_dictionary import UserDictionary
 from reader.core.learner.reading_state import ReadingStateStore
 from reader.core.models import Document, Token
 from reader.core.text.loader import load_text
@@ -30,7 +31,8 @@ from reader.ui.actions import ACTIONS
 from reader.ui.reader_app import ReaderApp
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.reading import ReadingScreen
-from reader.ui.widgets.reading_view import GUTTER_WIDTH, ReadingView
+from reader.ui.widgets.reading_view import ReadingView
+from reader.ui.widgets.reading_viewport import GUTTER_WIDTH
 
 TEXT = """# 我們的城市
 

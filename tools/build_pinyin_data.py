@@ -1,4 +1,4 @@
-"""Build the compact reading tables that `reader.core.engine.pinyin` loads at run time.
+"""Build the compact reading tables that `reader.core.engine.reading_tables` loads at run time.
 
 Run from the repository root after changing a source:
 
@@ -33,7 +33,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from reader.core.engine.pinyin import normalise_cedict_pinyin  # noqa: E402
+from reader.core.engine.reading_tables import normalise_cedict_pinyin  # noqa: E402
 from reader.core.engine.syllables import is_numbered_syllable, marks_to_numbered  # noqa: E402
 from reader.core.engine.tables import pack_tables  # noqa: E402
 

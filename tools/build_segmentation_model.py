@@ -3,7 +3,7 @@
 Writes `segment_lexicon.table` (every lexicon word with one compiled score, the longest word
 per two-character start, and the dictionary cuts; `reader.core.engine.tables` format)
 and `segment_model.json` (weights of name candidates, character classes, surnames,
-given-name bands, everyday words) for `reader.core.engine.segment.HanLattice`.
+given-name bands, everyday words) for `reader.core.engine.lattice.HanLattice`.
 
 Sources (see src/reader/core/data/README.md for licences):
 - jieba 0.42 `dict.txt` (MIT): words, counts and part-of-speech tags (Simplified);
@@ -72,7 +72,7 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from reader.core.engine.convert import to_simplified
-from reader.core.engine.segment import (
+from reader.core.engine.lattice import (
     HMM_WORD,
     LEXICON_FILE,
     MODEL_FILE,

@@ -40,7 +40,8 @@ sys.path.insert(0, str(REPO_ROOT / "tools"))
 import build_segmentation_model as build  # noqa: E402
 
 import accuracy_segmentation  # noqa: E402
-from reader.core.engine.segment import HanLattice, Segmenter  # noqa: E402
+from reader.core.engine.lattice import HanLattice  # noqa: E402
+from reader.core.engine.segment import Segmenter  # noqa: E402
 from reader.core.models import TokenKind  # noqa: E402
 
 LONGEST_CROSSING = 6  # dictionary words up to this long are checked for crossing a boundary

@@ -251,8 +251,14 @@ def read_settings(path: Path | None = None) -> tuple[Settings, tuple[ConfigProbl
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """The settings, defaults wherever the file cannot be used (see `read_settings`)."""
-    return read_settings(path)[0]
+    """The settings, defaults wherever the file cannot be used (see `read_settings`); each
+    problem is said once (`reader.core.notices`: a command prints it as a warning)."""
+    from reader.core import notices
+
+    settings, problems = read_settings(path)
+    for problem in problems:
+        notices.report(f"config file {problem}; the default is used")
+    return settings
 
 
 def config_text(path: Path) -> str:

@@ -86,9 +86,9 @@ class ReadingDisplay:
     @classmethod
     def from_arguments(cls, args: argparse.Namespace) -> ReadingDisplay:
         """The command's flags, else the learner's settings."""
-        from reader.config import ToneChanges, ToneStyle, read_settings
+        from reader.config import ToneChanges, ToneStyle, load_settings
 
-        settings = read_settings()[0]
+        settings = load_settings()
         tones = args.tones or settings.tones.value
         changes = args.tone_changes
         if changes is None:
@@ -165,7 +165,12 @@ class AnnotateOutput:
             return "\n  " + body.replace("\n", "\n  ")
         readings = self.display.readings(paragraph)
         if self.format == "jsonl":
-            lines = [_jsonl_line(paragraph, readings)]
+            line = _jsonl_line(paragraph, readings)
+            # JSON escapes C0 controls; DEL and C1 could come from the text (the words' fields
+            # are made visible once each): a ~40 times shorter scan than the line's.
+            if visible_controls(paragraph.text) == paragraph.text:
+                return line + "\n"
+            lines = [line]
         elif self.format == "tsv":
             lines = []
             for token, reading in zip(paragraph.tokens, readings, strict=True):
@@ -178,6 +183,12 @@ class AnnotateOutput:
 
             lines = interlinear_lines(paragraph, width=self.width, readings=readings)
         return "".join(visible_controls(line) + "\n" for line in lines)
+
+    def encoded(self, paragraph: AnnotatedParagraph) -> bytes:
+        """The text for a paragraph as the bytes written: made in the worker processes, so
+        this process (which writes ~40 bytes of jsonl for each byte of text) only passes
+        bytes on, neither decoding them from the workers nor encoding them again."""
+        return self(paragraph).encode("utf-8", "replace")  # as `use_utf8_streams` writes
 
 
 def _jsonl_line(paragraph: AnnotatedParagraph, readings: Sequence[tuple[str, ...]]) -> str:
@@ -208,17 +219,19 @@ def _token_fields(
     gloss: str | None,
     reading: tuple[str, ...],
 ) -> str:
-    """A token's JSON after its "end" field (the same wherever the word is read so)."""
+    """A token's JSON after its "end" field (the same wherever the word is read so), control
+    characters shown (`visible_controls`)."""
     from reader.core.models import Token
+    from reader.core.text.controls import visible_controls
 
     token = Token(text, 0, len(text), kind, simplified, traditional, gloss=gloss)
     fields = token_to_json(token, reading)
     for position in ("text", "start", "end"):
         del fields[position]
-    return json.dumps(fields, ensure_ascii=False)[1:]  # without its opening brace
+    return visible_controls(json.dumps(fields, ensure_ascii=False)[1:])  # without its brace
 
 
-def _annotated_output(path: str, split: SplitMode, output: AnnotateOutput) -> Iterator[str]:
+def _annotated_output(path: str, split: SplitMode, output: AnnotateOutput) -> Iterator[bytes]:
     """The output of batches of paragraphs as the file is read, none kept: a book streams
     with memory that does not grow with its length, annotated on every core (`parallel`)."""
     from reader.core.engine.parallel import annotate_in_order
@@ -229,11 +242,21 @@ def _annotated_output(path: str, split: SplitMode, output: AnnotateOutput) -> It
     first = next(paragraphs, None)  # bad input is refused before the engine loads
     if first is None:
         return
-    separator = "\n" if output.format == "text" else ""  # a blank line between paragraphs
+    separator = b"\n" if output.format == "text" else b""  # a blank line between paragraphs
     for number, batch in enumerate(
-        annotate_in_order(itertools.chain((first,), paragraphs), stream.script, output)
+        annotate_in_order(itertools.chain((first,), paragraphs), stream.script, output.encoded)
     ):
-        yield ("" if number == 0 else separator) + separator.join(batch)
+        yield (b"" if number == 0 else separator) + separator.join(batch)
+
+
+def _write_bytes(data: bytes) -> None:
+    """UTF-8 bytes on stdout, after any text written before them."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a stand-in stream (closed, or a test's): it takes text
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
 
 
 def _write_json_document(path: str, split: SplitMode, display: ReadingDisplay) -> None:
@@ -246,9 +269,10 @@ def _write_json_document(path: str, split: SplitMode, display: ReadingDisplay) -
     header = json.dumps(document_header_json(document), ensure_ascii=False, indent=1)
     sys.stdout.write(header.removesuffix("\n}") + ',\n "paragraphs": [')
     output = AnnotateOutput("json", display)
-    batches = annotate_in_order(document.paragraphs, document.script, output)
+    batches = annotate_in_order(document.paragraphs, document.script, output.encoded)
     for number, batch in enumerate(batches):
-        sys.stdout.write(("," if number else "") + ",".join(batch))
+        _write_bytes((b"," if number else b"") + b",".join(batch))
+    sys.stdout.flush()
     write_line("\n ]\n}" if document.paragraphs else "]\n}")
 
 
@@ -262,8 +286,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     first = next(stream, None)  # opening errors surface before any output
     if args.format == "tsv":
         write_tsv(TSV_COLUMNS)
-    for text in itertools.chain(() if first is None else (first,), stream):
-        sys.stdout.write(text)
+    for data in itertools.chain(() if first is None else (first,), stream):
+        _write_bytes(data)
         sys.stdout.flush()  # a consumer sees each paragraph as soon as it is ready
     return EXIT_OK
 

@@ -32,25 +32,10 @@ def run(args: argparse.Namespace) -> int:
     require_terminal(args.path)
     from reader.ui.app import run_app
 
-    code = run_app(args.path if args.path is not None else last_document())
+    code = run_app(args.path, reopen_last=args.path is None)
     # The screen is closed and everything saved; worker threads (a model loading, a book
     # being annotated) would be joined at interpreter exit: q ends the process now.
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)
-
-
-def last_document() -> str | None:
-    """The document to open when `reader` is given none: the one read last (where the
-    learner left it), or None for the bundled article (the first start, or a file gone)."""
-    from reader.core.learner.library import LibraryStore, default_library_path
-
-    if not default_library_path().exists():
-        return None  # the first start: no file made before the first paint
-    try:
-        with LibraryStore() as library:
-            entry = library.last_opened()
-    except ReaderError:
-        return None  # a damaged library never stops reading
-    return entry.path if entry is not None else None

@@ -122,8 +122,13 @@ def _keep_summary(doc_id: str, stats: Any) -> None:
     if not default_library_path().exists():
         return
     new_words = sum(1 for word in stats.words if word.is_unknown)
-    with LibraryStore() as library:
-        library.record_summary(doc_id, DocumentSummary(stats.known.by_tokens, new_words))
+    try:
+        with LibraryStore() as library:
+            library.record_summary(doc_id, DocumentSummary(stats.known.by_tokens, new_words))
+    except ReaderError as error:  # a damaged library: the figures asked for still come out
+        from reader.core import notices
+
+        notices.report(f"{error}; this text's figures are not kept in it")
 
 
 def cmd_study(args: argparse.Namespace) -> int:

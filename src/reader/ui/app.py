@@ -13,17 +13,15 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from reader import paths
-from reader.config import read_settings
-
 if TYPE_CHECKING:
     from reader.core.learner.records import Direction
 
 FIRST_SCREEN_PARAGRAPHS = 6
 
 
-def run_app(path: str | None = None) -> int:
-    """Open `path` ("-" = stdin; None = the bundled article) on the reading screen.
+def run_app(path: str | None = None, *, reopen_last: bool = False) -> int:
+    """Open `path` ("-" = stdin; None = the bundled article, or with `reopen_last` the
+    document read last) on the reading screen.
 
     Loading happens BEFORE the app starts, so a bad path raises InputError (the CLI prints
     one line and exits 2) instead of flashing a broken screen.
@@ -35,12 +33,17 @@ def run_app(path: str | None = None) -> int:
     from reader.core.engine.warmup import EngineWarmup, FirstScreenPrefetch
 
     # First of all: the engine loads in a child while the text is read and Textual starts.
+    # (Nothing is imported before it that the child does not need: see `reader.cli.app`.)
     warmup: EngineWarmup | None = EngineWarmup()
     try:
+        from reader import paths
+        from reader.config import read_settings
         from reader.core.engine.store import annotate
         from reader.core.learner.reading_state import ReadingStateStore
-        from reader.ui.opening import LibraryRecorder, open_for_reading
+        from reader.ui.opening import LibraryRecorder, last_document, open_for_reading
 
+        if path is None and reopen_last:
+            path = last_document()
         state_store = ReadingStateStore()
         # While a long file's rest is read and hashed (its id waits for that):
         settings, config_problems = read_settings()
@@ -85,6 +88,7 @@ def run_library() -> int:
     """`reader library` in a terminal: the library screen first; a text opened from it is
     read on the reading screen (q quits), Esc on the library ends the app."""
     gc.disable()  # as `run_app`: the app resumes collection once it is drawn
+    from reader.config import read_settings
     from reader.ui.reader_app import ReaderApp
     from reader.ui.screens.library import LibraryScreen
 
@@ -113,7 +117,8 @@ STUDY_TITLE = "reader study"
 def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) -> int:
     """`reader study`: the study screen on its own (the app ends when it closes), then the
     session in one line on stdout."""
-    from reader.core.learner.study import SessionSummary
+    from reader.config import read_settings
+    from reader.core.learner.study import NEW_CARDS_PER_DAY, SessionSummary, StudySession
     from reader.core.learner.vocab import VocabStore
     from reader.ui.reader_app import ReaderApp
     from reader.ui.screens.study import StudyScreen
@@ -121,13 +126,18 @@ def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) 
 
     settings, config_problems = read_settings()
     with VocabStore() as store:
+        # The queue is read before the app starts: a damaged study record is one line on
+        # stderr (ReaderError), not a crash inside the screen.
+        session = StudySession(
+            store,
+            directions=directions,
+            new_limit=NEW_CARDS_PER_DAY if new_limit is None else new_limit,
+        )
         app = ReaderApp(
             settings=settings,
             config_problems=config_problems,
             vocab_store=store,
-            first_screen=lambda app: StudyScreen(
-                store, app.live_settings, directions=directions, new_limit=new_limit
-            ),
+            first_screen=lambda app: StudyScreen(store, app.live_settings, session=session),
         )
         app.title = STUDY_TITLE
         result = app.run()
@@ -135,6 +145,8 @@ def run_study(*, directions: Sequence[Direction], new_limit: int | None = None) 
     if isinstance(summary, SessionSummary) and summary.reviews:
         print(summary_line(summary))
     app.repeat_problems_on_stderr()
+    if app.return_code:  # Textual stopped on an error (it printed the traceback)
+        return app.return_code
     return result if isinstance(result, int) else 0
 
 

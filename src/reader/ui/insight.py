@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from rich.style import Style
 from rich.text import Text
 
-from reader.core.learner.stats import SPARK_BARS
+from reader.core.learner.shares import spark_bar
 
 SAMPLES_PER_COLUMN = 8  # paragraphs averaged for one chart column of a long text
 
@@ -41,12 +41,11 @@ def known_chart(
 ) -> Text:
     """One bar per column (▁ nothing known … █ all known, · not read yet), the column
     `current` drawn in `current_style`."""
-    top = len(SPARK_BARS) - 1
     text = Text()
     for column, value in enumerate(values):
         style = current_style if column == current else ""
         if value is None:
             text.append("·", style=style or "dim")
         else:
-            text.append(SPARK_BARS[round(min(1.0, max(0.0, value)) * top)], style=style)
+            text.append(spark_bar(value), style=style)
     return text

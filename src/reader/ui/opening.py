@@ -49,6 +49,22 @@ def open_for_reading(path: str, state_store: ReadingStateStore) -> OpeningForRea
     return OpeningForReading(document, start, None if opened.complete else opened.finish)
 
 
+def last_document() -> str | None:
+    """The document to open when `reader` is given none: the one read last (where the
+    learner left it), or None for the bundled article (the first start, or a file gone)."""
+    from reader.core.errors import ReaderError
+    from reader.core.learner.library import LibraryStore, default_library_path
+
+    if not default_library_path().exists():
+        return None  # the first start: no file made before the first paint
+    try:
+        with LibraryStore() as library:
+            entry = library.last_opened()
+    except ReaderError:
+        return None  # a damaged library never stops reading
+    return entry.path if entry is not None else None
+
+
 # The library is told about the document this long after start-up: its imports and write
 # (~90 ms) must not delay the first paint.
 LIBRARY_RECORD_AFTER = 1.5  # seconds

@@ -22,17 +22,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import Initialize, Reactive
 from textual.screen import Screen
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 
 from reader.config import DEFAULT_THEME, ConfigProblem, Settings, unknown_theme_problems
 from reader.core import notices
-from reader.core.engine.pipeline import Annotator
-from reader.core.engine.store import ParagraphStore, annotate
-from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingStateStore
-from reader.core.learner.vocab import VocabStore
 from reader.core.models import Document
 from reader.ui.actions import ACTIONS, APP_SCOPE, display_key, display_keys, keymap_problems
 from reader.ui.opening import LibraryRecorder, OpeningForReading, open_for_reading
@@ -42,7 +39,11 @@ from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 
 if TYPE_CHECKING:
+    from reader.core.engine.pipeline import Annotator
+    from reader.core.engine.store import ParagraphStore
+    from reader.core.engine.warmup import FirstScreenPrefetch
     from reader.core.learner.library import DocumentSummary
+    from reader.core.learner.vocab import VocabStore
     from reader.ui.screens.library import LibraryScreen
     from reader.ui.screens.reading import ReadingScreen
 
@@ -78,6 +79,14 @@ class ReaderApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = list(ACTIONS.bindings(APP_SCOPE))
 
+    # The learner's theme from the start: Textual makes its stylesheet with the theme's colours
+    # as the app is made; setting `theme` after that parses every widget's CSS again (and
+    # restyles every widget) before the first paint.
+    def _first_theme(self) -> str:
+        return self.first_theme
+
+    theme: Reactive[str] = Reactive(Initialize(_first_theme))
+
     def __init__(
         self,
         document: Document | None = None,
@@ -97,6 +106,10 @@ class ReaderApp(App[int]):
         the whole of it (called in a worker; see `reader.core.text.loader.OpenedText`).
         `first_screen(app)` makes the first screen instead of the document's reading screen;
         when the first screen is dismissed, the app ends (its result in `first_result`)."""
+        wanted_theme = (settings or Settings()).theme
+        self.first_theme = wanted_theme if wanted_theme in BUILTIN_THEMES else CALM_THEME
+        """The theme the app starts in (see `theme`): the learner's, if there is one of
+        that name."""
         super().__init__()
         if document is None and first_screen is None:
             raise ValueError("a document to read, or a first screen to show")
@@ -116,18 +129,18 @@ class ReaderApp(App[int]):
         )
         self.library_recorder: LibraryRecorder | None = None
         """The library's note of the text read now (set by `run_app` and `open_document`)."""
-        self.paragraphs: ParagraphStore | None = paragraphs or (
-            annotate(document, annotator) if document is not None else None
-        )
+        if paragraphs is None and document is not None:
+            from reader.core.engine.store import annotate
+
+            paragraphs = annotate(document, annotator)
+        self.paragraphs: ParagraphStore | None = paragraphs
         self.annotator = annotator if self.paragraphs is None else self.paragraphs.annotator
         self.state_store = state_store or ReadingStateStore()
         self.prefetch = prefetch
         if document is not None:
             self.title = document.title
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
-        else:
-            self.theme = CALM_THEME
+        self.add_class(f"-theme-{self.theme}")  # as Textual's own change of theme does
+        if self.settings.theme not in self.available_themes:
             self.config_problems += unknown_theme_problems(self.settings, self.available_themes)
         # The learner's remapped keys by action id (a former id counts as its action's).
         self.keymap = ACTIONS.keymap(self.settings.keys)
@@ -193,7 +206,11 @@ class ReaderApp(App[int]):
         if self.config_problems or self.settings.keys:
             # After the first paint: a notification is not worth a later first screen.
             self.set_timer(0.5, self._report_config_problems)
-        self.push_screen(self._make_first_screen(), callback=self._first_screen_closed)
+        # Once the app's own start (one batched update) is over: a screen pushed inside it
+        # is laid out and rendered once for nothing (the batch drops that frame), then again.
+        self.call_later(
+            partial(self.push_screen, self._make_first_screen(), callback=self._first_screen_closed)
+        )
 
     def _make_first_screen(self) -> Screen[Any]:
         if self.first_screen is not None:
@@ -264,6 +281,8 @@ class ReaderApp(App[int]):
         """Read the text at `path` (in a thread: a book's first part takes a moment), then
         show it on a new reading screen in place of the screens open now."""
         try:
+            from reader.core.engine.store import annotate
+
             opening = open_for_reading(path, self.state_store)
             paragraphs = annotate(opening.document, self.annotator)
         except ReaderError as error:

@@ -4,12 +4,23 @@ output: pinyin as dictionaries write it (Zhōngguó), CC-CEDICT's markup written
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.core.dictionary.search import SearchHit, SearchResults
+from reader.core.engine.syllables import PinyinStyle
 from reader.core.models import Entry, Lookup, _is_pointer_definition, normalised_pinyin
 
+if TYPE_CHECKING:  # (the gloss panel uses this module before the first paint: not the search)
+    from reader.core.dictionary.search import SearchHit, SearchResults
+
 # ---- lookups
+
+
+def entry_pinyin(entry: Entry, style: PinyinStyle = PinyinStyle.MARKS) -> str:
+    """An entry's reading as dictionaries write it, its capitals kept (中日關係 Zhōng Rì
+    guānxì, Xī'ān, lǜ for CC-CEDICT's lu:4)."""
+    from reader.core.engine.syllables import format_word
+
+    return format_word(entry.pinyin.replace("u:", "ü").split(), style)
 
 
 def gloss_for_reading(result: Lookup, pinyin_numbered: str) -> str | None:
@@ -56,14 +67,13 @@ def _format_entry(entry: Entry, indent: str) -> list[str]:
     """An entry as a learner reads it: its pinyin as dictionaries write it (Zhōngguó), its
     definitions with their markup written out (`CL:個|个[ge4]` → "measure word 個 gè")."""
     from reader.core.dictionary.markup import render
-    from reader.core.engine.syllables import format_word
 
     headword = (
         entry.traditional
         if entry.traditional == entry.simplified
         else f"{entry.traditional} ({entry.simplified})"
     )
-    pinyin = format_word(entry.pinyin.replace("u:", "ü").split())
+    pinyin = entry_pinyin(entry)
     lines = [f"{indent}{headword} {pinyin} [{entry.pinyin}]"]
     lines.extend(
         f"{indent}  {number}. {render(definition)}"

@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
     from reader.core.engine.pipeline import Annotator
-    from reader.core.engine.segment import UserDictionary
     from reader.core.engine.store import ParagraphStore
     from reader.core.engine.store_file import StoreWriter
+    from reader.core.engine.user_dictionary import UserDictionary
 
 T = TypeVar("T")
 

@@ -31,7 +31,8 @@ from reader.core.models import (
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
     from reader.core.engine.pinyin import PinyinReader
-    from reader.core.engine.segment import Segmenter, UserDictionary
+    from reader.core.engine.segment import Segmenter
+    from reader.core.engine.user_dictionary import UserDictionary
 
 __all__ = ["NO_ENTRY_GLOSS", "Annotator", "annotate_each", "default_annotator"]
 
@@ -52,7 +53,7 @@ class RulesInUse:
         """Each word with a rule: its parts (a split) or None (a join)."""
         if self.loaded is not None:
             return dict(self.loaded)
-        from reader.core.engine.segment import UserDictionary
+        from reader.core.engine.user_dictionary import UserDictionary
 
         rules = UserDictionary.from_text(self.saved.decode("utf-8", errors="replace"))
         found: dict[str, tuple[str, ...] | None] = dict.fromkeys(rules.joins)
@@ -80,7 +81,8 @@ class Annotator:
         # A dictionary or pinyin reader of one's own (tests): its output is not kept on disk.
         self._own_parts = dictionary is not None or pinyin_reader is not None
         self._lock = threading.RLock()
-        self._words = WordMemory(self._entries_of)  # each word's reading and gloss, once
+        # Each word's reading and gloss, worked out (and looked up) once.
+        self._words = WordMemory(self._entries_of, self._lookup_many, _common_surnames)
         self._entries_cache: dict[str, tuple[Entry, ...]] = {}
 
     @property
@@ -184,33 +186,17 @@ class Annotator:
                     for paragraph, simplified, _, spans in prepared
                 ]
             )
-            found: list[tuple[dict[str, Lookup], set[tuple[int, int]]]] = []
-            for _, simplified, traditional, spans in prepared:
-                # Look words up by their Traditional form: Simplified merges characters
-                # (后/後, 发/發) that the dictionary keeps apart.
-                han_words = [
-                    traditional[start:end] for start, end, kind in spans if kind is TokenKind.HAN
-                ]
-                lookups = dict(zip(han_words, self.dictionary.lookup_many(han_words), strict=True))
-                found.append((lookups, self._name_like(simplified, traditional, spans, lookups)))
-        return [
-            AnnotatedParagraph(
-                paragraph,
-                self._words.tokens(
-                    paragraph.text,
-                    simplified,
-                    traditional,
-                    spans,
-                    syllables,
-                    lookups,
-                    names,
-                    script,
-                ),
-            )
-            for (paragraph, simplified, traditional, spans), syllables, (lookups, names) in zip(
-                prepared, every_syllable, found, strict=True
-            )
-        ]
+            return [
+                AnnotatedParagraph(
+                    paragraph,
+                    self._words.tokens(
+                        paragraph.text, simplified, traditional, spans, syllables, script
+                    ),
+                )
+                for (paragraph, simplified, traditional, spans), syllables in zip(
+                    prepared, every_syllable, strict=True
+                )
+            ]
 
     def _entries_of(self, word: str) -> tuple[Entry, ...]:
         """Direct dictionary entries of a word made of several tokens (remembered)."""
@@ -221,28 +207,16 @@ class Annotator:
                 self._entries_cache.clear()
         return found
 
-    def _name_like(
-        self,
-        simplified: str,
-        traditional: str,
-        spans: list[tuple[int, int, TokenKind]],
-        lookups: dict[str, Lookup],
-    ) -> set[tuple[int, int]]:
-        """Spans that look like personal names: no dictionary entry, two or three
-        characters, a common surname first (葛沖, 梁君彥)."""
-        from reader.core.engine.segment import common_surnames
+    def _lookup_many(self, traditional: list[str]) -> tuple[Lookup, ...]:
+        # Words are looked up by their Traditional form: Simplified merges characters
+        # (后/後, 发/發) that the dictionary keeps apart.
+        return self.dictionary.lookup_many(traditional)
 
-        found = set()
-        surnames = common_surnames()
-        for start, end, kind in spans:
-            if (
-                kind is TokenKind.HAN
-                and 2 <= end - start <= 3
-                and simplified[start] in surnames
-                and not lookups[traditional[start:end]].entries
-            ):
-                found.add((start, end))
-        return found
+
+def _common_surnames() -> frozenset[str]:
+    from reader.core.engine.lattice import common_surnames
+
+    return common_surnames()
 
 
 _PACKAGE = Path(__file__).resolve().parent.parent.parent

@@ -11,15 +11,15 @@ second, one word at a time, with the words around it:
    context: the same letters, and the same tone or a neutral one (péngyǒu → péngyou; the erhua
    兒 of 哪兒 is its 'r'). Its capitals come too (Běijīng, Wáng Yì). Where two readings agree
    (東西 dōngxi "thing" / dōngxī "east and west", 地道, 大意, 精神, 人家, 地方, 起來 ...), the
-   words around decide (`_CONTEXT_RULES`), else the reading a learner meets first: the one
-   `DEFAULT_READINGS` names, else the lowercase one with the most senses (a neutral one on a
-   tie: 故事 gùshi "story" over gùshì "old practice").
+   words around decide (`neutral_tones.CONTEXT_RULES`), else the reading a learner meets
+   first: the one `DEFAULT_READINGS` names, else the lowercase one with the most senses (a
+   neutral one on a tie: 故事 gùshi "story" over gùshì "old practice").
 2. **A proper noun** with one reading in the dictionary always reads that way, whatever the
    context made of its characters: a name reads the same everywhere in a document.
 3. **Particles**: 過 after a verb is the aspect particle, guo (去過, 看過); 不 and 一 between a
    word and itself (去不去, 看一看) are neutral; a lone 兒 after a word is its erhua r (面條兒),
-   a lone 邊 after a direction the neutral bian of 東邊, 裡邊. 了 的 嗎 吧 呢 啊 着 地 得 are
-   settled by the reading engine's own context rules.
+   a lone 邊 after a direction the neutral bian of 東邊, 裡邊 (`neutral_tones`). 了 的 嗎 吧 呢
+   啊 着 地 得 are settled by the reading engine's own context rules.
 
 Anything else keeps the syllables read in context. Citation tones stay available as the
 token's full tones (`reader.core.engine.tones` shows them on request).
@@ -27,27 +27,20 @@ token's full tones (`reader.core.engine.tones` shows them on request).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.core.dictionary.senses import Neighbours, is_place_compound
+from reader.core.dictionary.sense_rules import is_place_compound
+from reader.core.engine.neutral_tones import CONTEXT_RULES, ERHUA, particle_reading
 from reader.core.engine.syllables import is_capitalised, split_numbered
+from reader.core.engine.words_in_context import (
+    EntriesOf,
+    WordInContext,
+    WordsInContext,
+    first_sense_is_verb,
+    word_set,
+)
 from reader.core.models import Entry, _is_pointer_definition
-from reader.core.text.sentences import ELLIPSES, QUESTION_MARKS, SENTENCE_ENDS
-
-_ERHUA = "r5"
-
-
-@dataclass(frozen=True, slots=True)
-class WordInContext:
-    """One token of a paragraph as these rules see it."""
-
-    simplified: str  # the token in Simplified ("" never: non-Han tokens keep their text)
-    citation: tuple[str, ...]  # syllables read in context, citation tones; () for non-Han
-    entries: tuple[Entry, ...]  # its CC-CEDICT entries, then those they point to
-    is_han: bool
-    name_like: bool = False  # no entry, two or three characters, a common surname first
-    verb_like: bool = False  # its first real sense is a verb (`first_sense_is_verb`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +62,6 @@ class _Reading:
         )
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Words with two readings that agree with the syllables read, where the one with more senses is
 # not the one a learner meets first (女人 nǚrén "woman", not nǚren "wife").
 DEFAULT_READINGS = {
@@ -86,149 +75,13 @@ DEFAULT_READINGS = {
     "起来": "qi3 lai5",
 }
 
-# Words that end the subject part of a clause or modify a verb: after them a directional word
-# (起來, 出來, 過去) is a verb of its own, not a complement (他起來了, 都出來了).
-_NOT_VERBS = _words(
-    """我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 大家 自己 人 谁 这 那
-    都 也 就 还 又 才 再 已经 已 快 马上 立刻 早 刚 刚才 一起 一同 终于
-    又要 要 会 能 想 没 没有 不"""
-)
-# Verbs of moving past or across: 過 after them is the direction (走過馬路 zǒuguò), not the
-# aspect particle.
-_MOTION_VERBS = frozenset(
-    "走跑跳飞穿越跨游爬赶驶开闪绕翻掠划滑挤迈踏冲闯漂流飘传递经通超透渡度跃掠"
-)
 # Function characters: a word with one after its first character is not a name (向更高).
 _NOT_IN_GIVEN_NAMES = frozenset(
     "的了在是有和也都就更最很不没这那个们说要会能把被给对向从到为与及或但而"
 )
-# After these a lone 兒 is a child (一個兒, 的兒), not the erhua r of the word before.
-_NOT_BEFORE_ERHUA = _words("""的 个 和 与 及 小 孤 幼 婴 女 男 健 宠 胎 混血""")
-# Before a lone 邊 these make a word of place with a neutral 邊 (東邊 dōngbian, 裡邊 lǐbian).
-_DIRECTIONS = _words("""东 西 南 北 上 下 左 右 里 外 前 后 东南 东北 西南 西北""")
-_STATEMENT_ENDS = SENTENCE_ENDS - QUESTION_MARKS - ELLIPSES  # a question goes on across …
-_CLAUSE_BREAKS = frozenset("，。；：！？,.;:!?\n「」『』（）()“”《》、…")
-_DEGREE_WORDS = _words("""很 太 真 挺 好 非常 十分 特别 多么 这么 那么 有点 有些 比较 更 最 不""")
 
-
-EntriesOf = Callable[[str], Sequence[Entry]]
 # Readings CC-CEDICT lacks of words whose other reading it has (XHC 7th ed. gives both).
 EXTRA_READINGS = {"兄弟": "xiong1 di5"}
-
-
-class WordsInContext:
-    """The words of a paragraph, with their clause neighbours."""
-
-    def __init__(self, words: Sequence[WordInContext], entries_of: EntriesOf | None = None) -> None:
-        self.words = words
-        self.entries_of = entries_of
-        self._questions: list[bool] | None = None
-        self._clause_starts: list[int] | None = None
-        self._near: list[tuple[str, str]] | None = None
-        self._following: list[int] = []
-        self._yi_before: list[bool] = []
-
-    def next_to(self, index: int) -> tuple[str, str]:
-        """The words just before and after word `index` in its clause ("" past its edges)."""
-        self._prepare()
-        assert self._near is not None
-        return self._near[index]
-
-    def _prepare(self) -> None:
-        """The per-word facts `signature` reads, in one pass each way."""
-        if self._near is not None:
-            return
-        words = self.words
-        count = len(words)
-        near = [("", "")] * count
-        clause_starts = [0] * count
-        yi_before = [False] * count
-        before, start, yi = "", 0, False
-        for index, word in enumerate(words):
-            clause_starts[index] = start
-            yi_before[index] = yi
-            if word.is_han:
-                near[index] = (before, "")
-                before = word.simplified
-                yi = yi or before == "一"
-            else:
-                if word.simplified.strip():
-                    before = ""
-                if not _CLAUSE_BREAKS.isdisjoint(word.simplified):
-                    start, yi = index + 1, False
-        questions = [False] * count
-        following = [count] * count
-        after, question, upcoming = "", False, count
-        for index in range(count - 1, -1, -1):
-            word = words[index]
-            following[index] = upcoming
-            if word.is_han:
-                near[index] = (near[index][0], after)
-                after = word.simplified
-                upcoming = index
-            elif word.simplified.strip():
-                after = ""
-                if not QUESTION_MARKS.isdisjoint(word.simplified):
-                    question = True
-                elif not _STATEMENT_ENDS.isdisjoint(word.simplified):
-                    question = False
-            questions[index] = question
-        self._near, self._clause_starts, self._yi_before = near, clause_starts, yi_before
-        self._questions, self._following = questions, following
-
-    def signature(self, index: int) -> tuple[str, str, str, bool, bool, bool]:
-        """Everything `neighbours(index)` is made from, cheaply: a word whose reading or
-        sense these facts decide reads the same wherever they are the same."""
-        self._prepare()
-        assert self._near is not None and self._questions is not None
-        assert self._clause_starts is not None
-        before, after = self._near[index]
-        following = self._following[index]
-        after_next = self._near[following][1] if after and following < len(self.words) else ""
-        opens = self._clause_starts[index] == index
-        return (before, after, after_next, opens, self._yi_before[index], self._questions[index])
-
-    def neighbours(self, index: int) -> Neighbours:
-        """What the words around word `index` suggest, for choosing its sense."""
-        self._prepare()
-        before_word = self.before(index)
-        after_word = self.after(index)
-        before, after, after_next, opens_clause, yi_before, question = self.signature(index)
-        return Neighbours(
-            before=before,
-            after=after,
-            after_next=after_next,
-            before_is_verb=before_word is not None and _looks_like_verb(before_word),
-            after_is_verb=after_word is not None and _looks_like_verb(after_word),
-            opens_clause=opens_clause,
-            yi_before=yi_before,
-            question=question,
-        )
-
-    def before(self, index: int) -> WordInContext | None:
-        """The word just before, in the same clause (None at its start)."""
-        for previous in range(index - 1, -1, -1):
-            word = self.words[previous]
-            if word.is_han:
-                return word
-            if not _CLAUSE_BREAKS.isdisjoint(word.simplified):
-                return None
-            if word.simplified.strip():
-                return None
-        return None
-
-    def after(self, index: int) -> WordInContext | None:
-        """The word just after, in the same clause (None at its end)."""
-        for following in range(index + 1, len(self.words)):
-            word = self.words[following]
-            if word.is_han:
-                return word
-            if word.simplified.strip():
-                return None
-        return None
-
-
-_ContextRule = Callable[[WordsInContext, int], "str | None"]
 
 
 def standard_readings(
@@ -266,23 +119,9 @@ def readings_of_cut_words(paragraph: WordsInContext, readings: list[tuple[str, .
     return changed
 
 
-def depends_on_context(word: WordInContext) -> bool:
-    """Whether the words around can change this word's standard reading (else it is the same
-    wherever the word is read the same way in context)."""
-    text = word.simplified
-    return (
-        text in _CONTEXT_RULES
-        or (len(text) == 1 and text in _PARTICLE_CHARACTERS)
-        or (len(text) == 2 and text[0] == "不")
-    )
-
-
-_PARTICLE_CHARACTERS = frozenset("不一儿过边")
-
-
 # Tokens a cut dictionary word is looked for around: the 不 and 得 of 了不起, 來得及, 說不定;
 # the 一 of 看一看; a lone direction or place ending (基本/上, 看/上去, 想/起來).
-_SPAN_TRIGGERS = _words("""不 得 一 上 下 里 来 去 起 过""")
+_SPAN_TRIGGERS = word_set("""不 得 一 上 下 里 来 去 起 过""")
 _SPAN_STARTS = ("不", "得", "上", "下", "起", "来", "去", "过")
 
 
@@ -365,7 +204,7 @@ def _standard(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
     if len(text) == 1:
         # A character's neutral reading is another morpheme (the particle 吧 ba, not a weak
         # bā): the reading engine chose between them in context; only particles change here.
-        return _particle(paragraph, index) or citation
+        return particle_reading(paragraph, index) or citation
     readings = _readings(word.entries)
     extra = EXTRA_READINGS.get(word.simplified)
     if extra is not None:
@@ -416,7 +255,7 @@ def _without_entry(paragraph: WordsInContext, index: int) -> tuple[str, ...]:
     if len(text) > 1 and text.endswith("儿") and syllables[-1].startswith("er"):
         stem = paragraph.entries_of(text[:-1]) if paragraph.entries_of is not None else ()
         if paragraph.entries_of is None or stem:  # 我和瑚/兒 has no word before its 兒
-            syllables[-1] = _ERHUA
+            syllables[-1] = ERHUA
     surname = _surname_reading(paragraph, word)
     if surname is not None and split_numbered(syllables[1]) is not None:
         syllables[0] = surname
@@ -474,7 +313,7 @@ def _agrees(dictionary: tuple[str, ...], citation: tuple[str, ...]) -> bool:
     for said, cited in zip(dictionary, citation, strict=True):
         if said == cited:
             continue
-        if said == _ERHUA and cited.startswith("er"):
+        if said == ERHUA and cited.startswith("er"):
             continue
         if not said.endswith("5") or said[:-1] != cited[:-1]:
             return False
@@ -518,71 +357,10 @@ def _readings(entries: tuple[Entry, ...]) -> tuple[_Reading, ...]:
     )
 
 
-# --- particles and context -------------------------------------------------------------------
-
-
-def _particle(paragraph: WordsInContext, index: int) -> tuple[str, ...] | None:
-    word = paragraph.words[index]
-    char = word.simplified
-    before = paragraph.before(index)
-    after = paragraph.after(index)
-    between_itself = (
-        before is not None
-        and after is not None
-        and len(before.simplified) == 1
-        and after.simplified.startswith(before.simplified)
-    )
-    if char in "不一" and between_itself:
-        return ("bu5",) if char == "不" else ("yi5",)  # 去不去, 喜不喜歡, 看一看
-    erhua = before is not None and before.simplified not in _NOT_BEFORE_ERHUA and _is_a_word(before)
-    if char == "儿" and erhua and word.citation[0].startswith("er"):
-        return (_ERHUA,)  # 面條/兒, 笑話/兒: the erhua r of the word before
-    if char == "边" and before is not None and before.simplified in _DIRECTIONS:
-        return ("bian5",)  # 東/邊, 西南/邊 dōngbian: as CC-CEDICT's 東邊 上邊 裡邊 write it
-    if char == "过" and word.citation == ("guo4",) and _aspect_guo(before):
-        return ("guo5",)  # 去過, 看過, 吃過: the experienced-action particle
-    return None
-
-
-def _is_a_word(word: WordInContext) -> bool:
-    """Whether a token is a word of its own: an entry of its own with a real definition (瑚
-    is only "used in 珊瑚": 瑚兒 is a name, Hú'ér, not an erhua word)."""
-    return any(
-        not _is_pointer_definition(definition)
-        for entry in word.entries
-        if word.simplified in (entry.simplified, entry.traditional)
-        for definition in entry.definitions
-    )
-
-
-def _aspect_guo(before: WordInContext | None) -> bool:
-    """過 after a verb that is not one of moving past (走過馬路 zǒuguò) is the particle."""
-    return (
-        before is not None
-        and before.simplified[-1] not in _MOTION_VERBS
-        and _looks_like_verb(before)
-    )
-
-
-def _looks_like_verb(word: WordInContext) -> bool:
-    """Whether the word looks like a verb to its neighbours (no tagger: its first sense)."""
-    return word.verb_like and word.simplified not in _NOT_VERBS
-
-
-def first_sense_is_verb(entries: Sequence[Entry]) -> bool:
-    """Whether a word's first real sense is a verb ("to ..."), what a neighbour can tell of
-    its part of speech without a tagger."""
-    for entry in entries:
-        for definition in entry.definitions:
-            if not _is_pointer_definition(definition):
-                return definition.startswith(("to ", "(coll.) to "))
-    return False
-
-
 def _by_context(
     paragraph: WordsInContext, index: int, readings: Sequence[_Reading]
 ) -> _Reading | None:
-    rule = _CONTEXT_RULES.get(paragraph.words[index].simplified)
+    rule = CONTEXT_RULES.get(paragraph.words[index].simplified)
     if rule is None:
         return None
     wanted = rule(paragraph, index)
@@ -592,110 +370,3 @@ def _by_context(
         if " ".join(reading.syllables) == wanted:
             return reading
     return None
-
-
-def _neighbours(paragraph: WordsInContext, index: int) -> tuple[str, str]:
-    before = paragraph.before(index)
-    after = paragraph.after(index)
-    return (before.simplified if before else "", after.simplified if after else "")
-
-
-def _dongxi(paragraph: WordsInContext, index: int) -> str | None:
-    """東西 dōngxī is east and west, a direction or a span (東西走向, 東西長十公里, 橫貫東西);
-    everywhere else it is dōngxi, a thing."""
-    before, after = _neighbours(paragraph, index)
-    spatial_after = ("方", "向", "走向", "长", "宽", "两", "之间", "南北", "横贯", "贯通", "延伸")
-    if after.startswith(spatial_after) or before in ("横贯", "贯穿", "横跨", "纵横"):
-        return "dong1 xi1"
-    return "dong1 xi5"
-
-
-def _didao(paragraph: WordsInContext, index: int) -> str | None:
-    """地道 dìdào is a tunnel (一條地道, 地道口, 挖地道); after a degree word or before 的 it is
-    dìdao, authentic."""
-    before, after = _neighbours(paragraph, index)
-    if before in _DEGREE_WORDS or after == "的":
-        return "di4 dao5"
-    if before in ("条", "挖", "挖掘", "进入", "穿过", "这条", "那条") or after[:1] in "口里中内战":
-        return "di4 dao4"
-    return None
-
-
-def _dayi(paragraph: WordsInContext, index: int) -> str | None:
-    """大意 dàyi is careless after a degree word or a warning (太大意, 別大意); otherwise
-    dàyì, the gist (文章的大意)."""
-    before, after = _neighbours(paragraph, index)
-    if before in _DEGREE_WORDS or before in ("别", "不要", "不能", "千万", "一时", "粗心"):
-        return "da4 yi5"
-    if after in ("了",) and paragraph.after(index + 1) is None:
-        return "da4 yi5"
-    return "da4 yi4"
-
-
-def _jingshen(paragraph: WordsInContext, index: int) -> str | None:
-    """精神 jīngshen is vigour after 有, 很, 真 (很有精神, 真精神); otherwise jīngshén, spirit."""
-    before, _ = _neighbours(paragraph, index)
-    if before in _DEGREE_WORDS or before in ("有", "很有", "没有", "没", "打起"):
-        return "jing1 shen5"
-    return None
-
-
-def _renjia(paragraph: WordsInContext, index: int) -> str | None:
-    """人家 rénjiā is a household after a count (幾戶人家, 一家人家); otherwise rénjia."""
-    before, _ = _neighbours(paragraph, index)
-    if before[-1:] in ("户", "家") or before[-1:].isdigit():
-        return "ren2 jia1"
-    return None
-
-
-def _difang(paragraph: WordsInContext, index: int) -> str | None:
-    """地方 dìfāng is local, as opposed to central (地方政府, 中央和地方); otherwise dìfang, a
-    place."""
-    before, after = _neighbours(paragraph, index)
-    local_after = (
-        "政府", "官员", "当局", "经济", "财政", "法规", "性", "各级", "领导", "干部", "人大",
-        "保护", "戏", "债",
-    )  # fmt: skip
-    if after.startswith(local_after) or before in ("中央", "和", "与", "及", "各"):
-        return "di4 fang1"
-    return "di4 fang5"
-
-
-def _complement(reading_alone: str, after_verb: str) -> _ContextRule:
-    """起來, 出來, 過去: after a verb in the same clause, the neutral complement (站起來
-    zhàn qilai, 說出來, 走過去); after a subject or an adverb, or at a clause's start, the verb
-    itself (他起來了, 過去的事)."""
-
-    def rule(paragraph: WordsInContext, index: int) -> str | None:
-        before = paragraph.before(index)
-        if before is None or before.simplified in _NOT_VERBS:
-            return reading_alone
-        return after_verb if _looks_like_verb(before) else reading_alone
-
-    return rule
-
-
-def _xiongdi(paragraph: WordsInContext, index: int) -> str | None:
-    """兄弟 xiōngdi is one's younger brother or a mate (我兄弟, 兄弟，幫個忙); brothers, or a
-    brother of someone named (他是她同父同母的兄弟), are xiōngdì as CC-CEDICT and HSK write it
-    (兄弟姐妹, 兄弟兩人, 兄弟國家)."""
-    before, after = _neighbours(paragraph, index)
-    if after.startswith(("姐妹", "们", "俩", "两", "国", "般", "情", "关系", "单位", "党")):
-        return "xiong1 di4"
-    if before in ("我", "你", "他", "她", "小") or (before == "" and after == ""):
-        return "xiong1 di5"
-    return "xiong1 di4"
-
-
-_CONTEXT_RULES = {
-    "东西": _dongxi,
-    "地道": _didao,
-    "大意": _dayi,
-    "精神": _jingshen,
-    "人家": _renjia,
-    "地方": _difang,
-    "兄弟": _xiongdi,
-    "出来": _complement("chu1 lai2", "chu5 lai5"),
-    "过去": _complement("guo4 qu4", "guo4 qu5"),
-    "过来": _complement("guo4 lai2", "guo4 lai5"),
-}

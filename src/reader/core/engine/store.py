@@ -41,7 +41,7 @@ from reader.core.models import AnnotatedParagraph, Document, Token
 
 if TYPE_CHECKING:
     from reader.core.engine.pipeline import Annotator, RulesInUse
-    from reader.core.engine.segment import UserDictionary
+    from reader.core.engine.user_dictionary import UserDictionary
 
 STORE_FORMAT = 2  # 2: forms keep their full tones
 MEMORY_PARAGRAPHS = 256  # the LRU in front of the disk: a few screens either way

@@ -22,19 +22,15 @@ import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.core.engine.pipeline import Annotator, default_annotator
-from reader.core.engine.store import ParagraphStore
-from reader.core.models import (
-    AnnotatedParagraph,
-    Document,
-    Paragraph,
-    ParagraphKind,
-    Script,
-    Token,
-    TokenKind,
-)
+if TYPE_CHECKING:
+    from reader.core.engine.pipeline import Annotator
+    from reader.core.engine.store import ParagraphStore
+    from reader.core.models import AnnotatedParagraph, Document
+
+# The engine and the models are imported where they are used, not here: `run_app` forks the
+# child as soon as this module is imported, and the child imports them itself.
 
 
 def encode_paragraph(paragraph: AnnotatedParagraph) -> str:
@@ -56,6 +52,8 @@ def encode_paragraph(paragraph: AnnotatedParagraph) -> str:
 
 
 def decode_paragraph(line: str, document: Document) -> AnnotatedParagraph:
+    from reader.core.models import AnnotatedParagraph, Token, TokenKind
+
     data: dict[str, Any] = json.loads(line)
     tokens = tuple(
         Token(
@@ -93,7 +91,11 @@ class EngineWarmup:
             try:
                 os.close(self._job_write)
                 os.close(self._results_read)
-                _run_warm_child(annotator or default_annotator(), job_read, results_write)
+                if annotator is None:
+                    from reader.core.engine.pipeline import default_annotator
+
+                    annotator = default_annotator()
+                _run_warm_child(annotator, job_read, results_write)
             finally:
                 os._exit(0)
         os.close(job_read)
@@ -122,6 +124,8 @@ class EngineWarmup:
 
 def _run_warm_child(annotator: Annotator, job_read: int, results_write: int) -> None:
     """Load the engine, then annotate the job's paragraphs (see `EngineWarmup`)."""
+    from reader.core.models import Paragraph, ParagraphKind, Script
+
     # Nothing here is for the terminal (the parent reports every problem itself).
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)

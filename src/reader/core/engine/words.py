@@ -18,15 +18,15 @@ reads the same whatever was annotated before it (and in whichever worker process
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from reader.core.models import Entry, Lookup, Script, Token, TokenKind
 
 if TYPE_CHECKING:
-    from reader.core.dictionary.senses import Neighbours
-    from reader.core.engine.standard import WordInContext, WordsInContext
+    from reader.core.dictionary.sense_rules import Neighbours
+    from reader.core.engine.words_in_context import WordInContext, WordsInContext
 
 NO_ENTRY_GLOSS = "(no dictionary entry)"
 # The syllable of a Han character no reading table knows (tens of thousands of rare Extension
@@ -40,6 +40,42 @@ _Result = tuple[tuple[str, ...], str | None, tuple[str, ...]]
 # A Han token: Traditional form, Simplified form, syllables read in context, in a Simplified
 # text.
 _WordKey = tuple[str, str, tuple[str, ...], bool]
+
+
+def _slot_setter(name: str) -> Callable[[Token, object], None]:
+    return cast(Any, Token).__dict__[name].__set__  # type: ignore[no-any-return]
+
+
+_new_token = object.__new__
+_set_text, _set_start, _set_end, _set_kind = map(_slot_setter, ("text", "start", "end", "kind"))
+_set_simplified, _set_traditional = map(_slot_setter, ("simplified", "traditional"))
+_set_pinyin, _set_gloss, _set_full = map(_slot_setter, ("pinyin_numbered", "gloss", "full_tones"))
+
+
+def _token(
+    text: str,
+    start: int,
+    end: int,
+    kind: TokenKind,
+    simplified: str,
+    traditional: str,
+    reading: tuple[str, ...] = (),
+    gloss: str | None = None,
+    full: tuple[str, ...] = (),
+) -> Token:
+    """`Token(...)`, made in half the time: a frozen dataclass's `__init__` sets each field
+    through `object.__setattr__`, and a book makes a token per word (~0.7 CPU-s a MB)."""
+    token = _new_token(Token)
+    _set_text(token, text)
+    _set_start(token, start)
+    _set_end(token, end)
+    _set_kind(token, kind)
+    _set_simplified(token, simplified)
+    _set_traditional(token, traditional)
+    _set_pinyin(token, reading)
+    _set_gloss(token, gloss)
+    _set_full(token, full)
+    return token
 
 
 class _ByNeighbours(dict[object, _Result]):
@@ -56,6 +92,8 @@ class _Word:
     """A Han word as read in context: what the rules see of it, and what was worked out."""
 
     seen: WordInContext
+    forms: tuple[str, str]  # Simplified, Traditional
+    lookup: Lookup  # of its Traditional form
     result: _Result | _ByNeighbours | None = None  # None: not worked out yet
     cut: _ByNeighbours | None = None  # results as a token of a word the segmenter cut
 
@@ -63,8 +101,15 @@ class _Word:
 class WordMemory:
     """Makes a paragraph's tokens, remembering each word's results (see the module)."""
 
-    def __init__(self, entries_of: Callable[[str], tuple[Entry, ...]]) -> None:
+    def __init__(
+        self,
+        entries_of: Callable[[str], tuple[Entry, ...]],
+        lookup_many: Callable[[list[str]], Sequence[Lookup]],
+        surnames: Callable[[], Collection[str]],
+    ) -> None:
         self._entries_of = entries_of  # direct entries of a word made of several tokens
+        self._lookup_many = lookup_many  # words by their Traditional forms, in one query
+        self._surnames = surnames  # the common surnames (Simplified), for names
         self._words: dict[_WordKey, _Word] = {}
         self._others: dict[str, WordInContext] = {}  # punctuation, spaces, numbers, Latin
         self._verb_like: dict[str, bool] = {}  # a Traditional word -> looks like a verb
@@ -76,14 +121,11 @@ class WordMemory:
         traditional: str,
         spans: Sequence[tuple[int, int, TokenKind]],
         syllables: Sequence[str | None],
-        lookups: dict[str, Lookup],
-        names: set[tuple[int, int]],
         script: Script,
     ) -> tuple[Token, ...]:
         """The tokens of a paragraph whose words are read in context (`syllables`, one per
-        character) and looked up (`lookups`, by Traditional form); `names` are the spans
-        that look like personal names."""
-        from reader.core.engine.standard import WordInContext, WordsInContext
+        character); only words not met before are looked up."""
+        from reader.core.engine.words_in_context import WordInContext, WordsInContext
 
         words = self._words
         if len(words) >= MEMORY_SIZE:
@@ -91,8 +133,9 @@ class WordMemory:
             self._others.clear()
         in_simplified = script is Script.SIMPLIFIED  # (an Enum hashes in Python: kept out)
         han = TokenKind.HAN
-        seen: list[WordInContext] = []
+        seen: list[WordInContext | None] = []  # None: a word not met before, until it is
         records: list[_Word | None] = []
+        new: list[tuple[int, _WordKey]] = []  # (position, word) of words not met before
         for start, end, kind in spans:
             if kind is not han:
                 between = text[start:end]
@@ -113,15 +156,46 @@ class WordMemory:
             key = (traditional[start:end], simplified[start:end], citation, in_simplified)
             word = words.get(key)
             if word is None:
-                word = words[key] = _Word(self._seen(key, lookups[key[0]], (start, end) in names))
+                new.append((len(records), key))
+                seen.append(None)
+                records.append(None)
+                continue
             seen.append(word.seen)
             records.append(word)
-        context = WordsInContext(seen, self._entries_of)
-        return self._made(context, records, text, traditional, spans, lookups, script)
+        if new:
+            self._meet(new, seen, records)
+        context = WordsInContext(cast(list[WordInContext], seen), self._entries_of)
+        return self._made(context, records, text, spans, script)
+
+    def _meet(
+        self,
+        new: list[tuple[int, _WordKey]],
+        seen: list[WordInContext | None],
+        records: list[_Word | None],
+    ) -> None:
+        """Look the words not met before up (one query) and remember them, in place."""
+        wanted = list(dict.fromkeys(key[0] for _, key in new))
+        lookups = dict(zip(wanted, self._lookup_many(wanted), strict=True))
+        surnames = self._surnames()
+        words = self._words
+        for position, key in new:
+            word = words.get(key)
+            if word is None:  # (a word twice in the paragraph is met once)
+                traditional, simplified = key[0], key[1]
+                lookup = lookups[traditional]
+                # No dictionary entry, two or three characters, a common surname first (葛沖,
+                # 梁君彥): it looks like a personal name.
+                name_like = (
+                    2 <= len(traditional) <= 3 and simplified[0] in surnames and not lookup.entries
+                )
+                seen_as = self._seen(key, lookup, name_like)
+                word = words[key] = _Word(seen_as, (simplified, traditional), lookup)
+            seen[position] = word.seen
+            records[position] = word
 
     def _seen(self, key: _WordKey, lookup: Lookup, name_like: bool) -> WordInContext:
         """A Han word as the reading and sense rules see it."""
-        from reader.core.engine.standard import WordInContext, first_sense_is_verb
+        from reader.core.engine.words_in_context import WordInContext, first_sense_is_verb
 
         traditional, simplified, citation, _ = key
         entries = lookup.entries + lookup.references if lookup.references else lookup.entries
@@ -140,29 +214,35 @@ class WordMemory:
         context: WordsInContext,
         records: Sequence[_Word | None],
         text: str,
-        traditional: str,
         spans: Sequence[tuple[int, int, TokenKind]],
-        lookups: dict[str, Lookup],
         script: Script,
     ) -> tuple[Token, ...]:
-        from reader.core.dictionary.senses import Neighbours, part_of_speech_hints
+        from reader.core.dictionary.sense_rules import Neighbours
         from reader.core.dictionary.senses import depends_on_context as sense_depends
         from reader.core.dictionary.senses import has_rule as sense_has_rule
-        from reader.core.engine.standard import depends_on_context as reading_depends
+        from reader.core.dictionary.senses import part_of_speech_hints
+        from reader.core.engine.neutral_tones import depends_on_context as reading_depends
         from reader.core.engine.standard import full_tones, reading_of, readings_of_cut_words
 
         readings: list[tuple[str, ...]] = [()] * len(records)
         cut = readings_of_cut_words(context, readings)
         tokens: list[Token] = []
         gloss: str | None
-        for index, ((start, end, kind), record) in enumerate(zip(spans, records, strict=True)):
+        make = _token
+        for index, record in enumerate(records):
+            start, end, kind = spans[index]
             word_text = text[start:end]
             if record is None:
-                tokens.append(Token(word_text, start, end, kind, word_text, word_text))
+                tokens.append(make(word_text, start, end, kind, word_text, word_text))
+                continue
+            result = record.result
+            if type(result) is tuple and index not in cut:  # most words, once seen
+                reading, gloss, full = result
+                tokens.append(
+                    make(word_text, start, end, kind, *record.forms, reading, gloss, full)
+                )
                 continue
             word = record.seen
-            key = traditional[start:end]
-            result = record.result
             if result is None:
                 # The word's own reading (a token of a cut word keeps that word's reading).
                 own = reading_of(context, index)
@@ -173,7 +253,7 @@ class WordMemory:
                     result = record.result = _ByNeighbours(everything)
                 else:
                     gloss, reading = sense_in_context(
-                        lookups[key], own, Neighbours(), word.simplified, script
+                        record.lookup, own, Neighbours(), word.simplified, script
                     )
                     result = record.result = (reading, gloss, full_tones(reading, word.citation))
             if type(result) is tuple and index not in cut:
@@ -201,7 +281,7 @@ class WordMemory:
                     if not readings[index]:
                         readings[index] = reading_of(context, index)
                     gloss, reading = sense_in_context(
-                        lookups[key],
+                        record.lookup,
                         readings[index],
                         context.neighbours(index),
                         word.simplified,
@@ -209,9 +289,7 @@ class WordMemory:
                     )
                     found = table[hints] = (reading, gloss, full_tones(reading, word.citation))
                 reading, gloss, full = found
-            tokens.append(
-                Token(word_text, start, end, kind, word.simplified, key, reading, gloss, full)
-            )
+            tokens.append(make(word_text, start, end, kind, *record.forms, reading, gloss, full))
         return tuple(tokens)
 
 
@@ -223,12 +301,8 @@ def sense_in_context(
     not Zhōng'ōu, Central Europe). A word without an entry is glossed part by part, each
     part's sense chosen by its reading in the word (葛沖: 葛 Gě "surname Ge")."""
     from reader.core.dictionary.markup import render
-    from reader.core.dictionary.senses import (
-        Neighbours,
-        choose_sense,
-        same_reading,
-        surname_sense,
-    )
+    from reader.core.dictionary.sense_rules import Neighbours
+    from reader.core.dictionary.senses import choose_sense, same_reading, surname_sense
 
     simplified = script is Script.SIMPLIFIED
     entries = lookup.entries + lookup.references if lookup.references else lookup.entries

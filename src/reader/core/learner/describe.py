@@ -94,7 +94,8 @@ def _card_senses(
     """The senses a card shows: the one chosen in context (else the one a learner needs
     first), then the others of its entry in CC-CEDICT's order, markup written out."""
     from reader.core.dictionary.markup import render
-    from reader.core.dictionary.senses import Neighbours, choose_sense, ordered_senses
+    from reader.core.dictionary.sense_rules import Neighbours
+    from reader.core.dictionary.senses import choose_sense, ordered_senses
 
     if sense is None:
         chosen = choose_sense((*result.entries, *result.references), reading, Neighbours(), "")
@@ -123,7 +124,7 @@ def describe_token(token: Token) -> WordForms:
 
 def entry_syllables(entry: Entry) -> tuple[str, ...]:
     """CC-CEDICT's pinyin as the app's numbered syllables ('Lu:4' -> 'lv4')."""
-    from reader.core.engine.pinyin import normalise_cedict_pinyin
+    from reader.core.engine.reading_tables import normalise_cedict_pinyin
 
     return normalise_cedict_pinyin(entry.pinyin)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from reader import paths
 from reader.core.errors import ReaderError
-from reader.core.learner.reading_state import ReadingStateStore
+from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
 from reader.core.learner.times import parse_stamp, stamp, utc_now
 from reader.core.models import AnnotatedParagraph, Document
 
@@ -252,8 +252,8 @@ class LibraryStore:
                 " known_share, new_words, summary_at FROM documents"
                 " ORDER BY last_opened DESC, rowid DESC"
             ).fetchall()
-        state = self._reading_state or ReadingStateStore()
-        return [_entry(row, state) for row in rows]
+        positions = (self._reading_state or ReadingStateStore()).positions()  # read once
+        return [_entry(row, positions) for row in rows]
 
     def last_opened(self, *, existing: bool = True) -> LibraryEntry | None:
         """The document opened last (whose file still exists, with `existing`)."""
@@ -270,9 +270,9 @@ class LibraryStore:
         return next((e for e in entries if key in (e.doc_id, e.path) or e.path == resolved), None)
 
 
-def _entry(row: tuple[object, ...], state: ReadingStateStore) -> LibraryEntry:
+def _entry(row: tuple[object, ...], positions: Mapping[str, ReadingPosition]) -> LibraryEntry:
     doc_id, path, title, format_name, paragraphs, added, opened, share, new, at = row
-    position = state.get(str(doc_id))
+    position = positions.get(str(doc_id))
     summary = (
         DocumentSummary(float(str(share)), int(str(new)))
         if share is not None and new is not None

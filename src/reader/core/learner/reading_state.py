@@ -88,11 +88,21 @@ class ReadingStateStore:
 
     def get(self, doc_id: str) -> ReadingPosition | None:
         """The saved position, or None (never saved, or the file or entry is unreadable)."""
+        return _position(self._entries().get(doc_id))
+
+    def positions(self) -> dict[str, ReadingPosition]:
+        """Every saved position by document id, the file read once (bad entries left out)."""
+        return {
+            doc_id: position
+            for doc_id, entry in self._entries().items()
+            if (position := _position(entry)) is not None
+        }
+
+    def _entries(self) -> dict[str, Any]:
         try:
-            positions = _parse(self.path.read_bytes(), self.path)
+            return _parse(self.path.read_bytes(), self.path)
         except (OSError, StorageError):
-            return None
-        return _position(positions.get(doc_id))
+            return {}
 
     def save(self, doc_id: str, position: ReadingPosition) -> None:
         """Record `position` for `doc_id`, keeping every other document's entry as it is in

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from reader.core.errors import ReaderError
@@ -22,14 +23,16 @@ class ReviewLog(VocabDatabase):
         """Every reviewed card's FSRS state (or one word's), by (word id, direction)."""
         where, arguments = ("WHERE word_id = ?", (word_id,)) if word_id is not None else ("", ())
         with self._reading() as connection:
-            return {
-                (int(row[0]), Direction(row[1])): _card_from_row(row[2:])
-                for row in connection.execute(
-                    "SELECT word_id, direction, state, step, stability, difficulty, due,"
-                    f" last_review FROM cards {where}",
-                    arguments,
-                )
-            }
+            rows = connection.execute(
+                "SELECT word_id, direction, state, step, stability, difficulty, due,"
+                f" last_review FROM cards {where}",
+                arguments,
+            ).fetchall()
+        states = {}
+        for row in rows:
+            with self._readable(f"the card of word {row[0]} ({row[1]})"):
+                states[(int(row[0]), Direction(row[1]))] = _card_from_row(row[2:])
+        return states
 
     def review_times(self, since: datetime) -> list[datetime]:
         """When each review since `since` happened (the heat map needs nothing else)."""
@@ -150,7 +153,23 @@ class ReviewLog(VocabDatabase):
                 " ORDER BY reviewed_at, id",
                 arguments,
             ).fetchall()
-        return [_review_from_row(row) for row in rows]
+        entries = []
+        for row in rows:
+            with self._readable(f"review {row[0]} of {row[2]}"):
+                entries.append(_review_from_row(row))
+        return entries
+
+    @contextmanager
+    def _readable(self, record: str) -> Iterator[None]:
+        """A row another tool wrote wrongly stops the reading of the log with one line that
+        names it; the file is left as it is (the learner or `sqlite3` can mend that row)."""
+        try:
+            yield
+        except (ValueError, TypeError) as error:  # bad JSON, numbers, names; wrong lengths
+            raise ReaderError(
+                f"the vocabulary database {self.path} has a damaged study record ({record}: "
+                f"{error}); left untouched"
+            ) from None
 
     @staticmethod
     def _write_card(

@@ -114,6 +114,19 @@ def paragraph_known_share(paragraph: AnnotatedParagraph, statuses: Statuses) -> 
     return known_share((paragraph,), statuses).by_tokens
 
 
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def spark_bar(share: float) -> str:
+    """The bar of one known share in 0..1: ▁ for none known, █ for all."""
+    return SPARK_BARS[round(min(1.0, max(0.0, share)) * (len(SPARK_BARS) - 1))]
+
+
+def sparkline(shares: Iterable[float]) -> str:
+    """One bar per value in 0..1 (a paragraph's known share)."""
+    return "".join(spark_bar(share) for share in shares)
+
+
 def paragraph_shares(
     paragraphs: Iterable[AnnotatedParagraph], statuses: Statuses
 ) -> tuple[float, ...]:

@@ -303,15 +303,6 @@ def learn_words(
     return store.apply_bulk_change(label, forms, Status.LEARNING, contexts=contexts)
 
 
-SPARK_BARS = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(shares: Sequence[float]) -> str:
-    """One bar per value in 0..1 (a paragraph's known share): ▁ for none known, █ for all."""
-    top = len(SPARK_BARS) - 1
-    return "".join(SPARK_BARS[round(min(1.0, max(0.0, share)) * top)] for share in shares)
-
-
 # ---- output
 
 

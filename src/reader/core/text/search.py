@@ -11,10 +11,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reader.core.dictionary.search import PinyinQuery, parse_pinyin_query
 from reader.core.engine.syllables import split_numbered, tone_mark_position, toneless
 from reader.core.models import AnnotatedParagraph, Paragraph
+
+if TYPE_CHECKING:
+    from reader.core.dictionary.search import PinyinQuery
 
 _PINYIN_QUERY = re.compile(r"^[a-zü:' 0-9\u0300-\u036f]+$")
 
@@ -46,6 +49,9 @@ def find_hits(
         return []
     hits: set[SearchHit] = set()
     if is_pinyin_query(query):
+        # The dictionary's query parser: not imported before the reading screen's first paint.
+        from reader.core.dictionary.search import parse_pinyin_query
+
         wanted = parse_pinyin_query(query)
         if wanted is None:
             return []

@@ -22,7 +22,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core.engine.syllables import format_word
 from reader.core.errors import ReaderError
 from reader.core.models import Entry, Token, TokenKind
 from reader.ui.actions import ACTIONS
@@ -60,13 +59,13 @@ def entry_token(entry: Entry) -> Token:
 
 def hit_label(entry: Entry, width: int = 60) -> Text:
     """One result: headword (both scripts), pinyin with marks, its first senses."""
+    from reader.core.dictionary.formatting import entry_pinyin
     from reader.core.dictionary.markup import render
-    from reader.core.learner.describe import entry_syllables
 
     text = Text(entry.traditional, style="bold")
     if entry.simplified != entry.traditional:
         text.append(f" 〔{entry.simplified}〕", style="bold")
-    text.append(f"  {format_word(entry_syllables(entry))}", style="italic")
+    text.append(f"  {entry_pinyin(entry)}", style="italic")
     senses = "; ".join(render(definition, False) for definition in entry.definitions[:3])
     text.append(f"  {senses}")
     text.truncate(width, overflow="ellipsis")

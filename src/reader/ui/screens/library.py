@@ -137,7 +137,7 @@ class LibraryScreen(ReaderScreen[None]):
             ("Last opened", "opened", 15),
             ("Format", "format", 6),
         ):
-            table.add_column(label, key=key, width=width)
+            table.add_column(Text(label), key=key, width=width)
         self.reload()
         table.focus()
 
@@ -170,25 +170,26 @@ class LibraryScreen(ReaderScreen[None]):
         for row in self.rows[start:end]:
             self.table.add_row(*self._cells(row), key=row.key)
 
-    def _cells(self, row: LibraryRow) -> tuple[Text | str, ...]:
+    def _cells(self, row: LibraryRow) -> tuple[Text, ...]:
+        """The row's cells as Text: a str cell is parsed as markup each time it is drawn."""
         entry = row.entry
         title = Text(row.title)
         title.truncate(TITLE_WIDTH, overflow="ellipsis")
         if entry is None:  # the title is cut to the column: "bundled" goes in its own cell
-            return (title, "", "", "", "bundled", "text")
+            return (title, *map(Text, ("", "", "", "bundled", "text")))
         if not entry.exists:
             title.stylize("dim strike")
         elif entry.doc_id == self.current_doc_id:
             title.stylize("bold")
         summary = entry.summary
-        return (
-            title,
+        cells = (
             f"{entry.progress:.0%}",
             f"{summary.known_share:.0%}" if summary else "—",
             f"{summary.new_words:,}" if summary else "—",
             when(entry.last_opened),
             entry.format,
         )
+        return (title, *map(Text, cells))
 
     def _describe(self, entries: list[LibraryEntry]) -> None:
         count = len(entries)
@@ -304,9 +305,47 @@ class LibraryScreen(ReaderScreen[None]):
             f"{plan.label}: {change.words:,} words marked known{kept} (u undoes it).",
             timeout=8,
         )
+        self._refresh_figures(store)
+
+    @work(thread=True, exclusive=True, group="library-figures", exit_on_error=False)
+    def _refresh_figures(self, store: VocabStore) -> None:
+        """The texts' % known and new words again under the statuses now (after K or its
+        undo), from each text's paragraph store: nothing is annotated again, and a text
+        with no annotated paragraphs on disk keeps its figures."""
+        from reader.core.engine.store import annotate
+        from reader.core.learner.library import summarise_store
+        from reader.core.text.loader import load_path
+
+        entries = [row.entry for row in self.rows if row.entry is not None and row.entry.exists]
+        refreshed = False
+        try:
+            statuses = store.statuses()
+            for entry in entries:
+                try:
+                    document = load_path(entry.path)
+                except (ReaderError, OSError):
+                    continue  # unreadable now: the figures stay as they were
+                if document.doc_id != entry.doc_id:
+                    continue  # the file was edited: another text, read again to count it
+                paragraphs = annotate(document)
+                try:
+                    if paragraphs.form_counts():
+                        summary = summarise_store(paragraphs, statuses)
+                        refreshed |= self.library.record_summary(entry.doc_id, summary)
+                finally:
+                    paragraphs.close()
+        except ReaderError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        if refreshed:
+            self.app.call_from_thread(self._figures_refreshed)
+
+    def _figures_refreshed(self) -> None:
+        row = self.current_row
+        self.reload(row.key if row is not None else None)
 
     def _undo_bulk(self, store: VocabStore, change: BulkChange) -> str:
         undone = store.undo_bulk_change(change.id)
+        self._refresh_figures(store)
         if undone is None:
             return f"“{change.label}” was undone already."
         changed_since = f"; {len(undone.kept):,} changed since are kept" if undone.kept else ""

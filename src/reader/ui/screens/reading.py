@@ -8,11 +8,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -24,17 +22,13 @@ from textual.events import Resize
 from textual.widgets import Footer, Input, Static
 
 from reader.config import (
-    PinyinDisplay,
     ScriptDisplay,
     Settings,
     ToneChanges,
-    ToneColours,
     ToneStyle,
-    ViewMode,
     next_value,
 )
 from reader.core.engine.store import ParagraphStore
-from reader.core.engine.syllables import PinyinStyle
 from reader.core.engine.warmup import FirstScreenPrefetch
 from reader.core.errors import ReaderError
 from reader.core.learner.reading_state import ReadingPosition, ReadingStateStore
@@ -45,6 +39,7 @@ from reader.ui.actions import ACTIONS
 from reader.ui.insight import chart_runs, column_value, known_chart
 from reader.ui.problems import saving
 from reader.ui.screens.reading_places import ReadingPlaces
+from reader.ui.screens.reading_status import fitted_status, setting_label
 from reader.ui.services import Vocabulary
 from reader.ui.settings import LiveSettings
 from reader.ui.widgets.gloss_panel import GlossPanel
@@ -61,53 +56,6 @@ NARROW_WIDTH = 90
 SAVE_POSITION_DELAY = 1.0  # seconds of stillness before the position is written
 INSIGHT_INTERVAL = 1.0  # seconds: the chart is redrawn at most this often while annotating
 CHART_LABEL = "known per ¶ "
-
-# Keyed by (type, member): str enums with equal values ("off") compare equal across types.
-_LABELS: dict[tuple[type[Enum], Enum], str] = {
-    (type(member), member): label
-    for member, label in (
-        (PinyinDisplay.ALL, "pinyin"),
-        (PinyinDisplay.UNKNOWN, "pinyin: unknown only"),
-        (PinyinDisplay.OFF, "no pinyin"),
-        (ScriptDisplay.ORIGINAL, "original"),
-        (ScriptDisplay.TRADITIONAL, "traditional"),
-        (ScriptDisplay.SIMPLIFIED, "simplified"),
-        (ScriptDisplay.BOTH, "both scripts"),
-        (ToneColours.STANDARD, "tones: standard"),
-        (ToneColours.PLECO, "tones: Pleco"),
-        (ToneColours.OFF, "tones: off"),
-        (ToneStyle.STANDARD, "neutral tones"),
-        (ToneStyle.FULL, "full tones"),
-        (ToneChanges.OFF, "no tone changes"),
-        (ToneChanges.ON, "tone changes"),
-        (PinyinStyle.MARKS, "marks"),
-        (PinyinStyle.NUMBERS, "numbers"),
-        (PinyinStyle.ZHUYIN, "zhuyin"),
-        (ViewMode.CONTINUOUS, "continuous"),
-        (ViewMode.FOCUS, "focus"),
-    )
-}
-
-
-def _label(member: Enum) -> str:
-    return _LABELS.get((type(member), member), str(member.value))
-
-
-def _fitted_status(title: str, parts: list[str], width: int) -> Text:
-    """The title, then as many of `parts` (most useful first) as fit in `width` cells: a
-    part is left out whole, never cut (a cut "tones: sta" reads as nothing)."""
-    separator = "  ·  "
-    title = title if cell_len(title) <= 24 else set_cell_size(title, 23) + "…"
-    shown = list(parts)
-    while shown and cell_len(title + separator + separator.join(shown)) > width:
-        shown.pop()
-    if len(shown) < min(2, len(parts)):  # keep the position and the next part: shorten the title
-        shown = parts[: min(2, len(parts))]
-        room = width - cell_len(separator + separator.join(shown))
-        title = title if cell_len(title) <= room else set_cell_size(title, max(0, room - 1)) + "…"
-    status = Text(title, style="bold")
-    status.append(separator + separator.join(shown) if shown else "")
-    return status
 
 
 def _simplified(text: str) -> str:
@@ -158,24 +106,41 @@ class ReadingScreen(ReadingPlaces):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="main"):
-            yield ReadingView(
-                self.paragraphs,
-                self.live_settings,
-                paragraph_index=self._start.paragraph,
-                offset=self._start.offset,
-                prefetch=self.prefetch,
-                id="reading-view",
-            )
-            yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
-            yield Input(placeholder="Search: hanzi or pinyin (guanxi, zhe4)", id="search")
+            # The panel docks inside the page (beside the text, or under it when narrow), so
+            # the chart and the status line below always have the whole width.
+            with Vertical(id="page"):
+                yield ReadingView(
+                    self.paragraphs,
+                    self.live_settings,
+                    paragraph_index=self._start.paragraph,
+                    offset=self._start.offset,
+                    prefetch=self.prefetch,
+                    id="reading-view",
+                )
+                yield GlossPanel(self._dictionary, self.live_settings, id="gloss")
+            # The search box (#search) goes here: see `_mount_hidden_parts`.
             yield Static(id="known-chart")
             yield Static(id="status")
-        yield Static(
-            "The terminal is too small to read in.\nMake it at least "
-            f"{MIN_WIDTH}×{MIN_HEIGHT}, or press q to quit.",
-            id="too-small",
-        )
+        # The too-small message (#too-small) goes here.
         yield Footer(compact=True)  # "q Quit" fits at 80 columns
+
+    def _mount_hidden_parts(self) -> None:
+        """The search box and the too-small message, hidden until needed: mounted after the
+        first paint (each widget mounted before it makes it later), or when first needed."""
+        if self.query("#search"):
+            return
+        self.query_one("#main").mount(
+            Input(placeholder="Search: hanzi or pinyin (guanxi, zhe4)", id="search"),
+            before="#known-chart",
+        )
+        self.mount(
+            Static(
+                "The terminal is too small to read in.\nMake it at least "
+                f"{MIN_WIDTH}×{MIN_HEIGHT}, or press q to quit.",
+                id="too-small",
+            ),
+            before=self.query_one(Footer),
+        )
 
     @property
     def gloss_panel(self) -> GlossPanel:
@@ -183,15 +148,19 @@ class ReadingScreen(ReadingPlaces):
 
     @property
     def search_input(self) -> Input:
+        self._mount_hidden_parts()
         return self.query_one("#search", Input)
 
     def on_mount(self) -> None:
+        # Before the first render (the screen's Resize may come after it).
+        self._show_too_small(self.app.size.width, self.app.size.height)
         self._unsubscribe = self.live_settings.subscribe(self._settings_changed)
         self.view.focus()
         self._load_statuses()
         self._update_status()
         self.set_interval(INSIGHT_INTERVAL, self._redraw_stale_chart)
         self.call_after_refresh(self.refresh_insight)
+        self.call_after_refresh(self._mount_hidden_parts)
         if self._rest_of_document is not None:
             self._read_the_rest(self._rest_of_document)
 
@@ -235,9 +204,15 @@ class ReadingScreen(ReadingPlaces):
         )
         self._update_status()
 
-    def on_resize(self, event: Resize) -> None:
-        too_small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+    def _show_too_small(self, width: int, height: int) -> None:
+        """The too-small message instead of the text when the terminal is too small."""
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if too_small:
+            self._mount_hidden_parts()
         self.set_class(too_small, "-too-small")
+
+    def on_resize(self, event: Resize) -> None:
+        self._show_too_small(event.size.width, event.size.height)
         # Narrow terminals get the gloss panel under the text instead of beside it.
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
         # Beside the text, the panel grows with the terminal: a third of it, 44 to 80 cells.
@@ -271,18 +246,20 @@ class ReadingScreen(ReadingPlaces):
             )
             parts.append(f"“{self.search_query}” {number}/{len(self.search_hits)}")
         parts += [
-            _label(options.pinyin)
-            + (f" ({_label(options.pinyin_style)})" if options.shows_pinyin else ""),
-            _label(options.script),
+            setting_label(options.pinyin)
+            + (f" ({setting_label(options.pinyin_style)})" if options.shows_pinyin else ""),
+            setting_label(options.script),
         ]
-        parts += [_label(options.tones)] if options.tones is not ToneStyle.STANDARD else []
-        parts += [_label(options.tone_changes)] if options.tone_changes is ToneChanges.ON else []
+        parts += [setting_label(options.tones)] if options.tones is not ToneStyle.STANDARD else []
+        parts += (
+            [setting_label(options.tone_changes)] if options.tone_changes is ToneChanges.ON else []
+        )
         known = self._known_summary()  # the chart under the text shows it too, per paragraph
         parts += [known] if known else []
-        parts += [_label(options.tone_colours), _label(options.view)]
+        parts += [setting_label(options.tone_colours), setting_label(options.view)]
         status = self.query_one("#status", Static)
         width = status.size.width - 2 if status.size.width > 2 else self.app.size.width - 2
-        status.update(_fitted_status(self.paragraphs.document.title, parts, width))
+        status.update(fitted_status(self.paragraphs.document.title, parts, width))
 
     # ---- insight: the share of known words ------------------------------------------------------
 

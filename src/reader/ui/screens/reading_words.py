@@ -28,7 +28,7 @@ from reader.ui.widgets.reading_view import ReadingView
 
 if TYPE_CHECKING:
     from reader.core.dictionary.cedict import Dictionary
-    from reader.core.engine.segment import Rule, UserDictionary
+    from reader.core.engine.user_dictionary import Rule, UserDictionary
     from reader.core.learner.records import BulkChange, Context, Status, VocabItem
     from reader.core.learner.vocab import VocabStore
     from reader.ui.screens.vocab import VocabJump
@@ -59,7 +59,7 @@ class ReadingWords(ReaderScreen[None]):
 
     def user_dictionary(self) -> UserDictionary:
         """The rules in use (the segmenter's; loaded from the file on first use)."""
-        from reader.core.engine.segment import UserDictionary
+        from reader.core.engine.user_dictionary import UserDictionary
 
         segmenter = self.paragraphs.annotator.segmenter
         return segmenter.user_dictionary or UserDictionary.load()
@@ -383,10 +383,12 @@ class ReadingWords(ReaderScreen[None]):
         store = self._store_or_warn()
         if store is None:
             return
-        self.app.push_screen(
-            StudyScreen(store, self.live_settings, annotator=self.paragraphs.annotator),
-            self._study_closed,
-        )
+        try:
+            screen = StudyScreen(store, self.live_settings, annotator=self.paragraphs.annotator)
+        except ReaderError as error:  # a damaged study record: said, and reading goes on
+            self.notify(str(error), title="Cannot study", severity="error", timeout=12)
+            return
+        self.app.push_screen(screen, self._study_closed)
 
     def _study_closed(self, summary: object) -> None:
         del summary  # the study screen showed it already

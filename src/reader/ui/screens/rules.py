@@ -14,7 +14,7 @@ from reader.ui.actions import ACTIONS
 from reader.ui.screens.base import ReaderScreen
 
 if TYPE_CHECKING:
-    from reader.core.engine.segment import Rule
+    from reader.core.engine.user_dictionary import Rule
     from reader.ui.screens.reading_words import ReadingWords
 
 

@@ -98,11 +98,15 @@ class StudyScreen(ReaderScreen[SessionSummary]):
         zone: tzinfo | None = None,
         annotator: Annotator | None = None,
         scheduler: fsrs.Scheduler | None = None,
+        session: StudySession | None = None,
     ) -> None:
+        """Raises ReaderError when the vocabulary's study records cannot be read (the
+        queue is built here): the caller says so instead of opening the screen. `session`:
+        one built already (`reader study` builds it before the app starts)."""
         super().__init__()
         self.store = store
         self.live_settings = LiveSettings.of(settings)  # the app's: read, never copied
-        self.session = StudySession(
+        self.session = session or StudySession(
             store,
             directions=directions,
             clock=clock,

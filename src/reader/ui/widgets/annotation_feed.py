@@ -73,8 +73,6 @@ class AnnotationFeed:
         and tells the view; `announce(indices, generation)` tells it of paragraphs already
         put (carried over, or by the whole-book workers). Raises what annotating raises (the
         view says why pinyin is missing; the raw text stays readable)."""
-        from reader.core.engine.parallel import StoreFill, WorkerError
-
         store = self.store
         generation = store.generation
         if prefetch is not None:
@@ -103,6 +101,10 @@ class AnnotationFeed:
                         break  # every paragraph is in the store (a text opened before)
                     self._wait_for_first_screen(worker)
                     if filling is None and not here:
+                        # Here, not before the first screen: the import competes with its
+                        # paint for the GIL.
+                        from reader.core.engine.parallel import StoreFill, WorkerError
+
                         carried = store.carry_over()  # after a split or join
                         if carried:
                             announce(carried, generation)

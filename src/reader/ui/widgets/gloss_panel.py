@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.config import Settings
+from reader.core.dictionary.formatting import entry_pinyin
 from reader.core.engine.syllables import PinyinStyle, format_word
 from reader.core.models import Entry, Lookup, Token
 from reader.core.text.han import is_han_char
@@ -113,7 +114,8 @@ def _parts(token: Token, pieces: Sequence[Lookup]) -> tuple[Part, ...]:
     """The pieces of the token with their syllables in its reading and the sense of each for
     that reading (葛沖 → 葛 Gě "surname Ge", 沖 Chōng ...)."""
     from reader.core.dictionary.markup import render
-    from reader.core.dictionary.senses import Neighbours, choose_sense
+    from reader.core.dictionary.sense_rules import Neighbours
+    from reader.core.dictionary.senses import choose_sense
 
     parts = []
     offset = 0
@@ -212,10 +214,6 @@ def word_facts_line(content: GlossContent) -> str:
     return "  ·  ".join(parts)
 
 
-def _entry_pinyin(entry: Entry, notation: PinyinStyle) -> str:
-    return format_word(entry.pinyin.split(), notation)  # lu:4 is read as lǜ there
-
-
 def _is_simplified(token: Token) -> bool:
     """Whether the token's document writes Simplified (then markup shows Simplified forms)."""
     return token.text == token.simplified != token.traditional
@@ -288,7 +286,7 @@ def _append_entry(
     from reader.core.dictionary.markup import render
 
     text.append(f"\n{_headword(entry)}", style="bold")
-    text.append(f"  {_entry_pinyin(entry, notation)}\n", style="italic")
+    text.append(f"  {entry_pinyin(entry, notation)}\n", style="italic")
     for number, index in enumerate(indices, start=1):
         text.append(f"  {number}. {render(entry.definitions[index], simplified)}\n")
 

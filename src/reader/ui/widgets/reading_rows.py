@@ -1,5 +1,5 @@
-"""Drawing a row of the reading view: styles resolved from the theme (`Palette`), each
-token's cell centred in its column and coloured by tone, new and learning words marked.
+"""Drawing a row of the reading view: styles resolved from the theme (`resolve_palette`),
+each token's cell centred in its column and coloured by tone, new and learning words marked.
 
 Pure functions of a paragraph's layout (`reading_layout`) and its look (`RowLook`): the view
 caches the strips they make.
@@ -7,18 +7,22 @@ caches the strips they make.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
+from textual.color import Color
 from textual.strip import Strip
 
 from reader.config import PinyinDisplay, ViewMode
 from reader.core.learner.records import Status
 from reader.core.models import ParagraphKind, Token
 from reader.core.text.layout import PackedLine
+from reader.core.tone_colours import SCHEMES
+from reader.ui.contrast import cursor_tint, status_tints
 from reader.ui.widgets.reading_layout import (
     CAPTION_INDENT,
     ColumnText,
@@ -43,6 +47,62 @@ class Palette:
     rule: Style
     tones: dict[tuple[str, int], Style]
     statuses: dict[Status, Style]  # new and learning words are marked; known ones read plain
+
+
+def resolve_palette(
+    get: Callable[..., Style],
+    base: Style,
+    theme_variables: Mapping[str, str],
+    *,
+    no_color: bool,
+) -> Palette:
+    """The view's styles: `get` is its `get_component_rich_style`, `base` its own style."""
+    tones = {
+        (scheme, tone): get(f"reading-view--{scheme}-{tone}", partial=True)
+        for scheme in SCHEMES
+        for tone in range(1, 6)
+    }
+    marked, cursor = _marked_styles(base, theme_variables)
+    cursor = get("reading-view--cursor", partial=True) + cursor
+    if no_color:
+        cursor += Style(reverse=True)
+    return Palette(
+        base=base,
+        pinyin=get("reading-view--pinyin"),
+        second=get("reading-view--second"),
+        heading=get("reading-view--heading"),
+        caption=get("reading-view--caption"),
+        cursor=cursor,
+        gutter=get("reading-view--gutter"),
+        pending=get("reading-view--pending"),
+        rule=get("reading-view--rule"),
+        tones=tones,
+        statuses=marked,
+    )
+
+
+def _marked_styles(base: Style, colours: Mapping[str, str]) -> tuple[dict[Status, Style], Style]:
+    """New and learning words on tints of the theme's primary and warning colours, and
+    the cursor on a tint of its accent, each with a text colour readable on it at 4.5:1
+    (`reader.ui.contrast`): worked out per theme, not fixed tints that vanish in some."""
+    background = _colour(base.bgcolor, colours.get("background", "black"))
+    text = _colour(base.color, colours.get("foreground", "white"))
+    tints = {
+        Status.NEW: Color.parse(colours.get("primary", "blue")),
+        Status.LEARNING: Color.parse(colours.get("warning", "yellow")),
+    }
+    marked = status_tints(background, text, tints)
+    cursor = cursor_tint(
+        background, text, Color.parse(colours.get("accent", "magenta")), [*marked.values()]
+    )
+    return (
+        {status: tint.style(underline=True) for status, tint in marked.items()},
+        cursor.style(),
+    )
+
+
+def _colour(rich_colour: RichColor | None, fallback: str) -> Color:
+    return Color.from_rich_color(rich_colour) if rich_colour is not None else Color.parse(fallback)
 
 
 def token_style(
