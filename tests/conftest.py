@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -13,38 +12,10 @@ from pathlib import Path
 import pytest
 
 
-def compiled_dictionary(factory: pytest.TempPathFactory) -> Path:
-    """The bundled dictionary compiled once per run (lookup index and search tables), in a
-    folder every xdist worker of the run shares (the parent of their own temp folders); read
-    only: each worker copies it into its own cache."""
-    from filelock import FileLock
-
-    from reader.core.dictionary.cedict import Dictionary
-
-    run_folder = factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        run_folder = run_folder.parent
-    built = run_folder / "compiled-dictionary"
-    with FileLock(run_folder / "compiled-dictionary.lock"):
-        if not built.is_dir():
-            building = run_folder / "compiled-dictionary.building"
-            shutil.rmtree(building, ignore_errors=True)
-            dictionary = Dictionary.open(cache_dir=building)
-            try:
-                dictionary.prepare_search()
-            finally:
-                dictionary.close()
-            building.rename(built)
-    return built
-
-
 @pytest.fixture(scope="session")
 def shared_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache directory per worker for the whole run, starting with the compiled
-    dictionary (copied: built once per run, not once per test or per worker)."""
-    cache = tmp_path_factory.mktemp("shared-cache")
-    shutil.copytree(compiled_dictionary(tmp_path_factory), cache, dirs_exist_ok=True)
-    return cache
+    """One cache directory for the whole run, so the compiled dictionary is built once."""
+    return tmp_path_factory.mktemp("shared-cache")
 
 
 def make_home(factory: pytest.TempPathFactory, shared_cache: Path) -> Path:
