@@ -185,6 +185,7 @@ async def test_i_know_hsk_1_to_n_marks_the_words_known_and_u_takes_it_back(
         await pilot.press("l", "up", "up", "enter")  # back to 2021, HSK 1
         await settle(pilot)
         assert app.screen is screen
+        assert [n.title for n in app._notifications] == ["Cannot open"]
         with VocabStore() as vocab:
             statuses = vocab.statuses()
         assert statuses.get("我們") is Status.KNOWN and statuses.get("学习") is Status.KNOWN
@@ -327,3 +328,25 @@ async def test_i_know_hsk_updates_the_known_column_of_the_texts_read(tmp_path: P
             entry = library.find(str(second))
         assert entry is not None and entry.summary is not None
         assert entry.summary.known_share > 0.5
+
+
+async def test_opening_is_said_on_the_library_not_in_a_toast_left_over_the_text(
+    tmp_path: Path,
+) -> None:
+    async with library_of_two(tmp_path) as (app, pilot, _second):
+        await open_library(pilot)
+        await pilot.press("down", "enter")  # "second"
+        await wait_until(pilot, lambda: isinstance(app.screen, ReadingScreen), "the text")
+        await settle(pilot)
+        # A toast would cover the reading screen's status line for seconds after it shows.
+        assert not [n.message for n in app._notifications if "Opening" in n.message]
+
+        # A text that cannot be opened: one error, and the library says what it holds again.
+        (tmp_path / "first.txt").write_bytes(b"\x00\x01binary" * 100)
+        screen = await open_library(pilot)
+        await pilot.press("down", "enter")  # "first", now below the text being read
+        await wait_until(pilot, lambda: bool(app._notifications), "the error")
+        await settle(pilot)
+        assert app.screen is screen
+        assert [n.title for n in app._notifications] == ["Cannot open"]
+        assert str(screen.query_one("#library-summary").render()).startswith("Library · 2 texts")

@@ -286,9 +286,16 @@ class ReaderApp(App[int]):
             opening = open_for_reading(path, self.state_store)
             paragraphs = annotate(opening.document, self.annotator)
         except ReaderError as error:
-            self.call_from_thread(self.notify, str(error), title="Cannot open", severity="error")
+            self.call_from_thread(self._cannot_open, error)
             return
         self.call_from_thread(self._show_document, path, opening, paragraphs)
+
+    def _cannot_open(self, error: ReaderError) -> None:
+        from reader.ui.screens.library import LibraryScreen
+
+        self.notify(str(error), title="Cannot open", severity="error")
+        if isinstance(self.screen, LibraryScreen):
+            self.screen.reload()  # its summary line said "Opening …"
 
     def _show_document(
         self, path: str, opening: OpeningForReading, paragraphs: ParagraphStore

@@ -231,7 +231,7 @@ class LibraryScreen(ReaderScreen[None]):
                 severity="warning",
             )
             return
-        self.notify(f"Opening {row.title}…")
+        self._say_opening(row.title)
         self.post_message(self.OpenRequested(row.path))
 
     def action_open_file(self) -> None:
@@ -243,8 +243,13 @@ class LibraryScreen(ReaderScreen[None]):
 
     def _picked(self, path: Path | None) -> None:
         if path is not None:
-            self.notify(f"Opening {path.name}…")
+            self._say_opening(path.name)
             self.post_message(self.OpenRequested(str(path)))
+
+    def _say_opening(self, title: str) -> None:
+        # In the summary line, not a toast: this screen goes when the text shows, and a toast
+        # would stay for seconds over the reading screen's status line. A failure reloads it.
+        self.query_one("#library-summary", Static).update(f"Opening {title}…")
 
     # ---- removing ----------------------------------------------------------------------------
 
