@@ -192,6 +192,13 @@ APP_CASES = {
         ["TEXT"],
         "not a reader vocabulary",
     ),
+    # A short text is annotated by the engine's child, whose reports stay in that process.
+    "rules, a short text": (
+        "data/user_words.txt",
+        b"join \xe4\xb8\xad\xe7\xbe\x8e\nsplit \xff\xfe x y\n",
+        ["TEXT"],
+        "is not UTF-8",
+    ),
 }
 
 

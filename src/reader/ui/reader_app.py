@@ -203,6 +203,9 @@ class ReaderApp(App[int]):
             lambda message: report_problem(self, message, title="Problem")
         )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        # The rules are read by the engine's child on the way to the first screen, and what
+        # it reports never reaches this process: read them here too, after the first paint.
+        self.set_timer(0.5, self._check_rules_file)
         if self.config_problems or self.settings.keys:
             # After the first paint: a notification is not worth a later first screen.
             self.set_timer(0.5, self._report_config_problems)
@@ -233,6 +236,13 @@ class ReaderApp(App[int]):
 
     def on_unmount(self) -> None:
         self.vocabulary.close()  # after the screens (they may save on the way out)
+
+    @work(thread=True, exclusive=True, group="check-rules", exit_on_error=False)
+    def _check_rules_file(self) -> None:
+        """A rules file that cannot be read (not UTF-8, say) is reported (once: `notices`)."""
+        from reader.core.engine.user_dictionary import UserDictionary
+
+        UserDictionary.load()
 
     def _report_config_problems(self) -> None:
         """A config the learner got wrong is named with its line; the defaults are used and
