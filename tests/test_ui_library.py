@@ -29,6 +29,7 @@ from reader.ui.screens.library import LibraryScreen, when
 from reader.ui.screens.reading import ReadingScreen
 from tests.support import LexiconAnnotator
 from tests.test_formats import make_epub
+from tests.test_ui_reading import settle
 
 SIZE = (100, 30)
 LEXICON = {"學習": "xue2 xi2", "中文": "zhong1 wen2", "我們": "wo3 men5", "公園": "gong1 yuan2"}
@@ -51,12 +52,6 @@ def make_app(path: Path, **options: Any) -> ReaderApp:
     )
     app.animation_level = "none"
     return app
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def wait_until(pilot: Pilot[Any], condition: Any, what: str) -> None:
